@@ -1,0 +1,99 @@
+package com.moa.platform.security;
+
+import java.util.Locale;
+
+import com.moa.platform.web.MoaWebAutoConfiguration;
+import com.moa.platform.web.ProblemResponseWriter;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+
+/**
+ * Stateless resource-server defaults for every servlet service: tokens verified against
+ * auth-service's JWKS (RS256 only), configured public paths open, everything else
+ * authenticated, problem JSON for 401/403.
+ */
+@AutoConfiguration(after = MoaWebAutoConfiguration.class,
+		beforeName = "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(MoaSecurityProperties.class)
+@EnableWebSecurity
+public class MoaResourceServerAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	JwtDecoder jwtDecoder(MoaSecurityProperties properties) {
+		// The JWK source caches keys and refetches the set when a token names an unknown
+		// kid.
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri().toString())
+			.jwsAlgorithm(SignatureAlgorithm.RS256)
+			.build();
+		decoder.setJwtValidator(
+				AccessTokenValidators.create(properties.issuer(), properties.audience(), properties.clockSkew()));
+		return decoder;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ProblemSecurityHandlers problemSecurityHandlers(ProblemResponseWriter writer) {
+		return new ProblemSecurityHandlers(writer);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(SecurityFilterChain.class)
+	SecurityFilterChain resourceServerFilterChain(HttpSecurity http, MoaSecurityProperties properties,
+			ProblemSecurityHandlers handlers) throws Exception {
+		http.csrf(AbstractHttpConfigurer::disable)
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache((cache) -> cache.disable())
+			.formLogin(AbstractHttpConfigurer::disable)
+			.httpBasic(AbstractHttpConfigurer::disable)
+			.logout(AbstractHttpConfigurer::disable)
+			.exceptionHandling((ex) -> ex.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
+			.oauth2ResourceServer((oauth) -> oauth.authenticationEntryPoint(handlers)
+				.accessDeniedHandler(handlers)
+				.jwt((jwt) -> jwt.jwtAuthenticationConverter(
+						(token) -> new UserAuthentication(token, AccessTokenClaims.toUser(token)))))
+			.authorizeHttpRequests((requests) -> {
+				requests
+					.requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info",
+							"/actuator/prometheus", "/v3/api-docs/**", "/error")
+					.permitAll();
+				for (String publicPath : properties.publicPaths()) {
+					requests.requestMatchers(matcher(publicPath)).permitAll();
+				}
+				requests.anyRequest().authenticated();
+			})
+			.headers(Customizer.withDefaults());
+		return http.build();
+	}
+
+	/**
+	 * {@code "GET /api/products/**"} limits to one method; a bare pattern matches any
+	 * method.
+	 */
+	static PathPatternRequestMatcher matcher(String spec) {
+		String trimmed = spec.trim();
+		int space = trimmed.indexOf(' ');
+		if (space > 0) {
+			HttpMethod method = HttpMethod.valueOf(trimmed.substring(0, space).toUpperCase(Locale.ROOT));
+			return PathPatternRequestMatcher.withDefaults().matcher(method, trimmed.substring(space + 1).trim());
+		}
+		return PathPatternRequestMatcher.withDefaults().matcher(trimmed);
+	}
+
+}
