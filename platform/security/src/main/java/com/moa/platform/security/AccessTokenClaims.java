@@ -3,7 +3,7 @@ package com.moa.platform.security;
 import java.util.UUID;
 
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 
 /**
  * Names of the claims auth-service puts in access tokens, and their mapping to the
@@ -29,7 +29,9 @@ public final class AccessTokenClaims {
 			return new AuthenticatedUser(id, role, jwt.getClaimAsString(SESSION));
 		}
 		catch (IllegalArgumentException | NullPointerException ex) {
-			throw new JwtException("Access token has no valid subject or role", ex);
+			// An authentication exception, so the resource server answers 401 instead of
+			// failing.
+			throw new InvalidBearerTokenException("Access token has no valid subject or role", ex);
 		}
 	}
 

@@ -1,7 +1,9 @@
 package com.moa.platform.web;
 
 import java.net.URI;
+import java.util.Map;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -40,6 +42,23 @@ public class ApiProblemException extends RuntimeException {
 
 	public String getTitle() {
 		return this.title;
+	}
+
+	/**
+	 * Headers to send with the problem, such as {@code Retry-After}; none by default.
+	 * @return the extra response headers
+	 */
+	public HttpHeaders getHeaders() {
+		return new HttpHeaders();
+	}
+
+	/**
+	 * Extension members to add to the problem body, such as {@code errors}; none by
+	 * default.
+	 * @return the extra problem properties
+	 */
+	public Map<String, Object> getProperties() {
+		return Map.of();
 	}
 
 }

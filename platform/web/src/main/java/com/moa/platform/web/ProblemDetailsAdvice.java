@@ -48,7 +48,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(ex.getStatus(), ex.getMessage());
 		problem.setType(ex.getType());
 		problem.setTitle(ex.getTitle());
-		return handleExceptionInternal(ex, problem, new HttpHeaders(), ex.getStatus(), request);
+		ex.getProperties().forEach(problem::setProperty);
+		return handleExceptionInternal(ex, problem, ex.getHeaders(), ex.getStatus(), request);
 	}
 
 	@ExceptionHandler(ConstraintViolationException.class)

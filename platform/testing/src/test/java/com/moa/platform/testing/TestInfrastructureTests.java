@@ -1,0 +1,38 @@
+package com.moa.platform.testing;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+class TestInfrastructureTests {
+
+	@Test
+	void missingLocalServerFailsAtOnceWithTheCommandThatFixesIt() throws Exception {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		Instant start = Instant.now();
+		assertThatIllegalStateException()
+			.isThrownBy(() -> TestInfrastructure.requireReachable("PostgreSQL", "127.0.0.1", closedPort))
+			.withMessageContaining("PostgreSQL is not reachable at 127.0.0.1:" + closedPort)
+			.withMessageContaining("./moa infra");
+		assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(3));
+	}
+
+	@Test
+	void uniqueNamesAreDistinctAndOnlyOldOnesAreStale() {
+		String name = TestInfrastructure.uniqueName("moa_test");
+		assertThat(name).matches("moa_test_\\d{14}_[0-9a-z]+");
+		assertThat(TestInfrastructure.uniqueName("moa_test")).isNotEqualTo(name);
+		assertThat(TestInfrastructure.isStale(name, "moa_test", 6)).isFalse();
+		assertThat(TestInfrastructure.isStale("moa_test_20200101000000_abc", "moa_test", 6)).isTrue();
+		assertThat(TestInfrastructure.isStale("moa_test_notatime_abc", "moa_test", 6)).isFalse();
+	}
+
+}
