@@ -1,0 +1,47 @@
+package com.moa.auth.login;
+
+import com.moa.auth.token.RefreshTokens;
+import com.moa.auth.token.TokenResponse;
+import com.moa.auth.user.Passwords;
+import com.moa.auth.user.User;
+import com.moa.auth.user.UserRepository;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Checks credentials under the throttle and starts a session.
+ */
+@Service
+class LoginService {
+
+	private final UserRepository users;
+
+	private final Passwords passwords;
+
+	private final LoginThrottle throttle;
+
+	private final RefreshTokens refreshTokens;
+
+	LoginService(UserRepository users, Passwords passwords, LoginThrottle throttle, RefreshTokens refreshTokens) {
+		this.users = users;
+		this.passwords = passwords;
+		this.throttle = throttle;
+		this.refreshTokens = refreshTokens;
+	}
+
+	TokenResponse login(LoginRequest request, String clientIp) {
+		String email = UserRepository.normalizeEmail(request.email());
+		this.throttle.check(email, clientIp);
+		User user = this.users.findByEmail(email).orElse(null);
+		// An unknown email still costs one BCrypt check: same answer, similar timing.
+		boolean valid = (user != null) ? this.passwords.matches(request.password(), user.passwordHash())
+				: this.passwords.matchesNothing(request.password());
+		if (!valid) {
+			this.throttle.recordFailure(email, clientIp);
+			throw new InvalidCredentialsException();
+		}
+		this.throttle.recordSuccess(email);
+		return this.refreshTokens.startSession(user.id(), user.role());
+	}
+
+}

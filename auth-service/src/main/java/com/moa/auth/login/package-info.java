@@ -1,0 +1,4 @@
+/**
+ * Login (with throttling), refresh and logout.
+ */
+package com.moa.auth.login;

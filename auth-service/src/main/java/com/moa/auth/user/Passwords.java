@@ -1,0 +1,55 @@
+package com.moa.auth.user;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+import com.moa.auth.AuthProperties;
+
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Hashes and checks passwords with BCrypt. The password is SHA-256 pre-hashed first, so
+ * BCrypt's 72-byte input limit never truncates or rejects a long (or multi-byte)
+ * password.
+ */
+@Component
+public class Passwords {
+
+	private final BCryptPasswordEncoder encoder;
+
+	/** Checked against when the email is unknown, so both failures take as long. */
+	private final String dummyHash;
+
+	Passwords(AuthProperties properties) {
+		this.encoder = new BCryptPasswordEncoder(properties.password().bcryptCost());
+		this.dummyHash = hash("not-a-real-password-" + System.nanoTime());
+	}
+
+	public String hash(String password) {
+		return this.encoder.encode(prehash(password));
+	}
+
+	public boolean matches(String password, String hash) {
+		return this.encoder.matches(prehash(password), hash);
+	}
+
+	/** Spends the same time as {@link #matches} without an account; always false. */
+	public boolean matchesNothing(String password) {
+		this.encoder.matches(prehash(password), this.dummyHash);
+		return false;
+	}
+
+	private static String prehash(String password) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8));
+			return Base64.getEncoder().encodeToString(digest);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,46 @@
+package com.moa.auth.user;
+
+import com.moa.platform.security.AuthenticatedUser;
+import jakarta.validation.Valid;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Signup and the caller's profile.
+ */
+@RestController
+@RequestMapping("/api/auth")
+class UserController {
+
+	private final Accounts accounts;
+
+	UserController(Accounts accounts) {
+		this.accounts = accounts;
+	}
+
+	@PostMapping("/signup")
+	@ResponseStatus(HttpStatus.CREATED)
+	UserResponse signup(@Valid @RequestBody SignupRequest request) {
+		return UserResponse.of(this.accounts.signup(request));
+	}
+
+	@GetMapping("/me")
+	ProfileResponse me(@AuthenticationPrincipal AuthenticatedUser caller) {
+		return ProfileResponse.of(this.accounts.profile(caller));
+	}
+
+	@PatchMapping("/me")
+	ProfileResponse update(@AuthenticationPrincipal AuthenticatedUser caller,
+			@Valid @RequestBody UpdateProfileRequest request) {
+		return ProfileResponse.of(this.accounts.update(caller, request));
+	}
+
+}

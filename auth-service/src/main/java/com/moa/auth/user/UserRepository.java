@@ -1,0 +1,77 @@
+package com.moa.auth.user;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.moa.platform.security.UserRole;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Stores accounts in {@code users}.
+ */
+@Repository
+public class UserRepository {
+
+	private final JdbcClient jdbc;
+
+	UserRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** Lower-cases and trims an email the way it is stored. */
+	public static String normalizeEmail(String email) {
+		return email.trim().toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * Inserts a user.
+	 * @throws org.springframework.dao.DuplicateKeyException when the email is taken
+	 */
+	void insert(User user) {
+		OffsetDateTime created = OffsetDateTime.ofInstant(user.createdAt(), ZoneOffset.UTC);
+		this.jdbc
+			.sql("INSERT INTO users (id, email, password_hash, name, role, locale, created_at, updated_at) "
+					+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+			.params(user.id(), user.email(), user.passwordHash(), user.name(), user.role().name(), user.locale(),
+					created, created)
+			.update();
+	}
+
+	public Optional<User> findByEmail(String email) {
+		return this.jdbc.sql("SELECT * FROM users WHERE lower(email) = ?")
+			.param(normalizeEmail(email))
+			.query(UserRepository::map)
+			.optional();
+	}
+
+	public Optional<User> findById(UUID id) {
+		return this.jdbc.sql("SELECT * FROM users WHERE id = ?").param(id).query(UserRepository::map).optional();
+	}
+
+	void updateName(UUID id, String name, Instant now) {
+		this.jdbc.sql("UPDATE users SET name = ?, updated_at = ? WHERE id = ?")
+			.params(name, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), id)
+			.update();
+	}
+
+	void updatePasswordHash(UUID id, String passwordHash, Instant now) {
+		this.jdbc.sql("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
+			.params(passwordHash, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), id)
+			.update();
+	}
+
+	private static User map(ResultSet rs, int row) throws SQLException {
+		return new User(rs.getObject("id", UUID.class), rs.getString("email"), rs.getString("password_hash"),
+				rs.getString("name"), UserRole.valueOf(rs.getString("role")), rs.getString("locale"),
+				rs.getObject("created_at", OffsetDateTime.class).toInstant());
+	}
+
+}

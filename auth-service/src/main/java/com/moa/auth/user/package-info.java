@@ -1,0 +1,4 @@
+/**
+ * Accounts: signup, the caller's profile and password changes.
+ */
+package com.moa.auth.user;
