@@ -1,0 +1,75 @@
+package com.moa.gateway.problem;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Writes {@code application/problem+json} bodies with a stable {@code type} URI.
+ */
+@Component
+public class ProblemResponses {
+
+	/** Prefix of every problem {@code type}. */
+	public static final String TYPE_PREFIX = "https://moa-subscribe.com/problems/";
+
+	private final JsonMapper jsonMapper;
+
+	ProblemResponses(JsonMapper jsonMapper) {
+		this.jsonMapper = jsonMapper;
+	}
+
+	/**
+	 * Writes a problem response; does nothing when the response is already committed.
+	 * @param exchange the current exchange
+	 * @param status the HTTP status
+	 * @param slug the last segment of the {@code type} URI, e.g. {@code unauthorized}
+	 * @param title a short, stable summary
+	 * @param detail what happened in this case
+	 * @return completion of the write
+	 */
+	public Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String slug, String title, String detail) {
+		ServerHttpResponse response = exchange.getResponse();
+		if (response.isCommitted()) {
+			return Mono.empty();
+		}
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", TYPE_PREFIX + slug);
+		body.put("title", title);
+		body.put("status", status.value());
+		body.put("detail", detail);
+		byte[] bytes = this.jsonMapper.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+		response.setStatusCode(status);
+		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		response.getHeaders().setContentLength(bytes.length);
+		DataBuffer buffer = response.bufferFactory().wrap(bytes);
+		return response.writeWith(Mono.just(buffer));
+	}
+
+	/**
+	 * Writes 503 (service down, circuit open) or 504 (service too slow) for a failed call
+	 * to a service.
+	 * @param exchange the current exchange
+	 * @param failure why the call failed, if known
+	 * @return completion of the write
+	 */
+	public Mono<Void> writeUpstreamFailure(ServerWebExchange exchange, Throwable failure) {
+		ProblemErrorWebExceptionHandler.Problem problem = (failure != null)
+				? ProblemErrorWebExceptionHandler.classify(failure) : ProblemErrorWebExceptionHandler.unavailable();
+		if (problem.status() != HttpStatus.GATEWAY_TIMEOUT) {
+			problem = ProblemErrorWebExceptionHandler.unavailable();
+		}
+		return write(exchange, problem.status(), problem.slug(), problem.title(), problem.detail());
+	}
+
+}

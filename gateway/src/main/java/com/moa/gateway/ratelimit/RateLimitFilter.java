@@ -1,0 +1,166 @@
+package com.moa.gateway.ratelimit;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+import com.moa.gateway.GatewayProperties;
+import com.moa.gateway.problem.ProblemResponses;
+import com.moa.platform.security.AuthenticatedUser;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.Ordered;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+/**
+ * Limits API traffic with fixed-window counters in Redis: credential endpoints
+ * ({@code POST /api/auth/login|signup}) per client IP, everything else under
+ * {@code /api/**} and {@code /ws/**} per user (token {@code sub}) or per client IP when
+ * anonymous. Runs after token verification so the user is known.
+ * <p>
+ * When Redis cannot answer within the configured timeout, credential endpoints fail
+ * closed (503, so password guessing is never unthrottled) and the rest of the API fails
+ * open (the request passes, a warning is logged) so browsing survives a Redis outage.
+ */
+@Component
+class RateLimitFilter implements WebFilter, Ordered {
+
+	private static final Log logger = LogFactory.getLog(RateLimitFilter.class);
+
+	/** INCR a window counter, start its expiry on first use, return count and ms left. */
+	@SuppressWarnings("unchecked")
+	private static final RedisScript<List<Long>> FIXED_WINDOW = RedisScript.of("""
+			local count = redis.call('INCR', KEYS[1])
+			local ttl = redis.call('PTTL', KEYS[1])
+			if ttl < 0 then
+			  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			  ttl = tonumber(ARGV[1])
+			end
+			return {count, ttl}
+			""", (Class<List<Long>>) (Class<?>) List.class);
+
+	private static final String KEY_PREFIX = "moa:gateway:rl:";
+
+	static final String REMAINING_HEADER = "X-RateLimit-Remaining";
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final GatewayProperties.RateLimit settings;
+
+	private final ProblemResponses problems;
+
+	RateLimitFilter(ReactiveStringRedisTemplate redis, GatewayProperties properties, ProblemResponses problems) {
+		this.redis = redis;
+		this.settings = properties.rateLimit();
+		this.problems = problems;
+	}
+
+	@Override
+	public int getOrder() {
+		// After Spring Security's WebFilterChainProxy (-100).
+		return -50;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		ServerHttpRequest request = exchange.getRequest();
+		String path = request.getPath().pathWithinApplication().value();
+		if (!path.startsWith("/api/") && !path.startsWith("/ws/") || request.getMethod() == HttpMethod.OPTIONS) {
+			return chain.filter(exchange);
+		}
+		if (request.getMethod() == HttpMethod.POST && this.settings.authPaths().contains(path)) {
+			String key = "auth:" + clientIp(request);
+			return check(exchange, chain, key, this.settings.auth(), true);
+		}
+		return ReactiveSecurityContextHolder.getContext()
+			.map(SecurityContext::getAuthentication)
+			.filter(Authentication::isAuthenticated)
+			.map(RateLimitFilter::subject)
+			.defaultIfEmpty("ip:" + clientIp(request))
+			.flatMap((subject) -> check(exchange, chain, "api:" + subject, this.settings.api(), false));
+	}
+
+	private Mono<Void> check(ServerWebExchange exchange, WebFilterChain chain, String subject,
+			GatewayProperties.Limit limit, boolean failClosed) {
+		long windowMillis = limit.window().toMillis();
+		return this.redis.execute(FIXED_WINDOW, List.of(KEY_PREFIX + subject), List.of(String.valueOf(windowMillis)))
+			.next()
+			.timeout(this.settings.redisTimeout())
+			.map(Decision::from)
+			.onErrorResume((ex) -> Mono.just(Decision.UNKNOWN))
+			.flatMap((decision) -> {
+				if (decision == Decision.UNKNOWN) {
+					return redisUnavailable(exchange, chain, subject, failClosed);
+				}
+				exchange.getResponse()
+					.getHeaders()
+					.set(REMAINING_HEADER, String.valueOf(Math.max(0, limit.requests() - decision.count())));
+				if (decision.count() <= limit.requests()) {
+					return chain.filter(exchange);
+				}
+				long retryAfter = Math.max(1, (decision.millisLeft() + 999) / 1000);
+				exchange.getResponse().getHeaders().set("Retry-After", String.valueOf(retryAfter));
+				return this.problems.write(exchange, HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too Many Requests",
+						"Request limit of " + limit.requests() + " per " + format(limit.window())
+								+ " reached; retry after " + retryAfter + " s.");
+			});
+	}
+
+	private Mono<Void> redisUnavailable(ServerWebExchange exchange, WebFilterChain chain, String subject,
+			boolean failClosed) {
+		if (failClosed) {
+			logger.warn("Rate-limit store unreachable; refusing " + exchange.getRequest().getPath()
+					+ " (credential endpoints fail closed)");
+			exchange.getResponse().getHeaders().set("Retry-After", "5");
+			return this.problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
+					"Service Unavailable", "Sign-in is temporarily unavailable; try again shortly.");
+		}
+		logger.warn("Rate-limit store unreachable; letting " + exchange.getRequest().getPath()
+				+ " through unlimited (API fails open)");
+		return chain.filter(exchange);
+	}
+
+	private static String subject(Authentication authentication) {
+		if (authentication.getPrincipal() instanceof AuthenticatedUser user) {
+			return "user:" + user.id();
+		}
+		return "user:" + authentication.getName();
+	}
+
+	private static String clientIp(ServerHttpRequest request) {
+		InetSocketAddress remote = request.getRemoteAddress();
+		if (remote == null) {
+			return "unknown";
+		}
+		return (remote.getAddress() != null) ? remote.getAddress().getHostAddress() : remote.getHostString();
+	}
+
+	private static String format(Duration window) {
+		return (window.toMillis() % 1000 == 0) ? (window.toSeconds() + " s") : (window.toMillis() + " ms");
+	}
+
+	/** A counter reading: requests counted in the window and how long it still runs. */
+	record Decision(long count, long millisLeft) {
+
+		static final Decision UNKNOWN = new Decision(-1, -1);
+
+		static Decision from(List<Long> result) {
+			return new Decision(result.get(0), result.get(1));
+		}
+
+	}
+
+}

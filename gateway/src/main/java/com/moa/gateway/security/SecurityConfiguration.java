@@ -1,0 +1,88 @@
+package com.moa.gateway.security;
+
+import com.moa.gateway.GatewayProperties;
+import com.moa.platform.security.AccessTokenClaims;
+import com.moa.platform.security.AccessTokenValidators;
+import com.moa.platform.security.UserAuthentication;
+import com.moa.platform.security.UserRole;
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+
+/**
+ * Stateless token verification: RS256 tokens from auth-service's JWKS (an unknown
+ * {@code kid} makes the JWK source fetch the set again), the shared claim validators,
+ * public routes from API.md open, {@code /api/seller/**} for sellers only, every other
+ * {@code /api/**} and {@code /ws/**} request authenticated.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+class SecurityConfiguration {
+
+	@Bean
+	ReactiveJwtDecoder jwtDecoder(GatewayProperties properties) {
+		GatewayProperties.Security security = properties.security();
+		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(security.jwkSetUri().toString())
+			.jwsAlgorithm(SignatureAlgorithm.RS256)
+			.build();
+		decoder.setJwtValidator(
+				AccessTokenValidators.create(security.issuer(), security.audience(), security.clockSkew()));
+		return decoder;
+	}
+
+	@Bean
+	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder,
+			ProblemSecurityHandlers handlers) {
+		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			.anonymous(ServerHttpSecurity.AnonymousSpec::disable)
+			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			.cors(Customizer.withDefaults())
+			.headers(Customizer.withDefaults())
+			.exceptionHandling((ex) -> ex.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
+			.oauth2ResourceServer(
+					(oauth) -> oauth.bearerTokenConverter(new BearerTokenConverter())
+						.authenticationEntryPoint(handlers)
+						.accessDeniedHandler(handlers)
+						.jwt((jwt) -> jwt.jwtDecoder(jwtDecoder)
+							.jwtAuthenticationConverter((token) -> Mono
+								.just(new UserAuthentication(token, AccessTokenClaims.toUser(token))))))
+			.authorizeExchange((exchanges) -> exchanges
+				.pathMatchers(HttpMethod.POST, "/api/auth/signup", "/api/auth/login", "/api/auth/refresh")
+				.permitAll()
+				.pathMatchers(HttpMethod.GET, "/api/auth/.well-known/**", "/api/products", "/api/products/**",
+						"/api/categories", "/api/search/popular", "/api/search/suggestions")
+				.permitAll()
+				.pathMatchers(HttpMethod.HEAD, "/api/products", "/api/products/**", "/api/categories")
+				.permitAll()
+				.pathMatchers("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**", "/webjars/**")
+				.permitAll()
+				.pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+				.permitAll()
+				.pathMatchers("/actuator/**")
+				.hasRole(UserRole.ADMIN.name())
+				.pathMatchers("/api/seller/**")
+				.hasRole(UserRole.SELLER.name())
+				.pathMatchers("/api/**", "/ws/**")
+				.authenticated()
+				// Everything else is unrouted (404 problem) or the local fallback.
+				.anyExchange()
+				.permitAll());
+		return http.build();
+	}
+
+}

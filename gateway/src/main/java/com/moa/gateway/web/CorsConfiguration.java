@@ -1,0 +1,36 @@
+package com.moa.gateway.web;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.moa.gateway.GatewayProperties;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+
+/**
+ * CORS for the seller dashboard: only the configured origins, the headers the API uses,
+ * and the response headers clients need to read. Applied by the security filter chain, so
+ * preflights are answered before authentication.
+ */
+@Configuration(proxyBeanMethods = false)
+class CorsConfiguration {
+
+	@Bean
+	CorsConfigurationSource corsConfigurationSource(GatewayProperties properties) {
+		org.springframework.web.cors.CorsConfiguration cors = new org.springframework.web.cors.CorsConfiguration();
+		cors.setAllowedOrigins(properties.cors().allowedOrigins());
+		cors.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
+		cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-Id"));
+		cors.setExposedHeaders(List.of("ETag", "Retry-After", "X-Request-Id", "Idempotent-Replayed",
+				"X-RateLimit-Remaining", "Location"));
+		cors.setAllowCredentials(false);
+		cors.setMaxAge(Duration.ofHours(1));
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		source.registerCorsConfiguration("/**", cors);
+		return source;
+	}
+
+}

@@ -1,0 +1,57 @@
+package com.moa.gateway;
+
+import java.time.Duration;
+
+import com.moa.platform.testing.TestRedis;
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * One shared context for the gateway's integration tests: the real gateway on a random
+ * port, its own Redis database, every service route pointed at {@link TestBackend}, and
+ * the search route pointed at a closed port (a downed service). Limits are high so the
+ * tests don't trip them; {@code RateLimitIntegrationTests} has its own context.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "moa.gateway.rate-limit.api.requests=100000", "moa.gateway.rate-limit.auth.requests=100000" })
+@Import(TestRedis.class)
+abstract class AbstractGatewayIntegrationTest {
+
+	static final int CLOSED_PORT = TestBackend.closedPort();
+
+	@LocalServerPort
+	int port;
+
+	WebTestClient client;
+
+	@DynamicPropertySource
+	static void routes(DynamicPropertyRegistry registry) {
+		TestBackend backend = TestBackend.get();
+		registry.add("MOA_AUTH_URL", backend::url);
+		registry.add("MOA_LOOKUP_URL", backend::url);
+		registry.add("MOA_SELLER_URL", backend::url);
+		registry.add("MOA_PAYMENT_URL", backend::url);
+		registry.add("MOA_CHAT_URL", backend::url);
+		registry.add("MOA_SEARCH_URL", () -> "http://127.0.0.1:" + CLOSED_PORT);
+		registry.add("MOA_JWK_SET_URI", backend::jwksUrl);
+	}
+
+	@BeforeEach
+	void setUpClient() {
+		this.client = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.responseTimeout(Duration.ofSeconds(15))
+			.build();
+	}
+
+	static String bearer(String token) {
+		return "Bearer " + token;
+	}
+
+}

@@ -1,0 +1,240 @@
+package com.moa.gateway;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Routing through the real gateway to an in-test backend: paths intact, public and
+ * protected routes, the seller role, identity headers, request ids, downed services,
+ * unknown paths, per-service API docs and the gateway's own actuator.
+ */
+class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
+
+	private final TestBackend backend = TestBackend.get();
+
+	@Test
+	void routesAuthenticatedRequestWithPathQueryAndTokenIntact() {
+		String path = "/api/subscriptions/" + UUID.randomUUID() + "?status=ACTIVE";
+		String token = TestTokens.consumer();
+		this.client.get()
+			.uri(path)
+			.header(HttpHeaders.AUTHORIZATION, bearer(token))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.backend")
+			.isEqualTo(true);
+		List<TestBackend.Received> hits = this.backend.received(path::equals);
+		assertThat(hits).singleElement()
+			.satisfies((hit) -> assertThat(hit.headers()).containsEntry("authorization", "Bearer " + token));
+	}
+
+	@Test
+	void routesPublicProductBrowsingWithoutToken() {
+		String marker = UUID.randomUUID().toString();
+		this.client.get().uri("/api/products?q=" + marker).exchange().expectStatus().isOk();
+		this.client.get().uri("/api/categories").exchange().expectStatus().isOk();
+		assertThat(this.backend.received((uri) -> uri.equals("/api/products?q=" + marker))).hasSize(1);
+	}
+
+	@Test
+	void rejectsProtectedRouteWithoutTokenAsProblem() {
+		String path = "/api/subscriptions/" + UUID.randomUUID();
+		this.client.get()
+			.uri(path)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader()
+			.valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://moa-subscribe.com/problems/unauthorized")
+			.jsonPath("$.title")
+			.isEqualTo("Unauthorized")
+			.jsonPath("$.status")
+			.isEqualTo(401)
+			.jsonPath("$.detail")
+			.isNotEmpty();
+		assertThat(this.backend.received(path::equals)).isEmpty();
+	}
+
+	@Test
+	void requiresTokenForLogoutAndMeButNotForLoginSignupRefreshOrJwks() {
+		this.client.get().uri("/api/auth/me").exchange().expectStatus().isUnauthorized();
+		this.client.post().uri("/api/auth/logout").exchange().expectStatus().isUnauthorized();
+		this.client.post().uri("/api/auth/login").exchange().expectStatus().isOk();
+		this.client.post().uri("/api/auth/signup").exchange().expectStatus().isOk();
+		this.client.post().uri("/api/auth/refresh").exchange().expectStatus().isOk();
+		this.client.get().uri("/api/auth/.well-known/jwks.json").exchange().expectStatus().isOk();
+		this.client.get().uri("/api/search/popular?window=24h").exchange().expectStatus().is5xxServerError();
+		this.client.get().uri("/api/search/history").exchange().expectStatus().isUnauthorized();
+		this.client.get()
+			.uri("/api/auth/me")
+			.header(HttpHeaders.AUTHORIZATION, bearer(TestTokens.consumer()))
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
+	@Test
+	void forbidsSellerRoutesToConsumersAsProblem() {
+		String path = "/api/seller/products/" + UUID.randomUUID();
+		this.client.get()
+			.uri(path)
+			.header(HttpHeaders.AUTHORIZATION, bearer(TestTokens.consumer()))
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://moa-subscribe.com/problems/forbidden")
+			.jsonPath("$.status")
+			.isEqualTo(403);
+		assertThat(this.backend.received(path::equals)).isEmpty();
+		this.client.get()
+			.uri(path)
+			.header(HttpHeaders.AUTHORIZATION, bearer(TestTokens.seller()))
+			.exchange()
+			.expectStatus()
+			.isOk();
+		assertThat(this.backend.received(path::equals)).hasSize(1);
+	}
+
+	@Test
+	void neverForwardsClientSentIdentityHeaders() {
+		String path = "/api/products/" + UUID.randomUUID();
+		this.client.get()
+			.uri(path)
+			.header("X-User-Id", UUID.randomUUID().toString())
+			.header("x-user-role", "ADMIN")
+			.header("X-USER-EMAIL", "evil@example.com")
+			.header(HttpHeaders.AUTHORIZATION, bearer(TestTokens.consumer()))
+			.exchange()
+			.expectStatus()
+			.isOk();
+		assertThat(this.backend.received(path::equals)).singleElement()
+			.satisfies((hit) -> assertThat(hit.headers().keySet()).noneMatch((name) -> name.startsWith("x-user-"))
+				.contains("authorization"));
+	}
+
+	@Test
+	void forwardsAndEchoesClientRequestId() {
+		String path = "/api/products/" + UUID.randomUUID();
+		this.client.get()
+			.uri(path)
+			.header("X-Request-Id", "client-req-42")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.values("X-Request-Id", (values) -> assertThat(values).containsExactly("client-req-42"));
+		assertThat(this.backend.received(path::equals)).singleElement()
+			.satisfies((hit) -> assertThat(hit.headers()).containsEntry("x-request-id", "client-req-42"));
+	}
+
+	@Test
+	void replacesUnsafeRequestIdWithGeneratedOne() {
+		String path = "/api/products/" + UUID.randomUUID();
+		String echoed = this.client.get()
+			.uri(path)
+			.header("X-Request-Id", "bad id\twith spaces<script>")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(String.class)
+			.getResponseHeaders()
+			.getFirst("X-Request-Id");
+		assertThat(echoed).isNotBlank().doesNotContain(" ").hasSizeLessThanOrEqualTo(128);
+		assertThat(this.backend.received(path::equals)).singleElement()
+			.satisfies((hit) -> assertThat(hit.headers()).containsEntry("x-request-id", echoed));
+	}
+
+	@Test
+	void answersDownedServiceWith503ProblemWithinThreeSeconds() {
+		long started = System.nanoTime();
+		this.client.get()
+			.uri("/api/search/popular")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://moa-subscribe.com/problems/service-unavailable")
+			.jsonPath("$.status")
+			.isEqualTo(503)
+			.jsonPath("$.title")
+			.isNotEmpty()
+			.jsonPath("$.detail")
+			.isNotEmpty();
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+	}
+
+	@Test
+	void answersUnroutedPathWith404Problem() {
+		this.client.get()
+			.uri("/no/such/route")
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://moa-subscribe.com/problems/not-found")
+			.jsonPath("$.status")
+			.isEqualTo(404);
+	}
+
+	@Test
+	void routesEachServicesApiDocsForTheAggregatedSwaggerUi() {
+		int before = this.backend.received("/v3/api-docs"::equals).size();
+		this.client.get().uri("/v3/api-docs/auth").exchange().expectStatus().isOk();
+		assertThat(this.backend.received("/v3/api-docs"::equals)).hasSize(before + 1);
+		this.client.get()
+			.uri("/v3/api-docs/swagger-config")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.urls[?(@.name == 'auth')].url")
+			.isEqualTo("/v3/api-docs/auth");
+		this.client.get().uri("/swagger-ui.html").exchange().expectStatus().is3xxRedirection();
+	}
+
+	@Test
+	void servesOwnHealthProbesButKeepsMetricsClosed() {
+		this.client.get()
+			.uri("/actuator/health/readiness")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP");
+		this.client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+		this.client.get().uri("/actuator/prometheus").exchange().expectStatus().isUnauthorized();
+		this.client.get()
+			.uri("/actuator/prometheus")
+			.header(HttpHeaders.AUTHORIZATION, bearer(TestTokens.valid("ADMIN")))
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
+}

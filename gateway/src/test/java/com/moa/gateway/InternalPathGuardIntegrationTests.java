@@ -1,0 +1,52 @@
+package com.moa.gateway;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Services' {@code /internal/**} and {@code /actuator/**} are never reached through the
+ * gateway, whatever encoding or dot-segment trick the path uses; the gateway's own health
+ * endpoint stays available.
+ */
+class InternalPathGuardIntegrationTests extends AbstractGatewayIntegrationTest {
+
+	private final TestBackend backend = TestBackend.get();
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/internal/users", "/api/auth/internal/users", "/api/products/actuator/env",
+			"/api/auth/../internal/x", "/api/auth/%2e%2e/internal", "/api/auth/%2E%2E/%2e%2E/internal/x",
+			"/api/auth/..%2finternal", "/api/auth/%2finternal", "/api/products/;/internal",
+			"/api/products/..;/internal", "/api/auth/;jsessionid=1/../internal", "/api/auth//internal",
+			"/api/auth/%252e%252e/internal", "/api/auth/./internal", "/api/products/%2e/actuator/health",
+			"/api/auth/INTERNAL/users", "/api/chat/%5c..%5cinternal", "/api/auth/.well-known/../../internal/keys" })
+	void neverRoutesInternalOrActuatorPaths(String rawPath) {
+		RawHttp.Response response = RawHttp.send(this.port, "GET", rawPath,
+				"Authorization: Bearer " + TestTokens.seller());
+		assertThat(response.status()).as(rawPath).isEqualTo(404);
+		assertThat(response.isProblem()).as(rawPath).isTrue();
+		assertThat(response.text()).contains("https://moa-subscribe.com/problems/not-found");
+		assertThat(this.backend.receivedAll()).noneMatch(
+				(hit) -> hit.uri().toLowerCase().contains("internal") || hit.uri().toLowerCase().contains("actuator"));
+	}
+
+	@Test
+	void keepsTheGatewaysOwnHealthEndpointReachable() {
+		RawHttp.Response response = RawHttp.send(this.port, "GET", "/actuator/health/liveness");
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(this.backend.receivedAll()).noneMatch((hit) -> hit.uri().contains("actuator"));
+	}
+
+	@Test
+	void stillRoutesOrdinaryEncodedPaths() {
+		// A Korean keyword, percent-encoded, is a legitimate path segment.
+		RawHttp.Response response = RawHttp.send(this.port, "DELETE", "/api/search/history/%ED%82%A4%EC%9B%8C%EB%93%9C",
+				"Authorization: Bearer " + TestTokens.consumer());
+		// search points at a closed port in this context: routed (503 from the fallback),
+		// not refused by the guard.
+		assertThat(response.status()).isEqualTo(503);
+	}
+
+}

@@ -1,0 +1,89 @@
+package com.moa.gateway;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The deliberate Redis-outage behavior, with Redis pointed at a closed port: credential
+ * endpoints fail closed (503 problem, nothing reaches auth-service), browsing fails open
+ * (routed as usual), and neither hangs.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class RedisDownIntegrationTests {
+
+	private final TestBackend backend = TestBackend.get();
+
+	@LocalServerPort
+	int port;
+
+	WebTestClient client;
+
+	@DynamicPropertySource
+	static void routes(DynamicPropertyRegistry registry) {
+		TestBackend backend = TestBackend.get();
+		int deadRedis = TestBackend.closedPort();
+		registry.add("spring.data.redis.host", () -> "127.0.0.1");
+		registry.add("spring.data.redis.port", () -> deadRedis);
+		registry.add("MOA_AUTH_URL", backend::url);
+		registry.add("MOA_LOOKUP_URL", backend::url);
+		registry.add("MOA_JWK_SET_URI", backend::jwksUrl);
+	}
+
+	@BeforeEach
+	void setUpClient() {
+		this.client = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.responseTimeout(Duration.ofSeconds(15))
+			.build();
+	}
+
+	@Test
+	void loginFailsClosedWith503WhenRedisIsDown() {
+		int loginsBefore = this.backend.received("/api/auth/login"::equals).size();
+		long started = System.nanoTime();
+		this.client.post()
+			.uri("/api/auth/login")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{}")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader()
+			.exists(HttpHeaders.RETRY_AFTER)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://moa-subscribe.com/problems/service-unavailable");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+		assertThat(this.backend.received("/api/auth/login"::equals)).hasSize(loginsBefore);
+	}
+
+	@Test
+	void browsingFailsOpenWhenRedisIsDown() {
+		String path = "/api/products?q=" + UUID.randomUUID();
+		long started = System.nanoTime();
+		this.client.get().uri(path).exchange().expectStatus().isOk();
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+		assertThat(this.backend.received(path::equals)).hasSize(1);
+	}
+
+	@Test
+	void staysReadyWithoutRedis() {
+		this.client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+	}
+
+}
