@@ -15,11 +15,13 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /**
  * One shared context for the gateway's integration tests: the real gateway on a random
  * port, its own Redis database, every service route pointed at {@link TestBackend}, and
- * the search route pointed at a closed port (a downed service). Limits are high so the
- * tests don't trip them; {@code RateLimitIntegrationTests} has its own context.
+ * the search route pointed at a closed port (a downed service), and a 1.5 s upstream
+ * response timeout. Limits are high so the tests don't trip them;
+ * {@code RateLimitIntegrationTests} has its own context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "moa.gateway.rate-limit.api.requests=100000", "moa.gateway.rate-limit.auth.requests=100000" })
+		properties = { "moa.gateway.rate-limit.api.requests=100000", "moa.gateway.rate-limit.auth.requests=100000",
+				"moa.gateway.upstream.response-timeout=1500ms" })
 @Import(TestRedis.class)
 abstract class AbstractGatewayIntegrationTest {
 

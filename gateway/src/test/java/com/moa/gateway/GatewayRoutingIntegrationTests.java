@@ -186,6 +186,22 @@ class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 	}
 
 	@Test
+	void answersSlowServiceWith504ProblemAfterTheResponseTimeout() {
+		long started = System.nanoTime();
+		this.client.get()
+			.uri("/api/products/slow-" + UUID.randomUUID())
+			.exchange()
+			.expectStatus()
+			.isEqualTo(504)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://moa-subscribe.com/problems/upstream-timeout");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+	}
+
+	@Test
 	void answersUnroutedPathWith404Problem() {
 		this.client.get()
 			.uri("/no/such/route")

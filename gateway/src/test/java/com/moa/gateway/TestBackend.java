@@ -2,6 +2,7 @@ package com.moa.gateway;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -52,8 +53,11 @@ final class TestBackend {
 			if ("websocket".equalsIgnoreCase(request.requestHeaders().get("Upgrade"))) {
 				return response.sendWebsocket((in, out) -> out.sendString(Mono.just("hello from chat")));
 			}
+			Mono<Void> delay = request.uri().contains("slow-") ? Mono.delay(Duration.ofSeconds(4)).then()
+					: Mono.empty();
 			return request.receive()
 				.then()
+				.then(delay)
 				.then(response.header("Content-Type", "application/json")
 					.header("X-Request-Id", "backend-should-not-duplicate")
 					.sendString(Mono.just("{\"backend\":true,\"uri\":\"" + request.uri() + "\"}"))

@@ -51,7 +51,8 @@ class SecurityConfiguration {
 			.anonymous(ServerHttpSecurity.AnonymousSpec::disable)
 			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-			.cors(Customizer.withDefaults())
+			// CORS is applied earlier by web.CorsFilter.
+			.cors(ServerHttpSecurity.CorsSpec::disable)
 			.headers(Customizer.withDefaults())
 			.exceptionHandling((ex) -> ex.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
 			.oauth2ResourceServer(

@@ -12,8 +12,7 @@ import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
 /**
  * CORS for the seller dashboard: only the configured origins, the headers the API uses,
- * and the response headers clients need to read. Applied by the security filter chain, so
- * preflights are answered before authentication.
+ * and the response headers clients need to read.
  */
 @Configuration(proxyBeanMethods = false)
 class CorsConfiguration {
@@ -26,6 +25,7 @@ class CorsConfiguration {
 		cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-Id"));
 		cors.setExposedHeaders(List.of("ETag", "Retry-After", "X-Request-Id", "Idempotent-Replayed",
 				"X-RateLimit-Remaining", "Location"));
+		// Bearer tokens, not cookies, carry identity across origins.
 		cors.setAllowCredentials(false);
 		cors.setMaxAge(Duration.ofHours(1));
 		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
