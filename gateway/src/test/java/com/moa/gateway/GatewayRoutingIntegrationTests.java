@@ -202,6 +202,11 @@ class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 	}
 
 	@Test
+	void hidesTheCircuitBreakerFallbackFromClients() {
+		this.client.get().uri("/fallback/upstream").exchange().expectStatus().isNotFound();
+	}
+
+	@Test
 	void answersUnroutedPathWith404Problem() {
 		this.client.get()
 			.uri("/no/such/route")

@@ -41,7 +41,8 @@ class ProblemErrorWebExceptionHandler implements ErrorWebExceptionHandler {
 		Problem problem = classify(ex);
 		if (problem.status().is5xxServerError() && problem.status() != HttpStatus.SERVICE_UNAVAILABLE
 				&& problem.status() != HttpStatus.GATEWAY_TIMEOUT) {
-			logger.error("Unhandled error on " + exchange.getRequest().getPath(), ex);
+			logger.error("Unhandled error on " + exchange.getRequest().getPath() + " requestId="
+					+ exchange.getRequest().getHeaders().getFirst("X-Request-Id"), ex);
 		}
 		return this.problems.write(exchange, problem.status(), problem.slug(), problem.title(), problem.detail());
 	}

@@ -4,6 +4,7 @@ import com.moa.gateway.problem.ProblemResponses;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
@@ -25,6 +26,11 @@ class UpstreamFallbackController {
 
 	@RequestMapping(PATH)
 	Mono<Void> fallback(ServerWebExchange exchange) {
+		if (exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR) == null) {
+			// Only reachable as a circuit breaker's forward, never as a client URL.
+			return this.problems.write(exchange, HttpStatus.NOT_FOUND, "not-found", "Not Found",
+					"No resource at this path.");
+		}
 		Throwable failure = exchange.getAttribute(ServerWebExchangeUtils.CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR);
 		return this.problems.writeUpstreamFailure(exchange, failure);
 	}
