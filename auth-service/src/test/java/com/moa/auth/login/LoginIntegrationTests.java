@@ -1,0 +1,99 @@
+package com.moa.auth.login;
+
+import com.moa.auth.AuthIntegrationTestSupport;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LoginIntegrationTests extends AuthIntegrationTestSupport {
+
+	@Test
+	void issuesBearerTokenPairForCorrectCredentialsInAnyEmailCase() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+
+		MvcTestResult result = login(email.toUpperCase(), PASSWORD);
+
+		assertThat(result).hasStatus(HttpStatus.OK);
+		assertThat(result).bodyJson().extractingPath("$.tokenType").isEqualTo("Bearer");
+		assertThat(result).bodyJson().extractingPath("$.expiresIn").isEqualTo(900);
+		assertThat(read(result, "$.accessToken").split("\\.")).hasSize(3);
+		assertThat(read(result, "$.refreshToken")).hasSizeGreaterThanOrEqualTo(43);
+	}
+
+	@Test
+	void answersUnknownEmailExactlyLikeWrongPassword() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+
+		MvcTestResult wrongPassword = login(email, "wrong password");
+		MvcTestResult unknownEmail = login(uniqueEmail(), "wrong password");
+
+		assertThat(wrongPassword).hasStatus(HttpStatus.UNAUTHORIZED);
+		assertThat(wrongPassword).hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(unknownEmail).hasStatus(HttpStatus.UNAUTHORIZED);
+		assertThat(body(unknownEmail)).isEqualTo(body(wrongPassword));
+	}
+
+	@Test
+	void throttlesAccountAfterFiveFailuresEvenWithTheRightPassword() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		for (int i = 0; i < 5; i++) {
+			assertThat(login(email, "wrong password")).hasStatus(HttpStatus.UNAUTHORIZED);
+		}
+
+		MvcTestResult result = login(email, PASSWORD);
+
+		assertThat(result).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+		assertThat(result).hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(result).bodyJson()
+			.extractingPath("$.type")
+			.isEqualTo("https://moa-subscribe.com/problems/login-throttled");
+		long retryAfter = Long.parseLong(result.getResponse().getHeader(HttpHeaders.RETRY_AFTER));
+		assertThat(retryAfter).isBetween(1L, 900L);
+	}
+
+	@Test
+	void successfulLoginResetsTheAccountCounter() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		for (int i = 0; i < 4; i++) {
+			login(email, "wrong password");
+		}
+		assertThat(login(email, PASSWORD)).hasStatus(HttpStatus.OK);
+		for (int i = 0; i < 4; i++) {
+			assertThat(login(email, "wrong password")).hasStatus(HttpStatus.UNAUTHORIZED);
+		}
+
+		assertThat(login(email, PASSWORD)).hasStatus(HttpStatus.OK);
+	}
+
+	@Test
+	void throttlesClientIpAfterTwentyFailuresAcrossAccounts() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		for (int i = 0; i < 20; i++) {
+			assertThat(login(uniqueEmail(), "wrong password")).hasStatus(HttpStatus.UNAUTHORIZED);
+		}
+
+		MvcTestResult result = login(email, PASSWORD);
+
+		assertThat(result).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+		assertThat(result.getResponse().getHeader(HttpHeaders.RETRY_AFTER)).isNotBlank();
+	}
+
+	@Test
+	void rejectsMissingPasswordAsValidationProblem() {
+		MvcTestResult result = post("/api/auth/login", "{\"email\":\"a@b.com\"}");
+
+		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().contains("password");
+	}
+
+}

@@ -1,0 +1,144 @@
+package com.moa.auth.token;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.moa.auth.AuthIntegrationTestSupport;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RefreshTokenIntegrationTests extends AuthIntegrationTestSupport {
+
+	@Autowired
+	private JdbcClient jdbc;
+
+	@Test
+	void refreshIssuesNewPairAndSpendsThePresentedToken() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens first = loginTokens(email, PASSWORD);
+
+		MvcTestResult result = refresh(first.refreshToken());
+
+		assertThat(result).hasStatus(HttpStatus.OK);
+		Tokens second = Tokens.of(result);
+		assertThat(second.refreshToken()).isNotEqualTo(first.refreshToken());
+		assertThat(me(second.accessToken())).hasStatus(HttpStatus.OK);
+		assertThat(refresh(second.refreshToken())).hasStatus(HttpStatus.OK);
+	}
+
+	@Test
+	void storesOnlyTheHashOfRefreshTokens() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens tokens = loginTokens(email, PASSWORD);
+
+		List<String> stored = this.jdbc.sql("SELECT token_hash FROM refresh_tokens").query(String.class).list();
+
+		assertThat(stored).doesNotContain(tokens.refreshToken()).contains(RefreshTokens.hash(tokens.refreshToken()));
+	}
+
+	@Test
+	void reuseOfSpentTokenIsRejectedAndRevokesTheWholeFamily() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens first = loginTokens(email, PASSWORD);
+		Tokens second = Tokens.of(refresh(first.refreshToken()));
+		Tokens otherLogin = loginTokens(email, PASSWORD);
+
+		MvcTestResult reuse = refresh(first.refreshToken());
+
+		assertThat(reuse).hasStatus(HttpStatus.UNAUTHORIZED);
+		assertThat(reuse).hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		// The newer token of the same family is revoked too (the revocation committed).
+		assertThat(refresh(second.refreshToken())).hasStatus(HttpStatus.UNAUTHORIZED);
+		// Another login (family) of the same user is untouched.
+		assertThat(refresh(otherLogin.refreshToken())).hasStatus(HttpStatus.OK);
+	}
+
+	@Test
+	void rejectsUnknownRefreshToken() {
+		assertThat(refresh("not-a-token")).hasStatus(HttpStatus.UNAUTHORIZED);
+	}
+
+	@Test
+	void concurrentRefreshOfOneTokenSucceedsExactlyOnce() throws Exception {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens tokens = loginTokens(email, PASSWORD);
+		int attempts = 4;
+		ExecutorService executor = Executors.newFixedThreadPool(attempts);
+		CountDownLatch start = new CountDownLatch(1);
+		try {
+			List<Future<Integer>> results = new ArrayList<>();
+			for (int i = 0; i < attempts; i++) {
+				results.add(executor.submit(() -> {
+					start.await();
+					return refresh(tokens.refreshToken()).getResponse().getStatus();
+				}));
+			}
+			start.countDown();
+			List<Integer> statuses = new ArrayList<>();
+			for (Future<Integer> result : results) {
+				statuses.add(result.get(30, TimeUnit.SECONDS));
+			}
+
+			assertThat(statuses).containsOnly(200, 401);
+			assertThat(statuses).filteredOn((status) -> status == 200).hasSize(1);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void logoutRevokesTheFamilyOfTheCallersToken() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens tokens = loginTokens(email, PASSWORD);
+		Tokens rotated = Tokens.of(refresh(tokens.refreshToken()));
+
+		MvcTestResult result = post("/api/auth/logout", """
+				{"refreshToken":"%s"}""".formatted(rotated.refreshToken()), rotated.accessToken());
+
+		assertThat(result).hasStatus(HttpStatus.NO_CONTENT);
+		assertThat(refresh(rotated.refreshToken())).hasStatus(HttpStatus.UNAUTHORIZED);
+	}
+
+	@Test
+	void logoutWithAnotherUsersTokenAnswers204ButRevokesNothing() {
+		String victimEmail = uniqueEmail();
+		signupConsumer(victimEmail);
+		Tokens victim = loginTokens(victimEmail, PASSWORD);
+		String attackerEmail = uniqueEmail();
+		signupConsumer(attackerEmail);
+		Tokens attacker = loginTokens(attackerEmail, PASSWORD);
+
+		MvcTestResult result = post("/api/auth/logout", """
+				{"refreshToken":"%s"}""".formatted(victim.refreshToken()), attacker.accessToken());
+
+		assertThat(result).hasStatus(HttpStatus.NO_CONTENT);
+		assertThat(refresh(victim.refreshToken())).hasStatus(HttpStatus.OK);
+	}
+
+	@Test
+	void logoutRequiresAnAccessToken() {
+		MvcTestResult result = post("/api/auth/logout", "{\"refreshToken\":\"x\"}");
+
+		assertThat(result).hasStatus(HttpStatus.UNAUTHORIZED);
+		assertThat(result).hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+}

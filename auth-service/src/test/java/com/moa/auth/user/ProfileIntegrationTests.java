@@ -1,0 +1,107 @@
+package com.moa.auth.user;
+
+import com.moa.auth.AuthIntegrationTestSupport;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProfileIntegrationTests extends AuthIntegrationTestSupport {
+
+	@Test
+	void meReturnsTheCallersProfile() {
+		String email = uniqueEmail();
+		String id = signupConsumer(email);
+		Tokens tokens = loginTokens(email, PASSWORD);
+
+		MvcTestResult result = me(tokens.accessToken());
+
+		assertThat(result).hasStatus(HttpStatus.OK);
+		assertThat(result).bodyJson().extractingPath("$.id").isEqualTo(id);
+		assertThat(result).bodyJson().extractingPath("$.email").isEqualTo(email);
+		assertThat(result).bodyJson().extractingPath("$.name").isEqualTo("Kim");
+		assertThat(result).bodyJson().extractingPath("$.role").isEqualTo("CONSUMER");
+		assertThat(result).bodyJson().extractingPath("$.createdAt").asString().endsWith("Z");
+	}
+
+	@Test
+	void meWithoutTokenIsUnauthorizedProblem() {
+		MvcTestResult result = me(null);
+
+		assertThat(result).hasStatus(HttpStatus.UNAUTHORIZED);
+		assertThat(result).hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void patchChangesTheName() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens tokens = loginTokens(email, PASSWORD);
+
+		MvcTestResult result = patchMe("{\"name\":\"Lee\"}", tokens.accessToken());
+
+		assertThat(result).hasStatus(HttpStatus.OK);
+		assertThat(result).bodyJson().extractingPath("$.name").isEqualTo("Lee");
+		assertThat(me(tokens.accessToken())).bodyJson().extractingPath("$.name").isEqualTo("Lee");
+	}
+
+	@Test
+	void patchRejectsBlankName() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens tokens = loginTokens(email, PASSWORD);
+
+		MvcTestResult result = patchMe("{\"name\":\"  \"}", tokens.accessToken());
+
+		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().contains("name");
+	}
+
+	@Test
+	void passwordChangeWithWrongCurrentPasswordIsRejectedAndChangesNothing() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens tokens = loginTokens(email, PASSWORD);
+
+		MvcTestResult result = patchMe("""
+				{"currentPassword":"not my password","newPassword":"brand new pass"}""", tokens.accessToken());
+
+		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(result).hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(result).bodyJson().extractingPath("$.errors[0].field").isEqualTo("currentPassword");
+		assertThat(login(email, PASSWORD)).hasStatus(HttpStatus.OK);
+	}
+
+	@Test
+	void passwordChangeWithoutCurrentPasswordIsRejected() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens tokens = loginTokens(email, PASSWORD);
+
+		MvcTestResult result = patchMe("{\"newPassword\":\"brand new pass\"}", tokens.accessToken());
+
+		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(result).bodyJson().extractingPath("$.errors[0].field").isEqualTo("currentPassword");
+	}
+
+	@Test
+	void passwordChangeRevokesOtherSessionsButKeepsTheCurrentOne() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens current = loginTokens(email, PASSWORD);
+		Tokens otherDevice = loginTokens(email, PASSWORD);
+
+		MvcTestResult result = patchMe("""
+				{"currentPassword":"%s","newPassword":"brand new pass"}""".formatted(PASSWORD), current.accessToken());
+
+		assertThat(result).hasStatus(HttpStatus.OK);
+		assertThat(refresh(otherDevice.refreshToken())).hasStatus(HttpStatus.UNAUTHORIZED);
+		assertThat(refresh(current.refreshToken())).hasStatus(HttpStatus.OK);
+		assertThat(login(email, PASSWORD)).hasStatus(HttpStatus.UNAUTHORIZED);
+		assertThat(login(email, "brand new pass")).hasStatus(HttpStatus.OK);
+	}
+
+}

@@ -1,0 +1,130 @@
+package com.moa.auth.user;
+
+import com.moa.auth.AuthIntegrationTestSupport;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SignupIntegrationTests extends AuthIntegrationTestSupport {
+
+	@Test
+	void createsAccountWithNormalizedEmail() {
+		String email = uniqueEmail();
+
+		MvcTestResult result = signup(email.toUpperCase(), PASSWORD, "SELLER");
+
+		assertThat(result).hasStatus(HttpStatus.CREATED);
+		assertThat(result).bodyJson().extractingPath("$.email").isEqualTo(email);
+		assertThat(result).bodyJson().extractingPath("$.role").isEqualTo("SELLER");
+		assertThat(result).bodyJson().extractingPath("$.name").isEqualTo("Kim");
+		assertThat(result).bodyJson().extractingPath("$.id").asString().hasSize(36);
+		assertThat(result).bodyJson().doesNotHavePath("$.password");
+		assertThat(result).bodyJson().doesNotHavePath("$.passwordHash");
+	}
+
+	@Test
+	void rejectsTakenEmailCaseInsensitively() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+
+		MvcTestResult result = signup(email.toUpperCase(), PASSWORD, "CONSUMER");
+
+		assertThat(result).hasStatus(HttpStatus.CONFLICT);
+		assertThat(result).hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(result).bodyJson()
+			.extractingPath("$.type")
+			.isEqualTo("https://moa-subscribe.com/problems/email-taken");
+	}
+
+	@Test
+	void ignoresClientChosenIdAndUnknownFields() {
+		String chosenId = "11111111-2222-3333-4444-555555555555";
+
+		MvcTestResult result = post("/api/auth/signup", """
+				{"id":"%s","email":"%s","password":"%s","name":"Kim","role":"CONSUMER","admin":true}"""
+			.formatted(chosenId, uniqueEmail(), PASSWORD));
+
+		assertThat(result).hasStatus(HttpStatus.CREATED);
+		assertThat(read(result, "$.id")).isNotEqualTo(chosenId);
+		assertThat(result).bodyJson().extractingPath("$.role").isEqualTo("CONSUMER");
+	}
+
+	@Test
+	void rejectsAdminRole() {
+		MvcTestResult result = signup(uniqueEmail(), PASSWORD, "ADMIN");
+
+		assertValidationError(result, "role");
+	}
+
+	@Test
+	void rejectsUnknownRole() {
+		assertValidationError(signup(uniqueEmail(), PASSWORD, "GOD"), "role");
+	}
+
+	@Test
+	void rejectsMissingRole() {
+		assertValidationError(post("/api/auth/signup", """
+				{"email":"%s","password":"%s","name":"Kim"}""".formatted(uniqueEmail(), PASSWORD)), "role");
+	}
+
+	@Test
+	void rejectsInvalidEmail() {
+		assertValidationError(signup("not-an-email", PASSWORD, "CONSUMER"), "email");
+	}
+
+	@Test
+	void rejectsPasswordShorterThanEightCharacters() {
+		assertValidationError(signup(uniqueEmail(), "short12", "CONSUMER"), "password");
+	}
+
+	@Test
+	void rejectsPasswordLongerThan128Characters() {
+		assertValidationError(signup(uniqueEmail(), "x".repeat(129), "CONSUMER"), "password");
+	}
+
+	@Test
+	void acceptsLongMultibytePasswordBeyondBcryptLimitAndLogsInWithIt() {
+		String email = uniqueEmail();
+		String password = "비밀번호".repeat(30);
+
+		assertThat(signup(email, password, "CONSUMER")).hasStatus(HttpStatus.CREATED);
+		assertThat(login(email, password)).hasStatus(HttpStatus.OK);
+		assertThat(login(email, "비밀번호".repeat(29) + "비밀번x")).hasStatus(HttpStatus.UNAUTHORIZED);
+	}
+
+	@Test
+	void rejectsBlankName() {
+		assertValidationError(post("/api/auth/signup", """
+				{"email":"%s","password":"%s","name":"   ","role":"CONSUMER"}""".formatted(uniqueEmail(), PASSWORD)),
+				"name");
+	}
+
+	@Test
+	void rejectsUnsupportedLocale() {
+		assertValidationError(post("/api/auth/signup", """
+				{"email":"%s","password":"%s","name":"Kim","role":"CONSUMER","locale":"fr"}""".formatted(uniqueEmail(),
+				PASSWORD)), "locale");
+	}
+
+	@Test
+	void rejectsMalformedJsonWithProblem() {
+		MvcTestResult result = post("/api/auth/signup", "{\"email\": ");
+
+		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(result).hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(result).bodyJson()
+			.extractingPath("$.type")
+			.isEqualTo("https://moa-subscribe.com/problems/malformed-request");
+	}
+
+	private static void assertValidationError(MvcTestResult result, String field) {
+		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(result).hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().contains(field);
+	}
+
+}
