@@ -7,6 +7,8 @@ import java.util.Base64;
 
 import com.moa.auth.AuthProperties;
 
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.stereotype.Component;
 
@@ -23,8 +25,14 @@ public class Passwords {
 	/** Checked against when the email is unknown, so both failures take as long. */
 	private final String dummyHash;
 
-	Passwords(AuthProperties properties) {
-		this.encoder = new BCryptPasswordEncoder(properties.password().bcryptCost());
+	Passwords(AuthProperties properties, Environment environment) {
+		int cost = properties.password().bcryptCost();
+		if (cost < AuthProperties.Password.PRODUCTION_MINIMUM_COST
+				&& environment.acceptsProfiles(Profiles.of("prod"))) {
+			throw new IllegalStateException("moa.auth.password.bcrypt-cost " + cost + " is below "
+					+ AuthProperties.Password.PRODUCTION_MINIMUM_COST + ", not allowed with the prod profile");
+		}
+		this.encoder = new BCryptPasswordEncoder(cost);
 		this.dummyHash = hash("not-a-real-password-" + System.nanoTime());
 	}
 
