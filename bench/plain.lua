@@ -1,0 +1,1 @@
+-- Plain GET, no headers: the script only adds report.lua.
