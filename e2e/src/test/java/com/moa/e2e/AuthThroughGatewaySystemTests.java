@@ -32,8 +32,8 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * auth-service and the gateway, started from their packaged jars on real PostgreSQL and Redis,
- * driven over HTTP the way the apps are.
+ * auth-service and the gateway, started from their packaged jars on real PostgreSQL and
+ * Redis, driven over HTTP the way the apps are.
  */
 class AuthThroughGatewaySystemTests {
 
@@ -58,14 +58,15 @@ class AuthThroughGatewaySystemTests {
 						"--spring.datasource.password=" + database.getPassword()));
 		String authUrl = "http://127.0.0.1:" + authPort;
 		String down = "http://127.0.0.1:" + nothingListens;
-		gateway = ServiceProcess.start("gateway", gatewayPort, List.of("--MOA_AUTH_URL=" + authUrl,
-				"--MOA_LOOKUP_URL=" + down, "--MOA_SELLER_URL=" + down, "--MOA_PAYMENT_URL=" + down,
-				"--MOA_SEARCH_URL=" + down, "--MOA_CHAT_URL=" + down,
-				"--moa.security.jwk-set-uri=" + authUrl + "/api/auth/.well-known/jwks.json",
-				"--spring.data.redis.host=" + redis.getHost(), "--spring.data.redis.port=" + redis.getPort(),
-				"--spring.data.redis.database=" + redis.getDatabase(),
-				// Every test logs in from 127.0.0.1: keep the per-IP credential limit out of the way.
-				"--moa.gateway.rate-limit.auth.requests=1000"));
+		gateway = ServiceProcess.start("gateway", gatewayPort,
+				List.of("--MOA_AUTH_URL=" + authUrl, "--MOA_LOOKUP_URL=" + down, "--MOA_SELLER_URL=" + down,
+						"--MOA_PAYMENT_URL=" + down, "--MOA_SEARCH_URL=" + down, "--MOA_CHAT_URL=" + down,
+						"--moa.security.jwk-set-uri=" + authUrl + "/api/auth/.well-known/jwks.json",
+						"--spring.data.redis.host=" + redis.getHost(), "--spring.data.redis.port=" + redis.getPort(),
+						"--spring.data.redis.database=" + redis.getDatabase(),
+						// Every test logs in from 127.0.0.1: keep the per-IP credential
+						// limit out of the way.
+						"--moa.gateway.rate-limit.auth.requests=1000"));
 		auth.awaitReady(Duration.ofSeconds(150));
 		gateway.awaitReady(Duration.ofSeconds(150));
 	}
@@ -112,10 +113,9 @@ class AuthThroughGatewaySystemTests {
 		HttpResponse<String> reuse = post(gateway, "/api/auth/refresh",
 				Map.of("refreshToken", first.get("refreshToken").asString()), null);
 		assertThat(reuse.statusCode()).isEqualTo(401);
-		assertThat(reuse.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
-		assertThat(post(gateway, "/api/auth/refresh", Map.of("refreshToken", newer), null).statusCode())
-			.isEqualTo(401);
+		assertThat(reuse.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(post(gateway, "/api/auth/refresh", Map.of("refreshToken", newer), null).statusCode()).isEqualTo(401);
 	}
 
 	@Test
@@ -123,8 +123,7 @@ class AuthThroughGatewaySystemTests {
 		for (ServiceProcess target : List.of(gateway, auth)) {
 			HttpResponse<String> response = get(target, "/api/auth/me", null);
 			assertThat(response.statusCode()).isEqualTo(401);
-			assertThat(response.headers().firstValue("Content-Type").orElse(""))
-				.startsWith("application/problem+json");
+			assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
 		}
 	}
 
@@ -196,8 +195,9 @@ class AuthThroughGatewaySystemTests {
 				String[] parts = genuine.split("\\.");
 				String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]));
 				String raised = payload.replace("\"CONSUMER\"", "\"SELLER\"");
-				yield parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raised.getBytes())
-						+ "." + parts[2];
+				yield parts[0] + "."
+						+ java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raised.getBytes()) + "."
+						+ parts[2];
 			}
 			case "hs256-with-public-key" -> {
 				HttpResponse<String> jwks = get(gateway, "/api/auth/.well-known/jwks.json", null);

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One service's packaged jar running as its own process, as in production, with its log under
- * {@code e2e/target/e2e-logs/}.
+ * One service's packaged jar running as its own process, as in production, with its log
+ * under {@code e2e/target/e2e-logs/}.
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -36,12 +36,18 @@ final class ServiceProcess implements AutoCloseable {
 		this.log = log;
 	}
 
-	/** Starts {@code <module>/target/<module>-<version>.jar} with the given Spring arguments. */
+	/**
+	 * Starts {@code <module>/target/<module>-<version>.jar} with the given Spring
+	 * arguments.
+	 */
 	static ServiceProcess start(String module, int port, List<String> springArgs) throws IOException {
 		Path root = Path.of(System.getProperty("moa.root", ".."));
-		Path jar = root.resolve(module).resolve("target").resolve(module + "-" + System.getProperty("moa.version", "0.1.0-SNAPSHOT") + ".jar");
+		Path jar = root.resolve(module)
+			.resolve("target")
+			.resolve(module + "-" + System.getProperty("moa.version", "0.1.0-SNAPSHOT") + ".jar");
 		if (!Files.exists(jar)) {
-			throw new IllegalStateException(jar + " is missing: build it first (./mvnw -B verify builds it before e2e)");
+			throw new IllegalStateException(
+					jar + " is missing: build it first (./mvnw -B verify builds it before e2e)");
 		}
 		Path logs = root.resolve("e2e/target/e2e-logs");
 		Files.createDirectories(logs);
@@ -71,7 +77,10 @@ final class ServiceProcess implements AutoCloseable {
 		return this.port;
 	}
 
-	/** Waits until the readiness probe answers UP; fails early, with the log's tail, if the process dies. */
+	/**
+	 * Waits until the readiness probe answers UP; fails early, with the log's tail, if
+	 * the process dies.
+	 */
 	ServiceProcess awaitReady(Duration timeout) throws Exception {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		HttpRequest probe = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
@@ -79,7 +88,8 @@ final class ServiceProcess implements AutoCloseable {
 			.build();
 		while (System.nanoTime() < deadline) {
 			if (!this.process.isAlive()) {
-				throw new IllegalStateException(this.name + " exited with " + this.process.exitValue() + ":\n" + tail());
+				throw new IllegalStateException(
+						this.name + " exited with " + this.process.exitValue() + ":\n" + tail());
 			}
 			try {
 				HttpResponse<String> response = HTTP.send(probe, HttpResponse.BodyHandlers.ofString());

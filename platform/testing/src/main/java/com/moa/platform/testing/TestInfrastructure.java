@@ -3,6 +3,8 @@ package com.moa.platform.testing;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -53,7 +55,12 @@ public final class TestInfrastructure {
 		if (forced != null && !forced.isBlank()) {
 			return Mode.valueOf(forced.trim().toUpperCase(Locale.ROOT));
 		}
-		return DockerClientFactory.instance().isDockerAvailable() ? Mode.DOCKER : Mode.LOCAL;
+		// Ask Testcontainers only where an engine could be: it logs alarming errors when
+		// none is.
+		boolean engineConfigured = System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock"))
+				|| Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"))
+				|| Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
+		return (engineConfigured && DockerClientFactory.instance().isDockerAvailable()) ? Mode.DOCKER : Mode.LOCAL;
 	}
 
 	/** A setting from a system property or environment variable of the same name. */
