@@ -16,7 +16,8 @@ command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -q wrk 
 ./moa infra >/dev/null
 [ -f auth-service/target/auth-service-0.1.0-SNAPSHOT.jar ] && [ -f gateway/target/gateway-0.1.0-SNAPSHOT.jar ] || ./moa build
 
-JVM="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmx384m"
+# Full JIT by default (throughput); BENCH_JVM="-XX:TieredStopAtLevel=1 ..." measures the start-up flags ./moa uses.
+JVM=${BENCH_JVM:--XX:+UseSerialGC -Xss512k -Xmx384m}
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -48,7 +49,7 @@ run() { # name url script
   local script
   script=$(mktemp --suffix=.lua)
   cat "$ROOT/bench/$3" "$ROOT/bench/report.lua" >"$script"
-  wrk -t2 -c"$CONNECTIONS" -d5s -s "$script" "$2" >/dev/null 2>&1 # warm-up (JIT, pools)
+  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP:-15}s" -s "$script" "$2" >/dev/null 2>&1 # warm-up (JIT, pools)
   local line
   line=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$script" "$2" | grep '^RESULT')
   rm -f "$script"
@@ -58,6 +59,7 @@ run() { # name url script
 stamp=$(date -u +%Y-%m-%dT%H:%MZ)
 {
   echo "# auth-bench $stamp  duration=${DURATION}s connections=$CONNECTIONS threads=2"
+  echo "# jvm: $JVM"
   echo "# machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; wrk and both JVMs share the cores"
   run "baseline: auth liveness (direct)" "http://127.0.0.1:$AUTH_PORT/actuator/health/liveness" plain.lua
   run "jwks (direct)" "http://127.0.0.1:$AUTH_PORT/api/auth/.well-known/jwks.json" plain.lua
