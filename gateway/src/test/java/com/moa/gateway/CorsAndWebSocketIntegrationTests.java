@@ -86,14 +86,14 @@ class CorsAndWebSocketIntegrationTests extends AbstractGatewayIntegrationTest {
 	@Test
 	void refusesWebSocketUpgradeWithInvalidQueryToken() {
 		RawHttp.Response response = RawHttp.send(this.port, "GET",
-				"/ws/chat?access_token=" + TestTokens.otherKeySameKid(), "Upgrade: websocket", "Connection: Upgrade",
-				"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13");
+				"/ws/chat?access_token=" + TestBackend.SIGNER.forgedByOtherKeySameKid("SELLER"), "Upgrade: websocket",
+				"Connection: Upgrade", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13");
 		assertThat(response.status()).isEqualTo(401);
 	}
 
 	@Test
 	void proxiesWebSocketUpgradeAuthenticatedByQueryParameter() {
-		String token = TestTokens.consumer();
+		String token = TestBackend.SIGNER.token("CONSUMER");
 		String greeting = HttpClient.create()
 			.websocket()
 			.uri("ws://127.0.0.1:" + this.port + "/ws/chat?access_token=" + token)
@@ -108,7 +108,7 @@ class CorsAndWebSocketIntegrationTests extends AbstractGatewayIntegrationTest {
 	@Test
 	void proxiesWebSocketUpgradeAuthenticatedByHeader() {
 		String greeting = HttpClient.create()
-			.headers((headers) -> headers.set(HttpHeaders.AUTHORIZATION, bearer(TestTokens.seller())))
+			.headers((headers) -> headers.set(HttpHeaders.AUTHORIZATION, bearer(TestBackend.SIGNER.token("SELLER"))))
 			.websocket()
 			.uri("ws://127.0.0.1:" + this.port + "/ws/chat")
 			.handle((in, out) -> in.receive().asString().take(1))
@@ -120,7 +120,7 @@ class CorsAndWebSocketIntegrationTests extends AbstractGatewayIntegrationTest {
 	void ignoresAccessTokenQueryParameterOutsideTheWebSocketPath() {
 		String path = "/api/subscriptions/" + UUID.randomUUID();
 		this.client.method(HttpMethod.GET)
-			.uri(path + "?access_token=" + TestTokens.consumer())
+			.uri(path + "?access_token=" + TestBackend.SIGNER.token("CONSUMER"))
 			.exchange()
 			.expectStatus()
 			.isUnauthorized();

@@ -23,7 +23,7 @@ class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 	@Test
 	void routesAuthenticatedRequestWithPathQueryAndTokenIntact() {
 		String path = "/api/subscriptions/" + UUID.randomUUID() + "?status=ACTIVE";
-		String token = TestTokens.consumer();
+		String token = TestBackend.SIGNER.token("CONSUMER");
 		this.client.get()
 			.uri(path)
 			.header(HttpHeaders.AUTHORIZATION, bearer(token))
@@ -82,7 +82,7 @@ class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 		this.client.get().uri("/api/search/history").exchange().expectStatus().isUnauthorized();
 		this.client.get()
 			.uri("/api/auth/me")
-			.header(HttpHeaders.AUTHORIZATION, bearer(TestTokens.consumer()))
+			.header(HttpHeaders.AUTHORIZATION, bearer(TestBackend.SIGNER.token("CONSUMER")))
 			.exchange()
 			.expectStatus()
 			.isOk();
@@ -93,7 +93,7 @@ class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 		String path = "/api/seller/products/" + UUID.randomUUID();
 		this.client.get()
 			.uri(path)
-			.header(HttpHeaders.AUTHORIZATION, bearer(TestTokens.consumer()))
+			.header(HttpHeaders.AUTHORIZATION, bearer(TestBackend.SIGNER.token("CONSUMER")))
 			.exchange()
 			.expectStatus()
 			.isForbidden()
@@ -107,7 +107,7 @@ class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 		assertThat(this.backend.received(path::equals)).isEmpty();
 		this.client.get()
 			.uri(path)
-			.header(HttpHeaders.AUTHORIZATION, bearer(TestTokens.seller()))
+			.header(HttpHeaders.AUTHORIZATION, bearer(TestBackend.SIGNER.token("SELLER")))
 			.exchange()
 			.expectStatus()
 			.isOk();
@@ -122,7 +122,7 @@ class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 			.header("X-User-Id", UUID.randomUUID().toString())
 			.header("x-user-role", "ADMIN")
 			.header("X-USER-EMAIL", "evil@example.com")
-			.header(HttpHeaders.AUTHORIZATION, bearer(TestTokens.consumer()))
+			.header(HttpHeaders.AUTHORIZATION, bearer(TestBackend.SIGNER.token("CONSUMER")))
 			.exchange()
 			.expectStatus()
 			.isOk();
@@ -270,7 +270,7 @@ class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 		this.client.get().uri("/actuator/prometheus").exchange().expectStatus().isUnauthorized();
 		this.client.get()
 			.uri("/actuator/prometheus")
-			.header(HttpHeaders.AUTHORIZATION, bearer(TestTokens.valid("ADMIN")))
+			.header(HttpHeaders.AUTHORIZATION, bearer(TestBackend.SIGNER.token("ADMIN")))
 			.exchange()
 			.expectStatus()
 			.isOk();

@@ -24,7 +24,7 @@ class InternalPathGuardIntegrationTests extends AbstractGatewayIntegrationTest {
 			"/api/auth/INTERNAL/users", "/api/chat/%5c..%5cinternal", "/api/auth/.well-known/../../internal/keys" })
 	void neverRoutesInternalOrActuatorPaths(String rawPath) {
 		RawHttp.Response response = RawHttp.send(this.port, "GET", rawPath,
-				"Authorization: Bearer " + TestTokens.seller());
+				"Authorization: Bearer " + TestBackend.SIGNER.token("SELLER"));
 		assertThat(response.status()).as(rawPath).isEqualTo(404);
 		assertThat(response.isProblem()).as(rawPath).isTrue();
 		assertThat(response.text()).contains("https://moa-subscribe.com/problems/not-found");
@@ -43,7 +43,7 @@ class InternalPathGuardIntegrationTests extends AbstractGatewayIntegrationTest {
 	void stillRoutesOrdinaryEncodedPaths() {
 		// A Korean keyword, percent-encoded, is a legitimate path segment.
 		RawHttp.Response response = RawHttp.send(this.port, "DELETE", "/api/search/history/%ED%82%A4%EC%9B%8C%EB%93%9C",
-				"Authorization: Bearer " + TestTokens.consumer());
+				"Authorization: Bearer " + TestBackend.SIGNER.token("CONSUMER"));
 		// search points at a closed port in this context: routed (503 from the fallback),
 		// not refused by the guard.
 		assertThat(response.status()).isEqualTo(503);

@@ -89,8 +89,8 @@ class RateLimitIntegrationTests {
 
 	@Test
 	void limitsApiRequestsPerUserNotGlobally() {
-		String alice = TestTokens.forUser(UUID.randomUUID());
-		String bob = TestTokens.forUser(UUID.randomUUID());
+		String alice = TestBackend.SIGNER.token(UUID.randomUUID(), "CONSUMER");
+		String bob = TestBackend.SIGNER.token(UUID.randomUUID(), "CONSUMER");
 		for (int i = 0; i < 5; i++) {
 			this.client.get()
 				.uri("/api/subscriptions")

@@ -1,12 +1,16 @@
 package com.moa.gateway;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -19,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The deliberate Redis-outage behavior, with Redis pointed at a closed port: credential
  * endpoints fail closed (503 problem, nothing reaches auth-service), browsing fails open
- * (routed as usual), and neither hangs.
+ * (routed as usual), and neither hangs. The warnings carry the request id.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class RedisDownIntegrationTests {
 
 	private final TestBackend backend = TestBackend.get();
@@ -79,6 +84,26 @@ class RedisDownIntegrationTests {
 		this.client.get().uri(path).exchange().expectStatus().isOk();
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
 		assertThat(this.backend.received(path::equals)).hasSize(1);
+	}
+
+	@Test
+	void failOpenWarningCarriesTheRequestId(CapturedOutput output) {
+		this.client.get().uri("/api/products").header("X-Request-Id", "trace-me-123").exchange().expectStatus().isOk();
+		assertThat(warnings(output)).singleElement().asString().contains("[trace-me-123]");
+		// A request without an id gets a generated one, never the previous request's.
+		this.client.get().uri("/api/products").exchange().expectStatus().isOk();
+		assertThat(warnings(output)).hasSize(2)
+			.last()
+			.asString()
+			.doesNotContain("trace-me-123")
+			.containsPattern("\\[[0-9a-f-]{36}\\]");
+	}
+
+	private static List<String> warnings(CapturedOutput output) {
+		return output.getAll()
+			.lines()
+			.filter((line) -> line.contains("letting /api/products through unlimited"))
+			.toList();
 	}
 
 	@Test

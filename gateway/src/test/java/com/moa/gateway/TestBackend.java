@@ -7,13 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
+import com.moa.platform.testing.JwksServer;
+import com.moa.platform.testing.TestJwts;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -21,11 +19,13 @@ import reactor.netty.http.server.HttpServer;
 /**
  * A stand-in for every service behind the gateway: one Reactor Netty server that records
  * each request it receives (method, raw URI, headers), answers JSON, accepts WebSocket
- * upgrades on {@code /ws/chat}, and serves the test's JWK Set like auth-service.
+ * upgrades on {@code /ws/chat}; beside it a {@link JwksServer} publishes the
+ * {@link #SIGNER}'s JWK Set like auth-service.
  */
 final class TestBackend {
 
-	static final String JWKS_PATH = "/api/auth/.well-known/jwks.json";
+	/** Signs the tests' access tokens; its public key is what the gateway trusts. */
+	static final TestJwts SIGNER = TestJwts.withNewKey("test-key-1");
 
 	private static TestBackend instance;
 
@@ -33,18 +33,10 @@ final class TestBackend {
 
 	private final Queue<Received> received = new ConcurrentLinkedQueue<>();
 
-	private final List<JWK> publishedKeys = new CopyOnWriteArrayList<>();
-
-	private final AtomicInteger jwksFetches = new AtomicInteger();
+	private final JwksServer jwks = new JwksServer(SIGNER.jwksJson());
 
 	private TestBackend() {
-		this.publishedKeys.add(TestTokens.DEFAULT_KEY.toPublicJWK());
 		this.server = HttpServer.create().host("127.0.0.1").port(0).handle((request, response) -> {
-			if (request.uri().equals(JWKS_PATH)) {
-				this.jwksFetches.incrementAndGet();
-				return response.header("Content-Type", "application/json")
-					.sendString(Mono.just(new JWKSet(this.publishedKeys).toString()));
-			}
 			Map<String, String> headers = request.requestHeaders()
 				.entries()
 				.stream()
@@ -77,7 +69,12 @@ final class TestBackend {
 	}
 
 	String jwksUrl() {
-		return url() + JWKS_PATH;
+		return this.jwks.uri();
+	}
+
+	/** The JWK Set the gateway fetches; {@code serve(...)} it anew to rotate keys. */
+	JwksServer jwks() {
+		return this.jwks;
 	}
 
 	/** Requests received so far whose raw URI matches. */
@@ -87,14 +84,6 @@ final class TestBackend {
 
 	List<Received> receivedAll() {
 		return List.copyOf(this.received);
-	}
-
-	void publish(JWK key) {
-		this.publishedKeys.add(key.toPublicJWK());
-	}
-
-	int jwksFetches() {
-		return this.jwksFetches.get();
 	}
 
 	/** A local port nothing listens on. */

@@ -1,10 +1,11 @@
 package com.moa.gateway;
 
 import java.time.Instant;
+import java.util.Date;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import com.nimbusds.jose.jwk.RSAKey;
+import com.moa.platform.testing.TestJwts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 
+import static com.moa.gateway.TestBackend.SIGNER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -24,19 +26,20 @@ class TokenVerificationIntegrationTests extends AbstractGatewayIntegrationTest {
 	private final TestBackend backend = TestBackend.get();
 
 	static Stream<Arguments> forgedTokens() {
-		return Stream.of(Arguments.of("alg none", TestTokens.unsigned()),
-				Arguments.of("HS256 keyed with the RSA public key", TestTokens.hmacWithPublicKey()),
-				Arguments.of("other key under the same kid", TestTokens.otherKeySameKid()),
-				Arguments.of("wrong iss",
-						TestTokens.sign(TestTokens.DEFAULT_KEY,
-								TestTokens.claims(UUID.randomUUID(), "CONSUMER", "evil-issuer", "moa-api",
-										Instant.now().plusSeconds(600)))),
-				Arguments.of("wrong aud",
-						TestTokens.sign(TestTokens.DEFAULT_KEY,
-								TestTokens.claims(UUID.randomUUID(), "CONSUMER", "moa-auth", "other-api",
-										Instant.now().plusSeconds(600)))),
-				Arguments.of("expired 90 s ago", TestTokens.expiredSecondsAgo(90)),
-				Arguments.of("tampered payload", TestTokens.tamperedPayload()), Arguments.of("garbage", "not.a.jwt"));
+		return Stream.of(Arguments.of("alg none", SIGNER.forgedAlgNone("SELLER")),
+				Arguments.of("HS256 keyed with the RSA public key", SIGNER.forgedHs256WithPublicKey("SELLER")),
+				Arguments.of("other key under the same kid", SIGNER.forgedByOtherKeySameKid("SELLER")),
+				Arguments.of("wrong iss", SIGNER.token("CONSUMER", (claims) -> claims.issuer("evil-issuer"))),
+				Arguments.of("wrong aud", SIGNER.token("CONSUMER", (claims) -> claims.audience("other-api"))),
+				Arguments.of("expired 90 s ago", expiredSecondsAgo(90)),
+				Arguments.of("tampered payload", SIGNER.forgedTamperedPayload("CONSUMER")),
+				Arguments.of("garbage", "not.a.jwt"));
+	}
+
+	private static String expiredSecondsAgo(long seconds) {
+		Instant expiredAt = Instant.now().minusSeconds(seconds);
+		return SIGNER.token("CONSUMER", (claims) -> claims.issueTime(Date.from(expiredAt.minusSeconds(900)))
+			.expirationTime(Date.from(expiredAt)));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -74,7 +77,7 @@ class TokenVerificationIntegrationTests extends AbstractGatewayIntegrationTest {
 	void acceptsTokenExpiredWithinTheSixtySecondSkew() {
 		this.client.get()
 			.uri("/api/subscriptions")
-			.header(HttpHeaders.AUTHORIZATION, bearer(TestTokens.expiredSecondsAgo(30)))
+			.header(HttpHeaders.AUTHORIZATION, bearer(expiredSecondsAgo(30)))
 			.exchange()
 			.expectStatus()
 			.isOk();
@@ -85,26 +88,25 @@ class TokenVerificationIntegrationTests extends AbstractGatewayIntegrationTest {
 		// Warm the cached key set first.
 		this.client.get()
 			.uri("/api/subscriptions")
-			.header(HttpHeaders.AUTHORIZATION, bearer(TestTokens.consumer()))
+			.header(HttpHeaders.AUTHORIZATION, bearer(SIGNER.token("CONSUMER")))
 			.exchange()
 			.expectStatus()
 			.isOk();
-		int fetchesBefore = this.backend.jwksFetches();
-		RSAKey rotated = TestTokens.generate("rotated-" + UUID.randomUUID());
-		this.backend.publish(rotated);
-		String token = TestTokens.sign(rotated,
-				TestTokens.claims(UUID.randomUUID(), "SELLER", "moa-auth", "moa-api", Instant.now().plusSeconds(600)));
+		int fetchesBefore = this.backend.jwks().fetches();
+		TestJwts rotated = TestJwts.withNewKey("rotated-" + UUID.randomUUID());
+		this.backend.jwks().serve(TestJwts.jwksJson(SIGNER, rotated));
+		String token = rotated.token("SELLER");
 		this.client.get()
 			.uri("/api/seller/dashboard")
 			.header(HttpHeaders.AUTHORIZATION, bearer(token))
 			.exchange()
 			.expectStatus()
 			.isOk();
-		assertThat(this.backend.jwksFetches()).isGreaterThan(fetchesBefore);
+		assertThat(this.backend.jwks().fetches()).isGreaterThan(fetchesBefore);
 		// Keys published before the rotation still verify.
 		this.client.get()
 			.uri("/api/subscriptions")
-			.header(HttpHeaders.AUTHORIZATION, bearer(TestTokens.consumer()))
+			.header(HttpHeaders.AUTHORIZATION, bearer(SIGNER.token("CONSUMER")))
 			.exchange()
 			.expectStatus()
 			.isOk();
@@ -112,9 +114,7 @@ class TokenVerificationIntegrationTests extends AbstractGatewayIntegrationTest {
 
 	@Test
 	void rejectsTokenSignedByAnUnpublishedKey() {
-		RSAKey unpublished = TestTokens.generate("unpublished-" + UUID.randomUUID());
-		String token = TestTokens.sign(unpublished, TestTokens.claims(UUID.randomUUID(), "CONSUMER", "moa-auth",
-				"moa-api", Instant.now().plusSeconds(600)));
+		String token = TestJwts.withNewKey("unpublished-" + UUID.randomUUID()).token("CONSUMER");
 		this.client.get()
 			.uri("/api/subscriptions")
 			.header(HttpHeaders.AUTHORIZATION, bearer(token))
@@ -125,8 +125,7 @@ class TokenVerificationIntegrationTests extends AbstractGatewayIntegrationTest {
 
 	@Test
 	void rejectsTokenWithoutValidRole() {
-		String token = TestTokens.sign(TestTokens.DEFAULT_KEY,
-				TestTokens.claims(UUID.randomUUID(), "ROOT", "moa-auth", "moa-api", Instant.now().plusSeconds(600)));
+		String token = SIGNER.token("ROOT");
 		this.client.get()
 			.uri("/api/subscriptions")
 			.header(HttpHeaders.AUTHORIZATION, bearer(token))

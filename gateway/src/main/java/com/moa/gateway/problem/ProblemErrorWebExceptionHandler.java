@@ -3,6 +3,7 @@ package com.moa.gateway.problem;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 
+import com.moa.gateway.web.RequestIds;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.netty.channel.ConnectTimeoutException;
 import org.apache.commons.logging.Log;
@@ -41,8 +42,9 @@ class ProblemErrorWebExceptionHandler implements ErrorWebExceptionHandler {
 		Problem problem = classify(ex);
 		if (problem.status().is5xxServerError() && problem.status() != HttpStatus.SERVICE_UNAVAILABLE
 				&& problem.status() != HttpStatus.GATEWAY_TIMEOUT) {
-			logger.error("Unhandled error on " + exchange.getRequest().getPath() + " requestId="
-					+ exchange.getRequest().getHeaders().getFirst("X-Request-Id"), ex);
+			// Error handlers run outside the request filter's Reactor context.
+			RequestIds.withMdc(exchange,
+					() -> logger.error("Unhandled error on " + exchange.getRequest().getPath(), ex));
 		}
 		return this.problems.write(exchange, problem.status(), problem.slug(), problem.title(), problem.detail());
 	}

@@ -123,18 +123,14 @@ class RateLimitFilter implements WebFilter, Ordered {
 			boolean failClosed) {
 		if (failClosed) {
 			logger.warn("Rate-limit store unreachable; refusing " + exchange.getRequest().getPath()
-					+ " (credential endpoints fail closed) requestId=" + requestId(exchange));
+					+ " (credential endpoints fail closed)");
 			exchange.getResponse().getHeaders().set("Retry-After", "5");
 			return this.problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
 					"Service Unavailable", "Sign-in is temporarily unavailable; try again shortly.");
 		}
 		logger.warn("Rate-limit store unreachable; letting " + exchange.getRequest().getPath()
-				+ " through unlimited (API fails open) requestId=" + requestId(exchange));
+				+ " through unlimited (API fails open)");
 		return chain.filter(exchange);
-	}
-
-	private static String requestId(ServerWebExchange exchange) {
-		return exchange.getRequest().getHeaders().getFirst("X-Request-Id");
 	}
 
 	private static String subject(Authentication authentication) {

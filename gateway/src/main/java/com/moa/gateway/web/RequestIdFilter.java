@@ -3,6 +3,8 @@ package com.moa.gateway.web;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import io.micrometer.context.ContextRegistry;
+import org.slf4j.MDC;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -14,17 +16,23 @@ import org.springframework.web.server.WebFilterChain;
 
 /**
  * Accepts a client's {@code X-Request-Id} when it is short and made of safe characters,
- * otherwise generates one; forwards it to the service and echoes it on the response.
+ * otherwise generates one; forwards it to the service, echoes it on the response and puts
+ * it in the Reactor context, from which Reactor copies it into the logging MDC on every
+ * thread that works on the request ({@code spring.reactor.context-propagation=auto}).
  */
 @Component
 class RequestIdFilter implements WebFilter, Ordered {
 
 	static final String HEADER = "X-Request-Id";
 
-	/** Exchange attribute and Reactor context key holding the request id. */
-	static final String ATTRIBUTE = RequestIdFilter.class.getName() + ".requestId";
-
 	private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+	RequestIdFilter() {
+		// Replaces any accessor for the same key, so a second context is harmless.
+		ContextRegistry.getInstance()
+			.registerThreadLocalAccessor(RequestIds.MDC_KEY, () -> MDC.get(RequestIds.MDC_KEY),
+					(requestId) -> MDC.put(RequestIds.MDC_KEY, requestId), () -> MDC.remove(RequestIds.MDC_KEY));
+	}
 
 	@Override
 	public int getOrder() {
@@ -38,13 +46,13 @@ class RequestIdFilter implements WebFilter, Ordered {
 				: UUID.randomUUID().toString();
 		ServerHttpRequest request = exchange.getRequest().mutate().headers((h) -> h.set(HEADER, requestId)).build();
 		ServerWebExchange mutated = exchange.mutate().request(request).build();
-		mutated.getAttributes().put(ATTRIBUTE, requestId);
+		mutated.getAttributes().put(RequestIds.ATTRIBUTE, requestId);
 		// Set at commit time so a service's own echo never duplicates the header.
 		mutated.getResponse().beforeCommit(() -> {
 			mutated.getResponse().getHeaders().set(HEADER, requestId);
 			return Mono.empty();
 		});
-		return chain.filter(mutated).contextWrite((context) -> context.put(ATTRIBUTE, requestId));
+		return chain.filter(mutated).contextWrite((context) -> context.put(RequestIds.MDC_KEY, requestId));
 	}
 
 }
