@@ -1,0 +1,85 @@
+package com.moa.platform.events;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarable;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.util.Assert;
+
+/**
+ * Names and declarations of the shared messaging topology: the durable topic exchange
+ * {@code moa.events} (routing key = event type), the dead-letter exchange
+ * {@code moa.events.dlx}, and per-consumer queues {@code <service>.<purpose>} with their
+ * {@code <queue>.dlq}.
+ */
+public final class EventTopology {
+
+	/** The exchange every event is published to; routing key = event type. */
+	public static final String EXCHANGE = "moa.events";
+
+	/**
+	 * Direct exchange receiving rejected messages, routed by the name of the queue that
+	 * rejected them.
+	 */
+	public static final String DEAD_LETTER_EXCHANGE = "moa.events.dlx";
+
+	/** AMQP header carrying the request id of the request that caused the event. */
+	public static final String REQUEST_ID_HEADER = "x-request-id";
+
+	/** MDC key of the request id (the one platform/web's request filter uses). */
+	public static final String REQUEST_ID_MDC_KEY = "requestId";
+
+	private EventTopology() {
+	}
+
+	/** The dead-letter queue of a consumer queue. */
+	public static String deadLetterQueue(String queue) {
+		return queue + ".dlq";
+	}
+
+	/**
+	 * Declarations for a consumer queue: the durable queue bound to {@code moa.events} on
+	 * the given routing keys (topic patterns such as {@code product.*} allowed), dead
+	 * lettering to {@code moa.events.dlx} with the queue name as routing key, and its
+	 * {@code .dlq} bound there. Return it from a {@code @Bean} method; Boot's
+	 * {@code RabbitAdmin} declares it on every (re)connect.
+	 * @param queue the queue name, {@code <service>.<purpose>}
+	 * @param routingKeys event types or topic patterns to receive
+	 * @return the declarations
+	 */
+	public static Declarables consumerQueue(String queue, String... routingKeys) {
+		Assert.hasText(queue, "queue must not be empty");
+		Assert.isTrue(queue.indexOf('.') > 0, "queue must be named <service>.<purpose>");
+		Assert.notEmpty(routingKeys, "at least one routing key is needed");
+		TopicExchange exchange = exchange();
+		DirectExchange deadLetters = deadLetterExchange();
+		Queue main = QueueBuilder.durable(queue)
+			.withArguments(Map.of("x-dead-letter-exchange", DEAD_LETTER_EXCHANGE, "x-dead-letter-routing-key", queue))
+			.build();
+		Queue dlq = QueueBuilder.durable(deadLetterQueue(queue)).build();
+		List<Declarable> declarables = new ArrayList<>(
+				List.of(exchange, deadLetters, main, dlq, BindingBuilder.bind(dlq).to(deadLetters).with(queue)));
+		for (String routingKey : routingKeys) {
+			Binding binding = BindingBuilder.bind(main).to(exchange).with(routingKey);
+			declarables.add(binding);
+		}
+		return new Declarables(declarables);
+	}
+
+	static TopicExchange exchange() {
+		return new TopicExchange(EXCHANGE, true, false);
+	}
+
+	static DirectExchange deadLetterExchange() {
+		return new DirectExchange(DEAD_LETTER_EXCHANGE, true, false);
+	}
+
+}

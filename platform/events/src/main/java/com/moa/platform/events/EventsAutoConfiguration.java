@@ -1,0 +1,128 @@
+package com.moa.platform.events;
+
+import javax.sql.DataSource;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
+import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.retry.RejectAndDontRequeueRecoverer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.amqp.autoconfigure.SimpleRabbitListenerContainerFactoryConfigurer;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.StringUtils;
+
+/**
+ * Auto-configuration of platform/events: declares {@code moa.events} and
+ * {@code moa.events.dlx}, and provides the {@link EventPublisher} with its outbox relay,
+ * the {@link EventInbox}, and the listener container factory consumers use.
+ */
+@AutoConfiguration(
+		after = { JacksonAutoConfiguration.class, RabbitAutoConfiguration.class, DataSourceAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class })
+@EnableConfigurationProperties(EventsProperties.class)
+public class EventsAutoConfiguration {
+
+	/**
+	 * Name of the listener container factory for event consumers: envelope conversion,
+	 * request-id MDC, acknowledgement after the listener returned, bounded retries with
+	 * backoff, then dead-lettering.
+	 */
+	public static final String LISTENER_CONTAINER_FACTORY = "moaEventsListenerContainerFactory";
+
+	@Bean
+	EventJson moaEventJson(JsonMapper jsonMapper) {
+		return new EventJson(jsonMapper);
+	}
+
+	@Bean
+	Declarables moaEventsExchanges() {
+		return new Declarables(EventTopology.exchange(), EventTopology.deadLetterExchange());
+	}
+
+	@Bean(LISTENER_CONTAINER_FACTORY)
+	@ConditionalOnMissingBean(name = LISTENER_CONTAINER_FACTORY)
+	SimpleRabbitListenerContainerFactory moaEventsListenerContainerFactory(
+			SimpleRabbitListenerContainerFactoryConfigurer configurer, ConnectionFactory connectionFactory,
+			EventJson json, EventsProperties properties) {
+		SimpleRabbitListenerContainerFactory factory = new SimpleRabbitListenerContainerFactory();
+		configurer.configure(factory, connectionFactory);
+		// AUTO: the container acks after the listener method returned normally — after
+		// the EventInbox transaction committed — and rejects when it threw.
+		factory.setAcknowledgeMode(AcknowledgeMode.AUTO);
+		// Rejected messages are never requeued but dead-lettered to <queue>.dlq.
+		factory.setDefaultRequeueRejected(false);
+		factory.setMessageConverter(new EventMessageConverter(json));
+		EventsProperties.Consumer consumer = properties.consumer();
+		RetryPolicy retryPolicy = RetryPolicy.builder()
+			.maxRetries(Math.max(0, consumer.maxAttempts() - 1))
+			.delay(consumer.initialBackoff())
+			.multiplier(consumer.multiplier())
+			.maxDelay(consumer.maxBackoff())
+			// A poison message fails the same way every time: straight to the .dlq.
+			.predicate((ex) -> !isPoison(ex))
+			.build();
+		factory.setAdviceChain(new RequestIdAdvice(),
+				RetryInterceptorBuilder.stateless()
+					.retryPolicy(retryPolicy)
+					.recoverer(new RejectAndDontRequeueRecoverer())
+					.build());
+		return factory;
+	}
+
+	static boolean isPoison(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof InvalidEventException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Outbox and inbox, for services with a (PostgreSQL) database. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnSingleCandidate(DataSource.class)
+	static class OutboxInboxConfiguration {
+
+		@Bean
+		EventPublisher eventPublisher(DataSource dataSource, EventJson json, EventsProperties properties,
+				Environment environment) {
+			String source = StringUtils.hasText(properties.source()) ? properties.source()
+					: environment.getProperty("spring.application.name", "unknown");
+			return new EventPublisher(JdbcClient.create(dataSource), json, source);
+		}
+
+		@Bean
+		OutboxRelay moaOutboxRelay(DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
+				ConnectionFactory connectionFactory, EventsProperties properties) {
+			return new OutboxRelay(JdbcClient.create(dataSource),
+					new TransactionTemplate(transactionManager.getObject()), connectionFactory, properties.relay());
+		}
+
+		@Bean
+		EventInbox eventInbox(DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager) {
+			return new EventInbox(JdbcClient.create(dataSource),
+					new TransactionTemplate(transactionManager.getObject()));
+		}
+
+	}
+
+}

@@ -1,0 +1,38 @@
+package com.moa.platform.events;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of platform/events ({@code moa.events.*}).
+ *
+ * @param source the envelope {@code source}; defaults to {@code spring.application.name}
+ * @param relay the outbox relay
+ * @param consumer listener retries
+ */
+@ConfigurationProperties("moa.events")
+record EventsProperties(String source, @DefaultValue Relay relay, @DefaultValue Consumer consumer) {
+
+	/**
+	 * @param enabled whether the relay runs in this process
+	 * @param interval pause between two relay rounds
+	 * @param batchSize rows published per round at most
+	 * @param confirmTimeout how long to wait for the broker's publisher confirm
+	 */
+	record Relay(@DefaultValue("true") boolean enabled, @DefaultValue("200ms") Duration interval,
+			@DefaultValue("100") int batchSize, @DefaultValue("5s") Duration confirmTimeout) {
+	}
+
+	/**
+	 * @param maxAttempts deliveries tried in-process before the message is dead-lettered
+	 * @param initialBackoff pause before the second attempt
+	 * @param multiplier growth of the pause per attempt
+	 * @param maxBackoff longest pause
+	 */
+	record Consumer(@DefaultValue("3") int maxAttempts, @DefaultValue("200ms") Duration initialBackoff,
+			@DefaultValue("2") double multiplier, @DefaultValue("2s") Duration maxBackoff) {
+	}
+
+}

@@ -1,0 +1,112 @@
+package com.moa.platform.events;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The outbox survives a RabbitMQ outage: events written while the broker is stopped stay
+ * unpublished, and once it is back every one is published and has its effect exactly once
+ * at an inbox consumer. Stops the shared local broker with {@code rabbitmqctl} for a few
+ * seconds.
+ */
+@SpringBootTest
+class BrokerOutageIntegrationTests {
+
+	@Autowired
+	EventPublisher publisher;
+
+	@Autowired
+	TransactionTemplate transaction;
+
+	@Autowired
+	DataSource dataSource;
+
+	@Test
+	void eventsWrittenWhileTheBrokerIsDownArePublishedWhenItReturnsAndHandledOnce() throws Exception {
+		assumeThat(rabbitmqctl("status")).as("rabbitmqctl can control the local broker").isZero();
+		JdbcClient jdbc = JdbcClient.create(this.dataSource);
+		List<UUID> ids = new ArrayList<>();
+		assertThat(rabbitmqctl("stop_app")).isZero();
+		try {
+			for (int i = 0; i < 20; i++) {
+				int n = i;
+				ids.add(this.transaction
+					.execute((status) -> this.publisher.publish("test.outage", "product-" + n, Map.of("n", n)))
+					.id());
+			}
+			// Let the relay try (and fail) a few rounds.
+			await().atMost(Duration.ofSeconds(5)).until(() -> attempted(jdbc, ids) == ids.size());
+			assertThat(publishedCount(jdbc, ids)).isZero();
+		}
+		finally {
+			assertThat(rabbitmqctl("start_app")).isZero();
+		}
+
+		await().atMost(Duration.ofSeconds(60)).until(() -> publishedCount(jdbc, ids) == ids.size());
+		await().atMost(Duration.ofSeconds(60)).until(() -> effectRows(jdbc, ids) >= ids.size());
+		// Give any duplicate a moment to show up before counting.
+		Thread.sleep(500);
+		assertThat(effectRows(jdbc, ids)).isEqualTo(ids.size());
+		assertThat(jdbc.sql("SELECT count(DISTINCT event_id) FROM test_effects WHERE event_id IN (:ids)")
+			.param("ids", ids)
+			.query(Integer.class)
+			.single()).isEqualTo(ids.size());
+	}
+
+	private static int attempted(JdbcClient jdbc, List<UUID> ids) {
+		return jdbc.sql("SELECT count(*) FROM event_outbox WHERE attempts > 0 AND id IN (:ids)")
+			.param("ids", ids)
+			.query(Integer.class)
+			.single();
+	}
+
+	private static int publishedCount(JdbcClient jdbc, List<UUID> ids) {
+		return jdbc.sql("SELECT count(*) FROM event_outbox WHERE published_at IS NOT NULL AND id IN (:ids)")
+			.param("ids", ids)
+			.query(Integer.class)
+			.single();
+	}
+
+	private static int effectRows(JdbcClient jdbc, List<UUID> ids) {
+		return jdbc.sql("SELECT count(*) FROM test_effects WHERE event_id IN (:ids)")
+			.param("ids", ids)
+			.query(Integer.class)
+			.single();
+	}
+
+	private static int rabbitmqctl(String command) throws IOException, InterruptedException {
+		Process process;
+		try {
+			process = new ProcessBuilder("rabbitmqctl", command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+		if (!process.waitFor(60, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+			return -1;
+		}
+		return process.exitValue();
+	}
+
+}

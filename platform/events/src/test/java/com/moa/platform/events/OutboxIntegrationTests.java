@@ -1,0 +1,115 @@
+package com.moa.platform.events;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static com.moa.platform.events.EventsTestSupport.body;
+import static com.moa.platform.events.EventsTestSupport.published;
+import static com.moa.platform.events.EventsTestSupport.receiveMatching;
+import static com.moa.platform.events.EventsTestSupport.withMessageId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The outbox on a real PostgreSQL and RabbitMQ: what a committed transaction publishes
+ * reaches a bound queue, what a rolled-back one publishes never leaves.
+ */
+@SpringBootTest
+class OutboxIntegrationTests {
+
+	@Autowired
+	EventPublisher publisher;
+
+	@Autowired
+	TransactionTemplate transaction;
+
+	@Autowired
+	RabbitTemplate rabbit;
+
+	@Autowired
+	JsonMapper jsonMapper;
+
+	@Autowired
+	DataSource dataSource;
+
+	@Test
+	void eventPublishedInACommittedTransactionArrivesWithItsEnvelopeAndRequestId() {
+		MDC.put(EventTopology.REQUEST_ID_MDC_KEY, "req-outbox-1");
+		EventEnvelope event;
+		try {
+			event = this.transaction.execute((status) -> this.publisher.publish("probe.created", "product-42",
+					Map.of("title", "무선 키보드", "price", 9900)));
+		}
+		finally {
+			MDC.remove(EventTopology.REQUEST_ID_MDC_KEY);
+		}
+
+		Message message = receiveMatching(this.rabbit, EventsTestApplication.PROBE_QUEUE, Duration.ofSeconds(10),
+				withMessageId(event.id()));
+
+		assertThat(message).as("message on the bound queue").isNotNull();
+		assertThat(message.getMessageProperties().getReceivedExchange()).isEqualTo(EventTopology.EXCHANGE);
+		assertThat(message.getMessageProperties().getReceivedRoutingKey()).isEqualTo("probe.created");
+		assertThat(message.getMessageProperties().<String>getHeader(EventTopology.REQUEST_ID_HEADER))
+			.isEqualTo("req-outbox-1");
+		JsonNode json = this.jsonMapper.readTree(body(message));
+		assertThat(json.get("id").stringValue()).isEqualTo(event.id().toString());
+		assertThat(json.get("source").stringValue()).isEqualTo("events-tests");
+		assertThat(json.get("type").stringValue()).isEqualTo("probe.created");
+		assertThat(json.get("subject").stringValue()).isEqualTo("product-42");
+		assertThat(json.get("dataversion").intValue()).isEqualTo(1);
+		assertThat(Instant.parse(json.get("time").stringValue())).isEqualTo(event.time());
+		assertThat(json.get("data").get("title").stringValue()).isEqualTo("무선 키보드");
+		assertThat(json.get("data").get("price").intValue()).isEqualTo(9900);
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(published(JdbcClient.create(this.dataSource), event.id())).isTrue());
+	}
+
+	@Test
+	void eventPublishedInARolledBackTransactionIsNeverSent() {
+		EventEnvelope rolledBack = this.transaction.execute((status) -> {
+			EventEnvelope event = this.publisher.publish("probe.rolled-back", "product-7", Map.of("n", 1));
+			status.setRollbackOnly();
+			return event;
+		});
+		EventEnvelope committed = this.transaction
+			.execute((status) -> this.publisher.publish("probe.committed", "product-8", Map.of("n", 2)));
+
+		Message first = receiveMatching(this.rabbit, EventsTestApplication.PROBE_QUEUE, Duration.ofSeconds(10),
+				withMessageId(committed.id()).or(withMessageId(rolledBack.id())));
+
+		assertThat(first).as("the committed event, published after the rolled-back one").isNotNull();
+		assertThat(first.getMessageProperties().getMessageId()).isEqualTo(committed.id().toString());
+		assertThat(receiveMatching(this.rabbit, EventsTestApplication.PROBE_QUEUE, Duration.ofSeconds(1),
+				withMessageId(rolledBack.id())))
+			.isNull();
+		assertThat(JdbcClient.create(this.dataSource)
+			.sql("SELECT count(*) FROM event_outbox WHERE id = ?")
+			.param(rolledBack.id())
+			.query(Integer.class)
+			.single()).isZero();
+	}
+
+	@Test
+	void publishingOutsideATransactionFailsLoudly() {
+		assertThatIllegalStateException().isThrownBy(() -> this.publisher.publish("probe.orphan", "x", Map.of()))
+			.withMessageContaining("needs an active database transaction");
+	}
+
+}
