@@ -20,9 +20,11 @@ record EventsProperties(String source, @DefaultValue Relay relay, @DefaultValue 
 	 * @param interval pause between two relay rounds
 	 * @param batchSize rows published per round at most
 	 * @param confirmTimeout how long to wait for the broker's publisher confirm
+	 * @param retention how long published rows are kept before the relay deletes them
 	 */
 	record Relay(@DefaultValue("true") boolean enabled, @DefaultValue("200ms") Duration interval,
-			@DefaultValue("100") int batchSize, @DefaultValue("5s") Duration confirmTimeout) {
+			@DefaultValue("100") int batchSize, @DefaultValue("5s") Duration confirmTimeout,
+			@DefaultValue("7d") Duration retention) {
 	}
 
 	/**

@@ -42,7 +42,11 @@ class OutboxRelay implements SmartLifecycle {
 
 	private final EventsProperties.Relay settings;
 
+	private static final Duration PRUNE_EVERY = Duration.ofMinutes(10);
+
 	private ScheduledExecutorService scheduler;
+
+	private volatile long lastPrune = System.nanoTime();
 
 	private volatile boolean failing;
 
@@ -58,6 +62,9 @@ class OutboxRelay implements SmartLifecycle {
 		this.rabbit = new RabbitTemplate(connectionFactory);
 		// Unroutable events come back as returns before the confirm; see relay().
 		this.rabbit.setMandatory(true);
+		// Publish on a connection of its own, so broker flow control on publishers never
+		// stalls this service's consumers.
+		this.rabbit.setUsePublisherConnection(true);
 	}
 
 	/**
@@ -178,10 +185,24 @@ class OutboxRelay implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Deletes rows published longer ago than the retention period.
+	 * @return how many rows were deleted
+	 */
+	int prune() {
+		this.lastPrune = System.nanoTime();
+		return this.jdbc.sql("DELETE FROM event_outbox WHERE published_at < now() - make_interval(secs => :seconds)")
+			.param("seconds", this.settings.retention().toSeconds())
+			.update();
+	}
+
 	private void runSafely() {
 		try {
 			while (relay() == this.settings.batchSize()) {
 				// A full batch went out: there may be more waiting.
+			}
+			if (System.nanoTime() - this.lastPrune > PRUNE_EVERY.toNanos()) {
+				prune();
 			}
 		}
 		catch (RuntimeException ex) {

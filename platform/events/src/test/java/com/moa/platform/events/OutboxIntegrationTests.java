@@ -3,6 +3,7 @@ package com.moa.platform.events;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -47,6 +48,9 @@ class OutboxIntegrationTests {
 
 	@Autowired
 	DataSource dataSource;
+
+	@Autowired
+	OutboxRelay relay;
 
 	@Test
 	void eventPublishedInACommittedTransactionArrivesWithItsEnvelopeAndRequestId() {
@@ -104,6 +108,34 @@ class OutboxIntegrationTests {
 			.param(rolledBack.id())
 			.query(Integer.class)
 			.single()).isZero();
+	}
+
+	@Test
+	void eventNoQueueIsBoundForIsStillMarkedPublishedOnceTheExchangeConfirmedIt() {
+		EventEnvelope event = this.transaction
+			.execute((status) -> this.publisher.publish("nobody.listens", "x-1", Map.of("n", 1)));
+
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(published(JdbcClient.create(this.dataSource), event.id())).isTrue());
+	}
+
+	@Test
+	void relayDeletesOnlyRowsPublishedLongerAgoThanTheRetention() {
+		JdbcClient jdbc = JdbcClient.create(this.dataSource);
+		EventEnvelope old = this.transaction.execute((status) -> this.publisher.publish("probe.old", "o", Map.of()));
+		EventEnvelope recent = this.transaction
+			.execute((status) -> this.publisher.publish("probe.recent", "r", Map.of()));
+		await().atMost(Duration.ofSeconds(5)).until(() -> published(jdbc, old.id()) && published(jdbc, recent.id()));
+		jdbc.sql("UPDATE event_outbox SET published_at = now() - interval '8 days' WHERE id = ?")
+			.param(old.id())
+			.update();
+
+		assertThat(this.relay.prune()).isEqualTo(1);
+
+		assertThat(jdbc.sql("SELECT id FROM event_outbox WHERE id IN (?, ?)")
+			.params(old.id(), recent.id())
+			.query(UUID.class)
+			.list()).containsExactly(recent.id());
 	}
 
 	@Test
