@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import com.jayway.jsonpath.JsonPath;
 import com.moa.platform.testing.TestPostgres;
+import com.moa.platform.testing.TestRabbit;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -17,12 +18,13 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 /**
- * One shared application context on a fresh real PostgreSQL database, with helpers that
- * call the HTTP API. BCrypt cost 4 keeps the suite fast (never allowed in production).
+ * One shared application context on a fresh real PostgreSQL database and a RabbitMQ
+ * virtual host of its own (the outbox relay publishes there), with helpers that call the
+ * HTTP API. BCrypt cost 4 keeps the suite fast (never allowed in production).
  */
 @SpringBootTest(properties = "moa.auth.password.bcrypt-cost=4")
 @AutoConfigureMockMvc
-@Import(TestPostgres.class)
+@Import({ TestPostgres.class, TestRabbit.class })
 public abstract class AuthIntegrationTestSupport {
 
 	protected static final String PASSWORD = "correct horse 1";

@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import com.moa.platform.testing.TestJwts;
 import com.moa.platform.testing.TestPostgres;
+import com.moa.platform.testing.TestRabbit;
 import com.moa.platform.testing.TestRedis;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -26,14 +27,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * auth-service and the gateway, started from their packaged jars on real PostgreSQL and
- * Redis, driven over HTTP the way the apps are.
+ * auth-service and the gateway, started from their packaged jars on real PostgreSQL,
+ * Redis and RabbitMQ, driven over HTTP the way the apps are.
  */
 class AuthThroughGatewaySystemTests {
 
@@ -49,13 +51,20 @@ class AuthThroughGatewaySystemTests {
 	static void startSuite() throws Exception {
 		JdbcConnectionDetails database = TestPostgres.createDatabase();
 		DataRedisConnectionDetails.Standalone redis = TestRedis.leaseDatabase().getStandalone();
+		RabbitConnectionDetails rabbit = TestRabbit.createVirtualHost();
+		RabbitConnectionDetails.Address rabbitAddress = rabbit.getFirstAddress();
 		int authPort = ServiceProcess.freePort();
 		int gatewayPort = ServiceProcess.freePort();
 		int nothingListens = ServiceProcess.freePort();
 		auth = ServiceProcess.start("auth-service", authPort,
 				List.of("--spring.datasource.url=" + database.getJdbcUrl(),
 						"--spring.datasource.username=" + database.getUsername(),
-						"--spring.datasource.password=" + database.getPassword()));
+						"--spring.datasource.password=" + database.getPassword(),
+						"--spring.rabbitmq.host=" + rabbitAddress.host(),
+						"--spring.rabbitmq.port=" + rabbitAddress.port(),
+						"--spring.rabbitmq.username=" + rabbit.getUsername(),
+						"--spring.rabbitmq.password=" + rabbit.getPassword(),
+						"--spring.rabbitmq.virtual-host=" + rabbit.getVirtualHost()));
 		String authUrl = "http://127.0.0.1:" + authPort;
 		String down = "http://127.0.0.1:" + nothingListens;
 		gateway = ServiceProcess.start("gateway", gatewayPort,

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import com.moa.auth.token.RefreshTokens;
+import com.moa.platform.events.EventPublisher;
 import com.moa.platform.security.AuthenticatedUser;
 import com.moa.platform.security.UserRole;
 import com.moa.platform.web.NotFoundException;
@@ -13,6 +14,7 @@ import com.moa.platform.web.NotFoundException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Account use cases: signup, reading and changing the caller's profile.
@@ -26,30 +28,47 @@ class Accounts {
 
 	private final RefreshTokens refreshTokens;
 
+	private final EventPublisher events;
+
+	private final TransactionTemplate transaction;
+
 	private final Clock clock;
 
-	Accounts(UserRepository users, Passwords passwords, RefreshTokens refreshTokens, Clock clock) {
+	Accounts(UserRepository users, Passwords passwords, RefreshTokens refreshTokens, EventPublisher events,
+			TransactionTemplate transaction, Clock clock) {
 		this.users = users;
 		this.passwords = passwords;
 		this.refreshTokens = refreshTokens;
+		this.events = events;
+		this.transaction = transaction;
 		this.clock = clock;
 	}
 
+	/**
+	 * Creates an account and, in the same transaction, its {@code user.registered} event:
+	 * a failed signup (email taken) publishes nothing.
+	 */
 	User signup(SignupRequest request) {
 		String email = UserRepository.normalizeEmail(request.email());
 		if (this.users.findByEmail(email).isPresent()) {
 			throw new EmailTakenException();
 		}
 		User user = new User(UUID.randomUUID(), email, this.passwords.hash(request.password()), request.name().trim(),
-				UserRole.valueOf(request.role().name()), (request.locale() != null) ? request.locale() : "ko", now());
-		try {
-			this.users.insert(user);
-		}
-		catch (DuplicateKeyException ex) {
-			// A concurrent signup won the unique index.
-			throw new EmailTakenException();
-		}
-		return user;
+				UserRole.valueOf(request.role().name()), (request.locale() != null) ? request.locale() : "ko", now(),
+				0);
+		// Only the insert and its event form the transaction: the BCrypt hash above holds
+		// no database connection.
+		return this.transaction.execute((status) -> {
+			try {
+				this.users.insert(user);
+			}
+			catch (DuplicateKeyException ex) {
+				// A concurrent signup won the unique index.
+				throw new EmailTakenException();
+			}
+			this.events.publish(UserRegistered.TYPE, user.id().toString(), UserRegistered.of(user));
+			return user;
+		});
 	}
 
 	User profile(AuthenticatedUser caller) {
@@ -58,7 +77,9 @@ class Accounts {
 
 	/**
 	 * Applies a profile change. A password change needs the current password and revokes
-	 * every other session (refresh-token family); the caller's own session stays.
+	 * every other session (refresh-token family); the caller's own session stays. A name
+	 * change publishes {@code user.updated} in the same transaction; a password-only
+	 * change does not, since no field other services project changed.
 	 */
 	@Transactional
 	User update(AuthenticatedUser caller, UpdateProfileRequest request) {
@@ -75,7 +96,11 @@ class Accounts {
 		if (request.name() != null) {
 			this.users.updateName(user.id(), request.name().trim(), now);
 		}
-		return profile(caller);
+		User updated = profile(caller);
+		if (request.name() != null) {
+			this.events.publish(UserUpdated.TYPE, updated.id().toString(), UserUpdated.of(updated));
+		}
+		return updated;
 	}
 
 	private Instant now() {

@@ -15,7 +15,8 @@ import com.moa.platform.security.UserRole;
  * @param role the role
  * @param locale the preferred locale ({@code ko} or {@code en})
  * @param createdAt when the account was created
+ * @param version incremented on every change, carried in {@code user.updated}
  */
 public record User(UUID id, String email, String passwordHash, String name, UserRole role, String locale,
-		Instant createdAt) {
+		Instant createdAt, long version) {
 }

@@ -57,13 +57,13 @@ public class UserRepository {
 	}
 
 	void updateName(UUID id, String name, Instant now) {
-		this.jdbc.sql("UPDATE users SET name = ?, updated_at = ? WHERE id = ?")
+		this.jdbc.sql("UPDATE users SET name = ?, updated_at = ?, version = version + 1 WHERE id = ?")
 			.params(name, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), id)
 			.update();
 	}
 
 	void updatePasswordHash(UUID id, String passwordHash, Instant now) {
-		this.jdbc.sql("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
+		this.jdbc.sql("UPDATE users SET password_hash = ?, updated_at = ?, version = version + 1 WHERE id = ?")
 			.params(passwordHash, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), id)
 			.update();
 	}
@@ -71,7 +71,7 @@ public class UserRepository {
 	private static User map(ResultSet rs, int row) throws SQLException {
 		return new User(rs.getObject("id", UUID.class), rs.getString("email"), rs.getString("password_hash"),
 				rs.getString("name"), UserRole.valueOf(rs.getString("role")), rs.getString("locale"),
-				rs.getObject("created_at", OffsetDateTime.class).toInstant());
+				rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getLong("version"));
 	}
 
 }

@@ -1,0 +1,23 @@
+package com.moa.auth.user;
+
+import java.util.UUID;
+
+/**
+ * Data of the {@code user.updated} event (EVENTS.md): a snapshot of the fields other
+ * services project, with the row version so they apply only newer snapshots.
+ *
+ * @param userId the account's id
+ * @param email the normalized email
+ * @param name the display name
+ * @param locale the preferred locale
+ * @param version the user row's version after the change
+ */
+record UserUpdated(UUID userId, String email, String name, String locale, long version) {
+
+	static final String TYPE = "user.updated";
+
+	static UserUpdated of(User user) {
+		return new UserUpdated(user.id(), user.email(), user.name(), user.locale(), user.version());
+	}
+
+}
