@@ -10,6 +10,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -19,9 +20,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * response timeout. Limits are high so the tests don't trip them;
  * {@code RateLimitIntegrationTests} has its own context.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "moa.gateway.rate-limit.api.requests=100000", "moa.gateway.rate-limit.auth.requests=100000",
-				"moa.gateway.upstream.response-timeout=1500ms" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Limits out of the way by default; a subclass's @TestPropertySource overrides them.
+@TestPropertySource(properties = { "moa.gateway.rate-limit.api.requests=100000",
+		"moa.gateway.rate-limit.auth.requests=100000", "moa.gateway.upstream.response-timeout=1500ms" })
 @Import(TestRedis.class)
 abstract class AbstractGatewayIntegrationTest {
 

@@ -1,20 +1,12 @@
 package com.moa.gateway;
 
-import java.time.Duration;
 import java.util.UUID;
 
-import com.moa.platform.testing.TestRedis;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,32 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rest of the API per user, with 429 problem JSON, {@code Retry-After} and
  * {@code X-RateLimit-Remaining}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "moa.gateway.rate-limit.api.requests=5", "moa.gateway.rate-limit.api.window=60s",
-				"moa.gateway.rate-limit.auth.requests=3", "moa.gateway.rate-limit.auth.window=60s" })
-@Import(TestRedis.class)
-class RateLimitIntegrationTests {
-
-	@LocalServerPort
-	int port;
-
-	WebTestClient client;
-
-	@DynamicPropertySource
-	static void routes(DynamicPropertyRegistry registry) {
-		TestBackend backend = TestBackend.get();
-		registry.add("MOA_AUTH_URL", backend::url);
-		registry.add("MOA_PAYMENT_URL", backend::url);
-		registry.add("MOA_JWK_SET_URI", backend::jwksUrl);
-	}
-
-	@BeforeEach
-	void setUpClient() {
-		this.client = WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + this.port)
-			.responseTimeout(Duration.ofSeconds(15))
-			.build();
-	}
+@TestPropertySource(properties = { "moa.gateway.rate-limit.api.requests=5", "moa.gateway.rate-limit.api.window=60s",
+		"moa.gateway.rate-limit.auth.requests=3", "moa.gateway.rate-limit.auth.window=60s" })
+class RateLimitIntegrationTests extends AbstractGatewayIntegrationTest {
 
 	@Test
 	void limitsLoginAttemptsPerClientIpWith429AndRetryAfter() {
