@@ -43,7 +43,11 @@ final class TestBackend {
 				.collect(Collectors.toMap((e) -> e.getKey().toLowerCase(), Map.Entry::getValue, (a, b) -> a + "," + b));
 			this.received.add(new Received(request.method().name(), request.uri(), headers));
 			if ("websocket".equalsIgnoreCase(request.requestHeaders().get("Upgrade"))) {
-				return response.sendWebsocket((in, out) -> out.sendString(Mono.just("hello from chat")));
+				// Stay open until the client leaves, like a chat server: closing right
+				// after the
+				// greeting races the gateway's relay of that frame.
+				return response.sendWebsocket(
+						(in, out) -> out.sendString(Mono.just("hello from chat")).then().then(in.receive().then()));
 			}
 			Mono<Void> delay = request.uri().contains("slow-") ? Mono.delay(Duration.ofSeconds(4)).then()
 					: Mono.empty();
