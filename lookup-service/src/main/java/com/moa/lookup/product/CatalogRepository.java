@@ -1,0 +1,200 @@
+package com.moa.lookup.product;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * SQL access to {@code catalog_products}: version-checked writes from events and the
+ * browse queries, which only ever see published, not removed products.
+ */
+@Repository
+class CatalogRepository {
+
+	private static final String VISIBLE = "status = 'PUBLISHED' AND NOT removed";
+
+	private static final String SUMMARY_COLUMNS = "id, title, category, seller_id, seller_name, image_url, min_price, currency, view_count, published_at";
+
+	private final JdbcClient jdbc;
+
+	CatalogRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * Stores the snapshot if it is newer than the stored one; an older or equal version,
+	 * or a removed product, is left untouched.
+	 * @return whether the row changed
+	 */
+	boolean upsert(ProductSnapshot product) {
+		return this.jdbc.sql("""
+				INSERT INTO catalog_products (id, seller_id, seller_name, title, description, category, image_url,
+				    min_price, currency, plans, terms, terms_version, status, version, published_at, updated_at)
+				VALUES (:id, :sellerId, :sellerName, :title, :description, :category, :imageUrl,
+				    :minPrice, :currency, CAST(:plans AS jsonb), :terms, :termsVersion, :status, :version,
+				    :publishedAt, :updatedAt)
+				ON CONFLICT (id) DO UPDATE SET
+				    seller_id = EXCLUDED.seller_id, seller_name = EXCLUDED.seller_name, title = EXCLUDED.title,
+				    description = EXCLUDED.description, category = EXCLUDED.category, image_url = EXCLUDED.image_url,
+				    min_price = EXCLUDED.min_price, currency = EXCLUDED.currency, plans = EXCLUDED.plans,
+				    terms = EXCLUDED.terms, terms_version = EXCLUDED.terms_version, status = EXCLUDED.status,
+				    version = EXCLUDED.version, published_at = EXCLUDED.published_at, updated_at = EXCLUDED.updated_at
+				WHERE catalog_products.version < EXCLUDED.version AND NOT catalog_products.removed
+				""")
+			.param("id", product.id())
+			.param("sellerId", product.sellerId())
+			.param("sellerName", product.sellerName())
+			.param("title", product.title())
+			.param("description", product.description())
+			.param("category", product.category())
+			.param("imageUrl", product.imageUrl())
+			.param("minPrice", product.minPrice())
+			.param("currency", product.currency())
+			.param("plans", product.plansJson())
+			.param("terms", product.terms())
+			.param("termsVersion", product.termsVersion())
+			.param("status", product.status())
+			.param("version", product.version())
+			.param("publishedAt", timestamp(product.publishedAt()))
+			.param("updatedAt", timestamp(product.updatedAt()))
+			.update() == 1;
+	}
+
+	/**
+	 * Marks the product removed for good, whatever version is stored; a removal that
+	 * arrives before any snapshot leaves a tombstone so the late snapshot stays hidden.
+	 */
+	void remove(UUID id, long version) {
+		this.jdbc.sql("""
+				INSERT INTO catalog_products (id, version, removed) VALUES (:id, :version, true)
+				ON CONFLICT (id) DO UPDATE SET removed = true,
+				    version = GREATEST(catalog_products.version, EXCLUDED.version)
+				""").param("id", id).param("version", version).update();
+	}
+
+	long count(Optional<Category> category, Optional<String> query) {
+		Filter filter = Filter.of(category, query);
+		return this.jdbc.sql("SELECT count(*) FROM catalog_products WHERE " + filter.where())
+			.params(filter.params())
+			.query(Long.class)
+			.single();
+	}
+
+	List<ProductSummary> page(Optional<Category> category, Optional<String> query, ProductSort sort, int limit,
+			long offset) {
+		Filter filter = Filter.of(category, query);
+		return this.jdbc
+			.sql("SELECT " + SUMMARY_COLUMNS + " FROM catalog_products WHERE " + filter.where() + " ORDER BY "
+					+ sort.orderBy() + " LIMIT :limit OFFSET :offset")
+			.params(filter.params())
+			.param("limit", limit)
+			.param("offset", offset)
+			.query(CatalogRepository::summary)
+			.list();
+	}
+
+	/** Up to {@code limit} visible products strictly after the cursor in feed order. */
+	List<ProductSummary> feed(Optional<Category> category, Optional<FeedCursor> after, int limit) {
+		Filter filter = Filter.of(category, Optional.empty());
+		String where = filter.where();
+		Map<String, Object> params = filter.params();
+		if (after.isPresent()) {
+			// Row comparison matches the (published_at DESC, id DESC) index order.
+			where += " AND (published_at, id) < (:afterPublishedAt, :afterId)";
+			params.put("afterPublishedAt", timestamp(after.get().publishedAt()));
+			params.put("afterId", after.get().id());
+		}
+		return this.jdbc
+			.sql("SELECT " + SUMMARY_COLUMNS + " FROM catalog_products WHERE " + where
+					+ " ORDER BY published_at DESC, id DESC LIMIT :limit")
+			.params(params)
+			.param("limit", limit)
+			.query(CatalogRepository::summary)
+			.list();
+	}
+
+	Optional<DetailRow> detail(UUID id) {
+		return this.jdbc
+			.sql("SELECT " + SUMMARY_COLUMNS
+					+ ", description, plans::text AS plans, terms, terms_version, updated_at FROM catalog_products"
+					+ " WHERE id = :id AND " + VISIBLE)
+			.param("id", id)
+			.query((rs, rowNum) -> new DetailRow(summary(rs, rowNum), rs.getString("description"),
+					rs.getString("plans"), rs.getString("terms"), (Integer) rs.getObject("terms_version"),
+					instant(rs, "updated_at")))
+			.optional();
+	}
+
+	Map<Category, Long> countsByCategory() {
+		Map<Category, Long> counts = new EnumMap<>(Category.class);
+		this.jdbc
+			.sql("SELECT category, count(*) AS products FROM catalog_products WHERE " + VISIBLE + " GROUP BY category")
+			.query((ResultSet rs) -> {
+				try {
+					counts.put(Category.valueOf(rs.getString("category")), rs.getLong("products"));
+				}
+				catch (IllegalArgumentException | NullPointerException ex) {
+					// A category this service does not know yet is not listed.
+				}
+			});
+		return counts;
+	}
+
+	private static ProductSummary summary(ResultSet rs, int rowNum) throws SQLException {
+		return new ProductSummary(rs.getObject("id", UUID.class), rs.getString("title"), rs.getString("category"),
+				rs.getObject("seller_id", UUID.class), rs.getString("seller_name"), rs.getString("image_url"),
+				rs.getBigDecimal("min_price"), rs.getString("currency"), rs.getLong("view_count"), null,
+				instant(rs, "published_at"));
+	}
+
+	private static Instant instant(ResultSet rs, String column) throws SQLException {
+		OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+		return (value != null) ? value.toInstant() : null;
+	}
+
+	private static OffsetDateTime timestamp(Instant instant) {
+		return (instant != null) ? instant.atOffset(ZoneOffset.UTC) : null;
+	}
+
+	/** The detail columns beyond the summary, with plans still as JSON. */
+	record DetailRow(ProductSummary summary, String description, String plansJson, String terms, Integer termsVersion,
+			Instant updatedAt) {
+
+	}
+
+	private record Filter(String where, Map<String, Object> params) {
+
+		static Filter of(Optional<Category> category, Optional<String> query) {
+			List<String> conditions = new ArrayList<>(List.of(VISIBLE));
+			Map<String, Object> params = new java.util.HashMap<>();
+			category.ifPresent((value) -> {
+				conditions.add("category = :category");
+				params.put("category", value.name());
+			});
+			query.ifPresent((value) -> {
+				// ILIKE is case-insensitive for Hangul and Latin alike; the pattern's own
+				// wildcards are escaped so '%' and '_' in q match literally.
+				conditions.add("(title ILIKE :pattern OR description ILIKE :pattern)");
+				params.put("pattern", "%" + escapeLike(value) + "%");
+			});
+			return new Filter(String.join(" AND ", conditions), params);
+		}
+
+		private static String escapeLike(String value) {
+			return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+		}
+
+	}
+
+}

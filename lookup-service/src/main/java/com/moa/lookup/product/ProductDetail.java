@@ -1,0 +1,18 @@
+package com.moa.lookup.product;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One product with everything a buyer needs to subscribe (API.md {@code ProductDetail}).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ProductDetail(UUID id, String title, String category, UUID sellerId, String sellerName, String imageUrl,
+		BigDecimal minPrice, String currency, long viewCount, Long subscriberCount, Instant publishedAt,
+		String description, List<Plan> plans, String terms, Integer termsVersion, Instant updatedAt) {
+
+}

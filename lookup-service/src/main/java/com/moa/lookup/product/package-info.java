@@ -1,0 +1,4 @@
+/**
+ * The catalog read model and its queries.
+ */
+package com.moa.lookup.product;

@@ -1,0 +1,233 @@
+package com.moa.lookup;
+
+import java.io.UnsupportedEncodingException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+import com.jayway.jsonpath.JsonPath;
+import com.moa.platform.events.EventEnvelope;
+import com.moa.platform.events.EventTopology;
+import com.moa.platform.testing.TestPostgres;
+import com.moa.platform.testing.TestRabbit;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One shared application context on a fresh real PostgreSQL database and a RabbitMQ
+ * virtual host of its own. Tests publish real envelopes to {@code moa.events}, as
+ * seller-service's outbox relay would, and read the catalog over HTTP.
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+@Import({ TestPostgres.class, TestRabbit.class })
+public abstract class LookupIntegrationTestSupport {
+
+	/** API.md: a seller's change is visible in the catalog within 2 s. */
+	protected static final Duration VISIBLE_WITHIN = Duration.ofSeconds(2);
+
+	@Autowired
+	protected MockMvcTester mvc;
+
+	@Autowired
+	protected RabbitTemplate rabbit;
+
+	@Autowired
+	protected JsonMapper jsonMapper;
+
+	@Autowired
+	protected JdbcClient jdbc;
+
+	/** A product snapshot under construction, as seller-service would publish it. */
+	protected Product product(String title) {
+		return new Product(UUID.randomUUID(), title);
+	}
+
+	/** Publishes {@code product.upserted} for the snapshot and returns the envelope. */
+	protected EventEnvelope publishUpserted(Product product) {
+		EventEnvelope event = envelope("product.upserted", product.id, product.toJson(this.jsonMapper));
+		send(event);
+		return event;
+	}
+
+	protected EventEnvelope publishRemoved(UUID productId, long version) {
+		ObjectNode data = this.jsonMapper.createObjectNode();
+		data.put("productId", productId.toString());
+		data.put("version", version);
+		EventEnvelope event = envelope("product.removed", productId, data);
+		send(event);
+		return event;
+	}
+
+	protected EventEnvelope envelope(String type, UUID subject, ObjectNode data) {
+		return new EventEnvelope(UUID.randomUUID(), "seller-service", type, Instant.now(), subject.toString(), 1, data);
+	}
+
+	/** Sends the envelope in the EVENTS.md wire format, as the outbox relay does. */
+	protected void send(EventEnvelope event) {
+		ObjectNode node = this.jsonMapper.createObjectNode();
+		node.put("id", event.id().toString());
+		node.put("source", event.source());
+		node.put("type", event.type());
+		node.put("time", event.time().toString());
+		node.put("subject", event.subject());
+		node.put("dataversion", event.dataversion());
+		node.set("data", event.data());
+		byte[] body = this.jsonMapper.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
+		this.rabbit.send(EventTopology.EXCHANGE, event.type(),
+				MessageBuilder.withBody(body)
+					.setContentType(MessageProperties.CONTENT_TYPE_JSON)
+					.setMessageId(event.id().toString())
+					.setType(event.type())
+					.build());
+	}
+
+	/** Waits until the consumer has committed the event (its inbox row exists). */
+	protected void awaitConsumed(EventEnvelope event) {
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> this.jdbc.sql("SELECT count(*) FROM event_inbox WHERE event_id = ?")
+				.param(event.id())
+				.query(Integer.class)
+				.single() == 1);
+	}
+
+	/** Waits until the product's detail answers 200 with the given title. */
+	protected void awaitVisible(UUID id, String title) {
+		await().atMost(VISIBLE_WITHIN).pollInterval(Duration.ofMillis(50)).until(() -> {
+			MvcTestResult result = get("/api/products/" + id);
+			return result.getResponse().getStatus() == 200 && title.equals(read(result, "$.title"));
+		});
+	}
+
+	protected MvcTestResult get(String uri) {
+		return this.mvc.get().uri(uri).exchange();
+	}
+
+	protected static String body(MvcTestResult result) {
+		try {
+			return result.getResponse().getContentAsString(StandardCharsets.UTF_8);
+		}
+		catch (UnsupportedEncodingException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	protected static <T> T read(MvcTestResult result, String path) {
+		return JsonPath.read(body(result), path);
+	}
+
+	/**
+	 * A mutable product snapshot for building {@code product.upserted} data.
+	 */
+	protected static final class Product {
+
+		public final UUID id;
+
+		public final UUID sellerId = UUID.randomUUID();
+
+		public String title;
+
+		public String description = "A product for tests";
+
+		public String category = "LIFESTYLE";
+
+		public String status = "PUBLISHED";
+
+		public long version = 1;
+
+		public BigDecimal price = new BigDecimal("9900");
+
+		public Instant publishedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+		Product(UUID id, String title) {
+			this.id = id;
+			this.title = title;
+		}
+
+		public Product title(String title) {
+			this.title = title;
+			return this;
+		}
+
+		public Product description(String description) {
+			this.description = description;
+			return this;
+		}
+
+		public Product category(String category) {
+			this.category = category;
+			return this;
+		}
+
+		public Product status(String status) {
+			this.status = status;
+			return this;
+		}
+
+		public Product version(long version) {
+			this.version = version;
+			return this;
+		}
+
+		public Product price(String price) {
+			this.price = new BigDecimal(price);
+			return this;
+		}
+
+		public Product publishedAt(Instant publishedAt) {
+			this.publishedAt = publishedAt.truncatedTo(ChronoUnit.MICROS);
+			return this;
+		}
+
+		ObjectNode toJson(JsonMapper mapper) {
+			ObjectNode data = mapper.createObjectNode();
+			data.put("productId", this.id.toString());
+			data.put("sellerId", this.sellerId.toString());
+			data.put("sellerName", "모아 셀러");
+			data.put("title", this.title);
+			data.put("description", this.description);
+			data.put("category", this.category);
+			data.put("imageUrl", "https://img.example.com/" + this.id + ".png");
+			ArrayNode plans = data.putArray("plans");
+			ObjectNode yearly = plans.addObject();
+			yearly.put("id", UUID.randomUUID().toString());
+			yearly.put("name", "Yearly");
+			yearly.put("billingPeriod", "YEARLY");
+			yearly.put("price", this.price.multiply(BigDecimal.TEN));
+			yearly.put("currency", "KRW");
+			ObjectNode monthly = plans.addObject();
+			monthly.put("id", UUID.randomUUID().toString());
+			monthly.put("name", "Monthly");
+			monthly.put("billingPeriod", "MONTHLY");
+			monthly.put("price", this.price);
+			monthly.put("currency", "KRW");
+			data.put("terms", "Terms v1");
+			data.put("termsVersion", 1);
+			data.put("status", this.status);
+			data.put("version", this.version);
+			data.put("publishedAt", this.publishedAt.toString());
+			data.put("updatedAt", Instant.now().toString());
+			return data;
+		}
+
+	}
+
+}

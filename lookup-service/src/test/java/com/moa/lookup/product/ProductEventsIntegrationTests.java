@@ -1,0 +1,139 @@
+package com.moa.lookup.product;
+
+import java.util.UUID;
+
+import com.moa.lookup.LookupIntegrationTestSupport;
+import com.moa.platform.events.EventEnvelope;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * product.upserted / product.removed arriving on a real RabbitMQ keep the read model at
+ * the newest version: stale, duplicate and reordered events change nothing.
+ */
+class ProductEventsIntegrationTests extends LookupIntegrationTestSupport {
+
+	@Test
+	void publishedProductAppearsInListAndDetailWithinTwoSeconds() {
+		String token = "visible" + UUID.randomUUID().toString().substring(0, 8);
+		Product product = product("Fresh " + token).category("MEAL_KIT").price("12900");
+
+		publishUpserted(product);
+		awaitVisible(product.id, product.title);
+
+		MvcTestResult detail = get("/api/products/" + product.id);
+		assertThat(detail).hasStatus(HttpStatus.OK);
+		assertThat(detail).bodyJson().extractingPath("$.category").isEqualTo("MEAL_KIT");
+		assertThat(detail).bodyJson().extractingPath("$.sellerName").isEqualTo("모아 셀러");
+		assertThat(detail).bodyJson().extractingPath("$.minPrice").isEqualTo(12900.0);
+		assertThat(detail).bodyJson().extractingPath("$.currency").isEqualTo("KRW");
+		assertThat(detail).bodyJson().extractingPath("$.viewCount").isEqualTo(0);
+		assertThat(detail).bodyJson().extractingPath("$.plans.length()").isEqualTo(2);
+		assertThat(detail).bodyJson().extractingPath("$.plans[1].billingPeriod").isEqualTo("MONTHLY");
+		assertThat(detail).bodyJson().extractingPath("$.terms").isEqualTo("Terms v1");
+		assertThat(detail).bodyJson().extractingPath("$.termsVersion").isEqualTo(1);
+		MvcTestResult list = get("/api/products?q=" + token);
+		assertThat(list).hasStatus(HttpStatus.OK);
+		assertThat(list).bodyJson().extractingPath("$.totalElements").isEqualTo(1);
+		assertThat(list).bodyJson().extractingPath("$.content[0].id").isEqualTo(product.id.toString());
+		assertThat(list).bodyJson().extractingPath("$.content[0].title").isEqualTo(product.title);
+	}
+
+	@Test
+	void staleVersionIsIgnored() {
+		Product product = product("Version two").version(2);
+		publishUpserted(product);
+		awaitVisible(product.id, "Version two");
+
+		EventEnvelope stale = publishUpserted(product.title("Version one").version(1));
+		awaitConsumed(stale);
+
+		assertThat(get("/api/products/" + product.id)).bodyJson().extractingPath("$.title").isEqualTo("Version two");
+		assertThat(storedVersion(product.id)).isEqualTo(2);
+	}
+
+	@Test
+	void reorderedEventsEndAtTheHighestVersion() {
+		Product product = product("Second edit").version(2);
+		EventEnvelope second = publishUpserted(product);
+		EventEnvelope first = publishUpserted(product.title("First edit").version(1));
+		awaitConsumed(second);
+		awaitConsumed(first);
+
+		assertThat(get("/api/products/" + product.id)).bodyJson().extractingPath("$.title").isEqualTo("Second edit");
+		assertThat(storedVersion(product.id)).isEqualTo(2);
+	}
+
+	@Test
+	void duplicateDeliveryIsHarmless() {
+		Product product = product("Delivered twice");
+		EventEnvelope event = publishUpserted(product);
+		send(event);
+		// A different event carrying the same version (e.g. a replay) is not newer
+		// either.
+		EventEnvelope sameVersion = publishUpserted(product.title("Same version, other title"));
+		awaitConsumed(sameVersion);
+		awaitConsumed(event);
+
+		assertThat(get("/api/products/" + product.id)).bodyJson()
+			.extractingPath("$.title")
+			.isEqualTo("Delivered twice");
+		assertThat(this.jdbc.sql("SELECT count(*) FROM event_inbox WHERE event_id = ?")
+			.param(event.id())
+			.query(Integer.class)
+			.single()).isEqualTo(1);
+	}
+
+	@Test
+	void unpublishedAtHigherVersionDisappears() {
+		String token = "unpub" + UUID.randomUUID().toString().substring(0, 8);
+		Product product = product("Soon gone " + token);
+		publishUpserted(product);
+		awaitVisible(product.id, product.title);
+
+		EventEnvelope unpublished = publishUpserted(product.status("UNPUBLISHED").version(2));
+		awaitConsumed(unpublished);
+
+		assertThat(get("/api/products/" + product.id)).hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(get("/api/products?q=" + token)).bodyJson().extractingPath("$.totalElements").isEqualTo(0);
+	}
+
+	@Test
+	void removedProductIsHiddenAndNotResurrectedByALaterSnapshot() {
+		String token = "removed" + UUID.randomUUID().toString().substring(0, 8);
+		Product product = product("Removed " + token);
+		publishUpserted(product);
+		awaitVisible(product.id, product.title);
+
+		awaitConsumed(publishRemoved(product.id, 2));
+		assertThat(get("/api/products/" + product.id)).hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(get("/api/products?q=" + token)).bodyJson().extractingPath("$.totalElements").isEqualTo(0);
+
+		awaitConsumed(publishUpserted(product.version(3)));
+		assertThat(get("/api/products/" + product.id)).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void removalArrivingBeforeTheSnapshotKeepsTheProductHidden() {
+		Product product = product("Removed first");
+		awaitConsumed(publishRemoved(product.id, 2));
+		awaitConsumed(publishUpserted(product));
+
+		assertThat(get("/api/products/" + product.id)).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void unknownProductIs404AndMalformedIdIs400() {
+		assertThat(get("/api/products/" + UUID.randomUUID())).hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(get("/api/products/not-a-uuid")).hasStatus(HttpStatus.BAD_REQUEST);
+	}
+
+	private long storedVersion(UUID id) {
+		return this.jdbc.sql("SELECT version FROM catalog_products WHERE id = ?").param(id).query(Long.class).single();
+	}
+
+}
