@@ -1,0 +1,21 @@
+package com.moa.seller.product;
+
+import java.util.UUID;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+
+/**
+ * One plan in a create or update request.
+ *
+ * @param id optional: an existing plan's id keeps that plan (and its id, which
+ * subscriptions refer to) when a product is updated
+ * @param name the plan's name
+ * @param billingPeriod MONTHLY or YEARLY
+ * @param price in minor units of KRW, at least 0
+ */
+record PlanRequest(UUID id, @NotBlank @Size(max = 100) String name, @NotNull BillingPeriod billingPeriod,
+		@NotNull @PositiveOrZero Long price) {
+}

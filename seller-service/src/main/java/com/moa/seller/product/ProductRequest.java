@@ -1,0 +1,20 @@
+package com.moa.seller.product;
+
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/**
+ * The body of {@code POST /api/seller/products} and {@code PUT
+ * /api/seller/products/{id}}.
+ */
+record ProductRequest(@NotBlank @Size(max = 100) String title, @NotNull @Size(max = 5000) String description,
+		@NotNull Category category,
+		@Size(max = 2048) @Pattern(regexp = "https?://\\S+", message = "must be an http(s) URL") String imageUrl,
+		@NotEmpty @Size(max = 20) List<@Valid @NotNull PlanRequest> plans, @NotBlank @Size(max = 20000) String terms) {
+}

@@ -1,0 +1,160 @@
+package com.moa.seller.product;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+import com.moa.platform.events.EventPublisher;
+import com.moa.platform.web.PageQuery;
+import com.moa.platform.web.PageResponse;
+import com.moa.seller.caller.Seller;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * A seller's product use cases. Every change increments the product's version, is written
+ * only if nobody changed the product meanwhile, and stores its events in the outbox in
+ * the same transaction.
+ */
+@Service
+class SellerProducts {
+
+	private final ProductRepository products;
+
+	private final EventPublisher events;
+
+	private final Clock clock;
+
+	SellerProducts(ProductRepository products, EventPublisher events, Clock clock) {
+		this.products = products;
+		this.events = events;
+		this.clock = clock;
+	}
+
+	@Transactional
+	Product create(Seller seller, ProductRequest request) {
+		Instant now = now();
+		Product product = new Product(UUID.randomUUID(), seller.id(), seller.name(), request.title(),
+				request.description(), request.category(), request.imageUrl(), plans(request.plans(), List.of()),
+				request.terms(), 1, ProductStatus.DRAFT, 1, now, now, null);
+		this.products.insert(product);
+		publishUpserted(product);
+		return product;
+	}
+
+	@Transactional(readOnly = true)
+	PageResponse<Product> list(Seller seller, ProductStatus status, PageQuery page) {
+		if (status == ProductStatus.DELETED) {
+			throw new InvalidStatusFilterException();
+		}
+		List<Product> content = this.products.findPage(seller.id(), status, page.offset(), page.sizeOrDefault());
+		long total = this.products.count(seller.id(), status);
+		return PageResponse.of(content, page.pageOrDefault(), page.sizeOrDefault(), total);
+	}
+
+	@Transactional(readOnly = true)
+	Product get(Seller seller, UUID id) {
+		return find(seller, id);
+	}
+
+	@Transactional
+	Product update(Seller seller, UUID id, String ifMatch, ProductRequest request) {
+		return change(seller, id, ifMatch, (product) -> product.withContent(request.title(), request.description(),
+				request.category(), request.imageUrl(), plans(request.plans(), product.plans()), request.terms()),
+				null);
+	}
+
+	@Transactional
+	Product publish(Seller seller, UUID id, String ifMatch) {
+		return change(seller, id, ifMatch, (product) -> product.withStatus(ProductStatus.PUBLISHED, now()), null);
+	}
+
+	@Transactional
+	Product unpublish(Seller seller, UUID id, String ifMatch) {
+		return change(seller, id, ifMatch, (product) -> product.withStatus(ProductStatus.UNPUBLISHED, now()), null);
+	}
+
+	@Transactional
+	Product changeTerms(Seller seller, UUID id, String ifMatch, TermsRequest request) {
+		return change(seller, id, ifMatch, (product) -> product.withTerms(request.terms()), request.effectiveAt());
+	}
+
+	@Transactional
+	void delete(Seller seller, UUID id, String ifMatch) {
+		Product current = find(seller, id);
+		IfMatch.check(ifMatch, current.version());
+		Product deleted = current.withStatus(ProductStatus.DELETED, now()).nextVersion(seller.name(), now());
+		save(deleted, current.version());
+		this.events.publish(ProductRemoved.TYPE, id.toString(), new ProductRemoved(id, deleted.version()));
+	}
+
+	/**
+	 * Applies a change; an unchanged product is neither written nor published again.
+	 */
+	private Product change(Seller seller, UUID id, String ifMatch, UnaryOperator<Product> mutation,
+			Instant termsEffectiveAt) {
+		Product current = find(seller, id);
+		IfMatch.check(ifMatch, current.version());
+		Product changed = mutation.apply(current);
+		if (changed.equals(current)) {
+			return current;
+		}
+		Instant now = now();
+		Product next = changed.nextVersion(seller.name(), now);
+		save(next, current.version());
+		publishUpserted(next);
+		if (next.termsVersion() != current.termsVersion()) {
+			this.events.publish(ProductTermsChanged.TYPE, id.toString(), new ProductTermsChanged(id, next.title(),
+					next.termsVersion(), next.terms(), (termsEffectiveAt != null) ? termsEffectiveAt : now));
+		}
+		return next;
+	}
+
+	private void save(Product product, long expectedVersion) {
+		if (!this.products.update(product, expectedVersion)) {
+			throw new ConcurrentChangeException(product.id());
+		}
+	}
+
+	private Product find(Seller seller, UUID id) {
+		return this.products.findOwned(id, seller.id()).orElseThrow(() -> new ProductNotFoundException(id));
+	}
+
+	private void publishUpserted(Product product) {
+		this.events.publish(ProductUpserted.TYPE, product.id().toString(), ProductUpserted.of(product));
+	}
+
+	/**
+	 * Turns requested plans into stored ones. A plan keeps its id (which subscriptions
+	 * refer to) when the request names it, or else when an existing plan has the same
+	 * name; every other plan gets a new id.
+	 */
+	private static List<Plan> plans(List<PlanRequest> requested, List<Plan> existing) {
+		Set<UUID> taken = new HashSet<>();
+		List<Plan> plans = new ArrayList<>();
+		for (PlanRequest plan : requested) {
+			UUID id = existing.stream()
+				.filter((old) -> !taken.contains(old.id()))
+				.filter((old) -> (plan.id() != null) ? old.id().equals(plan.id()) : old.name().equals(plan.name()))
+				.map(Plan::id)
+				.findFirst()
+				.orElseGet(UUID::randomUUID);
+			taken.add(id);
+			plans.add(new Plan(id, plan.name(), plan.billingPeriod(), plan.price(), Plan.CURRENCY));
+		}
+		return plans;
+	}
+
+	/** Now, at the precision PostgreSQL stores, so responses equal what is read back. */
+	private Instant now() {
+		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+	}
+
+}

@@ -1,0 +1,15 @@
+package com.moa.seller.product;
+
+import java.time.Instant;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+/**
+ * The body of {@code PUT /api/seller/products/{id}/terms}.
+ *
+ * @param terms the new terms text
+ * @param effectiveAt when the new terms apply; now when absent
+ */
+record TermsRequest(@NotBlank @Size(max = 20000) String terms, Instant effectiveAt) {
+}

@@ -1,0 +1,195 @@
+package com.moa.seller.product;
+
+import java.util.List;
+
+import com.moa.seller.SellerIntegrationTestSupport;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Create, read, list, update, publish, unpublish, change terms and delete a product
+ * through the HTTP API on a real database.
+ */
+class ProductLifecycleIntegrationTests extends SellerIntegrationTestSupport {
+
+	@Test
+	void createAnswers201DraftWithTermsVersion1AndLocation() {
+		String seller = newSeller();
+
+		MvcTestResult result = create(seller, productJson("Kimchi box"));
+
+		assertThat(result).hasStatus(HttpStatus.CREATED).hasContentType(MediaType.APPLICATION_JSON);
+		String id = read(result, "$.id");
+		assertThat(result.getResponse().getHeader(HttpHeaders.LOCATION)).endsWith(PRODUCTS + "/" + id);
+		assertThat(result).bodyJson().extractingPath("$.status").isEqualTo("DRAFT");
+		assertThat(result).bodyJson().extractingPath("$.termsVersion").isEqualTo(1);
+		assertThat(result).bodyJson().extractingPath("$.version").isEqualTo(1);
+		assertThat(result).bodyJson().extractingPath("$.title").isEqualTo("Kimchi box");
+		assertThat(result).bodyJson().extractingPath("$.category").isEqualTo("MEAL_KIT");
+		assertThat(result).bodyJson().extractingPath("$.plans[0].currency").isEqualTo("KRW");
+		assertThat(result).bodyJson().extractingPath("$.plans[1].price").isEqualTo(399000);
+		assertThat(result).bodyJson().extractingPath("$.plans[1].billingPeriod").isEqualTo("YEARLY");
+		assertThat(read(result, "$.plans[0].id")).isNotBlank();
+		assertThat(read(result, "$.createdAt")).isNotBlank();
+		assertThat(result).bodyJson().extractingPath("$.publishedAt").isNull();
+	}
+
+	@Test
+	void getReturnsTheProductWithItsVersionAsETag() {
+		String seller = newSeller();
+		String id = createProduct(seller, "Streaming bundle");
+
+		MvcTestResult result = get(PRODUCTS + "/" + id, seller);
+
+		assertThat(result).hasStatusOk().hasHeader(HttpHeaders.ETAG, "\"1\"");
+		assertThat(result).bodyJson().extractingPath("$.id").isEqualTo(id);
+	}
+
+	@Test
+	void malformedIdIs400NotServerError() {
+		assertThat(get(PRODUCTS + "/not-a-uuid", newSeller())).hasStatus(HttpStatus.BAD_REQUEST)
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void unknownIdIs404Problem() {
+		assertThat(get(PRODUCTS + "/" + java.util.UUID.randomUUID(), newSeller())).hasStatus(HttpStatus.NOT_FOUND)
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void listShowsOnlyTheCallersProductsAndNeverDeletedOnes() {
+		String seller = newSeller();
+		String kept = createProduct(seller, "Kept");
+		String published = createProduct(seller, "Published");
+		String deleted = createProduct(seller, "Deleted");
+		createProduct(newSeller(), "Someone else's");
+		assertThat(post(PRODUCTS + "/" + published + "/publish", seller)).hasStatusOk();
+		assertThat(delete(PRODUCTS + "/" + deleted, seller)).hasStatus(HttpStatus.NO_CONTENT);
+
+		MvcTestResult all = get(PRODUCTS, seller);
+		MvcTestResult onlyPublished = get(PRODUCTS + "?status=PUBLISHED", seller);
+
+		assertThat(all).hasStatusOk();
+		List<String> ids = com.jayway.jsonpath.JsonPath.read(body(all), "$.content[*].id");
+		assertThat(ids).containsExactlyInAnyOrder(kept, published);
+		assertThat(all).bodyJson().extractingPath("$.totalElements").isEqualTo(2);
+		List<String> publishedIds = com.jayway.jsonpath.JsonPath.read(body(onlyPublished), "$.content[*].id");
+		assertThat(publishedIds).containsExactly(published);
+		assertThat(get(PRODUCTS + "?status=DELETED", seller)).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(get(PRODUCTS + "?size=0", seller)).hasStatus(HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
+	void listPagesNewestFirst() {
+		String seller = newSeller();
+		createProduct(seller, "First");
+		createProduct(seller, "Second");
+		createProduct(seller, "Third");
+
+		MvcTestResult page = get(PRODUCTS + "?page=0&size=2", seller);
+
+		assertThat(page).bodyJson().extractingPath("$.content[*].title").isEqualTo(List.of("Third", "Second"));
+		assertThat(page).bodyJson().extractingPath("$.totalPages").isEqualTo(2);
+		assertThat(get(PRODUCTS + "?page=1&size=2", seller)).bodyJson()
+			.extractingPath("$.content[*].title")
+			.isEqualTo(List.of("First"));
+	}
+
+	@Test
+	void updateWithMatchingIfMatchAnswers200AndNewVersion() {
+		String seller = newSeller();
+		String id = createProduct(seller, "Old title");
+
+		MvcTestResult result = put(PRODUCTS + "/" + id, productJson("New title"), seller, "\"1\"");
+
+		assertThat(result).hasStatusOk().hasHeader(HttpHeaders.ETAG, "\"2\"");
+		assertThat(result).bodyJson().extractingPath("$.title").isEqualTo("New title");
+		assertThat(result).bodyJson().extractingPath("$.version").isEqualTo(2);
+		assertThat(result).bodyJson().extractingPath("$.termsVersion").isEqualTo(1);
+	}
+
+	@Test
+	void updateWithStaleIfMatchIs412AndChangesNothing() {
+		String seller = newSeller();
+		String id = createProduct(seller, "Original");
+		assertThat(put(PRODUCTS + "/" + id, productJson("Second"), seller)).hasStatusOk();
+
+		MvcTestResult stale = put(PRODUCTS + "/" + id, productJson("Lost update"), seller, "\"1\"");
+
+		assertThat(stale).hasStatus(HttpStatus.PRECONDITION_FAILED).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(stale).bodyJson().extractingPath("$.type").asString().endsWith("precondition-failed");
+		assertThat(get(PRODUCTS + "/" + id, seller)).bodyJson().extractingPath("$.title").isEqualTo("Second");
+	}
+
+	@Test
+	void updateKeepsPlanIdsOfPlansWithTheSameName() {
+		String seller = newSeller();
+		MvcTestResult created = create(seller, productJson("Plans"));
+		String id = read(created, "$.id");
+		String weeklyId = read(created, "$.plans[0].id");
+
+		MvcTestResult updated = put(PRODUCTS + "/" + id, productJson("Plans renamed"), seller);
+
+		assertThat(updated).bodyJson().extractingPath("$.plans[0].id").isEqualTo(weeklyId);
+	}
+
+	@Test
+	void changingTermsInUpdateBumpsTermsVersion() {
+		String seller = newSeller();
+		String id = createProduct(seller, "Terms via update");
+
+		MvcTestResult result = put(PRODUCTS + "/" + id, productJson("Terms via update", "New terms"), seller);
+
+		assertThat(result).bodyJson().extractingPath("$.termsVersion").isEqualTo(2);
+		assertThat(result).bodyJson().extractingPath("$.terms").isEqualTo("New terms");
+	}
+
+	@Test
+	void termsEndpointBumpsTermsVersion() {
+		String seller = newSeller();
+		String id = createProduct(seller, "Terms");
+
+		MvcTestResult result = put(PRODUCTS + "/" + id + "/terms", """
+				{"terms":"Cancel any time","effectiveAt":"2030-01-01T00:00:00Z"}""", seller);
+
+		assertThat(result).hasStatusOk();
+		assertThat(result).bodyJson().extractingPath("$.termsVersion").isEqualTo(2);
+		assertThat(get(PRODUCTS + "/" + id, seller)).bodyJson().extractingPath("$.terms").isEqualTo("Cancel any time");
+	}
+
+	@Test
+	void publishSetsPublishedAtOnceAndUnpublishKeepsIt() {
+		String seller = newSeller();
+		String id = createProduct(seller, "Publishable");
+
+		MvcTestResult published = post(PRODUCTS + "/" + id + "/publish", seller);
+		String publishedAt = read(published, "$.publishedAt");
+		MvcTestResult unpublished = post(PRODUCTS + "/" + id + "/unpublish", seller);
+		MvcTestResult republished = post(PRODUCTS + "/" + id + "/publish", seller);
+
+		assertThat(published).hasStatusOk().bodyJson().extractingPath("$.status").isEqualTo("PUBLISHED");
+		assertThat(unpublished).hasStatusOk().bodyJson().extractingPath("$.status").isEqualTo("UNPUBLISHED");
+		assertThat(republished).bodyJson().extractingPath("$.publishedAt").isEqualTo(publishedAt);
+		assertThat(republished).bodyJson().extractingPath("$.version").isEqualTo(4);
+	}
+
+	@Test
+	void deleteIsSoftAndHidesTheProduct() {
+		String seller = newSeller();
+		String id = createProduct(seller, "Doomed");
+
+		assertThat(delete(PRODUCTS + "/" + id, seller)).hasStatus(HttpStatus.NO_CONTENT);
+
+		assertThat(get(PRODUCTS + "/" + id, seller)).hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(delete(PRODUCTS + "/" + id, seller)).hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(post(PRODUCTS + "/" + id + "/publish", seller)).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+}
