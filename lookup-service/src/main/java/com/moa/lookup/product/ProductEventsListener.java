@@ -96,8 +96,14 @@ class ProductEventsListener {
 	}
 
 	private static Instant instant(JsonNode node, String field) {
-		String value = text(node, field);
-		return (value != null) ? Instant.parse(value) : null;
+		JsonNode value = node.path(field);
+		if (value.isNumber()) {
+			// A producer writing timestamps as numbers sends epoch seconds with a
+			// fraction.
+			return Instant.EPOCH.plusNanos(value.decimalValue().movePointRight(9).longValue());
+		}
+		String text = text(node, field);
+		return (text != null) ? Instant.parse(text) : null;
 	}
 
 	private static UUID uuid(JsonNode node, String field) {

@@ -1,0 +1,172 @@
+package com.moa.lookup.product;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import com.moa.lookup.LookupIntegrationTestSupport;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code GET /api/products}: only published products, each sort key, category filter,
+ * case-insensitive search in Korean and English, and parameter validation. Each test
+ * narrows the listing to its own products with a unique search token.
+ */
+class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
+
+	@Test
+	void sortsByNewestByDefaultAndByPriceBothWays() {
+		String token = token();
+		Instant now = Instant.now();
+		Product cheapOld = product(token + " cheap").price("1000").publishedAt(now.minus(3, ChronoUnit.HOURS));
+		Product dearMiddle = product(token + " dear").price("30000").publishedAt(now.minus(2, ChronoUnit.HOURS));
+		Product midNew = product(token + " mid").price("15000").publishedAt(now.minus(1, ChronoUnit.HOURS));
+		publishAllAndAwait(cheapOld, dearMiddle, midNew);
+
+		assertThat(ids("/api/products?q=" + token)).containsExactly(midNew.id, dearMiddle.id, cheapOld.id);
+		assertThat(ids("/api/products?sort=newest&q=" + token)).containsExactly(midNew.id, dearMiddle.id, cheapOld.id);
+		assertThat(ids("/api/products?sort=price_asc&q=" + token)).containsExactly(cheapOld.id, midNew.id,
+				dearMiddle.id);
+		assertThat(ids("/api/products?sort=price_desc&q=" + token)).containsExactly(dearMiddle.id, midNew.id,
+				cheapOld.id);
+	}
+
+	@Test
+	void sortsByViewCountForPopular() {
+		String token = token();
+		Product few = product(token + " few");
+		Product many = product(token + " many");
+		Product none = product(token + " none");
+		publishAllAndAwait(few, many, none);
+		// View counting is not built yet; the stored counts stand in for it.
+		setViewCount(few.id, 5);
+		setViewCount(many.id, 50);
+
+		assertThat(ids("/api/products?sort=popular&q=" + token)).containsExactly(many.id, few.id, none.id);
+		assertThat(get("/api/products?sort=popular&q=" + token)).bodyJson()
+			.extractingPath("$.content[0].viewCount")
+			.isEqualTo(50);
+	}
+
+	@Test
+	void filtersByCategory() {
+		String token = token();
+		Product book = product(token + " book").category("BOOKS");
+		Product pet = product(token + " pet").category("PET");
+		publishAllAndAwait(book, pet);
+
+		assertThat(ids("/api/products?category=BOOKS&q=" + token)).containsExactly(book.id);
+		assertThat(ids("/api/products?category=PET&q=" + token)).containsExactly(pet.id);
+	}
+
+	@Test
+	void listsOnlyPublishedProducts() {
+		String token = token();
+		Product published = product(token + " published");
+		Product draft = product(token + " draft").status("DRAFT");
+		publishAllAndAwait(published);
+		awaitConsumed(publishUpserted(draft));
+
+		assertThat(ids("/api/products?q=" + token)).containsExactly(published.id);
+		assertThat(get("/api/products/" + draft.id)).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void searchMatchesKoreanAndEnglishCaseInsensitivelyInTitleAndDescription() {
+		String token = token();
+		Product korean = product("신선한 밀키트 " + token);
+		Product english = product("Weekly COFFEE beans " + token);
+		Product byDescription = product("Plain title " + token).description("원두 구독 서비스, Fresh Roasted");
+		publishAllAndAwait(korean, english, byDescription);
+
+		assertThat(ids("/api/products?q=밀키트")).contains(korean.id).doesNotContain(english.id);
+		assertThat(ids("/api/products?q=coffee")).contains(english.id).doesNotContain(korean.id);
+		assertThat(ids("/api/products?q=Coffee Beans")).contains(english.id);
+		assertThat(ids("/api/products?q=fresh roasted")).contains(byDescription.id);
+		assertThat(ids("/api/products?q=원두")).contains(byDescription.id);
+		assertThat(ids("/api/products?q=" + token.toUpperCase())).containsExactlyInAnyOrder(korean.id, english.id,
+				byDescription.id);
+	}
+
+	@Test
+	void searchTreatsPercentAndUnderscoreLiterally() {
+		String token = token();
+		Product percent = product("100% organic " + token);
+		Product plain = product("1000 organic " + token);
+		Product underscore = product("snake_case " + token);
+		Product notUnderscore = product("snakeXcase " + token);
+		publishAllAndAwait(percent, plain, underscore, notUnderscore);
+
+		assertThat(ids(this.mvc.get().uri("/api/products").param("q", "100%").exchange())).contains(percent.id)
+			.doesNotContain(plain.id);
+		assertThat(ids("/api/products?q=snake_case")).contains(underscore.id).doesNotContain(notUnderscore.id);
+	}
+
+	@Test
+	void pagesCarryTotals() {
+		String token = token();
+		publishAllAndAwait(product(token + " a"), product(token + " b"), product(token + " c"));
+
+		MvcTestResult second = get("/api/products?page=1&size=2&q=" + token);
+		assertThat(second).hasStatus(HttpStatus.OK);
+		assertThat(second).bodyJson().extractingPath("$.page").isEqualTo(1);
+		assertThat(second).bodyJson().extractingPath("$.size").isEqualTo(2);
+		assertThat(second).bodyJson().extractingPath("$.totalElements").isEqualTo(3);
+		assertThat(second).bodyJson().extractingPath("$.totalPages").isEqualTo(2);
+		assertThat(second).bodyJson().extractingPath("$.content.length()").isEqualTo(1);
+	}
+
+	@Test
+	void rejectsSizeOutsideOneToHundredAndUnknownSortOrCategory() {
+		assertThat(get("/api/products?size=0")).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(get("/api/products?size=101")).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(get("/api/products?page=-1")).hasStatus(HttpStatus.BAD_REQUEST);
+		MvcTestResult badSort = get("/api/products?sort=cheapest");
+		assertThat(badSort).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(badSort).bodyJson().extractingPath("$.errors[0].field").isEqualTo("sort");
+		assertThat(get("/api/products?category=WEAPONS")).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(get("/api/products?size=100")).hasStatus(HttpStatus.OK);
+	}
+
+	@Test
+	void catalogIsPublicButASentTokenIsStillVerified() {
+		assertThat(get("/api/products")).hasStatus(HttpStatus.OK);
+		assertThat(get("/api/categories")).hasStatus(HttpStatus.OK);
+		assertThat(this.mvc.get().uri("/api/products").header("Authorization", "Bearer not-a-jwt").exchange())
+			.hasStatus(HttpStatus.UNAUTHORIZED);
+	}
+
+	private static String token() {
+		return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+	}
+
+	private void publishAllAndAwait(Product... products) {
+		for (Product product : products) {
+			publishUpserted(product);
+		}
+		for (Product product : products) {
+			awaitVisible(product.id, product.title);
+		}
+	}
+
+	private void setViewCount(UUID id, long views) {
+		this.jdbc.sql("UPDATE catalog_products SET view_count = ? WHERE id = ?").params(views, id).update();
+	}
+
+	private List<UUID> ids(String uri) {
+		return ids(get(uri));
+	}
+
+	private List<UUID> ids(MvcTestResult result) {
+		assertThat(result).hasStatus(HttpStatus.OK);
+		List<String> ids = read(result, "$.content[*].id");
+		return ids.stream().map(UUID::fromString).toList();
+	}
+
+}
