@@ -181,6 +181,26 @@ class ProductLifecycleIntegrationTests extends SellerIntegrationTestSupport {
 	}
 
 	@Test
+	void staleIfMatchOnPublishOrDeleteIs412AndWildcardMatches() {
+		String seller = newSeller();
+		String id = createProduct(seller, "Guarded");
+
+		assertThat(this.mvc.post()
+			.uri(PRODUCTS + "/" + id + "/publish")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + seller)
+			.header(HttpHeaders.IF_MATCH, "\"2\"")).hasStatus(HttpStatus.PRECONDITION_FAILED);
+		assertThat(this.mvc.delete()
+			.uri(PRODUCTS + "/" + id)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + seller)
+			.header(HttpHeaders.IF_MATCH, "\"0\"")).hasStatus(HttpStatus.PRECONDITION_FAILED);
+		assertThat(get(PRODUCTS + "/" + id, seller)).hasStatusOk()
+			.bodyJson()
+			.extractingPath("$.status")
+			.isEqualTo("DRAFT");
+		assertThat(put(PRODUCTS + "/" + id, productJson("Any version"), seller, "*")).hasStatusOk();
+	}
+
+	@Test
 	void deleteIsSoftAndHidesTheProduct() {
 		String seller = newSeller();
 		String id = createProduct(seller, "Doomed");
