@@ -1,7 +1,6 @@
 package com.moa.lookup;
 
 import java.io.UnsupportedEncodingException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -153,7 +152,7 @@ public abstract class LookupIntegrationTestSupport {
 
 		public long version = 1;
 
-		public BigDecimal price = new BigDecimal("9900");
+		public long price = 9900;
 
 		public Instant publishedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
@@ -188,7 +187,7 @@ public abstract class LookupIntegrationTestSupport {
 		}
 
 		public Product price(String price) {
-			this.price = new BigDecimal(price);
+			this.price = Long.parseLong(price);
 			return this;
 		}
 
@@ -211,7 +210,7 @@ public abstract class LookupIntegrationTestSupport {
 			yearly.put("id", UUID.randomUUID().toString());
 			yearly.put("name", "Yearly");
 			yearly.put("billingPeriod", "YEARLY");
-			yearly.put("price", this.price.multiply(BigDecimal.TEN));
+			yearly.put("price", this.price * 10);
 			yearly.put("currency", "KRW");
 			ObjectNode monthly = plans.addObject();
 			monthly.put("id", UUID.randomUUID().toString());

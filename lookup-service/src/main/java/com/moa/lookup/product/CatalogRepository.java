@@ -154,7 +154,7 @@ class CatalogRepository {
 	private static ProductSummary summary(ResultSet rs, int rowNum) throws SQLException {
 		return new ProductSummary(rs.getObject("id", UUID.class), rs.getString("title"), rs.getString("category"),
 				rs.getObject("seller_id", UUID.class), rs.getString("seller_name"), rs.getString("image_url"),
-				rs.getBigDecimal("min_price"), rs.getString("currency"), rs.getLong("view_count"), null,
+				rs.getObject("min_price", Long.class), rs.getString("currency"), rs.getLong("view_count"), null,
 				instant(rs, "published_at"));
 	}
 

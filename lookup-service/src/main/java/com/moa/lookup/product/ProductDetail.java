@@ -1,6 +1,5 @@
 package com.moa.lookup.product;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -12,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProductDetail(UUID id, String title, String category, UUID sellerId, String sellerName, String imageUrl,
-		BigDecimal minPrice, String currency, long viewCount, Long subscriberCount, Instant publishedAt,
-		String description, List<Plan> plans, String terms, Integer termsVersion, Instant updatedAt) {
+		Long minPrice, String currency, long viewCount, Long subscriberCount, Instant publishedAt, String description,
+		List<Plan> plans, String terms, Integer termsVersion, Instant updatedAt) {
 
 }

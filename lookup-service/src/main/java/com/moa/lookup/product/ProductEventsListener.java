@@ -1,6 +1,5 @@
 package com.moa.lookup.product;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -63,14 +62,15 @@ class ProductEventsListener {
 	}
 
 	static ProductSnapshot snapshot(JsonNode data) {
-		BigDecimal minPrice = null;
+		Long minPrice = null;
 		String currency = null;
 		JsonNode plans = data.path("plans");
 		if (plans.isArray()) {
 			for (JsonNode plan : plans) {
 				JsonNode price = plan.path("price");
-				if (price.isNumber() && (minPrice == null || price.decimalValue().compareTo(minPrice) < 0)) {
-					minPrice = price.decimalValue();
+				// Integer minor units (EVENTS.md); anything else is not a price.
+				if (price.isIntegralNumber() && (minPrice == null || price.longValue() < minPrice)) {
+					minPrice = price.longValue();
 					currency = text(plan, "currency");
 				}
 			}

@@ -1,6 +1,5 @@
 package com.moa.lookup.product;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -12,7 +11,7 @@ import java.util.UUID;
  * @param currency that plan's currency
  */
 record ProductSnapshot(UUID id, UUID sellerId, String sellerName, String title, String description, String category,
-		String imageUrl, BigDecimal minPrice, String currency, String plansJson, String terms, Integer termsVersion,
+		String imageUrl, Long minPrice, String currency, String plansJson, String terms, Integer termsVersion,
 		String status, long version, Instant publishedAt, Instant updatedAt) {
 
 }

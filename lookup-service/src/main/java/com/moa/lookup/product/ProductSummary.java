@@ -1,6 +1,5 @@
 package com.moa.lookup.product;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -12,6 +11,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProductSummary(UUID id, String title, String category, UUID sellerId, String sellerName, String imageUrl,
-		BigDecimal minPrice, String currency, long viewCount, Long subscriberCount, Instant publishedAt) {
+		Long minPrice, String currency, long viewCount, Long subscriberCount, Instant publishedAt) {
 
 }

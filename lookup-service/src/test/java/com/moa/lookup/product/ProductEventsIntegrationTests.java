@@ -29,7 +29,7 @@ class ProductEventsIntegrationTests extends LookupIntegrationTestSupport {
 		assertThat(detail).hasStatus(HttpStatus.OK);
 		assertThat(detail).bodyJson().extractingPath("$.category").isEqualTo("MEAL_KIT");
 		assertThat(detail).bodyJson().extractingPath("$.sellerName").isEqualTo("모아 셀러");
-		assertThat(detail).bodyJson().extractingPath("$.minPrice").isEqualTo(12900.0);
+		assertThat(detail).bodyJson().extractingPath("$.minPrice").isEqualTo(12900);
 		assertThat(detail).bodyJson().extractingPath("$.currency").isEqualTo("KRW");
 		assertThat(detail).bodyJson().extractingPath("$.viewCount").isEqualTo(0);
 		assertThat(detail).bodyJson().extractingPath("$.plans.length()").isEqualTo(2);
