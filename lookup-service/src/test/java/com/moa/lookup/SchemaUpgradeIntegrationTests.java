@@ -1,0 +1,67 @@
+package com.moa.lookup;
+
+import com.moa.platform.testing.TestPostgres;
+import com.moa.platform.testing.TestRabbit;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A database deployed before this service's later migrations existed (V1 plus
+ * platform/events' V1000) upgrades when the service starts: the service's V2+ apply after
+ * V1000.
+ */
+@SpringBootTest
+@Import({ SchemaUpgradeIntegrationTests.DeployedDatabase.class, TestRabbit.class })
+class SchemaUpgradeIntegrationTests {
+
+	@Autowired
+	JdbcClient jdbc;
+
+	@Test
+	void laterServiceMigrationsApplyAfterTheEventsSchema() {
+		assertThat(this.jdbc.sql("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")
+			.query(String.class)
+			.list()).containsExactly("1", "1000", "2");
+		assertThat(this.jdbc
+			.sql("SELECT data_type FROM information_schema.columns WHERE table_name = 'catalog_products' "
+					+ "AND column_name = 'min_price'")
+			.query(String.class)
+			.single()).isEqualTo("bigint");
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class DeployedDatabase {
+
+		@Bean
+		JdbcConnectionDetails deployedDatabase() {
+			JdbcConnectionDetails database = TestPostgres.createDatabase();
+			// The state of a database deployed with V1 and the events schema, before V2
+			// existed.
+			Flyway.configure()
+				.dataSource(database.getJdbcUrl(), database.getUsername(), database.getPassword())
+				.locations("classpath:db/migration")
+				.target("1")
+				.load()
+				.migrate();
+			Flyway.configure()
+				.dataSource(database.getJdbcUrl(), database.getUsername(), database.getPassword())
+				.locations("classpath:db/events")
+				.ignoreMigrationPatterns("*:missing")
+				.load()
+				.migrate();
+			return database;
+		}
+
+	}
+
+}
