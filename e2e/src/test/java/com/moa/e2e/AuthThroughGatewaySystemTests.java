@@ -10,16 +10,12 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.moa.platform.testing.TestJwts;
-import com.moa.platform.testing.TestPostgres;
-import com.moa.platform.testing.TestRabbit;
-import com.moa.platform.testing.TestRedis;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,10 +23,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
-import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
-
+import static com.moa.e2e.Api.get;
+import static com.moa.e2e.Api.http;
+import static com.moa.e2e.Api.json;
+import static com.moa.e2e.Api.login;
+import static com.moa.e2e.Api.post;
+import static com.moa.e2e.Api.signup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,55 +37,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AuthThroughGatewaySystemTests {
 
-	static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-	static final JsonMapper json = JsonMapper.builder().build();
-
 	static ServiceProcess auth;
 
 	static ServiceProcess gateway;
 
 	@BeforeAll
-	static void startSuite() throws Exception {
-		JdbcConnectionDetails database = TestPostgres.createDatabase();
-		DataRedisConnectionDetails.Standalone redis = TestRedis.leaseDatabase().getStandalone();
-		RabbitConnectionDetails rabbit = TestRabbit.createVirtualHost();
-		RabbitConnectionDetails.Address rabbitAddress = rabbit.getFirstAddress();
-		int authPort = ServiceProcess.freePort();
-		int gatewayPort = ServiceProcess.freePort();
-		int nothingListens = ServiceProcess.freePort();
-		auth = ServiceProcess.start("auth-service", authPort,
-				List.of("--spring.datasource.url=" + database.getJdbcUrl(),
-						"--spring.datasource.username=" + database.getUsername(),
-						"--spring.datasource.password=" + database.getPassword(),
-						"--spring.rabbitmq.host=" + rabbitAddress.host(),
-						"--spring.rabbitmq.port=" + rabbitAddress.port(),
-						"--spring.rabbitmq.username=" + rabbit.getUsername(),
-						"--spring.rabbitmq.password=" + rabbit.getPassword(),
-						"--spring.rabbitmq.virtual-host=" + rabbit.getVirtualHost()));
-		String authUrl = "http://127.0.0.1:" + authPort;
-		String down = "http://127.0.0.1:" + nothingListens;
-		gateway = ServiceProcess.start("gateway", gatewayPort,
-				List.of("--MOA_AUTH_URL=" + authUrl, "--MOA_LOOKUP_URL=" + down, "--MOA_SELLER_URL=" + down,
-						"--MOA_PAYMENT_URL=" + down, "--MOA_SEARCH_URL=" + down, "--MOA_CHAT_URL=" + down,
-						"--moa.security.jwk-set-uri=" + authUrl + "/api/auth/.well-known/jwks.json",
-						"--spring.data.redis.host=" + redis.getHost(), "--spring.data.redis.port=" + redis.getPort(),
-						"--spring.data.redis.database=" + redis.getDatabase(),
-						// Every test logs in from 127.0.0.1: keep the per-IP credential
-						// limit out of the way.
-						"--moa.gateway.rate-limit.auth.requests=1000"));
-		auth.awaitReady(Duration.ofSeconds(150));
-		gateway.awaitReady(Duration.ofSeconds(150));
-	}
-
-	@AfterAll
-	static void stopSuite() throws Exception {
-		if (gateway != null) {
-			gateway.stop();
-		}
-		if (auth != null) {
-			auth.stop();
-		}
+	static void startSystem() throws Exception {
+		SystemUnderTest.start();
+		auth = SystemUnderTest.auth;
+		gateway = SystemUnderTest.gateway;
 	}
 
 	@Test
@@ -162,7 +120,7 @@ class AuthThroughGatewaySystemTests {
 	@Test
 	void downedRouteAnswers503ProblemWithinThreeSeconds() throws Exception {
 		long start = System.nanoTime();
-		HttpResponse<String> response = get(gateway, "/api/products", null);
+		HttpResponse<String> response = get(gateway, "/api/search/popular", null);
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		assertThat(response.statusCode()).isEqualTo(503);
 		assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
@@ -177,21 +135,6 @@ class AuthThroughGatewaySystemTests {
 			assertThat(response.statusCode()).as(path).isIn(400, 401, 403, 404);
 			assertThat(response.body()).as(path).doesNotContain("\"groups\"").doesNotContain("propertySources");
 		}
-	}
-
-	private String signup(String role) throws Exception {
-		String email = "user." + UUID.randomUUID() + "@example.com";
-		HttpResponse<String> response = post(gateway, "/api/auth/signup",
-				Map.of("email", email, "password", "correct horse", "name", "Tester", "role", role), null);
-		assertThat(response.statusCode()).isEqualTo(201);
-		return email;
-	}
-
-	private JsonNode login(String email, String password) throws Exception {
-		HttpResponse<String> response = post(gateway, "/api/auth/login", Map.of("email", email, "password", password),
-				null);
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return json.readTree(response.body());
 	}
 
 	private String forge(String forgery, String genuine) throws Exception {
@@ -218,26 +161,6 @@ class AuthThroughGatewaySystemTests {
 			}
 			default -> throw new IllegalArgumentException(forgery);
 		};
-	}
-
-	static HttpResponse<String> get(ServiceProcess target, String path, String token) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.baseUrl() + path))
-			.timeout(Duration.ofSeconds(10));
-		if (token != null) {
-			request.header("Authorization", "Bearer " + token);
-		}
-		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-	}
-
-	static HttpResponse<String> post(ServiceProcess target, String path, Object body, String token) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.baseUrl() + path))
-			.timeout(Duration.ofSeconds(10))
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
-		if (token != null) {
-			request.header("Authorization", "Bearer " + token);
-		}
-		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 }

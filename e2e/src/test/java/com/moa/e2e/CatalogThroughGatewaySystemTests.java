@@ -1,0 +1,101 @@
+package com.moa.e2e;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static com.moa.e2e.Api.accessToken;
+import static com.moa.e2e.Api.get;
+import static com.moa.e2e.Api.json;
+import static com.moa.e2e.Api.post;
+import static com.moa.e2e.Api.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A seller's product reaches the consumers' catalog through real events: seller-service's
+ * outbox, RabbitMQ, lookup-service's read model, all behind the gateway (API.md: visible
+ * within 2 s).
+ */
+class CatalogThroughGatewaySystemTests {
+
+	static final Duration VISIBLE_WITHIN = Duration.ofSeconds(2);
+
+	static ServiceProcess gateway;
+
+	@BeforeAll
+	static void startSystem() throws Exception {
+		SystemUnderTest.start();
+		gateway = SystemUnderTest.gateway;
+	}
+
+	@Test
+	void publishedProductReachesTheCatalogAndFollowsTheSellersChanges() throws Exception {
+		String seller = accessToken("SELLER");
+		String marker = "e2e" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		HttpResponse<String> created = post(gateway, "/api/seller/products", product("주간 밀키트 " + marker), seller);
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String id = json.readTree(created.body()).get("id").asString();
+		String search = "/api/products?q=" + marker;
+
+		// A draft is not in the catalog.
+		assertThat(titles(search)).isEmpty();
+
+		assertThat(post(gateway, "/api/seller/products/" + id + "/publish", null, seller).statusCode()).isEqualTo(200);
+		awaitCatalog(search, (titles) -> titles.contains("주간 밀키트 " + marker));
+		HttpResponse<String> detail = get(gateway, "/api/products/" + id, null);
+		assertThat(detail.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(detail.body()).get("minPrice").asLong()).isEqualTo(29900);
+
+		HttpResponse<String> current = get(gateway, "/api/seller/products/" + id, seller);
+		String etag = current.headers().firstValue("ETag").orElseThrow();
+		HttpResponse<String> renamed = send(gateway, "PUT", "/api/seller/products/" + id, product("격주 밀키트 " + marker),
+				seller, "If-Match", etag);
+		assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(200);
+		awaitCatalog(search, (titles) -> titles.equals(List.of("격주 밀키트 " + marker)));
+
+		assertThat(post(gateway, "/api/seller/products/" + id + "/unpublish", null, seller).statusCode())
+			.isEqualTo(200);
+		awaitCatalog(search, List::isEmpty);
+		assertThat(get(gateway, "/api/products/" + id, null).statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void consumersCannotUseTheSellerApi() throws Exception {
+		String consumer = accessToken("CONSUMER");
+		HttpResponse<String> response = post(gateway, "/api/seller/products", product("nope"), consumer);
+		assertThat(response.statusCode()).isEqualTo(403);
+		assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+	}
+
+	private static Map<String, Object> product(String title) {
+		return Map.of("title", title, "description", "매주 신선한 재료", "category", "MEAL_KIT", "plans",
+				List.of(Map.of("name", "기본", "billingPeriod", "MONTHLY", "price", 29900)), "terms", "약관 v1");
+	}
+
+	private static List<String> titles(String path) throws Exception {
+		HttpResponse<String> response = get(gateway, path, null);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		JsonNode content = json.readTree(response.body()).get("content");
+		return content.valueStream().map((item) -> item.get("title").asString()).toList();
+	}
+
+	/** Polls the public catalog until it shows the change, failing after API.md's 2 s. */
+	private static void awaitCatalog(String path, Predicate<List<String>> shown) throws Exception {
+		long deadline = System.nanoTime() + VISIBLE_WITHIN.toNanos();
+		List<String> titles = titles(path);
+		while (!shown.test(titles) && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+			titles = titles(path);
+		}
+		assertThat(shown.test(titles)).as("catalog shows the change within %s, saw %s", VISIBLE_WITHIN, titles)
+			.isTrue();
+	}
+
+}

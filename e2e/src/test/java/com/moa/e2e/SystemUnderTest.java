@@ -1,0 +1,94 @@
+package com.moa.e2e;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.moa.platform.testing.TestPostgres;
+import com.moa.platform.testing.TestRabbit;
+import com.moa.platform.testing.TestRedis;
+
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+
+/**
+ * The services built so far, started once per test JVM from their packaged jars: each on
+ * a fresh database of its own, all on one RabbitMQ vhost (so events flow between them)
+ * and the gateway on a leased Redis DB. Services not built yet point at a port where
+ * nothing listens.
+ */
+final class SystemUnderTest {
+
+	static ServiceProcess auth;
+
+	static ServiceProcess seller;
+
+	static ServiceProcess lookup;
+
+	static ServiceProcess gateway;
+
+	private SystemUnderTest() {
+	}
+
+	static synchronized void start() throws Exception {
+		if (gateway != null) {
+			return;
+		}
+		RabbitConnectionDetails rabbit = TestRabbit.createVirtualHost();
+		DataRedisConnectionDetails.Standalone redis = TestRedis.leaseDatabase().getStandalone();
+		int authPort = ServiceProcess.freePort();
+		String authUrl = "http://127.0.0.1:" + authPort;
+		String jwks = "--moa.security.jwk-set-uri=" + authUrl + "/api/auth/.well-known/jwks.json";
+		auth = ServiceProcess.start("auth-service", authPort, storeArgs(rabbit));
+		seller = ServiceProcess.start("seller-service", ServiceProcess.freePort(), with(storeArgs(rabbit), jwks));
+		lookup = ServiceProcess.start("lookup-service", ServiceProcess.freePort(), with(storeArgs(rabbit), jwks));
+		String down = "http://127.0.0.1:" + ServiceProcess.freePort();
+		gateway = ServiceProcess.start("gateway", ServiceProcess.freePort(),
+				List.of("--MOA_AUTH_URL=" + authUrl, "--MOA_SELLER_URL=" + seller.baseUrl(),
+						"--MOA_LOOKUP_URL=" + lookup.baseUrl(), "--MOA_PAYMENT_URL=" + down, "--MOA_SEARCH_URL=" + down,
+						"--MOA_CHAT_URL=" + down, jwks, "--spring.data.redis.host=" + redis.getHost(),
+						"--spring.data.redis.port=" + redis.getPort(),
+						"--spring.data.redis.database=" + redis.getDatabase(),
+						// Every test logs in from 127.0.0.1: keep the per-IP credential
+						// limit out of
+						// the way.
+						"--moa.gateway.rate-limit.auth.requests=1000"));
+		Runtime.getRuntime().addShutdownHook(new Thread(SystemUnderTest::stopAll, "stop-system-under-test"));
+		for (ServiceProcess service : List.of(auth, seller, lookup, gateway)) {
+			service.awaitReady(Duration.ofSeconds(180));
+		}
+	}
+
+	/** A fresh database of the service's own plus the shared broker vhost. */
+	private static List<String> storeArgs(RabbitConnectionDetails rabbit) {
+		JdbcConnectionDetails database = TestPostgres.createDatabase();
+		RabbitConnectionDetails.Address address = rabbit.getFirstAddress();
+		return List.of("--spring.datasource.url=" + database.getJdbcUrl(),
+				"--spring.datasource.username=" + database.getUsername(),
+				"--spring.datasource.password=" + database.getPassword(), "--spring.rabbitmq.host=" + address.host(),
+				"--spring.rabbitmq.port=" + address.port(), "--spring.rabbitmq.username=" + rabbit.getUsername(),
+				"--spring.rabbitmq.password=" + rabbit.getPassword(),
+				"--spring.rabbitmq.virtual-host=" + rabbit.getVirtualHost());
+	}
+
+	private static List<String> with(List<String> args, String more) {
+		List<String> all = new ArrayList<>(args);
+		all.add(more);
+		return all;
+	}
+
+	private static void stopAll() {
+		for (ServiceProcess service : new ServiceProcess[] { gateway, lookup, seller, auth }) {
+			try {
+				if (service != null) {
+					service.stop();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+}
