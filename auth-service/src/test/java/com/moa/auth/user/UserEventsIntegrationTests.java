@@ -1,21 +1,14 @@
 package com.moa.auth.user;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-
 import com.moa.auth.AuthIntegrationTestSupport;
+import com.moa.platform.testing.TestEventQueue;
 import com.moa.platform.events.EventTopology;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
@@ -38,20 +31,13 @@ class UserEventsIntegrationTests extends AuthIntegrationTestSupport {
 	RabbitTemplate rabbit;
 
 	@Autowired
-	JsonMapper jsonMapper;
-
-	@Autowired
 	JdbcClient jdbc;
+
+	private TestEventQueue events;
 
 	@BeforeEach
 	void bindTestQueue() {
-		// Bound before anything is published: the relay does not retry unroutable events.
-		Queue queue = new Queue(QUEUE, false, false, false);
-		TopicExchange exchange = new TopicExchange(EventTopology.EXCHANGE, true, false);
-		this.admin.declareExchange(exchange);
-		this.admin.declareQueue(queue);
-		this.admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with("user.registered"));
-		this.admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with("user.updated"));
+		this.events = TestEventQueue.bind(this.admin, this.rabbit, QUEUE, "user.registered", "user.updated");
 	}
 
 	@Test
@@ -61,11 +47,11 @@ class UserEventsIntegrationTests extends AuthIntegrationTestSupport {
 				{"email":"%s","password":"%s","name":"Kim","role":"SELLER","locale":"en"}""".formatted(email,
 				PASSWORD)), "$.id");
 
-		Message message = receive("user.registered", id);
+		Message message = this.events.receive("user.registered", id);
 
 		assertThat(message).as("user.registered for " + id).isNotNull();
 		assertThat(message.getMessageProperties().getReceivedExchange()).isEqualTo(EventTopology.EXCHANGE);
-		JsonNode event = json(message);
+		JsonNode event = TestEventQueue.envelope(message);
 		assertThat(event.get("type").stringValue()).isEqualTo("user.registered");
 		assertThat(event.get("source").stringValue()).isEqualTo("auth-service");
 		assertThat(event.get("dataversion").intValue()).isEqualTo(1);
@@ -84,7 +70,7 @@ class UserEventsIntegrationTests extends AuthIntegrationTestSupport {
 
 		assertThat(signup(email.toUpperCase(), PASSWORD, "CONSUMER")).hasStatus(HttpStatus.CONFLICT);
 
-		assertThat(receive("user.registered", id)).isNotNull();
+		assertThat(this.events.receive("user.registered", id)).isNotNull();
 		assertThat(outboxCount("user.registered", email)).isEqualTo(1);
 	}
 
@@ -95,9 +81,9 @@ class UserEventsIntegrationTests extends AuthIntegrationTestSupport {
 		Tokens tokens = loginTokens(email, PASSWORD);
 
 		assertThat(patchMe("{\"name\":\"Lee\"}", tokens.accessToken())).hasStatus(HttpStatus.OK);
-		JsonNode first = json(receive("user.updated", id));
+		JsonNode first = TestEventQueue.envelope(this.events.receive("user.updated", id));
 		assertThat(patchMe("{\"name\":\"Park\"}", tokens.accessToken())).hasStatus(HttpStatus.OK);
-		JsonNode second = json(receive("user.updated", id));
+		JsonNode second = TestEventQueue.envelope(this.events.receive("user.updated", id));
 
 		assertThat(first.get("subject").stringValue()).isEqualTo(id);
 		JsonNode data = first.get("data");
@@ -121,24 +107,6 @@ class UserEventsIntegrationTests extends AuthIntegrationTestSupport {
 			.hasStatus(HttpStatus.OK);
 
 		assertThat(outboxCount("user.updated", email)).isZero();
-	}
-
-	private Message receive(String type, String subject) {
-		Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-		while (Instant.now().isBefore(deadline)) {
-			Message message = this.rabbit.receive(QUEUE, 200);
-			// Other tests of this context publish to the same queue: skip their events.
-			if (message != null && type.equals(message.getMessageProperties().getReceivedRoutingKey())
-					&& subject.equals(json(message).get("subject").stringValue())) {
-				return message;
-			}
-		}
-		return null;
-	}
-
-	private JsonNode json(Message message) {
-		assertThat(message).as("message").isNotNull();
-		return this.jsonMapper.readTree(new String(message.getBody(), StandardCharsets.UTF_8));
 	}
 
 	private int outboxCount(String type, String email) {

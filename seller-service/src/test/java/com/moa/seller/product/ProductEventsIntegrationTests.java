@@ -1,25 +1,15 @@
 package com.moa.seller.product;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import java.util.UUID;
 
-import com.moa.platform.events.EventTopology;
+import com.moa.platform.testing.TestEventQueue;
 import com.moa.seller.SellerIntegrationTestSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
@@ -42,21 +32,13 @@ class ProductEventsIntegrationTests extends SellerIntegrationTestSupport {
 	RabbitTemplate rabbit;
 
 	@Autowired
-	JsonMapper jsonMapper;
-
-	@Autowired
 	JdbcClient jdbc;
 
-	private final List<JsonNode> received = new ArrayList<>();
+	private TestEventQueue events;
 
 	@BeforeEach
 	void bindTestQueue() {
-		// Bound before anything is published: the relay does not retry unroutable events.
-		Queue queue = new Queue(QUEUE, false, false, false);
-		TopicExchange exchange = new TopicExchange(EventTopology.EXCHANGE, true, false);
-		this.admin.declareExchange(exchange);
-		this.admin.declareQueue(queue);
-		this.admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with("product.#"));
+		this.events = TestEventQueue.bind(this.admin, this.rabbit, QUEUE, "product.#");
 	}
 
 	@Test
@@ -64,10 +46,10 @@ class ProductEventsIntegrationTests extends SellerIntegrationTestSupport {
 		UUID sellerId = UUID.randomUUID();
 		String seller = signer.token(sellerId, "SELLER");
 		String id = createProduct(seller, "Snapshot box");
-		JsonNode created = receive(ProductUpserted.TYPE, id);
+		JsonNode created = this.events.receiveEnvelope(ProductUpserted.TYPE, id);
 
 		assertThat(post(PRODUCTS + "/" + id + "/publish", seller)).hasStatusOk();
-		JsonNode published = receive(ProductUpserted.TYPE, id);
+		JsonNode published = this.events.receiveEnvelope(ProductUpserted.TYPE, id);
 
 		assertThat(created.get("source").stringValue()).isEqualTo("seller-service");
 		assertThat(created.get("data").get("status").stringValue()).isEqualTo("DRAFT");
@@ -100,7 +82,7 @@ class ProductEventsIntegrationTests extends SellerIntegrationTestSupport {
 		String seller = signer.token(TestNameClaim.claims("Moa Kitchen"));
 		String id = createProduct(seller, "Named");
 
-		assertThat(receive(ProductUpserted.TYPE, id).get("data").get("sellerName").stringValue())
+		assertThat(this.events.receiveEnvelope(ProductUpserted.TYPE, id).get("data").get("sellerName").stringValue())
 			.isEqualTo("Moa Kitchen");
 	}
 
@@ -108,7 +90,7 @@ class ProductEventsIntegrationTests extends SellerIntegrationTestSupport {
 	void termsChangePublishesTermsChangedAndASnapshotWithTheNewTermsVersion() {
 		String seller = newSeller();
 		String id = createProduct(seller, "Terms box");
-		receive(ProductUpserted.TYPE, id);
+		this.events.receiveEnvelope(ProductUpserted.TYPE, id);
 
 		assertThat(put(PRODUCTS + "/" + id + "/terms", """
 				{"terms":"Now with a 7 day trial","effectiveAt":"2030-01-01T00:00:00Z"}""", seller)).hasStatusOk()
@@ -116,14 +98,14 @@ class ProductEventsIntegrationTests extends SellerIntegrationTestSupport {
 			.extractingPath("$.termsVersion")
 			.isEqualTo(2);
 
-		JsonNode changed = receive(ProductTermsChanged.TYPE, id).get("data");
+		JsonNode changed = this.events.receiveEnvelope(ProductTermsChanged.TYPE, id).get("data");
 		assertThat(changed.get("productId").stringValue()).isEqualTo(id);
 		assertThat(changed.get("title").stringValue()).isEqualTo("Terms box");
 		assertThat(changed.get("termsVersion").intValue()).isEqualTo(2);
 		assertThat(changed.get("terms").stringValue()).isEqualTo("Now with a 7 day trial");
 		assertThat(Instant.parse(changed.get("effectiveAt").stringValue()))
 			.isEqualTo(Instant.parse("2030-01-01T00:00:00Z"));
-		JsonNode snapshot = receive(ProductUpserted.TYPE, id).get("data");
+		JsonNode snapshot = this.events.receiveEnvelope(ProductUpserted.TYPE, id).get("data");
 		assertThat(snapshot.get("termsVersion").intValue()).isEqualTo(2);
 	}
 
@@ -134,7 +116,8 @@ class ProductEventsIntegrationTests extends SellerIntegrationTestSupport {
 
 		assertThat(put(PRODUCTS + "/" + id, productJson("Update terms", "Changed in update"), seller)).hasStatusOk();
 
-		assertThat(receive(ProductTermsChanged.TYPE, id).get("data").get("termsVersion").intValue()).isEqualTo(2);
+		assertThat(this.events.receiveEnvelope(ProductTermsChanged.TYPE, id).get("data").get("termsVersion").intValue())
+			.isEqualTo(2);
 	}
 
 	@Test
@@ -155,7 +138,7 @@ class ProductEventsIntegrationTests extends SellerIntegrationTestSupport {
 
 		assertThat(delete(PRODUCTS + "/" + id, seller)).hasStatus(HttpStatus.NO_CONTENT);
 
-		JsonNode removed = receive(ProductRemoved.TYPE, id).get("data");
+		JsonNode removed = this.events.receiveEnvelope(ProductRemoved.TYPE, id).get("data");
 		assertThat(removed.get("productId").stringValue()).isEqualTo(id);
 		assertThat(removed.get("version").longValue()).isEqualTo(2);
 	}
@@ -176,35 +159,6 @@ class ProductEventsIntegrationTests extends SellerIntegrationTestSupport {
 	 * The next event of the type for the subject; events received while waiting are kept
 	 * for later calls (this test's other events) or dropped (other tests' events).
 	 */
-	private JsonNode receive(String type, String subject) {
-		for (Iterator<JsonNode> pending = this.received.iterator(); pending.hasNext();) {
-			JsonNode event = pending.next();
-			if (matches(event, type, subject)) {
-				pending.remove();
-				return event;
-			}
-		}
-		Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-		while (Instant.now().isBefore(deadline)) {
-			Message message = this.rabbit.receive(QUEUE, 200);
-			if (message != null) {
-				JsonNode event = json(message);
-				if (matches(event, type, subject)) {
-					return event;
-				}
-				this.received.add(event);
-			}
-		}
-		throw new AssertionError("no " + type + " for " + subject + " within 10 s");
-	}
-
-	private static boolean matches(JsonNode event, String type, String subject) {
-		return type.equals(event.get("type").stringValue()) && subject.equals(event.get("subject").stringValue());
-	}
-
-	private JsonNode json(Message message) {
-		return this.jsonMapper.readTree(new String(message.getBody(), StandardCharsets.UTF_8));
-	}
 
 	private int outboxCount(String type, String productId) {
 		return this.jdbc.sql("SELECT count(*) FROM event_outbox WHERE type = ? AND envelope::jsonb ->> 'subject' = ?")
