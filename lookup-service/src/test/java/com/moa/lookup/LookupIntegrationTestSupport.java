@@ -6,12 +6,31 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.jayway.jsonpath.JsonPath;
 import com.moa.platform.events.EventEnvelope;
 import com.moa.platform.events.EventTopology;
+import com.moa.platform.testing.JwksServer;
+import com.moa.platform.testing.TestJwts;
 import com.moa.platform.testing.TestPostgres;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.Cookie;
 import com.moa.platform.testing.TestRabbit;
+import com.moa.platform.testing.TestRedis;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -21,29 +40,53 @@ import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * One shared application context on a fresh real PostgreSQL database and a RabbitMQ
- * virtual host of its own. Tests publish real envelopes to {@code moa.events}, as
- * seller-service's outbox relay would, and read the catalog over HTTP.
+ * One shared application context on a fresh real PostgreSQL database, a leased Redis
+ * database and a RabbitMQ virtual host of its own. Tests publish real envelopes to
+ * {@code moa.events}, as seller-service's outbox relay would, and read the catalog over
+ * HTTP.
  */
-@SpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureMockMvc
-@Import({ TestPostgres.class, TestRabbit.class })
+@Import({ TestPostgres.class, TestRabbit.class, TestRedis.class })
 public abstract class LookupIntegrationTestSupport {
 
 	/** API.md: a seller's change is visible in the catalog within 2 s. */
 	protected static final Duration VISIBLE_WITHIN = Duration.ofSeconds(2);
 
+	protected static final TestJwts signer = TestJwts.withNewKey("lookup-tests");
+
+	// Lives as long as the JVM: the shared context keeps using it across test classes.
+	private static final JwksServer jwks = new JwksServer(signer.jwksJson());
+
+	/**
+	 * The anonymous viewer {@link #get} sends, so polling a detail counts one view per
+	 * product, not one per poll.
+	 */
+	protected static final String TEST_CLIENT_VIEWER = UUID.randomUUID().toString();
+
+	private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	@LocalServerPort
+	protected int port;
+
 	@Autowired
 	protected MockMvcTester mvc;
+
+	@Autowired
+	protected MeterRegistry meters;
 
 	@Autowired
 	protected RabbitTemplate rabbit;
@@ -53,6 +96,11 @@ public abstract class LookupIntegrationTestSupport {
 
 	@Autowired
 	protected JdbcClient jdbc;
+
+	@DynamicPropertySource
+	static void jwkSetUri(DynamicPropertyRegistry registry) {
+		registry.add("moa.security.jwk-set-uri", jwks::uri);
+	}
 
 	/** A product snapshot under construction, as seller-service would publish it. */
 	protected Product product(String title) {
@@ -117,7 +165,74 @@ public abstract class LookupIntegrationTestSupport {
 	}
 
 	protected MvcTestResult get(String uri) {
-		return this.mvc.get().uri(uri).exchange();
+		return this.mvc.get().uri(uri).cookie(new Cookie("moa_vid", TEST_CLIENT_VIEWER)).exchange();
+	}
+
+	/**
+	 * The product's {@code viewCount} as the listing for {@code q} shows it (listing
+	 * counts no view).
+	 */
+	protected long listedViewCount(String q, UUID productId) {
+		MvcTestResult result = get("/api/products?size=100&q=" + q);
+		List<Number> counts = JsonPath.read(body(result), "$.content[?(@.id == '" + productId + "')].viewCount");
+		assertThat(counts).as("product %s listed for q=%s", productId, q).hasSize(1);
+		return counts.get(0).longValue();
+	}
+
+	/** Counts a view of the product by a new anonymous viewer. */
+	protected void viewByNewVisitor(UUID productId) {
+		assertThat(this.mvc.get().uri("/api/products/" + productId).exchange()).hasStatusOk();
+	}
+
+	/** Waits until the write-behind flush has stored this count in PostgreSQL. */
+	protected void awaitFlushedViewCount(UUID productId, long count) {
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> this.jdbc.sql("SELECT view_count FROM catalog_products WHERE id = ?")
+				.param(productId)
+				.query(Long.class)
+				.single() == count);
+	}
+
+	/** The count of {@code lookup.cache.requests} with this result so far. */
+	protected double cacheRequests(String result) {
+		Counter counter = this.meters.find("lookup.cache.requests").tag("result", result).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	/**
+	 * Sends the requests over real HTTP from {@code concurrency} threads at once and
+	 * returns the responses in order.
+	 */
+	protected List<HttpResponse<String>> concurrently(int concurrency, List<HttpRequest> requests) {
+		ExecutorService threads = Executors.newFixedThreadPool(concurrency);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+			for (HttpRequest request : requests) {
+				futures.add(threads.submit(() -> {
+					start.await();
+					return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+				}));
+			}
+			start.countDown();
+			List<HttpResponse<String>> responses = new ArrayList<>();
+			for (Future<HttpResponse<String>> future : futures) {
+				responses.add(future.get(60, TimeUnit.SECONDS));
+			}
+			return responses;
+		}
+		catch (InterruptedException | ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException(ex);
+		}
+		finally {
+			threads.shutdownNow();
+		}
+	}
+
+	/** A GET to this application over real HTTP. */
+	protected HttpRequest.Builder request(String path) {
+		return HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path));
 	}
 
 	protected static String body(MvcTestResult result) {

@@ -84,28 +84,37 @@ class CatalogRepository {
 	}
 
 	long count(Optional<Category> category, Optional<String> query) {
-		Filter filter = Filter.of(category, query);
-		return this.jdbc.sql("SELECT count(*) FROM catalog_products WHERE " + filter.where())
-			.params(filter.params())
-			.query(Long.class)
-			.single();
+		return query(countSql(category, query)).query(Long.class).single();
 	}
 
 	List<ProductSummary> page(Optional<Category> category, Optional<String> query, ProductSort sort, int limit,
 			long offset) {
-		Filter filter = Filter.of(category, query);
-		return this.jdbc
-			.sql("SELECT " + SUMMARY_COLUMNS + " FROM catalog_products WHERE " + filter.where() + " ORDER BY "
-					+ sort.orderBy() + " LIMIT :limit OFFSET :offset")
-			.params(filter.params())
-			.param("limit", limit)
-			.param("offset", offset)
-			.query(CatalogRepository::summary)
-			.list();
+		return query(pageSql(category, query, sort, limit, offset)).query(CatalogRepository::summary).list();
 	}
 
 	/** Up to {@code limit} visible products strictly after the cursor in feed order. */
 	List<ProductSummary> feed(Optional<Category> category, Optional<FeedCursor> after, int limit) {
+		return query(feedSql(category, after, limit)).query(CatalogRepository::summary).list();
+	}
+
+	// The browse statements are built apart from running them, so a test can EXPLAIN
+	// exactly what the endpoints send.
+
+	static Sql countSql(Optional<Category> category, Optional<String> query) {
+		Filter filter = Filter.of(category, query);
+		return new Sql("SELECT count(*) FROM catalog_products WHERE " + filter.where(), filter.params());
+	}
+
+	static Sql pageSql(Optional<Category> category, Optional<String> query, ProductSort sort, int limit, long offset) {
+		Filter filter = Filter.of(category, query);
+		Map<String, Object> params = filter.params();
+		params.put("limit", limit);
+		params.put("offset", offset);
+		return new Sql("SELECT " + SUMMARY_COLUMNS + " FROM catalog_products WHERE " + filter.where() + " ORDER BY "
+				+ sort.orderBy() + " LIMIT :limit OFFSET :offset", params);
+	}
+
+	static Sql feedSql(Optional<Category> category, Optional<FeedCursor> after, int limit) {
 		Filter filter = Filter.of(category, Optional.empty());
 		String where = filter.where();
 		Map<String, Object> params = filter.params();
@@ -115,13 +124,13 @@ class CatalogRepository {
 			params.put("afterPublishedAt", timestamp(after.get().publishedAt()));
 			params.put("afterId", after.get().id());
 		}
-		return this.jdbc
-			.sql("SELECT " + SUMMARY_COLUMNS + " FROM catalog_products WHERE " + where
-					+ " ORDER BY published_at DESC, id DESC LIMIT :limit")
-			.params(params)
-			.param("limit", limit)
-			.query(CatalogRepository::summary)
-			.list();
+		params.put("limit", limit);
+		return new Sql("SELECT " + SUMMARY_COLUMNS + " FROM catalog_products WHERE " + where
+				+ " ORDER BY published_at DESC, id DESC LIMIT :limit", params);
+	}
+
+	private JdbcClient.StatementSpec query(Sql sql) {
+		return this.jdbc.sql(sql.text()).params(sql.params());
 	}
 
 	Optional<DetailRow> detail(UUID id) {
@@ -165,6 +174,11 @@ class CatalogRepository {
 
 	private static OffsetDateTime timestamp(Instant instant) {
 		return (instant != null) ? instant.atOffset(ZoneOffset.UTC) : null;
+	}
+
+	/** A statement with its named parameters. */
+	record Sql(String text, Map<String, Object> params) {
+
 	}
 
 	/** The detail columns beyond the summary, with plans still as JSON. */

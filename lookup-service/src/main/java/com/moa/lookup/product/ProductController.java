@@ -1,15 +1,25 @@
 package com.moa.lookup.product;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.moa.lookup.LookupProperties;
+import com.moa.lookup.search.SearchEvents;
+import com.moa.lookup.view.ViewCounter;
+import com.moa.platform.security.AuthenticatedUser;
 import com.moa.platform.web.PageQuery;
 import com.moa.platform.web.PageResponse;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseCookie;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.CookieValue;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -21,18 +31,44 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ProductController {
 
+	static final String VIEWER_COOKIE = "moa_vid";
+
+	private static final Duration VIEWER_COOKIE_AGE = Duration.ofDays(365);
+
 	private final ProductQueries queries;
 
-	ProductController(ProductQueries queries) {
+	private final ViewCounter views;
+
+	private final SearchEvents searches;
+
+	private final boolean secureCookie;
+
+	ProductController(ProductQueries queries, ViewCounter views, SearchEvents searches, LookupProperties properties) {
 		this.queries = queries;
+		this.views = views;
+		this.searches = searches;
+		this.secureCookie = properties.views().cookieSecure();
 	}
 
 	@GetMapping("/api/products")
 	PageResponse<ProductSummary> list(@Valid PageQuery page, @RequestParam(required = false) String category,
-			@RequestParam(required = false) String sort, @RequestParam(required = false) String q) {
-		Optional<String> query = Optional.ofNullable(q).map(String::trim).filter((value) -> !value.isEmpty());
-		return this.queries.page(Category.fromParameter(category), query, ProductSort.fromParameter(sort),
-				page.pageOrDefault(), page.sizeOrDefault());
+			@RequestParam(required = false) String sort, @RequestParam(required = false) String q,
+			@AuthenticationPrincipal AuthenticatedUser user) {
+		// Normalized like search keywords: " Yoga MAT" finds "yoga mat" (the match is
+		// case-insensitive anyway) and shares its cache entry.
+		Optional<String> query = Optional.ofNullable(q)
+			.map(SearchEvents::normalize)
+			.filter((value) -> !value.isEmpty());
+		if (query.isPresent() && query.get().length() > SearchEvents.MAX_KEYWORD_LENGTH) {
+			throw new InvalidParameterException("q",
+					"q is longer than " + SearchEvents.MAX_KEYWORD_LENGTH + " characters");
+		}
+		PageResponse<ProductSummary> result = this.queries.page(Category.fromParameter(category), query,
+				ProductSort.fromParameter(sort), page.pageOrDefault(), page.sizeOrDefault());
+		if (query.isPresent() && user != null) {
+			this.searches.performed(user.id(), query.get(), result.totalElements());
+		}
+		return result;
 	}
 
 	@GetMapping("/api/products/feed")
@@ -45,14 +81,51 @@ class ProductController {
 		return this.queries.feed(Category.fromParameter(category), after, size);
 	}
 
+	/**
+	 * The product, counting one view per viewer per window: the signed-in user, else the
+	 * anonymous {@code moa_vid} cookie, which is issued when missing or not one of ours.
+	 */
 	@GetMapping("/api/products/{id}")
-	ProductDetail detail(@PathVariable UUID id) {
-		return this.queries.detail(id);
+	ProductDetail detail(@PathVariable UUID id, @AuthenticationPrincipal AuthenticatedUser user,
+			@CookieValue(name = VIEWER_COOKIE, required = false) String viewerCookie, HttpServletResponse response) {
+		ProductDetail product = this.queries.detail(id);
+		String viewer;
+		if (user != null) {
+			viewer = "u:" + user.id();
+		}
+		else {
+			UUID visitor = parseVisitor(viewerCookie).orElseGet(() -> issueVisitor(response));
+			viewer = "v:" + visitor;
+		}
+		long count = this.views.count(id, viewer);
+		return product.withViewCount(Math.max(product.viewCount(), count));
 	}
 
 	@GetMapping("/api/categories")
 	List<CategoryCount> categories() {
 		return this.queries.categories();
+	}
+
+	private static Optional<UUID> parseVisitor(String cookie) {
+		try {
+			return Optional.ofNullable(cookie).map(UUID::fromString);
+		}
+		catch (IllegalArgumentException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private UUID issueVisitor(HttpServletResponse response) {
+		UUID visitor = UUID.randomUUID();
+		ResponseCookie cookie = ResponseCookie.from(VIEWER_COOKIE, visitor.toString())
+			.httpOnly(true)
+			.sameSite("Lax")
+			.secure(this.secureCookie)
+			.path("/")
+			.maxAge(VIEWER_COOKIE_AGE)
+			.build();
+		response.addHeader(HttpHeaders.SET_COOKIE, cookie.toString());
+		return visitor;
 	}
 
 }

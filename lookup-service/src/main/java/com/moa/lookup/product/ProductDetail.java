@@ -14,4 +14,10 @@ public record ProductDetail(UUID id, String title, String category, UUID sellerI
 		Long minPrice, String currency, long viewCount, Long subscriberCount, Instant publishedAt, String description,
 		List<Plan> plans, String terms, Integer termsVersion, Instant updatedAt) {
 
+	ProductDetail withViewCount(long count) {
+		return new ProductDetail(this.id, this.title, this.category, this.sellerId, this.sellerName, this.imageUrl,
+				this.minPrice, this.currency, count, this.subscriberCount, this.publishedAt, this.description,
+				this.plans, this.terms, this.termsVersion, this.updatedAt);
+	}
+
 }

@@ -3,6 +3,8 @@ package com.moa.lookup.product;
 import java.time.Instant;
 import java.util.UUID;
 
+import com.moa.lookup.cache.ResponseCache;
+import com.moa.lookup.view.ViewCounter;
 import com.moa.platform.events.EventEnvelope;
 import com.moa.platform.events.EventInbox;
 import com.moa.platform.events.EventTopology;
@@ -19,7 +21,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Applies {@code product.upserted} and {@code product.removed} to the read model. The
  * inbox skips redelivered events; the version check in {@link CatalogRepository#upsert}
- * makes reordered and stale snapshots harmless.
+ * makes reordered and stale snapshots harmless. Every applied event invalidates the
+ * response cache once it has committed.
  */
 @Configuration(proxyBeanMethods = false)
 class ProductEventsListener {
@@ -32,9 +35,15 @@ class ProductEventsListener {
 
 	private final CatalogRepository catalog;
 
-	ProductEventsListener(EventInbox inbox, CatalogRepository catalog) {
+	private final ResponseCache cache;
+
+	private final ViewCounter views;
+
+	ProductEventsListener(EventInbox inbox, CatalogRepository catalog, ResponseCache cache, ViewCounter views) {
 		this.inbox = inbox;
 		this.catalog = catalog;
+		this.cache = cache;
+		this.views = views;
 	}
 
 	@Bean
@@ -44,7 +53,14 @@ class ProductEventsListener {
 
 	@RabbitListener(queues = QUEUE, containerFactory = EventsAutoConfiguration.LISTENER_CONTAINER_FACTORY)
 	void on(EventEnvelope event) {
-		this.inbox.receive(QUEUE, event, this::apply);
+		if (this.inbox.receive(QUEUE, event, this::apply)) {
+			// After the commit: a response cached from here on is built from the new
+			// state.
+			this.cache.invalidateAll();
+			if (event.type().equals("product.removed")) {
+				this.views.forget(uuid(event.data(), "productId"));
+			}
+		}
 	}
 
 	private void apply(EventEnvelope event) {

@@ -13,4 +13,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record ProductSummary(UUID id, String title, String category, UUID sellerId, String sellerName, String imageUrl,
 		Long minPrice, String currency, long viewCount, Long subscriberCount, Instant publishedAt) {
 
+	ProductSummary withViewCount(long count) {
+		return new ProductSummary(this.id, this.title, this.category, this.sellerId, this.sellerName, this.imageUrl,
+				this.minPrice, this.currency, count, this.subscriberCount, this.publishedAt);
+	}
+
 }

@@ -1,0 +1,65 @@
+package com.moa.lookup.cache;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Redis is an accelerator here, never a requirement: every call goes through
+ * {@link #call}, which answers from the fallback when Redis fails. After a failure Redis
+ * is left alone for a second, so an outage costs one slow request per second instead of
+ * one per request.
+ */
+@Component
+public class RedisAvailability {
+
+	private static final Logger log = LoggerFactory.getLogger(RedisAvailability.class);
+
+	private static final long RETRY_AFTER_NANOS = Duration.ofSeconds(1).toNanos();
+
+	private volatile boolean down;
+
+	private volatile long retryAt;
+
+	/**
+	 * Runs a Redis operation, or the fallback when Redis is known to be down or the
+	 * operation fails.
+	 */
+	public <T> T call(Supplier<T> redisCall, Supplier<T> fallback) {
+		if (!usable()) {
+			return fallback.get();
+		}
+		T result;
+		try {
+			result = redisCall.get();
+		}
+		catch (DataAccessException ex) {
+			failed(ex);
+			return fallback.get();
+		}
+		if (this.down) {
+			this.down = false;
+			log.info("Redis answers again; cache and view counters are back in use");
+		}
+		return result;
+	}
+
+	/** Whether Redis should be tried now. */
+	public boolean usable() {
+		return !this.down || System.nanoTime() - this.retryAt >= 0;
+	}
+
+	private void failed(DataAccessException ex) {
+		if (!this.down) {
+			log.warn("Redis unavailable, answering from PostgreSQL until it returns: {}", ex.getMessage());
+		}
+		this.retryAt = System.nanoTime() + RETRY_AFTER_NANOS;
+		this.down = true;
+	}
+
+}

@@ -1,0 +1,187 @@
+package com.moa.lookup.cache;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import com.moa.lookup.LookupProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Cache-aside in Redis for catalog responses, as JSON.
+ *
+ * <p>
+ * Every entry key embeds the current <em>generation</em>, and {@link #invalidateAll()}
+ * increments it. A reader reads the generation and the entry in one script, before it
+ * queries PostgreSQL, so a response loaded from data that a product change has just
+ * replaced is stored under the old generation, where no one looks again. Old entries
+ * simply expire.
+ *
+ * <p>
+ * Concurrent misses on one key in this instance share one load (single flight): the first
+ * caller queries PostgreSQL, the others wait for its result. Each instance loads at most
+ * once per key and generation.
+ *
+ * <p>
+ * When Redis fails the cache is bypassed. An invalidation that could not be written is
+ * remembered and the cache stays bypassed here until {@link #retryOwedInvalidation()} has
+ * written it.
+ */
+@Component
+public class ResponseCache {
+
+	static final String GENERATION_KEY = "lookup:cache:generation";
+
+	static final String ENTRY_PREFIX = "lookup:cache:";
+
+	// Redis scripts see only the keys they are given, so the entry key is built here from
+	// the generation it has just read.
+	private static final RedisScript<List> READ = RedisScript.of("""
+			local generation = redis.call('GET', KEYS[1]) or '0'
+			return {generation, redis.call('GET', ARGV[1] .. generation .. ':' .. ARGV[2])}
+			""", List.class);
+
+	private final StringRedisTemplate redis;
+
+	private final RedisAvailability availability;
+
+	private final JsonMapper jsonMapper;
+
+	private final LookupProperties.Cache properties;
+
+	private final ConcurrentMap<String, CompletableFuture<Object>> loading = new ConcurrentHashMap<>();
+
+	// Invalidations asked for and written: the cache is trusted only while they match.
+	private final AtomicLong invalidationsRequested = new AtomicLong();
+
+	private final AtomicLong invalidationsWritten = new AtomicLong();
+
+	private final Counter hits;
+
+	private final Counter misses;
+
+	private final Counter bypasses;
+
+	ResponseCache(StringRedisTemplate redis, RedisAvailability availability, JsonMapper jsonMapper,
+			LookupProperties properties, MeterRegistry meters) {
+		this.redis = redis;
+		this.availability = availability;
+		this.jsonMapper = jsonMapper;
+		this.properties = properties.cache();
+		this.hits = requests(meters, "hit");
+		this.misses = requests(meters, "miss");
+		this.bypasses = requests(meters, "bypass");
+	}
+
+	private static Counter requests(MeterRegistry meters, String result) {
+		return Counter.builder("lookup.cache.requests")
+			.description("Catalog response cache lookups")
+			.tag("result", result)
+			.register(meters);
+	}
+
+	/**
+	 * The cached response for the key, or the loader's, which is then cached for the
+	 * default time to live.
+	 */
+	public <T> T get(String key, TypeReference<T> type, Supplier<T> loader) {
+		return get(key, this.properties.ttl(), type, loader);
+	}
+
+	/**
+	 * The cached response for the key, or the loader's, which is then cached for
+	 * {@code ttl}. The loader's exceptions reach every caller waiting for it.
+	 */
+	public <T> T get(String key, Duration ttl, TypeReference<T> type, Supplier<T> loader) {
+		if (!this.properties.enabled() || invalidationOwed()) {
+			this.bypasses.increment();
+			return loader.get();
+		}
+		List<?> read = this.availability
+			.call(() -> this.redis.execute(READ, List.of(GENERATION_KEY), ENTRY_PREFIX, key), () -> null);
+		if (read == null) {
+			this.bypasses.increment();
+			return loader.get();
+		}
+		if (read.size() > 1 && read.get(1) != null) {
+			this.hits.increment();
+			return this.jsonMapper.readValue((String) read.get(1), type);
+		}
+		this.misses.increment();
+		return loadOnce(ENTRY_PREFIX + read.get(0) + ":" + key, ttl, loader);
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> T loadOnce(String entryKey, Duration ttl, Supplier<T> loader) {
+		CompletableFuture<Object> mine = new CompletableFuture<>();
+		CompletableFuture<Object> running = this.loading.putIfAbsent(entryKey, mine);
+		if (running != null) {
+			try {
+				return (T) running.join();
+			}
+			catch (CompletionException ex) {
+				throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+			}
+		}
+		try {
+			T value = loader.get();
+			String json = this.jsonMapper.writeValueAsString(value);
+			this.availability.call(() -> {
+				this.redis.opsForValue().set(entryKey, json, ttl);
+				return null;
+			}, () -> null);
+			mine.complete(value);
+			return value;
+		}
+		catch (RuntimeException ex) {
+			mine.completeExceptionally(ex);
+			throw ex;
+		}
+		finally {
+			this.loading.remove(entryKey, mine);
+		}
+	}
+
+	/**
+	 * Makes every cached response stale at once; called after a product change has
+	 * committed.
+	 */
+	public void invalidateAll() {
+		this.invalidationsRequested.incrementAndGet();
+		retryOwedInvalidation();
+	}
+
+	/**
+	 * Writes an invalidation that failed earlier (Redis was down); until then this
+	 * instance does not trust the cache.
+	 */
+	@Scheduled(fixedDelay = 1000)
+	public void retryOwedInvalidation() {
+		long requested = this.invalidationsRequested.get();
+		if (this.invalidationsWritten.get() < requested) {
+			this.availability.call(() -> {
+				this.redis.opsForValue().increment(GENERATION_KEY);
+				this.invalidationsWritten.accumulateAndGet(requested, Math::max);
+				return null;
+			}, () -> null);
+		}
+	}
+
+	private boolean invalidationOwed() {
+		return this.invalidationsWritten.get() < this.invalidationsRequested.get();
+	}
+
+}

@@ -1,0 +1,106 @@
+package com.moa.lookup.search;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import com.moa.platform.events.EventPublisher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Publishes {@code search.performed} for searches by signed-in users, off the request
+ * thread: the outbox write happens on one background thread, so browsing never waits for
+ * it. The queue is bounded; when it is full (PostgreSQL stalled) a search is not recorded
+ * and {@code lookup.search.events.dropped} counts it, because search analytics must never
+ * slow down or fail a browse.
+ */
+@Component
+public class SearchEvents {
+
+	/** API.md: keywords are 1..100 characters after normalization. */
+	public static final int MAX_KEYWORD_LENGTH = 100;
+
+	private static final Pattern WHITESPACE = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
+
+	private static final Logger log = LoggerFactory.getLogger(SearchEvents.class);
+
+	private final EventPublisher events;
+
+	private final TransactionTemplate transaction;
+
+	private final ThreadPoolExecutor executor;
+
+	private final Counter dropped;
+
+	SearchEvents(EventPublisher events, TransactionTemplate transaction, MeterRegistry meters) {
+		this.events = events;
+		this.transaction = transaction;
+		this.dropped = Counter.builder("lookup.search.events.dropped")
+			.description("search.performed events not recorded because the queue was full")
+			.register(meters);
+		this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(10_000),
+				(task) -> {
+					Thread thread = new Thread(task, "search-events");
+					thread.setDaemon(true);
+					return thread;
+				}, (task, executor) -> this.dropped.increment());
+	}
+
+	/**
+	 * Records that the user searched for {@code query} and found {@code resultCount}
+	 * products; returns at once.
+	 */
+	public void performed(UUID userId, String query, long resultCount) {
+		String keyword = normalize(query);
+		if (keyword.isEmpty() || keyword.length() > MAX_KEYWORD_LENGTH) {
+			return;
+		}
+		Map<String, Object> data = Map.of("userId", userId, "keyword", keyword, "resultCount", resultCount, "time",
+				Instant.now());
+		// The request id goes with the event (outbox column), as on the request thread.
+		Map<String, String> mdc = MDC.getCopyOfContextMap();
+		this.executor.execute(() -> {
+			if (mdc != null) {
+				MDC.setContextMap(mdc);
+			}
+			try {
+				this.transaction
+					.executeWithoutResult((status) -> this.events.publish("search.performed", userId.toString(), data));
+			}
+			catch (RuntimeException ex) {
+				log.warn("search.performed not recorded: {}", ex.getMessage());
+			}
+			finally {
+				MDC.clear();
+			}
+		});
+	}
+
+	/**
+	 * A search as a keyword (API.md): trimmed, inner whitespace (Unicode's, so also the
+	 * ideographic space) collapsed to one space, case-folded.
+	 */
+	public static String normalize(String query) {
+		return WHITESPACE.matcher(query.strip()).replaceAll(" ").toLowerCase(Locale.ROOT);
+	}
+
+	@PreDestroy
+	void drain() throws InterruptedException {
+		this.executor.shutdown();
+		this.executor.awaitTermination(5, TimeUnit.SECONDS);
+	}
+
+}

@@ -1,0 +1,174 @@
+package com.moa.lookup.view;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.moa.lookup.LookupProperties;
+import com.moa.lookup.cache.RedisAvailability;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Exact view counts, one per viewer per product and window, with Redis taking the writes.
+ *
+ * <p>
+ * Redis holds each product's <em>total</em> (the count PostgreSQL has plus the views not
+ * flushed yet) in the hash {@value #TOTALS_KEY}; a counted view marks the product dirty.
+ * One script checks and sets the viewer's marker and increments the total, so two
+ * requests can never both count one viewer nor lose each other's increment.
+ * {@link ViewFlusher} writes totals to PostgreSQL as absolute values, which makes a
+ * repeated or concurrent flush harmless.
+ *
+ * <p>
+ * A total starts from PostgreSQL's count (the first view ever, or after Redis lost its
+ * data). While Redis is unreachable, views are held by {@link OfflineViews} and added
+ * when it returns.
+ */
+@Component
+public class ViewCounter {
+
+	static final String TOTALS_KEY = "lookup:views:total";
+
+	static final String DIRTY_KEY = "lookup:views:dirty";
+
+	private static final String VIEWER_PREFIX = "lookup:views:viewer:";
+
+	/** The script's answer when the product has no total yet and no base was given. */
+	private static final long NEEDS_BASE = -1;
+
+	// KEYS: viewer marker, totals, dirty set. ARGV: product id, window seconds, base
+	// total
+	// ('' when not read yet). Returns the product's total, or -1 when it needs the base.
+	private static final RedisScript<Long> COUNT = RedisScript.of("""
+			local total = redis.call('HGET', KEYS[2], ARGV[1])
+			if not total then
+			  if ARGV[3] == '' then return -1 end
+			  redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+			  total = ARGV[3]
+			end
+			if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then
+			  total = redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+			  redis.call('SADD', KEYS[3], ARGV[1])
+			end
+			return tonumber(total)
+			""", Long.class);
+
+	// KEYS: totals, dirty set. ARGV: product id, views, base total. Adds views counted
+	// while Redis was down.
+	private static final RedisScript<Long> ADD = RedisScript.of("""
+			if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
+			  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+			end
+			redis.call('SADD', KEYS[2], ARGV[1])
+			return redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+			""", Long.class);
+
+	private final StringRedisTemplate redis;
+
+	private final RedisAvailability availability;
+
+	private final JdbcClient jdbc;
+
+	private final OfflineViews offline;
+
+	private final String windowSeconds;
+
+	ViewCounter(StringRedisTemplate redis, RedisAvailability availability, JdbcClient jdbc, OfflineViews offline,
+			LookupProperties properties) {
+		this.redis = redis;
+		this.availability = availability;
+		this.jdbc = jdbc;
+		this.offline = offline;
+		this.windowSeconds = Long.toString(properties.views().window().toSeconds());
+	}
+
+	/**
+	 * Counts the view unless this viewer has been counted for this product within the
+	 * window.
+	 * @param productId a visible product
+	 * @param viewer {@code u:<user id>} or {@code v:<moa_vid>}
+	 * @return the product's count including this view, or {@code -1} if only PostgreSQL's
+	 * (flushed) count is known right now
+	 */
+	public long count(UUID productId, String viewer) {
+		return this.availability.call(() -> countInRedis(productId, viewer), () -> {
+			this.offline.count(productId, viewer);
+			return -1L;
+		});
+	}
+
+	private long countInRedis(UUID productId, String viewer) {
+		List<String> keys = List.of(VIEWER_PREFIX + productId + ":" + viewer, TOTALS_KEY, DIRTY_KEY);
+		String id = productId.toString();
+		Long total = this.redis.execute(COUNT, keys, id, this.windowSeconds, "");
+		if (total == NEEDS_BASE) {
+			total = this.redis.execute(COUNT, keys, id, this.windowSeconds, Long.toString(flushedCount(productId)));
+		}
+		return total;
+	}
+
+	/**
+	 * The current counts (flushed + pending) of the products Redis knows; a product
+	 * missing from the map has no views beyond PostgreSQL's count.
+	 */
+	public Map<UUID, Long> totals(Collection<UUID> productIds) {
+		if (productIds.isEmpty()) {
+			return Map.of();
+		}
+		List<UUID> ids = List.copyOf(productIds);
+		List<Object> fields = new ArrayList<>(ids.size());
+		ids.forEach((id) -> fields.add(id.toString()));
+		List<Object> values = this.availability.call(() -> this.redis.opsForHash().multiGet(TOTALS_KEY, fields),
+				List::of);
+		Map<UUID, Long> totals = new HashMap<>();
+		for (int i = 0; i < values.size(); i++) {
+			if (values.get(i) != null) {
+				totals.put(ids.get(i), Long.parseLong((String) values.get(i)));
+			}
+		}
+		return totals;
+	}
+
+	/**
+	 * Adds the views counted while Redis was unreachable; those it cannot add now stay
+	 * for the next call.
+	 */
+	void addOfflineViews() {
+		for (Map.Entry<UUID, Long> pending : this.offline.drain().entrySet()) {
+			UUID productId = pending.getKey();
+			boolean added = this.availability.call(() -> {
+				this.redis.execute(ADD, List.of(TOTALS_KEY, DIRTY_KEY), productId.toString(),
+						Long.toString(pending.getValue()), Long.toString(flushedCount(productId)));
+				return true;
+			}, () -> false);
+			if (!added) {
+				this.offline.restore(productId, pending.getValue());
+			}
+		}
+	}
+
+	/** Forgets a removed product's total. */
+	public void forget(UUID productId) {
+		this.availability.call(() -> {
+			this.redis.opsForHash().delete(TOTALS_KEY, productId.toString());
+			this.redis.opsForSet().remove(DIRTY_KEY, productId.toString());
+			return null;
+		}, () -> null);
+	}
+
+	private long flushedCount(UUID productId) {
+		return this.jdbc.sql("SELECT view_count FROM catalog_products WHERE id = ?")
+			.param(productId)
+			.query(Long.class)
+			.optional()
+			.orElse(0L);
+	}
+
+}

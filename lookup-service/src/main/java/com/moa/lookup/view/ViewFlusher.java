@@ -1,0 +1,142 @@
+package com.moa.lookup.view;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.moa.lookup.LookupProperties;
+import com.moa.lookup.cache.RedisAvailability;
+import com.moa.platform.events.EventPublisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Write-behind of view counts: every few seconds the totals of products viewed since the
+ * last round are written to {@code catalog_products.view_count} (which {@code popular}
+ * sorts by), and a {@code product.view-stats} event per changed product goes into the
+ * outbox in the same transaction.
+ *
+ * <p>
+ * A total is written as an absolute value and only if it is greater than the stored one,
+ * so a round that is repeated after a crash, or runs on two instances at once, changes
+ * nothing twice. A product leaves the dirty set only if its total did not change while it
+ * was being written.
+ */
+@Component
+class ViewFlusher {
+
+	private static final Logger log = LoggerFactory.getLogger(ViewFlusher.class);
+
+	/** Rounds per tick, so a large backlog cannot hold the scheduler thread for long. */
+	private static final int MAX_ROUNDS = 50;
+
+	// KEYS: totals, dirty set. ARGV: id1, written total1, id2, ... ('' for no total).
+	private static final RedisScript<Long> CLEAN = RedisScript.of("""
+			local cleaned = 0
+			for i = 1, #ARGV, 2 do
+			  local total = redis.call('HGET', KEYS[1], ARGV[i])
+			  if (not total and ARGV[i + 1] == '') or total == ARGV[i + 1] then
+			    redis.call('SREM', KEYS[2], ARGV[i])
+			    cleaned = cleaned + 1
+			  end
+			end
+			return cleaned
+			""", Long.class);
+
+	private final StringRedisTemplate redis;
+
+	private final RedisAvailability availability;
+
+	private final ViewCounter counter;
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate transaction;
+
+	private final EventPublisher events;
+
+	private final int batchSize;
+
+	ViewFlusher(StringRedisTemplate redis, RedisAvailability availability, ViewCounter counter, JdbcClient jdbc,
+			TransactionTemplate transaction, EventPublisher events, LookupProperties properties) {
+		this.redis = redis;
+		this.availability = availability;
+		this.counter = counter;
+		this.jdbc = jdbc;
+		this.transaction = transaction;
+		this.events = events;
+		this.batchSize = properties.views().flushBatch();
+	}
+
+	@Scheduled(fixedDelayString = "${moa.lookup.views.flush-interval:PT2S}")
+	void flush() {
+		if (!this.availability.usable()) {
+			return;
+		}
+		this.counter.addOfflineViews();
+		for (int round = 0; round < MAX_ROUNDS; round++) {
+			if (flushRound() < this.batchSize) {
+				return;
+			}
+		}
+	}
+
+	/** Flushes up to one batch of dirty products; returns how many it took. */
+	int flushRound() {
+		List<String> ids = this.availability.call(
+				() -> List.copyOf(this.redis.opsForSet().distinctRandomMembers(ViewCounter.DIRTY_KEY, this.batchSize)),
+				List::of);
+		if (ids.isEmpty()) {
+			return 0;
+		}
+		List<Object> fields = new ArrayList<>(ids);
+		List<Object> totals = this.availability
+			.call(() -> this.redis.opsForHash().multiGet(ViewCounter.TOTALS_KEY, fields), List::of);
+		if (totals.size() != ids.size()) {
+			return 0;
+		}
+		Integer changed = this.transaction.execute((status) -> write(ids, totals));
+		List<String> written = new ArrayList<>(ids.size() * 2);
+		for (int i = 0; i < ids.size(); i++) {
+			written.add(ids.get(i));
+			written.add((totals.get(i) != null) ? (String) totals.get(i) : "");
+		}
+		this.availability.call(() -> this.redis.execute(CLEAN, List.of(ViewCounter.TOTALS_KEY, ViewCounter.DIRTY_KEY),
+				written.toArray()), () -> 0L);
+		log.debug("Flushed view counts of {} products, {} changed", ids.size(), changed);
+		return ids.size();
+	}
+
+	private int write(List<String> ids, List<Object> totals) {
+		Instant asOf = Instant.now();
+		int changed = 0;
+		for (int i = 0; i < ids.size(); i++) {
+			if (totals.get(i) == null) {
+				continue;
+			}
+			UUID productId = UUID.fromString(ids.get(i));
+			long total = Long.parseLong((String) totals.get(i));
+			boolean updated = this.jdbc
+				.sql("UPDATE catalog_products SET view_count = :total WHERE id = :id AND view_count < :total")
+				.param("id", productId)
+				.param("total", total)
+				.update() == 1;
+			if (updated) {
+				this.events.publish("product.view-stats", productId.toString(),
+						Map.of("productId", productId, "totalViews", total, "asOf", asOf));
+				changed++;
+			}
+		}
+		return changed;
+	}
+
+}

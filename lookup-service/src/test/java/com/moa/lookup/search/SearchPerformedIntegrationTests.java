@@ -1,0 +1,73 @@
+package com.moa.lookup.search;
+
+import java.util.UUID;
+
+import com.moa.lookup.LookupIntegrationTestSupport;
+import com.moa.platform.testing.TestEventQueue;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.Message;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code search.performed}: published for {@code q} searches by signed-in users, with the
+ * normalized keyword and the result count; never for anonymous searches or plain
+ * browsing.
+ */
+class SearchPerformedIntegrationTests extends LookupIntegrationTestSupport {
+
+	@Autowired
+	AmqpAdmin admin;
+
+	@Test
+	void signedInSearchIsPublishedAnonymousOneIsNot() {
+		String token = "s" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+		Product product = product("Yoga mat " + token);
+		publishUpserted(product);
+		awaitVisible(product.id, product.title);
+		String queue = "test.search-performed." + token;
+		TestEventQueue.bind(this.admin, this.rabbit, queue, "search.performed");
+		UUID userId = UUID.randomUUID();
+		String bearer = "Bearer " + signer.token(userId, "CONSUMER");
+
+		assertThat(this.mvc.get().uri("/api/products?q=anonymous " + token).exchange()).hasStatusOk();
+		assertThat(this.mvc.get().uri("/api/products").header("Authorization", bearer).exchange()).hasStatusOk();
+		assertThat(this.mvc.get()
+			.uri("/api/products?q={q}", "  YOGA   Mat " + token.toUpperCase() + " ")
+			.header("Authorization", bearer)
+			.exchange()).hasStatusOk();
+
+		// Events leave in order, so the first one here is the signed-in search's.
+		Message first = this.rabbit.receive(queue, 10_000);
+		assertThat(first).isNotNull();
+		JsonNode envelope = TestEventQueue.envelope(first);
+		assertThat(envelope.path("type").asString()).isEqualTo("search.performed");
+		assertThat(envelope.path("source").asString()).isEqualTo("lookup-service");
+		assertThat(envelope.path("subject").asString()).isEqualTo(userId.toString());
+		JsonNode data = envelope.path("data");
+		assertThat(data.path("userId").asString()).isEqualTo(userId.toString());
+		assertThat(data.path("keyword").asString()).isEqualTo("yoga mat " + token);
+		assertThat(data.path("resultCount").asLong()).isEqualTo(1);
+		assertThat(data.path("time").asString()).isNotBlank();
+		assertThat(this.rabbit.receive(queue, 1_000)).isNull();
+	}
+
+	@Test
+	void overlongQueryIsRejected() {
+		assertThat(this.mvc.get().uri("/api/products?q=" + "a".repeat(101)).exchange()).hasStatus(400)
+			.bodyJson()
+			.extractingPath("$.errors[0].field")
+			.isEqualTo("q");
+		assertThat(this.mvc.get().uri("/api/products?q=" + "a".repeat(100)).exchange()).hasStatusOk();
+	}
+
+	@Test
+	void keywordsAreNormalized() {
+		assertThat(SearchEvents.normalize("  Netflix \t 프리미엄\u3000 구독\n ")).isEqualTo("netflix 프리미엄 구독");
+	}
+
+}

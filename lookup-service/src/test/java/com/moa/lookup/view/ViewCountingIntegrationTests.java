@@ -1,0 +1,173 @@
+package com.moa.lookup.view;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import com.moa.lookup.LookupIntegrationTestSupport;
+import com.moa.platform.testing.TestEventQueue;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * View counting on {@code GET /api/products/{id}}: one view per viewer per 24 h, exact
+ * under concurrent requests over real HTTP, written behind to PostgreSQL and announced as
+ * {@code product.view-stats}.
+ */
+class ViewCountingIntegrationTests extends LookupIntegrationTestSupport {
+
+	@Autowired
+	AmqpAdmin admin;
+
+	@Autowired
+	StringRedisTemplate redis;
+
+	@Test
+	void twoThousandConcurrentDistinctViewersCountExactlyTwoThousand() {
+		String token = token();
+		Product product = product("Concurrent " + token);
+		publishUpserted(product);
+		awaitVisible(product.id, product.title);
+		long before = listedViewCount(token, product.id);
+		TestEventQueue viewStats = TestEventQueue.bind(this.admin, this.rabbit, "test.view-stats." + token,
+				"product.view-stats");
+
+		// No cookie: every request is a new anonymous viewer.
+		List<HttpResponse<String>> responses = concurrently(64,
+				IntStream.range(0, 2000).mapToObj((i) -> request("/api/products/" + product.id).build()).toList());
+
+		assertThat(responses).allSatisfy((response) -> {
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.headers().firstValue("Set-Cookie")).hasValueSatisfying(
+					(cookie) -> assertThat(cookie).startsWith("moa_vid=").contains("HttpOnly", "SameSite=Lax"));
+		});
+		assertThat(responses.stream().map((r) -> r.headers().firstValue("Set-Cookie").orElseThrow()).distinct())
+			.hasSize(2000);
+		assertThat(listedViewCount(token, product.id)).isEqualTo(before + 2000);
+		awaitFlushedViewCount(product.id, before + 2000);
+		assertThat(lastViewStats(viewStats, product.id, before + 2000).path("totalViews").asLong())
+			.isEqualTo(before + 2000);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> !this.redis.opsForSet().isMember(ViewCounter.DIRTY_KEY, product.id.toString()));
+	}
+
+	@Test
+	void fiveHundredConcurrentViewsByOneViewerCountOnce() {
+		String token = token();
+		Product product = product("Same viewer " + token);
+		publishUpserted(product);
+		awaitVisible(product.id, product.title);
+		long before = listedViewCount(token, product.id);
+		String viewer = UUID.randomUUID().toString();
+
+		List<HttpResponse<String>> responses = concurrently(64,
+				IntStream.range(0, 500)
+					.mapToObj(
+							(i) -> request("/api/products/" + product.id).header("Cookie", "moa_vid=" + viewer).build())
+					.toList());
+
+		assertThat(responses).allSatisfy((response) -> {
+			assertThat(response.statusCode()).isEqualTo(200);
+			// The viewer's own cookie is kept, not replaced.
+			assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
+		});
+		assertThat(listedViewCount(token, product.id)).isEqualTo(before + 1);
+		awaitFlushedViewCount(product.id, before + 1);
+	}
+
+	@Test
+	void signedInUserCountsOnceWhateverCookieTheDeviceSends() {
+		String token = token();
+		Product product = product("Signed in " + token);
+		publishUpserted(product);
+		awaitVisible(product.id, product.title);
+		long before = listedViewCount(token, product.id);
+		String bearer = "Bearer " + signer.token(UUID.randomUUID(), "CONSUMER");
+
+		List<HttpResponse<String>> responses = concurrently(16,
+				IntStream.range(0, 50)
+					.mapToObj((i) -> request("/api/products/" + product.id).header("Authorization", bearer)
+						.header("Cookie", "moa_vid=" + UUID.randomUUID())
+						.build())
+					.toList());
+
+		assertThat(responses).allSatisfy((response) -> assertThat(response.statusCode()).isEqualTo(200));
+		assertThat(listedViewCount(token, product.id)).isEqualTo(before + 1);
+	}
+
+	@Test
+	void detailShowsTheCountIncludingThisView() {
+		String token = token();
+		Product product = product("Own view " + token);
+		publishUpserted(product);
+		awaitVisible(product.id, product.title);
+		long before = listedViewCount(token, product.id);
+
+		MvcTestResult first = this.mvc.get().uri("/api/products/" + product.id).exchange();
+		MvcTestResult second = this.mvc.get().uri("/api/products/" + product.id).exchange();
+
+		assertThat(first).bodyJson().extractingPath("$.viewCount").isEqualTo((int) before + 1);
+		assertThat(second).bodyJson().extractingPath("$.viewCount").isEqualTo((int) before + 2);
+	}
+
+	@Test
+	void malformedViewerCookieIsReplaced() {
+		Product product = product("Cookie " + token());
+		publishUpserted(product);
+		awaitVisible(product.id, product.title);
+
+		MvcTestResult result = this.mvc.get()
+			.uri("/api/products/" + product.id)
+			.cookie(new jakarta.servlet.http.Cookie("moa_vid", "not-a-uuid"))
+			.exchange();
+
+		assertThat(result).hasStatusOk();
+		String cookie = result.getResponse().getHeader("Set-Cookie");
+		assertThat(cookie)
+			.matches("moa_vid=[0-9a-f-]{36}; Path=/; Max-Age=31536000; Expires=.*; HttpOnly; SameSite=Lax");
+	}
+
+	@Test
+	void unknownProductCountsNothingAndIssuesNoCookie() {
+		MvcTestResult result = this.mvc.get().uri("/api/products/" + UUID.randomUUID()).exchange();
+
+		assertThat(result).hasStatus(404);
+		assertThat(result.getResponse().getHeader("Set-Cookie")).isNull();
+	}
+
+	/** Reads view-stats events of the product until one reports {@code total}. */
+	private static JsonNode lastViewStats(TestEventQueue events, UUID productId, long total) {
+		List<Long> seen = new ArrayList<>();
+		Instant deadline = Instant.now().plusSeconds(20);
+		while (Instant.now().isBefore(deadline)) {
+			JsonNode data = events.receiveEnvelope("product.view-stats", productId.toString()).path("data");
+			assertThat(data.path("productId").asString()).isEqualTo(productId.toString());
+			assertThat(data.path("asOf").asString()).isNotBlank();
+			seen.add(data.path("totalViews").asLong());
+			if (data.path("totalViews").asLong() == total) {
+				// Batches report growing totals, never the same total twice.
+				assertThat(seen).isSorted().doesNotHaveDuplicates();
+				return data;
+			}
+		}
+		throw new AssertionError("no product.view-stats with totalViews " + total + "; saw " + seen);
+	}
+
+	private static String token() {
+		return "v" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+	}
+
+}

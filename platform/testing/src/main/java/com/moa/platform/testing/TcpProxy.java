@@ -1,0 +1,137 @@
+package com.moa.platform.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP forwarder on a local port in front of a real server, for outage tests: put it
+ * between the application and, say, Redis, then {@link #cut()} it to drop every
+ * connection and refuse new ones, and {@link #restore()} it to let the application
+ * reconnect. The server itself, shared with other tests, keeps running.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+	private final InetSocketAddress target;
+
+	private final int port;
+
+	private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+
+	private volatile ServerSocket listener;
+
+	public TcpProxy(String targetHost, int targetPort) {
+		this.target = new InetSocketAddress(targetHost, targetPort);
+		this.listener = listen(0);
+		this.port = this.listener.getLocalPort();
+		accept(this.listener);
+	}
+
+	/** The local port the application should connect to. */
+	public int port() {
+		return this.port;
+	}
+
+	/** Closes every connection through the proxy and refuses new ones. */
+	public synchronized void cut() {
+		closeQuietly(this.listener);
+		this.listener = null;
+		this.sockets.forEach(TcpProxy::closeQuietly);
+		this.sockets.clear();
+	}
+
+	/** Accepts connections again, on the same port. */
+	public synchronized void restore() {
+		if (this.listener == null) {
+			this.listener = listen(this.port);
+			accept(this.listener);
+		}
+	}
+
+	@Override
+	public void close() {
+		cut();
+	}
+
+	private static ServerSocket listen(int port) {
+		try {
+			ServerSocket socket = new ServerSocket();
+			socket.setReuseAddress(true);
+			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+			return socket;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not listen on port " + port, ex);
+		}
+	}
+
+	private void accept(ServerSocket listener) {
+		daemon("tcp-proxy-accept-" + this.port, () -> {
+			while (!listener.isClosed()) {
+				try {
+					Socket client = listener.accept();
+					Socket server = new Socket();
+					try {
+						server.connect(this.target, 2000);
+					}
+					catch (IOException ex) {
+						closeQuietly(client);
+						continue;
+					}
+					this.sockets.add(client);
+					this.sockets.add(server);
+					pump(client, server);
+					pump(server, client);
+				}
+				catch (IOException ex) {
+					// Listener closed by cut().
+				}
+			}
+		});
+	}
+
+	private void pump(Socket from, Socket to) {
+		daemon("tcp-proxy-pump-" + this.port, () -> {
+			byte[] buffer = new byte[8192];
+			try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+				int read;
+				while ((read = in.read(buffer)) >= 0) {
+					out.write(buffer, 0, read);
+					out.flush();
+				}
+			}
+			catch (IOException ex) {
+				// Connection closed on either side.
+			}
+			finally {
+				closeQuietly(from);
+				closeQuietly(to);
+			}
+		});
+	}
+
+	private static void daemon(String name, Runnable task) {
+		Thread thread = new Thread(task, name);
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	private static void closeQuietly(AutoCloseable closeable) {
+		if (closeable != null) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				// Already closed.
+			}
+		}
+	}
+
+}
