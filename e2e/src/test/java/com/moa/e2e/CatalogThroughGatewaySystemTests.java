@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A seller's product reaches the consumers' catalog through real events: seller-service's
- * outbox, RabbitMQ, lookup-service's read model, all behind the gateway (API.md: visible
- * within 2 s).
+ * outbox, RabbitMQ, lookup-service's read model and its Redis cache, all behind the
+ * gateway (API.md: visible within 2 s); a consumer's two views count once.
  */
 class CatalogThroughGatewaySystemTests {
 
@@ -49,9 +49,23 @@ class CatalogThroughGatewaySystemTests {
 
 		assertThat(post(gateway, "/api/seller/products/" + id + "/publish", null, seller).statusCode()).isEqualTo(200);
 		awaitCatalog(search, (titles) -> titles.contains("주간 밀키트 " + marker));
-		HttpResponse<String> detail = get(gateway, "/api/products/" + id, null);
-		assertThat(detail.statusCode()).isEqualTo(200);
-		assertThat(json.readTree(detail.body()).get("minPrice").asLong()).isEqualTo(29900);
+		long viewsBefore = viewCount(search);
+
+		// A consumer views it twice: the first response issues the viewer cookie, the
+		// second sends it back and is not counted again.
+		HttpResponse<String> firstView = get(gateway, "/api/products/" + id, null);
+		assertThat(firstView.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(firstView.body()).get("minPrice").asLong()).isEqualTo(29900);
+		assertThat(json.readTree(firstView.body()).get("viewCount").asLong()).isEqualTo(viewsBefore + 1);
+		String viewerCookie = firstView.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+		assertThat(viewerCookie).startsWith("moa_vid=");
+		HttpResponse<String> secondView = send(gateway, "GET", "/api/products/" + id, null, null, "Cookie",
+				viewerCookie);
+		assertThat(json.readTree(secondView.body()).get("viewCount").asLong()).isEqualTo(viewsBefore + 1);
+		assertThat(viewCount(search)).isEqualTo(viewsBefore + 1);
+
+		// The listing is cached now (lookup's Redis cache); the change must still show.
+		assertThat(titles(search)).containsExactly("주간 밀키트 " + marker);
 
 		HttpResponse<String> current = get(gateway, "/api/seller/products/" + id, seller);
 		String etag = current.headers().firstValue("ETag").orElseThrow();
@@ -84,6 +98,14 @@ class CatalogThroughGatewaySystemTests {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		JsonNode content = json.readTree(response.body()).get("content");
 		return content.valueStream().map((item) -> item.get("title").asString()).toList();
+	}
+
+	/** The view count of the only product the listing shows. */
+	private static long viewCount(String path) throws Exception {
+		HttpResponse<String> response = get(gateway, path, null);
+		JsonNode content = json.readTree(response.body()).get("content");
+		assertThat(content.size()).isEqualTo(1);
+		return content.get(0).get("viewCount").asLong();
 	}
 
 	/** Polls the public catalog until it shows the change, failing after API.md's 2 s. */

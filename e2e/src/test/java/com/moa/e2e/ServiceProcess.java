@@ -115,6 +115,11 @@ final class ServiceProcess implements AutoCloseable {
 		}
 	}
 
+	/** Asks the service to shut down gracefully (SIGTERM) without waiting. */
+	void signalStop() {
+		this.process.destroy();
+	}
+
 	void stop() throws InterruptedException {
 		this.process.destroy();
 		if (!this.process.waitFor(15, TimeUnit.SECONDS)) {

@@ -3,6 +3,8 @@ package com.moa.e2e;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 import com.moa.platform.testing.TestPostgres;
 import com.moa.platform.testing.TestRabbit;
@@ -15,8 +17,8 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 /**
  * The services built so far, started once per test JVM from their packaged jars: each on
  * a fresh database of its own, all on one RabbitMQ vhost (so events flow between them)
- * and the gateway on a leased Redis DB. Services not built yet point at a port where
- * nothing listens.
+ * and lookup-service and the gateway on one leased Redis DB. Services not built yet point
+ * at a port where nothing listens.
  */
 final class SystemUnderTest {
 
@@ -42,18 +44,21 @@ final class SystemUnderTest {
 		String jwks = "--moa.security.jwk-set-uri=" + authUrl + "/api/auth/.well-known/jwks.json";
 		auth = ServiceProcess.start("auth-service", authPort, storeArgs(rabbit));
 		seller = ServiceProcess.start("seller-service", ServiceProcess.freePort(), with(storeArgs(rabbit), jwks));
-		lookup = ServiceProcess.start("lookup-service", ServiceProcess.freePort(), with(storeArgs(rabbit), jwks));
+		List<String> redisArgs = List.of("--spring.data.redis.host=" + redis.getHost(),
+				"--spring.data.redis.port=" + redis.getPort(), "--spring.data.redis.database=" + redis.getDatabase());
+		List<String> lookupArgs = new ArrayList<>(with(storeArgs(rabbit), jwks));
+		lookupArgs.addAll(redisArgs);
+		lookup = ServiceProcess.start("lookup-service", ServiceProcess.freePort(), lookupArgs);
 		String down = "http://127.0.0.1:" + ServiceProcess.freePort();
-		gateway = ServiceProcess.start("gateway", ServiceProcess.freePort(),
-				List.of("--MOA_AUTH_URL=" + authUrl, "--MOA_SELLER_URL=" + seller.baseUrl(),
-						"--MOA_LOOKUP_URL=" + lookup.baseUrl(), "--MOA_PAYMENT_URL=" + down, "--MOA_SEARCH_URL=" + down,
-						"--MOA_CHAT_URL=" + down, jwks, "--spring.data.redis.host=" + redis.getHost(),
-						"--spring.data.redis.port=" + redis.getPort(),
-						"--spring.data.redis.database=" + redis.getDatabase(),
-						// Every test logs in from 127.0.0.1: keep the per-IP credential
-						// limit out of
-						// the way.
-						"--moa.gateway.rate-limit.auth.requests=1000"));
+		List<String> gatewayArgs = new ArrayList<>(List.of("--MOA_AUTH_URL=" + authUrl,
+				"--MOA_SELLER_URL=" + seller.baseUrl(), "--MOA_LOOKUP_URL=" + lookup.baseUrl(),
+				"--MOA_PAYMENT_URL=" + down, "--MOA_SEARCH_URL=" + down, "--MOA_CHAT_URL=" + down, jwks,
+				// Every test logs in from 127.0.0.1: keep the per-IP credential limit out
+				// of
+				// the way.
+				"--moa.gateway.rate-limit.auth.requests=1000"));
+		gatewayArgs.addAll(redisArgs);
+		gateway = ServiceProcess.start("gateway", ServiceProcess.freePort(), gatewayArgs);
 		Runtime.getRuntime().addShutdownHook(new Thread(SystemUnderTest::stopAll, "stop-system-under-test"));
 		for (ServiceProcess service : List.of(auth, seller, lookup, gateway)) {
 			service.awaitReady(Duration.ofSeconds(180));
@@ -78,12 +83,13 @@ final class SystemUnderTest {
 		return all;
 	}
 
+	/** Stops all services at once: one after the other they outlast surefire's 30 s. */
 	private static void stopAll() {
-		for (ServiceProcess service : new ServiceProcess[] { gateway, lookup, seller, auth }) {
+		List<ServiceProcess> running = Stream.of(gateway, lookup, seller, auth).filter(Objects::nonNull).toList();
+		running.forEach(ServiceProcess::signalStop);
+		for (ServiceProcess service : running) {
 			try {
-				if (service != null) {
-					service.stop();
-				}
+				service.stop();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

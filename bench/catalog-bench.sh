@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Catalog benchmarks (issue 3), each beside a baseline measured in the same run:
+#   1. GET /api/products through the gateway, response cache on vs off (p50/p99/throughput)
+#   2. the same request through the gateway vs direct to lookup-service
+#   3. view counting: 20,000 views by distinct viewers over 64 connections (exact count and
+#      throughput), beside a deliberately naive read-then-write counter in the same harness
+# Starts its own lookup-service (:18082) and gateway (:18080) from the built jars on the local
+# infrastructure: a fresh database moa_lookup_bench (role moa_test) seeded with BENCH_PRODUCTS
+# products, a leased Redis DB, RabbitMQ vhost moa-bench. Gateway rate limits are lifted.
+#   bench/catalog-bench.sh [duration-seconds] [connections]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+DURATION=${1:-15}
+CONNECTIONS=${2:-16}
+PRODUCTS=${BENCH_PRODUCTS:-10000}
+VIEWS=${BENCH_VIEWS:-20000}
+VIEW_CONNECTIONS=${BENCH_VIEW_CONNECTIONS:-64}
+LOOKUP_PORT=18082 GATEWAY_PORT=18080
+DB=moa_lookup_bench VHOST=moa-bench
+OUT="$ROOT/bench/results"
+LOGS="$ROOT/.moa/logs"
+mkdir -p "$OUT" "$LOGS"
+
+command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -q wrk >/dev/null; }
+command -v ab >/dev/null || { echo "installing ab"; apt-get install -y -q apache2-utils >/dev/null; }
+./moa infra >/dev/null
+[ -f lookup-service/target/lookup-service-0.1.0-SNAPSHOT.jar ] && [ -f gateway/target/gateway-0.1.0-SNAPSHOT.jar ] || ./moa build
+
+export PGHOST=127.0.0.1 PGUSER=moa_test PGPASSWORD=moa_test # development-only test role
+dropdb --if-exists "$DB" >/dev/null && createdb "$DB"
+curl -fsS -u guest:guest -XPUT "http://127.0.0.1:15672/api/vhosts/$VHOST" >/dev/null
+curl -fsS -u guest:guest -XPUT "http://127.0.0.1:15672/api/permissions/$VHOST/guest" \
+  -H 'Content-Type: application/json' -d '{"configure":".*","write":".*","read":".*"}' >/dev/null
+# A Redis DB leased like platform/testing does, so a test run never shares it.
+REDIS_DB=""
+for db in $(seq 15 -1 1); do
+  if [ "$(redis-cli -n 0 SET "moa:test-lease:$db" bench NX EX 7200)" = "OK" ]; then REDIS_DB=$db; break; fi
+done
+[ -n "$REDIS_DB" ] || { echo "no free Redis DB (1-15 leased)"; exit 1; }
+redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null
+
+JVM=${BENCH_JVM:--XX:+UseSerialGC -Xss512k -Xmx384m}
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null; redis-cli -n 0 DEL "moa:test-lease:$REDIS_DB" >/dev/null
+}
+trap cleanup EXIT
+
+await_ready() {
+  for _ in $(seq 1 240); do
+    curl -fsS "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null 2>&1 && return
+    sleep 0.5
+  done
+  echo "port $1 did not become ready; see $LOGS"; exit 1
+}
+lookup_pid=""
+start_lookup() { # extra args...
+  java $JVM -jar lookup-service/target/lookup-service-0.1.0-SNAPSHOT.jar --server.port=$LOOKUP_PORT \
+    --spring.profiles.active=bench \
+    --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$DB" --spring.datasource.username=$PGUSER \
+    --spring.datasource.password=$PGPASSWORD --spring.datasource.hikari.maximum-pool-size=10 \
+    --spring.rabbitmq.virtual-host=$VHOST --spring.data.redis.database="$REDIS_DB" "$@" \
+    >"$LOGS/bench-lookup.log" 2>&1 &
+  lookup_pid=$!
+  pids+=("$lookup_pid")
+  await_ready $LOOKUP_PORT
+}
+stop_lookup() { kill "$lookup_pid"; wait "$lookup_pid" 2>/dev/null || true; }
+
+start_lookup
+java $JVM -jar gateway/target/gateway-0.1.0-SNAPSHOT.jar --server.port=$GATEWAY_PORT \
+  --MOA_LOOKUP_URL=http://127.0.0.1:$LOOKUP_PORT --spring.data.redis.database="$REDIS_DB" \
+  --moa.gateway.rate-limit.api.requests=100000000 --moa.gateway.rate-limit.auth.requests=100000000 \
+  >"$LOGS/bench-gateway.log" 2>&1 &
+pids+=($!)
+await_ready $GATEWAY_PORT
+
+# The read model as product events would leave it: 90% published, 8 categories, Korean and
+# English titles, prices and view counts spread out.
+psql -q -d "$DB" <<SQL
+INSERT INTO catalog_products (id, seller_id, seller_name, title, description, category, image_url, min_price,
+    currency, plans, terms, terms_version, status, version, published_at, updated_at, view_count)
+SELECT gen_random_uuid(), gen_random_uuid(), '셀러 ' || (i % 500),
+       (ARRAY['주간 밀키트','스트리밍 프리미엄','뷰티 박스','월간 도서','요가 클래스','펫 간식','cloud backup','coffee club'])[1 + i % 8] || ' ' || i,
+       'Subscription product number ' || i || ' 매달 배송되는 구독 상품',
+       (ARRAY['MEAL_KIT','STREAMING','BEAUTY','BOOKS','FITNESS','PET','SOFTWARE','LIFESTYLE'])[1 + i % 8],
+       'https://img.example.com/' || i || '.png', 1000 + (i * 37) % 90000, 'KRW',
+       '[{"id":"00000000-0000-0000-0000-000000000001","name":"Monthly","billingPeriod":"MONTHLY","price":9900,"currency":"KRW"}]',
+       'terms', 1, CASE WHEN i % 10 = 0 THEN 'DRAFT' ELSE 'PUBLISHED' END, 1,
+       now() - (i || ' minutes')::interval, now(), (i * 7919) % 5000
+FROM generate_series(1, $PRODUCTS) AS i;
+ANALYZE catalog_products;
+SQL
+VIEWED=$(psql -At -d "$DB" -c "SELECT id FROM catalog_products WHERE status = 'PUBLISHED' ORDER BY published_at DESC LIMIT 1")
+
+run() { # name url
+  local script
+  script=$(mktemp --suffix=.lua)
+  cat "$ROOT/bench/plain.lua" "$ROOT/bench/report.lua" >"$script"
+  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP:-10}s" -s "$script" "$2" >/dev/null 2>&1 # warm-up (JIT, pools, cache)
+  local line
+  line=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$script" "$2" | grep '^RESULT')
+  rm -f "$script"
+  printf '%-44s %s\n' "$1" "${line#RESULT }"
+}
+
+ab_run() { # name url -> "rps=… p50_ms=… p99_ms=… failed=…"
+  local report
+  report=$(ab -q -k -n "$VIEWS" -c "$VIEW_CONNECTIONS" "$2" 2>&1)
+  printf '%-44s rps=%s p50_ms=%s p99_ms=%s failed=%s non2xx=%s\n' "$1" \
+    "$(awk '/Requests per second/{print $4}' <<<"$report")" \
+    "$(awk '$1=="50%"{print $2}' <<<"$report")" "$(awk '$1=="99%"{print $2}' <<<"$report")" \
+    "$(awk '/Failed requests/{print $3}' <<<"$report")" "$(awk '/Non-2xx responses/{print $3}' <<<"$report" | grep . || echo 0)"
+}
+
+listed_views() { # current count of $VIEWED as the listing shows it (flushed + pending)
+  curl -fsS "http://127.0.0.1:$LOOKUP_PORT/api/products/feed?size=1" | sed -E 's/.*"viewCount":([0-9]+).*/\1/'
+}
+flushed_views() { psql -At -d "$DB" -c "SELECT view_count FROM catalog_products WHERE id = '$VIEWED'"; }
+
+LIST="/api/products?page=0&size=20"
+stamp=$(date -u +%Y-%m-%dT%H:%MZ)
+{
+  echo "# catalog-bench $stamp  duration=${DURATION}s connections=$CONNECTIONS threads=2 products=$PRODUCTS"
+  echo "# jvm: $JVM"
+  echo "# machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; wrk/ab, both JVMs, PostgreSQL and Redis share the cores"
+  echo "## cache on"
+  run "baseline: lookup liveness (direct)" "http://127.0.0.1:$LOOKUP_PORT/actuator/health/liveness"
+  run "list page 0 via gateway, cached" "http://127.0.0.1:$GATEWAY_PORT$LIST"
+  run "list page 0 direct, cached" "http://127.0.0.1:$LOOKUP_PORT$LIST"
+  run "category+popular via gateway, cached" "http://127.0.0.1:$GATEWAY_PORT/api/products?category=BOOKS&sort=popular&size=20"
+
+  echo "## view counting: $VIEWS requests, $VIEW_CONNECTIONS connections, each request a new viewer (ab sends no cookie)"
+  before=$(listed_views)
+  ab_run "exact counter: GET /api/products/{id}" "http://127.0.0.1:$LOOKUP_PORT/api/products/$VIEWED"
+  after=$(listed_views)
+  echo "exact counter: before=$before after=$after counted=$((after - before)) expected=$VIEWS"
+  for _ in $(seq 1 40); do [ "$(flushed_views)" = "$after" ] && break; sleep 0.5; done
+  echo "exact counter: flushed to PostgreSQL=$(flushed_views)"
+  ab_run "naive read-then-write: GET /bench/naive-views" "http://127.0.0.1:$LOOKUP_PORT/bench/naive-views/$VIEWED"
+  naive=$(redis-cli -n "$REDIS_DB" GET "bench:naive-views:$VIEWED")
+  echo "naive counter: counted=$naive expected=$VIEWS lost=$((VIEWS - naive))"
+
+  echo "## cache off (lookup restarted with moa.lookup.cache.enabled=false)"
+  stop_lookup
+  start_lookup --moa.lookup.cache.enabled=false
+  run "list page 0 via gateway, uncached" "http://127.0.0.1:$GATEWAY_PORT$LIST"
+  run "list page 0 direct, uncached" "http://127.0.0.1:$LOOKUP_PORT$LIST"
+  run "category+popular via gateway, uncached" "http://127.0.0.1:$GATEWAY_PORT/api/products?category=BOOKS&sort=popular&size=20"
+} | tee "$OUT/catalog-$stamp.txt"
