@@ -106,13 +106,15 @@ run() { # name url
   printf '%-44s %s\n' "$1" "${line#RESULT }"
 }
 
-ab_run() { # name url -> "rps=… p50_ms=… p99_ms=… failed=…"
+ab_run() { # name url -> throughput, latency and errors (ab's "Length" failures only mean the
+  # body length varied, e.g. the view count's digits: not errors)
   local report
   report=$(ab -q -k -n "$VIEWS" -c "$VIEW_CONNECTIONS" "$2" 2>&1)
-  printf '%-44s rps=%s p50_ms=%s p99_ms=%s failed=%s non2xx=%s\n' "$1" \
+  printf '%-44s rps=%s p50_ms=%s p99_ms=%s errors(connect,receive,exceptions)=%s non2xx=%s\n' "$1" \
     "$(awk '/Requests per second/{print $4}' <<<"$report")" \
     "$(awk '$1=="50%"{print $2}' <<<"$report")" "$(awk '$1=="99%"{print $2}' <<<"$report")" \
-    "$(awk '/Failed requests/{print $3}' <<<"$report")" "$(awk '/Non-2xx responses/{print $3}' <<<"$report" | grep . || echo 0)"
+    "$(sed -nE 's/.*\(Connect: ([0-9]+), Receive: ([0-9]+), Length: [0-9]+, Exceptions: ([0-9]+)\).*/\1,\2,\3/p' <<<"$report" | grep . || echo 0,0,0)" \
+    "$(awk '/Non-2xx responses/{print $3}' <<<"$report" | grep . || echo 0)"
 }
 
 listed_views() { # current count of $VIEWED as the listing shows it (flushed + pending)

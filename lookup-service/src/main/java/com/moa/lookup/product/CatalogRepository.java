@@ -201,6 +201,11 @@ class CatalogRepository {
 				// wildcards are escaped so '%' and '_' in q match literally.
 				conditions.add("(title ILIKE :pattern OR description ILIKE :pattern)");
 				params.put("pattern", "%" + escapeLike(value) + "%");
+				if (value.codePointCount(0, value.length()) < 3) {
+					// No trigram in q: the gram index (V3) finds the candidates instead.
+					conditions.add("search_grams @> ARRAY[lower(:gram)]");
+					params.put("gram", value);
+				}
 			});
 			return new Filter(String.join(" AND ", conditions), params);
 		}

@@ -82,6 +82,23 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 	}
 
 	@Test
+	void searchFindsOneAndTwoCharacterWords() {
+		// Two random Hangul syllables: a word no other test uses. Such short words have
+		// no trigram and are served by the gram index (V3).
+		java.util.Random random = new java.util.Random();
+		String word = new String(
+				new char[] { (char) (0xAC00 + random.nextInt(11172)), (char) (0xAC00 + random.nextInt(11172)) });
+		Product inTitle = product("요가 " + word + " 매트");
+		Product inDescription = product("필라테스 " + token()).description("매일 " + word + "!");
+		Product split = product(word.charAt(0) + " " + word.charAt(1) + " " + token());
+		publishAllAndAwait(inTitle, inDescription, split);
+
+		assertThat(ids("/api/products?size=100&q=" + word)).containsExactlyInAnyOrder(inTitle.id, inDescription.id);
+		assertThat(get("/api/products?size=100&q=" + word)).bodyJson().extractingPath("$.totalElements").isEqualTo(2);
+		assertThat(ids("/api/products?size=100&q=" + word.charAt(1))).contains(inTitle.id, inDescription.id, split.id);
+	}
+
+	@Test
 	void searchMatchesKoreanAndEnglishCaseInsensitivelyInTitleAndDescription() {
 		String token = token();
 		Product korean = product("신선한 밀키트 " + token);

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,8 @@ class OutboxRelay implements SmartLifecycle {
 
 	private volatile boolean failing;
 
+	private final Set<String> unroutableTypes = ConcurrentHashMap.newKeySet();
+
 	OutboxRelay(JdbcClient jdbc, TransactionTemplate transaction, ConnectionFactory connectionFactory,
 			EventsProperties.Relay settings) {
 		if (!connectionFactory.isPublisherConfirms()) {
@@ -60,8 +64,11 @@ class OutboxRelay implements SmartLifecycle {
 		this.transaction = transaction;
 		this.settings = settings;
 		this.rabbit = new RabbitTemplate(connectionFactory);
-		// Unroutable events come back as returns before the confirm; see relay().
+		// Unroutable events come back as returns before the confirm, attached to the
+		// correlation (see warnIfReturned); the callback only keeps the template quiet.
 		this.rabbit.setMandatory(true);
+		this.rabbit.setReturnsCallback((returned) -> {
+		});
 		// Publish on a connection of its own, so broker flow control on publishers never
 		// stalls this service's consumers.
 		this.rabbit.setUsePublisherConnection(true);
@@ -151,9 +158,19 @@ class OutboxRelay implements SmartLifecycle {
 			// The exchange accepted it but no queue is bound for this type: nobody
 			// consumes
 			// it yet. That is the subscribers' business; retrying would not change it.
-			logger.warn("Event {} of type {} was unroutable on {} (no queue bound); marked published anyway",
-					returned.getMessage().getMessageProperties().getMessageId(), returned.getRoutingKey(),
-					returned.getExchange());
+			// Said
+			// once per type, as a busy type would otherwise flood the log.
+			String type = returned.getRoutingKey();
+			boolean first = this.unroutableTypes.add(type);
+			String text = "Event {} of type {} was unroutable on {} (no queue bound); marked published anyway"
+					+ (first ? " (further ones of this type are logged at DEBUG)" : "");
+			Object id = returned.getMessage().getMessageProperties().getMessageId();
+			if (first) {
+				logger.warn(text, id, type, returned.getExchange());
+			}
+			else {
+				logger.debug(text, id, type, returned.getExchange());
+			}
 		}
 	}
 
