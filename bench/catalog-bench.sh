@@ -4,9 +4,10 @@
 #   2. the same request through the gateway vs direct to lookup-service
 #   3. view counting: 20,000 views by distinct viewers over 64 connections (exact count and
 #      throughput), beside a deliberately naive read-then-write counter in the same harness
-# Starts its own lookup-service (:18082) and gateway (:18080) from the built jars on the local
-# infrastructure: a fresh database moa_lookup_bench (role moa_test) seeded with BENCH_PRODUCTS
-# products, a leased Redis DB, RabbitMQ vhost moa-bench. Gateway rate limits are lifted.
+# Starts two lookup-services from the built jars, cache on (:18082) and off (:18092), each behind
+# a gateway of its own (:18080, :18090), so both paths are measured warm and interleaved, on the
+# local infrastructure: a fresh database moa_lookup_bench (role moa_test) seeded with
+# BENCH_PRODUCTS products, a leased Redis DB, RabbitMQ vhost moa-bench. Rate limits are lifted.
 #   bench/catalog-bench.sh [duration-seconds] [connections]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -16,7 +17,7 @@ CONNECTIONS=${2:-16}
 PRODUCTS=${BENCH_PRODUCTS:-10000}
 VIEWS=${BENCH_VIEWS:-20000}
 VIEW_CONNECTIONS=${BENCH_VIEW_CONNECTIONS:-64}
-LOOKUP_PORT=18082 GATEWAY_PORT=18080
+LOOKUP_PORT=18082 GATEWAY_PORT=18080 UNCACHED_LOOKUP_PORT=18092 UNCACHED_GATEWAY_PORT=18090
 DB=moa_lookup_bench VHOST=moa-bench
 OUT="$ROOT/bench/results"
 LOGS="$ROOT/.moa/logs"
@@ -28,7 +29,11 @@ command -v ab >/dev/null || { echo "installing ab"; apt-get install -y -q apache
 [ -f lookup-service/target/lookup-service-0.1.0-SNAPSHOT.jar ] && [ -f gateway/target/gateway-0.1.0-SNAPSHOT.jar ] || ./moa build
 
 export PGHOST=127.0.0.1 PGUSER=moa_test PGPASSWORD=moa_test # development-only test role
-dropdb --if-exists "$DB" >/dev/null && createdb "$DB"
+for port in $LOOKUP_PORT $GATEWAY_PORT $UNCACHED_LOOKUP_PORT $UNCACHED_GATEWAY_PORT; do
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "port $port is in use (a previous run?)"; exit 1; }
+done
+dropdb --if-exists "$DB" >/dev/null
+createdb "$DB"
 curl -fsS -u guest:guest -XPUT "http://127.0.0.1:15672/api/vhosts/$VHOST" >/dev/null
 curl -fsS -u guest:guest -XPUT "http://127.0.0.1:15672/api/permissions/$VHOST/guest" \
   -H 'Content-Type: application/json' -d '{"configure":".*","write":".*","read":".*"}' >/dev/null
@@ -55,27 +60,30 @@ await_ready() {
   done
   echo "port $1 did not become ready; see $LOGS"; exit 1
 }
-lookup_pid=""
-start_lookup() { # extra args...
-  java $JVM -jar lookup-service/target/lookup-service-0.1.0-SNAPSHOT.jar --server.port=$LOOKUP_PORT \
+start_lookup() { # port extra-args...
+  local port=$1; shift
+  java $JVM -jar lookup-service/target/lookup-service-0.1.0-SNAPSHOT.jar --server.port="$port" \
     --spring.profiles.active=bench \
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$DB" --spring.datasource.username=$PGUSER \
     --spring.datasource.password=$PGPASSWORD --spring.datasource.hikari.maximum-pool-size=10 \
     --spring.rabbitmq.virtual-host=$VHOST --spring.data.redis.database="$REDIS_DB" "$@" \
-    >"$LOGS/bench-lookup.log" 2>&1 &
-  lookup_pid=$!
-  pids+=("$lookup_pid")
-  await_ready $LOOKUP_PORT
+    >"$LOGS/bench-lookup-$port.log" 2>&1 &
+  pids+=($!)
 }
-stop_lookup() { kill "$lookup_pid"; wait "$lookup_pid" 2>/dev/null || true; }
+start_gateway() { # port lookup-port
+  java $JVM -jar gateway/target/gateway-0.1.0-SNAPSHOT.jar --server.port="$1" \
+    --MOA_LOOKUP_URL="http://127.0.0.1:$2" --spring.data.redis.database="$REDIS_DB" \
+    --moa.gateway.rate-limit.api.requests=100000000 --moa.gateway.rate-limit.auth.requests=100000000 \
+    >"$LOGS/bench-gateway-$1.log" 2>&1 &
+  pids+=($!)
+}
 
-start_lookup
-java $JVM -jar gateway/target/gateway-0.1.0-SNAPSHOT.jar --server.port=$GATEWAY_PORT \
-  --MOA_LOOKUP_URL=http://127.0.0.1:$LOOKUP_PORT --spring.data.redis.database="$REDIS_DB" \
-  --moa.gateway.rate-limit.api.requests=100000000 --moa.gateway.rate-limit.auth.requests=100000000 \
-  >"$LOGS/bench-gateway.log" 2>&1 &
-pids+=($!)
-await_ready $GATEWAY_PORT
+start_lookup $LOOKUP_PORT
+await_ready $LOOKUP_PORT # migrates the database before the second instance starts
+start_lookup $UNCACHED_LOOKUP_PORT --moa.lookup.cache.enabled=false
+start_gateway $GATEWAY_PORT $LOOKUP_PORT
+start_gateway $UNCACHED_GATEWAY_PORT $UNCACHED_LOOKUP_PORT
+for port in $UNCACHED_LOOKUP_PORT $GATEWAY_PORT $UNCACHED_GATEWAY_PORT; do await_ready $port; done
 
 # The read model as product events would leave it: 90% published, 8 categories, Korean and
 # English titles, prices and view counts spread out.
@@ -99,7 +107,7 @@ run() { # name url
   local script
   script=$(mktemp --suffix=.lua)
   cat "$ROOT/bench/plain.lua" "$ROOT/bench/report.lua" >"$script"
-  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP:-10}s" -s "$script" "$2" >/dev/null 2>&1 # warm-up (JIT, pools, cache)
+  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP:-5}s" -s "$script" "$2" >/dev/null 2>&1 # warm-up (pools, cache)
   local line
   line=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$script" "$2" | grep '^RESULT')
   rm -f "$script"
@@ -123,16 +131,26 @@ listed_views() { # current count of $VIEWED as the listing shows it (flushed + p
 flushed_views() { psql -At -d "$DB" -c "SELECT view_count FROM catalog_products WHERE id = '$VIEWED'"; }
 
 LIST="/api/products?page=0&size=20"
+POPULAR="/api/products?category=BOOKS&sort=popular&size=20"
+for port in $GATEWAY_PORT $UNCACHED_GATEWAY_PORT; do # JIT warm-up of both proxy paths
+  wrk -t2 -c"$CONNECTIONS" -d20s "http://127.0.0.1:$port$LIST" >/dev/null 2>&1
+done
 stamp=$(date -u +%Y-%m-%dT%H:%MZ)
 {
   echo "# catalog-bench $stamp  duration=${DURATION}s connections=$CONNECTIONS threads=2 products=$PRODUCTS"
   echo "# jvm: $JVM"
-  echo "# machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; wrk/ab, both JVMs, PostgreSQL and Redis share the cores"
-  echo "## cache on"
+  echo "# machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; wrk/ab, four JVMs, PostgreSQL and Redis share the cores"
   run "baseline: lookup liveness (direct)" "http://127.0.0.1:$LOOKUP_PORT/actuator/health/liveness"
-  run "list page 0 via gateway, cached" "http://127.0.0.1:$GATEWAY_PORT$LIST"
-  run "list page 0 direct, cached" "http://127.0.0.1:$LOOKUP_PORT$LIST"
-  run "category+popular via gateway, cached" "http://127.0.0.1:$GATEWAY_PORT/api/products?category=BOOKS&sort=popular&size=20"
+  for round in 1 2; do
+    echo "## list page 0, round $round (cache on: lookup :$LOOKUP_PORT; off: :$UNCACHED_LOOKUP_PORT)"
+    run "via gateway, cached" "http://127.0.0.1:$GATEWAY_PORT$LIST"
+    run "via gateway, uncached" "http://127.0.0.1:$UNCACHED_GATEWAY_PORT$LIST"
+    run "direct, cached" "http://127.0.0.1:$LOOKUP_PORT$LIST"
+    run "direct, uncached" "http://127.0.0.1:$UNCACHED_LOOKUP_PORT$LIST"
+  done
+  echo "## category BOOKS, sort popular"
+  run "via gateway, cached" "http://127.0.0.1:$GATEWAY_PORT$POPULAR"
+  run "via gateway, uncached" "http://127.0.0.1:$UNCACHED_GATEWAY_PORT$POPULAR"
 
   echo "## view counting: $VIEWS requests, $VIEW_CONNECTIONS connections, each request a new viewer (ab sends no cookie)"
   before=$(listed_views)
@@ -144,11 +162,4 @@ stamp=$(date -u +%Y-%m-%dT%H:%MZ)
   ab_run "naive read-then-write: GET /bench/naive-views" "http://127.0.0.1:$LOOKUP_PORT/bench/naive-views/$VIEWED"
   naive=$(redis-cli -n "$REDIS_DB" GET "bench:naive-views:$VIEWED")
   echo "naive counter: counted=$naive expected=$VIEWS lost=$((VIEWS - naive))"
-
-  echo "## cache off (lookup restarted with moa.lookup.cache.enabled=false)"
-  stop_lookup
-  start_lookup --moa.lookup.cache.enabled=false
-  run "list page 0 via gateway, uncached" "http://127.0.0.1:$GATEWAY_PORT$LIST"
-  run "list page 0 direct, uncached" "http://127.0.0.1:$LOOKUP_PORT$LIST"
-  run "category+popular via gateway, uncached" "http://127.0.0.1:$GATEWAY_PORT/api/products?category=BOOKS&sort=popular&size=20"
 } | tee "$OUT/catalog-$stamp.txt"

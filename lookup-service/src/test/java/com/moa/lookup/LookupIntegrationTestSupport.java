@@ -107,6 +107,21 @@ public abstract class LookupIntegrationTestSupport {
 		return new Product(UUID.randomUUID(), title);
 	}
 
+	/** A search token no other test's products contain. */
+	protected static String uniqueToken() {
+		return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+	}
+
+	/** Publishes the products and waits until each detail answers with its title. */
+	protected void publishAndAwait(Product... products) {
+		for (Product product : products) {
+			publishUpserted(product);
+		}
+		for (Product product : products) {
+			awaitVisible(product.id, product.title);
+		}
+	}
+
 	/** Publishes {@code product.upserted} for the snapshot and returns the envelope. */
 	protected EventEnvelope publishUpserted(Product product) {
 		EventEnvelope event = envelope("product.upserted", product.id, product.toJson(this.jsonMapper));

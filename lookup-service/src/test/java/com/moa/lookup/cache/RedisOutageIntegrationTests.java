@@ -39,10 +39,9 @@ class RedisOutageIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void catalogAnswersFromPostgresWhileRedisIsDownAndCatchesUpAfter() {
-		String token = "r" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+		String token = uniqueToken();
 		Product product = product("Before " + token);
-		publishUpserted(product);
-		awaitVisible(product.id, product.title);
+		publishAndAwait(product);
 		assertThat(get("/api/products?q=" + token)).bodyJson()
 			.extractingPath("$.content[0].title")
 			.isEqualTo("Before " + token);

@@ -34,10 +34,9 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void repeatedRequestsAreServedFromTheCache() {
-		String token = token();
+		String token = uniqueToken();
 		Product product = product("Cached " + token);
-		publishUpserted(product);
-		awaitVisible(product.id, product.title);
+		publishAndAwait(product);
 
 		assertThat(get("/api/products?q=" + token)).hasStatusOk();
 		double hits = cacheRequests("hit");
@@ -52,10 +51,9 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void sellersChangeReachesCachedListAndDetailWithinTwoSeconds() {
-		String token = token();
+		String token = uniqueToken();
 		Product product = product("Before " + token);
-		publishUpserted(product);
-		awaitVisible(product.id, product.title);
+		publishAndAwait(product);
 		assertThat(get("/api/products?q=" + token)).bodyJson()
 			.extractingPath("$.content[0].title")
 			.isEqualTo("Before " + token);
@@ -79,10 +77,9 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void concurrentMissesOnOneKeyCauseOneDatabaseQuery() throws Exception {
-		String token = token();
+		String token = uniqueToken();
 		Product product = product("Stampede " + token);
-		publishUpserted(product);
-		awaitVisible(product.id, product.title);
+		publishAndAwait(product);
 		String uri = "/api/products?sort=price_asc&q=" + token;
 
 		CompletableFuture<List<HttpResponse<String>>> responses;
@@ -125,10 +122,6 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 			rs.next();
 			return rs.getInt(1);
 		}
-	}
-
-	private static String token() {
-		return "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 	}
 
 }

@@ -22,8 +22,7 @@ class ProductEventsIntegrationTests extends LookupIntegrationTestSupport {
 		String token = "visible" + UUID.randomUUID().toString().substring(0, 8);
 		Product product = product("Fresh " + token).category("MEAL_KIT").price("12900");
 
-		publishUpserted(product);
-		awaitVisible(product.id, product.title);
+		publishAndAwait(product);
 
 		MvcTestResult detail = get("/api/products/" + product.id);
 		assertThat(detail).hasStatus(HttpStatus.OK);
@@ -93,8 +92,7 @@ class ProductEventsIntegrationTests extends LookupIntegrationTestSupport {
 	void unpublishedAtHigherVersionDisappears() {
 		String token = "unpub" + UUID.randomUUID().toString().substring(0, 8);
 		Product product = product("Soon gone " + token);
-		publishUpserted(product);
-		awaitVisible(product.id, product.title);
+		publishAndAwait(product);
 
 		EventEnvelope unpublished = publishUpserted(product.status("UNPUBLISHED").version(2));
 		awaitConsumed(unpublished);
@@ -107,8 +105,7 @@ class ProductEventsIntegrationTests extends LookupIntegrationTestSupport {
 	void removedProductIsHiddenAndNotResurrectedByALaterSnapshot() {
 		String token = "removed" + UUID.randomUUID().toString().substring(0, 8);
 		Product product = product("Removed " + token);
-		publishUpserted(product);
-		awaitVisible(product.id, product.title);
+		publishAndAwait(product);
 
 		awaitConsumed(publishRemoved(product.id, 2));
 		assertThat(get("/api/products/" + product.id)).hasStatus(HttpStatus.NOT_FOUND);

@@ -63,8 +63,7 @@ class ProductFeedIntegrationTests extends LookupIntegrationTestSupport {
 	@Test
 	void lastPageHasNoNextCursor() {
 		Product only = product("Only one in its category").category("SOFTWARE");
-		publishUpserted(only);
-		awaitVisible(only.id, only.title);
+		publishAndAwait(only);
 		int total = feedIds("SOFTWARE").size();
 
 		MvcTestResult page = get("/api/products/feed?category=SOFTWARE&size=" + total);

@@ -22,12 +22,12 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void sortsByNewestByDefaultAndByPriceBothWays() {
-		String token = token();
+		String token = uniqueToken();
 		Instant now = Instant.now();
 		Product cheapOld = product(token + " cheap").price("1000").publishedAt(now.minus(3, ChronoUnit.HOURS));
 		Product dearMiddle = product(token + " dear").price("30000").publishedAt(now.minus(2, ChronoUnit.HOURS));
 		Product midNew = product(token + " mid").price("15000").publishedAt(now.minus(1, ChronoUnit.HOURS));
-		publishAllAndAwait(cheapOld, dearMiddle, midNew);
+		publishAndAwait(cheapOld, dearMiddle, midNew);
 
 		assertThat(ids("/api/products?q=" + token)).containsExactly(midNew.id, dearMiddle.id, cheapOld.id);
 		assertThat(ids("/api/products?sort=newest&q=" + token)).containsExactly(midNew.id, dearMiddle.id, cheapOld.id);
@@ -39,12 +39,12 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void sortsByViewCountForPopular() {
-		String token = token();
+		String token = uniqueToken();
 		Product few = product(token + " few");
 		Product many = product(token + " many");
 		Product none = product(token + " none");
 		// Each has one view already: the test client's while awaiting it.
-		publishAllAndAwait(few, many, none);
+		publishAndAwait(few, many, none);
 		viewByNewVisitor(few.id);
 		for (int i = 0; i < 3; i++) {
 			viewByNewVisitor(many.id);
@@ -60,10 +60,10 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void filtersByCategory() {
-		String token = token();
+		String token = uniqueToken();
 		Product book = product(token + " book").category("BOOKS");
 		Product pet = product(token + " pet").category("PET");
-		publishAllAndAwait(book, pet);
+		publishAndAwait(book, pet);
 
 		assertThat(ids("/api/products?category=BOOKS&q=" + token)).containsExactly(book.id);
 		assertThat(ids("/api/products?category=PET&q=" + token)).containsExactly(pet.id);
@@ -71,10 +71,10 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void listsOnlyPublishedProducts() {
-		String token = token();
+		String token = uniqueToken();
 		Product published = product(token + " published");
 		Product draft = product(token + " draft").status("DRAFT");
-		publishAllAndAwait(published);
+		publishAndAwait(published);
 		awaitConsumed(publishUpserted(draft));
 
 		assertThat(ids("/api/products?q=" + token)).containsExactly(published.id);
@@ -89,9 +89,9 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 		String word = new String(
 				new char[] { (char) (0xAC00 + random.nextInt(11172)), (char) (0xAC00 + random.nextInt(11172)) });
 		Product inTitle = product("요가 " + word + " 매트");
-		Product inDescription = product("필라테스 " + token()).description("매일 " + word + "!");
-		Product split = product(word.charAt(0) + " " + word.charAt(1) + " " + token());
-		publishAllAndAwait(inTitle, inDescription, split);
+		Product inDescription = product("필라테스 " + uniqueToken()).description("매일 " + word + "!");
+		Product split = product(word.charAt(0) + " " + word.charAt(1) + " " + uniqueToken());
+		publishAndAwait(inTitle, inDescription, split);
 
 		assertThat(ids("/api/products?size=100&q=" + word)).containsExactlyInAnyOrder(inTitle.id, inDescription.id);
 		assertThat(get("/api/products?size=100&q=" + word)).bodyJson().extractingPath("$.totalElements").isEqualTo(2);
@@ -100,11 +100,11 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void searchMatchesKoreanAndEnglishCaseInsensitivelyInTitleAndDescription() {
-		String token = token();
+		String token = uniqueToken();
 		Product korean = product("신선한 밀키트 " + token);
 		Product english = product("Weekly COFFEE beans " + token);
 		Product byDescription = product("Plain title " + token).description("원두 구독 서비스, Fresh Roasted");
-		publishAllAndAwait(korean, english, byDescription);
+		publishAndAwait(korean, english, byDescription);
 
 		assertThat(ids("/api/products?q=밀키트")).contains(korean.id).doesNotContain(english.id);
 		assertThat(ids("/api/products?q=coffee")).contains(english.id).doesNotContain(korean.id);
@@ -117,12 +117,12 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void searchTreatsPercentAndUnderscoreLiterally() {
-		String token = token();
+		String token = uniqueToken();
 		Product percent = product("100% organic " + token);
 		Product plain = product("1000 organic " + token);
 		Product underscore = product("snake_case " + token);
 		Product notUnderscore = product("snakeXcase " + token);
-		publishAllAndAwait(percent, plain, underscore, notUnderscore);
+		publishAndAwait(percent, plain, underscore, notUnderscore);
 
 		assertThat(ids(this.mvc.get().uri("/api/products").param("q", "100%").exchange())).contains(percent.id)
 			.doesNotContain(plain.id);
@@ -131,8 +131,8 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void pagesCarryTotals() {
-		String token = token();
-		publishAllAndAwait(product(token + " a"), product(token + " b"), product(token + " c"));
+		String token = uniqueToken();
+		publishAndAwait(product(token + " a"), product(token + " b"), product(token + " c"));
 
 		MvcTestResult second = get("/api/products?page=1&size=2&q=" + token);
 		assertThat(second).hasStatus(HttpStatus.OK);
@@ -161,19 +161,6 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 		assertThat(get("/api/categories")).hasStatus(HttpStatus.OK);
 		assertThat(this.mvc.get().uri("/api/products").header("Authorization", "Bearer not-a-jwt").exchange())
 			.hasStatus(HttpStatus.UNAUTHORIZED);
-	}
-
-	private static String token() {
-		return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-	}
-
-	private void publishAllAndAwait(Product... products) {
-		for (Product product : products) {
-			publishUpserted(product);
-		}
-		for (Product product : products) {
-			awaitVisible(product.id, product.title);
-		}
 	}
 
 	private List<UUID> ids(String uri) {

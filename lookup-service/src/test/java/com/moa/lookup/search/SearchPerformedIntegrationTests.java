@@ -25,10 +25,9 @@ class SearchPerformedIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void signedInSearchIsPublishedAnonymousOneIsNot() {
-		String token = "s" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+		String token = uniqueToken();
 		Product product = product("Yoga mat " + token);
-		publishUpserted(product);
-		awaitVisible(product.id, product.title);
+		publishAndAwait(product);
 		String queue = "test.search-performed." + token;
 		TestEventQueue.bind(this.admin, this.rabbit, queue, "search.performed");
 		UUID userId = UUID.randomUUID();

@@ -37,10 +37,9 @@ class ViewCountingIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void twoThousandConcurrentDistinctViewersCountExactlyTwoThousand() {
-		String token = token();
+		String token = uniqueToken();
 		Product product = product("Concurrent " + token);
-		publishUpserted(product);
-		awaitVisible(product.id, product.title);
+		publishAndAwait(product);
 		long before = listedViewCount(token, product.id);
 		TestEventQueue viewStats = TestEventQueue.bind(this.admin, this.rabbit, "test.view-stats." + token,
 				"product.view-stats");
@@ -66,10 +65,9 @@ class ViewCountingIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void fiveHundredConcurrentViewsByOneViewerCountOnce() {
-		String token = token();
+		String token = uniqueToken();
 		Product product = product("Same viewer " + token);
-		publishUpserted(product);
-		awaitVisible(product.id, product.title);
+		publishAndAwait(product);
 		long before = listedViewCount(token, product.id);
 		String viewer = UUID.randomUUID().toString();
 
@@ -90,10 +88,9 @@ class ViewCountingIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void signedInUserCountsOnceWhateverCookieTheDeviceSends() {
-		String token = token();
+		String token = uniqueToken();
 		Product product = product("Signed in " + token);
-		publishUpserted(product);
-		awaitVisible(product.id, product.title);
+		publishAndAwait(product);
 		long before = listedViewCount(token, product.id);
 		String bearer = "Bearer " + signer.token(UUID.randomUUID(), "CONSUMER");
 
@@ -110,10 +107,9 @@ class ViewCountingIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void detailShowsTheCountIncludingThisView() {
-		String token = token();
+		String token = uniqueToken();
 		Product product = product("Own view " + token);
-		publishUpserted(product);
-		awaitVisible(product.id, product.title);
+		publishAndAwait(product);
 		long before = listedViewCount(token, product.id);
 
 		MvcTestResult first = this.mvc.get().uri("/api/products/" + product.id).exchange();
@@ -125,9 +121,8 @@ class ViewCountingIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void malformedViewerCookieIsReplaced() {
-		Product product = product("Cookie " + token());
-		publishUpserted(product);
-		awaitVisible(product.id, product.title);
+		Product product = product("Cookie " + uniqueToken());
+		publishAndAwait(product);
 
 		MvcTestResult result = this.mvc.get()
 			.uri("/api/products/" + product.id)
@@ -164,10 +159,6 @@ class ViewCountingIntegrationTests extends LookupIntegrationTestSupport {
 			}
 		}
 		throw new AssertionError("no product.view-stats with totalViews " + total + "; saw " + seen);
-	}
-
-	private static String token() {
-		return "v" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 	}
 
 }
