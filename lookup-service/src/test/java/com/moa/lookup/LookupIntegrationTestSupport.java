@@ -7,11 +7,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +24,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
+
+import javax.sql.DataSource;
 
 import com.jayway.jsonpath.JsonPath;
 import com.moa.platform.events.EventEnvelope;
@@ -87,6 +95,9 @@ public abstract class LookupIntegrationTestSupport {
 
 	@Autowired
 	protected MeterRegistry meters;
+
+	@Autowired
+	protected DataSource dataSource;
 
 	@Autowired
 	protected RabbitTemplate rabbit;
@@ -242,6 +253,52 @@ public abstract class LookupIntegrationTestSupport {
 		}
 		finally {
 			threads.shutdownNow();
+		}
+	}
+
+	/**
+	 * Sends {@code count} concurrent GETs of {@code uri} while a test transaction holds
+	 * an exclusive lock on {@code catalog_products}, asserts that exactly one of them
+	 * reached the database (one count query waits on the lock, however long the others
+	 * had to get there), then releases the lock and returns the responses.
+	 */
+	protected List<HttpResponse<String>> requestWhileTableIsLocked(String uri, int count) {
+		CompletableFuture<List<HttpResponse<String>>> responses;
+		try (Connection blocker = this.dataSource.getConnection();
+				Connection monitor = this.dataSource.getConnection()) {
+			blocker.setAutoCommit(false);
+			try (Statement statement = blocker.createStatement()) {
+				statement.execute("LOCK TABLE catalog_products IN ACCESS EXCLUSIVE MODE");
+			}
+			responses = CompletableFuture.supplyAsync(() -> concurrently(count,
+					IntStream.range(0, count).mapToObj((i) -> request(uri).build()).toList()));
+			await().atMost(Duration.ofSeconds(10)).until(() -> blockedCountQueries(monitor) >= 1);
+			// Time for the other requests to reach the database if they were going to
+			// (without single flight each of the pool's free connections would queue
+			// here).
+			Thread.sleep(1000);
+			assertThat(blockedCountQueries(monitor)).as("count queries waiting on the lock").isEqualTo(1);
+			blocker.rollback();
+		}
+		catch (SQLException | InterruptedException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return responses.join();
+	}
+
+	/**
+	 * Browse count queries of this database waiting for a lock. Asked on a connection of
+	 * its own in autocommit mode: within the blocker's transaction PostgreSQL would keep
+	 * showing its first snapshot of pg_stat_activity, and the pool may be exhausted by
+	 * the waiting requests.
+	 */
+	private static int blockedCountQueries(Connection monitor) throws SQLException {
+		try (Statement statement = monitor.createStatement();
+				ResultSet rs = statement
+					.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+							+ " AND wait_event_type = 'Lock' AND query LIKE 'SELECT count(*) FROM catalog_products%'")) {
+			rs.next();
+			return rs.getInt(1);
 		}
 	}
 

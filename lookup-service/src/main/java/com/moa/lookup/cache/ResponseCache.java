@@ -36,9 +36,9 @@ import org.springframework.stereotype.Component;
  * once per key and generation.
  *
  * <p>
- * When Redis fails the cache is bypassed. An invalidation that could not be written is
- * remembered and the cache stays bypassed here until {@link #retryOwedInvalidation()} has
- * written it.
+ * When Redis fails the cache is bypassed, though concurrent misses still share one load.
+ * An invalidation that could not be written is remembered and the cache stays bypassed
+ * here until {@link #retryOwedInvalidation()} has written it.
  */
 @Component
 public class ResponseCache {
@@ -106,15 +106,16 @@ public class ResponseCache {
 	 * {@code ttl}. The loader's exceptions reach every caller waiting for it.
 	 */
 	public <T> T get(String key, Duration ttl, TypeReference<T> type, Supplier<T> loader) {
-		if (!this.properties.enabled() || invalidationOwed()) {
-			this.bypasses.increment();
+		if (!this.properties.enabled()) {
 			return loader.get();
 		}
-		List<?> read = this.availability
+		List<?> read = invalidationOwed() ? null : this.availability
 			.call(() -> this.redis.execute(READ, List.of(GENERATION_KEY), ENTRY_PREFIX, key), () -> null);
 		if (read == null) {
+			// Redis is not trusted or not there: PostgreSQL takes every request now, so
+			// concurrent misses still share one load, which is not stored.
 			this.bypasses.increment();
-			return loader.get();
+			return loadOnce("bypass:" + key, null, loader);
 		}
 		if (read.size() > 1 && read.get(1) != null) {
 			this.hits.increment();
@@ -124,6 +125,10 @@ public class ResponseCache {
 		return loadOnce(ENTRY_PREFIX + read.get(0) + ":" + key, ttl, loader);
 	}
 
+	/**
+	 * Runs the loader unless a load for the same key is in flight, whose result it then
+	 * shares; stores the result for {@code ttl} unless that is null.
+	 */
 	@SuppressWarnings("unchecked")
 	private <T> T loadOnce(String entryKey, Duration ttl, Supplier<T> loader) {
 		CompletableFuture<Object> mine = new CompletableFuture<>();
@@ -138,11 +143,13 @@ public class ResponseCache {
 		}
 		try {
 			T value = loader.get();
-			String json = this.jsonMapper.writeValueAsString(value);
-			this.availability.call(() -> {
-				this.redis.opsForValue().set(entryKey, json, ttl);
-				return null;
-			}, () -> null);
+			if (ttl != null) {
+				String json = this.jsonMapper.writeValueAsString(value);
+				this.availability.call(() -> {
+					this.redis.opsForValue().set(entryKey, json, ttl);
+					return null;
+				}, () -> null);
+			}
 			mine.complete(value);
 			return value;
 		}

@@ -1,6 +1,8 @@
 package com.moa.lookup.cache;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import com.moa.lookup.LookupIntegrationTestSupport;
@@ -86,6 +88,19 @@ class RedisOutageIntegrationTests extends LookupIntegrationTestSupport {
 			assertThat(list).hasStatusOk();
 			assertThat(cacheRequests("hit")).isGreaterThan(hits);
 		});
+	}
+
+	@Test
+	void concurrentRequestsShareOneQueryWhileRedisIsDown() {
+		String token = uniqueToken();
+		Product product = product("Outage stampede " + token);
+		publishAndAwait(product);
+		redisProxy.cut();
+
+		List<HttpResponse<String>> responses = requestWhileTableIsLocked("/api/products?q=" + token, 20);
+
+		assertThat(responses).allSatisfy((response) -> assertThat(response.statusCode()).isEqualTo(200));
+		assertThat(responses.get(0).body()).contains(product.id.toString());
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)

@@ -1,22 +1,12 @@
 package com.moa.lookup.cache;
 
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
-
-import javax.sql.DataSource;
 
 import com.moa.lookup.LookupIntegrationTestSupport;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,9 +18,6 @@ import static org.awaitility.Awaitility.await;
  * misses on one key served by one database query.
  */
 class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
-
-	@Autowired
-	DataSource dataSource;
 
 	@Test
 	void repeatedRequestsAreServedFromTheCache() {
@@ -76,52 +63,17 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 	}
 
 	@Test
-	void concurrentMissesOnOneKeyCauseOneDatabaseQuery() throws Exception {
+	void concurrentMissesOnOneKeyCauseOneDatabaseQuery() {
 		String token = uniqueToken();
 		Product product = product("Stampede " + token);
 		publishAndAwait(product);
 		String uri = "/api/products?sort=price_asc&q=" + token;
 
-		CompletableFuture<List<HttpResponse<String>>> responses;
-		try (Connection blocker = this.dataSource.getConnection();
-				Connection monitor = this.dataSource.getConnection()) {
-			// Holds every query on the table, so the misses pile up while the first load
-			// waits.
-			blocker.setAutoCommit(false);
-			try (Statement statement = blocker.createStatement()) {
-				statement.execute("LOCK TABLE catalog_products IN ACCESS EXCLUSIVE MODE");
-			}
-			responses = CompletableFuture.supplyAsync(
-					() -> concurrently(20, IntStream.range(0, 20).mapToObj((i) -> request(uri).build()).toList()));
-			await().atMost(Duration.ofSeconds(10)).until(() -> blockedListQueries(monitor) >= 1);
-			// Time for the other 19 requests to reach the database if they were going to
-			// (without single flight each of the pool's free connections would queue
-			// here).
-			Thread.sleep(1000);
-			assertThat(blockedListQueries(monitor)).isEqualTo(1);
-			blocker.rollback();
-		}
+		List<HttpResponse<String>> responses = requestWhileTableIsLocked(uri, 20);
 
-		List<HttpResponse<String>> done = responses.get();
-		assertThat(done).allSatisfy((response) -> assertThat(response.statusCode()).isEqualTo(200));
-		assertThat(done.stream().map(HttpResponse::body).distinct()).hasSize(1);
-		assertThat(done.get(0).body()).contains(product.id.toString());
-	}
-
-	/**
-	 * Browse queries of this database waiting for the test's table lock. Asked on a
-	 * connection of its own in autocommit mode: within the blocker's transaction
-	 * PostgreSQL would keep showing its first snapshot of pg_stat_activity, and the pool
-	 * may be exhausted by the waiting requests.
-	 */
-	private static int blockedListQueries(Connection monitor) throws SQLException {
-		try (Statement statement = monitor.createStatement();
-				ResultSet rs = statement
-					.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-							+ " AND wait_event_type = 'Lock' AND query LIKE 'SELECT count(*) FROM catalog_products%'")) {
-			rs.next();
-			return rs.getInt(1);
-		}
+		assertThat(responses).allSatisfy((response) -> assertThat(response.statusCode()).isEqualTo(200));
+		assertThat(responses.stream().map(HttpResponse::body).distinct()).hasSize(1);
+		assertThat(responses.get(0).body()).contains(product.id.toString());
 	}
 
 }
