@@ -6,6 +6,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+. bench/lib.sh
 DURATION=${1:-15}
 CONNECTIONS=${2:-16}
 AUTH_PORT=18081 GATEWAY_PORT=18080
@@ -45,16 +46,7 @@ BENCH_TOKEN=$(curl -fsS -XPOST "http://127.0.0.1:$AUTH_PORT/api/auth/login" -H '
   -d "$BENCH_LOGIN_BODY" | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
 export BENCH_TOKEN
 
-run() { # name url script
-  local script
-  script=$(mktemp --suffix=.lua)
-  cat "$ROOT/bench/$3" "$ROOT/bench/report.lua" >"$script"
-  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP:-15}s" -s "$script" "$2" >/dev/null 2>&1 # warm-up (JIT, pools)
-  local line
-  line=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$script" "$2" | grep '^RESULT')
-  rm -f "$script"
-  printf '%-34s %s\n' "$1" "${line#RESULT }"
-}
+run() { wrk_row "$1" "$2" "$3" "${WARMUP:-15}"; } # name url script; warm-up: JIT, pools
 
 stamp=$(date -u +%Y-%m-%dT%H:%MZ)
 {

@@ -12,6 +12,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+. bench/lib.sh
 DURATION=${1:-15}
 CONNECTIONS=${2:-16}
 PRODUCTS=${BENCH_PRODUCTS:-10000}
@@ -103,16 +104,7 @@ ANALYZE catalog_products;
 SQL
 VIEWED=$(psql -At -d "$DB" -c "SELECT id FROM catalog_products WHERE status = 'PUBLISHED' ORDER BY published_at DESC LIMIT 1")
 
-run() { # name url
-  local script
-  script=$(mktemp --suffix=.lua)
-  cat "$ROOT/bench/plain.lua" "$ROOT/bench/report.lua" >"$script"
-  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP:-5}s" -s "$script" "$2" >/dev/null 2>&1 # warm-up (pools, cache)
-  local line
-  line=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$script" "$2" | grep '^RESULT')
-  rm -f "$script"
-  printf '%-44s %s\n' "$1" "${line#RESULT }"
-}
+run() { wrk_row "$1" "$2" plain.lua "${WARMUP:-5}"; } # name url; warm-up: pools, cache
 
 ab_run() { # name url -> throughput, latency and errors (ab's "Length" failures only mean the
   # body length varied, e.g. the view count's digits: not errors)
