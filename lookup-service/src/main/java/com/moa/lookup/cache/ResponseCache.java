@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import com.moa.lookup.LookupProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -118,8 +119,15 @@ public class ResponseCache {
 			return loadOnce("bypass:" + key, null, loader);
 		}
 		if (read.size() > 1 && read.get(1) != null) {
-			this.hits.increment();
-			return this.jsonMapper.readValue((String) read.get(1), type);
+			try {
+				T cached = this.jsonMapper.readValue((String) read.get(1), type);
+				this.hits.increment();
+				return cached;
+			}
+			catch (JacksonException ex) {
+				// Written by a version of this service with another response shape: a
+				// miss.
+			}
 		}
 		this.misses.increment();
 		return loadOnce(ENTRY_PREFIX + read.get(0) + ":" + key, ttl, loader);

@@ -7,6 +7,8 @@ import java.util.List;
 import com.moa.lookup.LookupIntegrationTestSupport;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,6 +20,9 @@ import static org.awaitility.Awaitility.await;
  * misses on one key served by one database query.
  */
 class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
+
+	@Autowired
+	StringRedisTemplate redis;
 
 	@Test
 	void repeatedRequestsAreServedFromTheCache() {
@@ -60,6 +65,22 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 			.pollInterval(Duration.ofMillis(50))
 			.untilAsserted(() -> assertThat(get("/api/products/" + product.id)).hasStatus(404));
 		assertThat(get("/api/products?q=" + token)).bodyJson().extractingPath("$.totalElements").isEqualTo(0);
+	}
+
+	@Test
+	void unreadableEntryIsAMiss() {
+		Product product = product("Garbled " + uniqueToken());
+		publishAndAwait(product);
+		String generation = this.redis.opsForValue().get(ResponseCache.GENERATION_KEY);
+		// As left by a version of the service with another response shape, or corrupted.
+		this.redis.opsForValue()
+			.set(ResponseCache.ENTRY_PREFIX + ((generation != null) ? generation : "0") + ":detail:" + product.id,
+					"{\"id\": [not json");
+
+		assertThat(get("/api/products/" + product.id)).hasStatusOk()
+			.bodyJson()
+			.extractingPath("$.title")
+			.isEqualTo(product.title);
 	}
 
 	@Test
