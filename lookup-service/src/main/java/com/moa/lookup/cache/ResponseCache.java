@@ -125,8 +125,7 @@ public class ResponseCache {
 				return cached;
 			}
 			catch (JacksonException ex) {
-				// Written by a version of this service with another response shape: a
-				// miss.
+				// Another version's response shape, or corrupt: treated as a miss.
 			}
 		}
 		this.misses.increment();
@@ -146,6 +145,9 @@ public class ResponseCache {
 				return (T) running.join();
 			}
 			catch (CompletionException ex) {
+				if (ex.getCause() instanceof Error error) {
+					throw error;
+				}
 				throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
 			}
 		}
@@ -161,7 +163,8 @@ public class ResponseCache {
 			mine.complete(value);
 			return value;
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			// Waiters must never wait for a load that ended.
 			mine.completeExceptionally(ex);
 			throw ex;
 		}
