@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -58,7 +58,7 @@ class ViewFlusher {
 
 	private final ViewCounter counter;
 
-	private final JdbcClient jdbc;
+	private final JdbcTemplate jdbc;
 
 	private final TransactionTemplate transaction;
 
@@ -66,7 +66,7 @@ class ViewFlusher {
 
 	private final int batchSize;
 
-	ViewFlusher(StringRedisTemplate redis, RedisAvailability availability, ViewCounter counter, JdbcClient jdbc,
+	ViewFlusher(StringRedisTemplate redis, RedisAvailability availability, ViewCounter counter, JdbcTemplate jdbc,
 			TransactionTemplate transaction, EventPublisher events, LookupProperties properties) {
 		this.redis = redis;
 		this.availability = availability;
@@ -117,22 +117,26 @@ class ViewFlusher {
 	}
 
 	private int write(List<String> ids, List<Object> totals) {
+		List<UUID> products = new ArrayList<>();
+		List<Object[]> rows = new ArrayList<>();
+		for (int i = 0; i < ids.size(); i++) {
+			if (totals.get(i) != null) {
+				UUID productId = UUID.fromString(ids.get(i));
+				long total = Long.parseLong((String) totals.get(i));
+				products.add(productId);
+				rows.add(new Object[] { total, productId, total });
+			}
+		}
+		// One batch, one round trip; the counts say which rows grew.
+		int[] updated = this.jdbc
+			.batchUpdate("UPDATE catalog_products SET view_count = ? WHERE id = ? AND view_count < ?", rows);
 		Instant asOf = Instant.now();
 		int changed = 0;
-		for (int i = 0; i < ids.size(); i++) {
-			if (totals.get(i) == null) {
-				continue;
-			}
-			UUID productId = UUID.fromString(ids.get(i));
-			long total = Long.parseLong((String) totals.get(i));
-			boolean updated = this.jdbc
-				.sql("UPDATE catalog_products SET view_count = :total WHERE id = :id AND view_count < :total")
-				.param("id", productId)
-				.param("total", total)
-				.update() == 1;
-			if (updated) {
+		for (int i = 0; i < updated.length; i++) {
+			if (updated[i] == 1) {
+				UUID productId = products.get(i);
 				this.events.publish("product.view-stats", productId.toString(),
-						Map.of("productId", productId, "totalViews", total, "asOf", asOf));
+						Map.of("productId", productId, "totalViews", rows.get(i)[0], "asOf", asOf));
 				changed++;
 			}
 		}

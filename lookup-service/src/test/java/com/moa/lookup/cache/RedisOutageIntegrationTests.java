@@ -8,10 +8,11 @@ import java.util.UUID;
 import com.moa.lookup.LookupIntegrationTestSupport;
 import com.moa.platform.events.EventEnvelope;
 import com.moa.platform.testing.TcpProxy;
-import com.moa.platform.testing.TestRedis;
+import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -64,10 +65,9 @@ class RedisOutageIntegrationTests extends LookupIntegrationTestSupport {
 		assertThat(get("/api/products/" + product.id)).bodyJson().extractingPath("$.title").isEqualTo("After " + token);
 		String visitor = UUID.randomUUID().toString();
 		for (int i = 0; i < 3; i++) {
-			assertThat(this.mvc.get()
-				.uri("/api/products/" + product.id)
-				.cookie(new jakarta.servlet.http.Cookie("moa_vid", visitor))
-				.exchange()).hasStatusOk();
+			assertThat(
+					this.mvc.get().uri("/api/products/" + product.id).cookie(new Cookie("moa_vid", visitor)).exchange())
+				.hasStatusOk();
 		}
 		viewByNewVisitor(product.id);
 
@@ -106,10 +106,12 @@ class RedisOutageIntegrationTests extends LookupIntegrationTestSupport {
 	@TestConfiguration(proxyBeanMethods = false)
 	static class ProxiedRedis {
 
+		/** The DB TestRedis leased for this context, reached through the proxy. */
 		@Bean
 		@Primary
-		DataRedisConnectionDetails proxiedRedis() {
-			DataRedisConnectionDetails.Standalone leased = TestRedis.leaseDatabase().getStandalone();
+		DataRedisConnectionDetails proxiedRedis(
+				@Qualifier("testRedisConnectionDetails") DataRedisConnectionDetails testRedis) {
+			DataRedisConnectionDetails.Standalone leased = testRedis.getStandalone();
 			redisProxy = new TcpProxy(leased.getHost(), leased.getPort());
 			return new DataRedisConnectionDetails() {
 				@Override

@@ -1,6 +1,10 @@
 package com.moa.lookup.search;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.moa.lookup.LookupIntegrationTestSupport;
 import com.moa.platform.testing.TestEventQueue;
@@ -10,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Message;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +58,41 @@ class SearchPerformedIntegrationTests extends LookupIntegrationTestSupport {
 		assertThat(data.path("resultCount").asLong()).isEqualTo(1);
 		assertThat(data.path("time").asString()).isNotBlank();
 		assertThat(this.rabbit.receive(queue, 1_000)).isNull();
+	}
+
+	/**
+	 * Browse latency is unaffected: with the outbox table locked, so that storing the
+	 * event has to wait, a signed-in search still answers; the event follows once the
+	 * lock is gone.
+	 */
+	@Test
+	void searchDoesNotWaitForItsEventToBeStored() throws Exception {
+		String token = uniqueToken();
+		Product product = product("Locked outbox " + token);
+		publishAndAwait(product);
+		String queue = "test.search-performed." + token;
+		TestEventQueue.bind(this.admin, this.rabbit, queue, "search.performed");
+		UUID userId = UUID.randomUUID();
+		String bearer = "Bearer " + signer.token(userId, "CONSUMER");
+
+		try (Connection blocker = this.dataSource.getConnection()) {
+			blocker.setAutoCommit(false);
+			try (Statement statement = blocker.createStatement()) {
+				statement.execute("LOCK TABLE event_outbox IN ACCESS EXCLUSIVE MODE");
+			}
+			CompletableFuture<MvcTestResult> search = CompletableFuture.supplyAsync(
+					() -> this.mvc.get().uri("/api/products?q=" + token).header("Authorization", bearer).exchange());
+			// Were the outbox write on the request path, this would wait for the lock.
+			assertThat(search.get(5, TimeUnit.SECONDS)).hasStatusOk()
+				.bodyJson()
+				.extractingPath("$.totalElements")
+				.isEqualTo(1);
+			blocker.rollback();
+		}
+
+		Message event = this.rabbit.receive(queue, 10_000);
+		assertThat(event).isNotNull();
+		assertThat(TestEventQueue.envelope(event).path("subject").asString()).isEqualTo(userId.toString());
 	}
 
 	@Test

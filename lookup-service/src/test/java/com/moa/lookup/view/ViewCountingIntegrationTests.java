@@ -11,6 +11,7 @@ import java.util.stream.IntStream;
 
 import com.moa.lookup.LookupIntegrationTestSupport;
 import com.moa.platform.testing.TestEventQueue;
+import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -126,7 +127,7 @@ class ViewCountingIntegrationTests extends LookupIntegrationTestSupport {
 
 		MvcTestResult result = this.mvc.get()
 			.uri("/api/products/" + product.id)
-			.cookie(new jakarta.servlet.http.Cookie("moa_vid", "not-a-uuid"))
+			.cookie(new Cookie("moa_vid", "not-a-uuid"))
 			.exchange();
 
 		assertThat(result).hasStatusOk();
