@@ -49,8 +49,10 @@ final class TestBackend {
 				return response.sendWebsocket(
 						(in, out) -> out.sendString(Mono.just("hello from chat")).then().then(in.receive().then()));
 			}
+			// slow-: beyond the gateway's response timeout; hold-: long enough for
+			// concurrent requests to overlap, well within it.
 			Mono<Void> delay = request.uri().contains("slow-") ? Mono.delay(Duration.ofSeconds(4)).then()
-					: Mono.empty();
+					: request.uri().contains("hold-") ? Mono.delay(Duration.ofMillis(300)).then() : Mono.empty();
 			return request.receive()
 				.then()
 				.then(delay)
