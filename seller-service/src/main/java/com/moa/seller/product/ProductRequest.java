@@ -2,6 +2,7 @@ package com.moa.seller.product;
 
 import java.util.List;
 
+import com.moa.platform.web.MultiLineText;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -13,8 +14,9 @@ import jakarta.validation.constraints.Size;
  * The body of {@code POST /api/seller/products} and {@code PUT
  * /api/seller/products/{id}}.
  */
-record ProductRequest(@NotBlank @Size(max = 100) String title, @NotNull @Size(max = 5000) String description,
-		@NotNull Category category,
+record ProductRequest(@NotBlank @Size(max = 100) String title,
+		@NotNull @Size(max = 5000) @MultiLineText String description, @NotNull Category category,
 		@Size(max = 2048) @Pattern(regexp = "https?://\\S+", message = "must be an http(s) URL") String imageUrl,
-		@NotEmpty @Size(max = 20) List<@Valid @NotNull PlanRequest> plans, @NotBlank @Size(max = 20000) String terms) {
+		@NotEmpty @Size(max = 20) List<@Valid @NotNull PlanRequest> plans,
+		@NotBlank @Size(max = 20000) @MultiLineText String terms) {
 }

@@ -2,6 +2,7 @@ package com.moa.seller.product;
 
 import java.time.Instant;
 
+import com.moa.platform.web.MultiLineText;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
@@ -11,5 +12,5 @@ import jakarta.validation.constraints.Size;
  * @param terms the new terms text
  * @param effectiveAt when the new terms apply; now when absent
  */
-record TermsRequest(@NotBlank @Size(max = 20000) String terms, Instant effectiveAt) {
+record TermsRequest(@NotBlank @Size(max = 20000) @MultiLineText String terms, Instant effectiveAt) {
 }

@@ -1,19 +1,27 @@
 package com.moa.platform.web;
 
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.type.LogicalType;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Registers the problem advice, request-id and size-limit filters in every servlet
- * service.
+ * Registers the problem advice, request-id and size-limit filters, and the input rules
+ * ({@link TextRules}, strict JSON types) in every servlet service.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -25,6 +33,37 @@ public class MoaWebAutoConfiguration {
 	@ConditionalOnMissingBean
 	ProblemResponseWriter problemResponseWriter(JsonMapper jsonMapper) {
 		return new ProblemResponseWriter(jsonMapper);
+	}
+
+	/**
+	 * Strict JSON input: text obeys {@link TextRules}; a value of the wrong JSON type is
+	 * refused rather than converted ({@code 123} for a string, {@code "5"} or {@code 5.7}
+	 * for an integer, {@code null} for a primitive), since a conversion silently alters
+	 * what the client meant.
+	 */
+	@Bean
+	JsonMapperBuilderCustomizer moaStrictJsonInput() {
+		return (builder) -> builder.addModule(new TextInputModule())
+			.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+			.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+			.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+			.withCoercionConfig(LogicalType.Textual,
+					(config) -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+	}
+
+	@Bean
+	WebMvcConfigurer moaTextInputRules(MoaWebProperties properties) {
+		TextInputInterceptor interceptor = new TextInputInterceptor(properties.maxParameterLength());
+		return new WebMvcConfigurer() {
+
+			@Override
+			public void addInterceptors(InterceptorRegistry registry) {
+				registry.addInterceptor(interceptor);
+			}
+
+		};
 	}
 
 	@Bean

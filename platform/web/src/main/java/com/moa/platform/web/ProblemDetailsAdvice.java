@@ -1,6 +1,7 @@
 package com.moa.platform.web;
 
 import java.net.URI;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,10 @@ import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -67,6 +72,35 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return validationProblem(ex, List.of(new FieldError(ex.getName(), "has an invalid value")), request);
 	}
 
+	/**
+	 * The database refused a value. A data exception (SQLSTATE class 22: too long, NUL,
+	 * out of range) is the client's value: 400. An integrity violation (class 23:
+	 * duplicate, missing reference) is a conflict with existing data: 409. Either means a
+	 * validation is missing, so it is logged. An unreachable or overloaded store is 503:
+	 * the request may be retried.
+	 */
+	@ExceptionHandler(DataAccessException.class)
+	ResponseEntity<Object> handleDataAccess(DataAccessException ex, WebRequest request) {
+		String sqlState = sqlState(ex);
+		if (sqlState != null && sqlState.startsWith("22")) {
+			log.warn("Database refused a client value on {} (SQLSTATE {}): {}", describe(request), sqlState,
+					ex.getMostSpecificCause().getMessage());
+			return handleApiProblem(new ApiProblemException(HttpStatus.BAD_REQUEST, "invalid-value", "Invalid value",
+					"A value in the request is too long or cannot be stored"), request);
+		}
+		if ((sqlState != null && sqlState.startsWith("23")) || ex instanceof DuplicateKeyException) {
+			log.warn("Integrity violation on {} (SQLSTATE {}): {}", describe(request), sqlState,
+					ex.getMostSpecificCause().getMessage());
+			return handleApiProblem(new ApiProblemException(HttpStatus.CONFLICT, "conflict", "Conflict",
+					"The request conflicts with existing data"), request);
+		}
+		if (ex instanceof DataAccessResourceFailureException || ex instanceof TransientDataAccessException) {
+			log.warn("Data store unavailable on {}: {}", describe(request), ex.getMessage());
+			return handleApiProblem(new StoreUnavailableException(), request);
+		}
+		return handleUnexpected(ex, request);
+	}
+
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
 		log.error("Unhandled error on {}", describe(request), ex);
@@ -111,10 +145,11 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		JacksonException jackson = findCause(ex, JacksonException.class);
 		if (jackson instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
 			String field = jsonPath(mismatch);
-			String message = (mismatch instanceof UnrecognizedPropertyException) ? "is not a known field"
-					: (mismatch instanceof InvalidFormatException invalid && invalid.getTargetType().isEnum())
-							? "must be one of " + List.of(invalid.getTargetType().getEnumConstants())
-							: "has an invalid value or type";
+			String message = (mismatch instanceof TextInputModule.InvalidText) ? mismatch.getOriginalMessage()
+					: (mismatch instanceof UnrecognizedPropertyException) ? "is not a known field"
+							: (mismatch instanceof InvalidFormatException invalid && invalid.getTargetType().isEnum())
+									? "must be one of " + List.of(invalid.getTargetType().getEnumConstants())
+									: "has an invalid value or type";
 			return validationProblem(ex, List.of(new FieldError(field, message)), request);
 		}
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
@@ -204,6 +239,15 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	private static String lastNode(String propertyPath) {
 		int dot = propertyPath.lastIndexOf('.');
 		return (dot >= 0) ? propertyPath.substring(dot + 1) : propertyPath;
+	}
+
+	private static String sqlState(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+				return sql.getSQLState();
+			}
+		}
+		return null;
 	}
 
 	private static <T extends Throwable> T findCause(Throwable ex, Class<T> type) {
