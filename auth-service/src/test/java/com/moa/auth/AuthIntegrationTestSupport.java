@@ -20,9 +20,11 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 /**
  * One shared application context on a fresh real PostgreSQL database and a RabbitMQ
  * virtual host of its own (the outbox relay publishes there), with helpers that call the
- * HTTP API. BCrypt cost 4 keeps the suite fast (never allowed in production).
+ * HTTP API (MockMvc, and a real port for raw-HTTP tests). BCrypt cost 4 keeps the suite
+ * fast (never allowed in production).
  */
-@SpringBootTest(properties = "moa.auth.password.bcrypt-cost=4")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "moa.auth.password.bcrypt-cost=4")
 @AutoConfigureMockMvc
 @Import({ TestPostgres.class, TestRabbit.class })
 public abstract class AuthIntegrationTestSupport {

@@ -1,5 +1,6 @@
 package com.moa.gateway;
 
+import com.moa.platform.testing.RawHttp;
 import java.time.Duration;
 import java.util.UUID;
 

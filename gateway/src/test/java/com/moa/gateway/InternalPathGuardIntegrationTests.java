@@ -1,5 +1,6 @@
 package com.moa.gateway;
 
+import com.moa.platform.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

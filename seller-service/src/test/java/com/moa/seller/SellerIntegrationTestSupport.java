@@ -25,7 +25,7 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
  * virtual host of its own (the outbox relay publishes there). Access tokens are signed
  * with a test key that a real local JWKS server publishes, standing in for auth-service.
  */
-@SpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureMockMvc
 @Import({ TestPostgres.class, TestRabbit.class })
 public abstract class SellerIntegrationTestSupport {

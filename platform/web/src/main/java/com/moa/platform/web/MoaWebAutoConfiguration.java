@@ -1,5 +1,8 @@
 package com.moa.platform.web;
 
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.CoercionAction;
@@ -11,6 +14,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -66,6 +71,15 @@ public class MoaWebAutoConfiguration {
 		};
 	}
 
+	/**
+	 * Replaces Tomcat's HTML error page (added by Boot to the host) with
+	 * {@link ProblemErrorReportValve}; runs after Boot's own customizer.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> moaProblemErrorReportValve() {
+		return new OrderedProblemValveCustomizer();
+	}
+
 	@Bean
 	FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
 		FilterRegistrationBean<RequestIdFilter> registration = new FilterRegistrationBean<>(new RequestIdFilter());
@@ -80,6 +94,31 @@ public class MoaWebAutoConfiguration {
 				new RequestSizeLimitFilter(properties.maxRequestSize().toBytes(), problemWriter));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
 		return registration;
+	}
+
+	private static final class OrderedProblemValveCustomizer
+			implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
+
+		@Override
+		public void customize(TomcatServletWebServerFactory factory) {
+			factory.addContextCustomizers((context) -> {
+				if (context.getParent() instanceof StandardHost host) {
+					for (Valve valve : host.getPipeline().getValves()) {
+						if (valve instanceof ErrorReportValve) {
+							host.getPipeline().removeValve(valve);
+						}
+					}
+					host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+					host.getPipeline().addValve(new ProblemErrorReportValve());
+				}
+			});
+		}
+
+		@Override
+		public int getOrder() {
+			return Ordered.LOWEST_PRECEDENCE;
+		}
+
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -65,6 +66,15 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 					violation.getMessage()))
 			.toList();
 		return validationProblem(ex, errors, request);
+	}
+
+	/**
+	 * Tomcat refuses to decode a query string with invalid %-encoded UTF-8 when a
+	 * parameter is first read.
+	 */
+	@ExceptionHandler(InvalidParameterException.class)
+	ResponseEntity<Object> handleUndecodableParameters(InvalidParameterException ex, WebRequest request) {
+		return validationProblem(ex, List.of(new FieldError("query", "is not valid percent-encoded UTF-8")), request);
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -1,7 +1,9 @@
 package com.moa.platform.web;
 
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -89,8 +91,25 @@ class InputRulesTests {
 		assertThat(post("{\"title\":\"a\",\"body\":\"x\",\"tags\":[],\"amount\":99999999999999999999}"))
 			.hasStatus(HttpStatus.BAD_REQUEST)
 			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		assertField(post("{\"title\":\"a\",\"body\":\"x\",\"tags\":[],\"count\":1,\"amount\":2,\"at\":1767225600}"),
+				"at", "must be an ISO-8601 string");
 		assertThat(post("{\"title\":{\"a\":1},\"body\":\"x\",\"tags\":[]}")).hasStatus(HttpStatus.BAD_REQUEST);
 		assertThat(post("{\"title\":\"a\",\"body\":\"x\",\"tags\":\"b\"}")).hasStatus(HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
+	void rejectsControlCharactersThatEnumTimestampAndUuidReadersWouldTrimAway() {
+		assertField(
+				post("{\"title\":\"a\",\"body\":\"x\",\"tags\":[],\"count\":1,\"amount\":2,\"kind\":\"SMALL\\u0000\"}"),
+				"kind", TextRules.CONTROL_CHARACTERS);
+		assertField(post(
+				"{\"title\":\"a\",\"body\":\"x\",\"tags\":[],\"count\":1,\"amount\":2,\"at\":\"2026-01-01T00:00:00Z\\u0000\"}"),
+				"at", TextRules.CONTROL_CHARACTERS);
+		assertField(post("{\"title\":\"a\",\"body\":\"x\",\"tags\":[],\"count\":1,\"amount\":2,\"ref\":\"\\u0001"
+				+ UUID.randomUUID() + "\"}"), "ref", TextRules.CONTROL_CHARACTERS);
+		assertThat(post("{\"title\":\"a\",\"body\":\"x\",\"tags\":[],\"count\":1,\"amount\":2,\"kind\":\"SMALL\","
+				+ "\"at\":\"2026-01-01T00:00:00Z\"}"))
+			.hasStatusOk();
 	}
 
 	@Test
@@ -151,7 +170,14 @@ class InputRulesTests {
 		}
 	}
 
-	record Note(String title, @MultiLineText String body, List<String> tags, int count, long amount) {
+	enum Kind {
+
+		SMALL, LARGE
+
+	}
+
+	record Note(String title, @MultiLineText String body, List<String> tags, int count, long amount, Kind kind,
+			Instant at, UUID ref) {
 	}
 
 	@RestController
