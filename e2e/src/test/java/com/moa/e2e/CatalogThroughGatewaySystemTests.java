@@ -2,11 +2,13 @@ package com.moa.e2e;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import com.moa.platform.testing.EventContract;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -78,6 +80,38 @@ class CatalogThroughGatewaySystemTests {
 			.isEqualTo(200);
 		awaitCatalog(search, List::isEmpty);
 		assertThat(get(gateway, "/api/products/" + id, null).statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void productWithTheLongestValidFieldsReachesTheCatalogWithinTwoSeconds() throws Exception {
+		String seller = accessToken("SELLER");
+		String marker = "e2e" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		// The title's documented maximum, ending in the marker so the listing finds it.
+		String largestTitle = limit("title").largestText();
+		String title = largestTitle.substring(0, largestTitle.length() - marker.length() - 1) + " " + marker;
+		List<Map<String, Object>> plans = new ArrayList<>();
+		for (int i = 0; i < limit("plans").max(); i++) {
+			plans.add(Map.of("name", limit("plans[].name").largestText(), "billingPeriod", "MONTHLY", "price",
+					limit("plans[].price").max()));
+		}
+		Map<String, Object> largest = Map.of("title", title, "description", limit("description").largestText(),
+				"category", "LIFESTYLE", "imageUrl", limit("imageUrl").largestText(), "plans", plans, "terms",
+				limit("terms").largestText());
+		HttpResponse<String> created = post(gateway, "/api/seller/products", largest, seller);
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String id = json.readTree(created.body()).get("id").asString();
+
+		assertThat(post(gateway, "/api/seller/products/" + id + "/publish", null, seller).statusCode()).isEqualTo(200);
+		awaitCatalog("/api/products?q=" + marker, (titles) -> titles.contains(title));
+		JsonNode detail = json.readTree(get(gateway, "/api/products/" + id, null).body());
+		assertThat(detail.get("imageUrl").asString()).isEqualTo(limit("imageUrl").largestText());
+		assertThat(detail.get("description").asString()).isEqualTo(limit("description").largestText());
+		assertThat(detail.get("terms").asString()).isEqualTo(limit("terms").largestText());
+		assertThat(detail.get("plans")).hasSize((int) limit("plans").max());
+	}
+
+	private static EventContract.FieldLimit limit(String field) {
+		return EventContract.limit("product.upserted", field);
 	}
 
 	@Test

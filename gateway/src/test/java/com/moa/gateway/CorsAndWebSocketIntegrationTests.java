@@ -1,9 +1,9 @@
 package com.moa.gateway;
 
-import com.moa.platform.testing.RawHttp;
 import java.time.Duration;
 import java.util.UUID;
 
+import com.moa.platform.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.client.HttpClient;
 

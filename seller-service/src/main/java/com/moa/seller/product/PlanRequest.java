@@ -2,6 +2,7 @@ package com.moa.seller.product;
 
 import java.util.UUID;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -17,5 +18,12 @@ import jakarta.validation.constraints.Size;
  * @param price in minor units of KRW, at least 0
  */
 record PlanRequest(UUID id, @NotBlank @Size(max = 100) String name, @NotNull BillingPeriod billingPeriod,
-		@NotNull @PositiveOrZero Long price) {
+		@NotNull @PositiveOrZero @Max(MAX_PRICE) Long price) {
+
+	/**
+	 * 10^12 minor units: every price, and the sums the dashboard makes of them, stays an
+	 * exact integer in JavaScript clients (docs/events.md).
+	 */
+	static final long MAX_PRICE = 1_000_000_000_000L;
+
 }

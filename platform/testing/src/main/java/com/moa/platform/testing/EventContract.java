@@ -1,0 +1,134 @@
+package com.moa.platform.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * The field limits of events as {@code docs/events.md} documents them (the table between
+ * {@code event-limits:start} and {@code event-limits:end}): the contract a producer's
+ * validation must enforce and every consumer must store. Producer and consumer tests read
+ * the same document, so a limit changed on one side without the other fails a test.
+ */
+public final class EventContract {
+
+	private static final String DOCUMENT = "docs/events.md";
+
+	private EventContract() {
+	}
+
+	/** Every documented limit of one event type. */
+	public static List<FieldLimit> limits(String eventType) {
+		List<FieldLimit> limits = all().stream().filter((limit) -> limit.event().equals(eventType)).toList();
+		if (limits.isEmpty()) {
+			throw new NoSuchElementException(DOCUMENT + " documents no limits for " + eventType);
+		}
+		return limits;
+	}
+
+	/**
+	 * The documented limit of one field, e.g.
+	 * {@code ("product.upserted", "plans[].name")}.
+	 */
+	public static FieldLimit limit(String eventType, String field) {
+		return limits(eventType).stream()
+			.filter((limit) -> limit.field().equals(field))
+			.findFirst()
+			.orElseThrow(
+					() -> new NoSuchElementException(DOCUMENT + " documents no limit for " + eventType + " " + field));
+	}
+
+	static List<FieldLimit> all() {
+		Path document = locate();
+		try {
+			List<FieldLimit> limits = new ArrayList<>();
+			boolean inTable = false;
+			for (String line : Files.readAllLines(document, StandardCharsets.UTF_8)) {
+				if (line.contains("event-limits:start")) {
+					inTable = true;
+				}
+				else if (line.contains("event-limits:end")) {
+					break;
+				}
+				else if (inTable && line.startsWith("| ") && !line.startsWith("| event") && !line.startsWith("|---")) {
+					String[] cells = line.split("\\|");
+					limits.add(new FieldLimit(cells[1].trim(), cells[2].trim(), cells[3].trim(),
+							Long.parseLong(cells[4].trim()), Long.parseLong(cells[5].trim())));
+				}
+			}
+			return limits;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("cannot read " + document, ex);
+		}
+	}
+
+	/** {@code docs/events.md} of the repository the tests run in (found upwards). */
+	private static Path locate() {
+		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+			Path candidate = dir.resolve(DOCUMENT);
+			if (Files.isRegularFile(candidate)) {
+				return candidate;
+			}
+		}
+		throw new IllegalStateException(DOCUMENT + " not found above " + Path.of("").toAbsolutePath());
+	}
+
+	/**
+	 * One documented limit.
+	 *
+	 * @param event the event type
+	 * @param field the field, {@code plans[].name} for a field of each list element
+	 * @param kind {@code text}, {@code multiline}, {@code url}, {@code integer} or
+	 * {@code list}
+	 * @param min the least length, value or element count
+	 * @param max the largest
+	 */
+	public record FieldLimit(String event, String field, String kind, long min, long max) {
+
+		/**
+		 * The largest valid text of this field: exactly {@link #max} UTF-16 units, mostly
+		 * Hangul (three bytes each in UTF-8, so byte-sized limits are tested too), with
+		 * line breaks in multi-line fields and a URL shape for URLs.
+		 */
+		public String largestText() {
+			return text((int) this.max);
+		}
+
+		/** Valid text one unit over the limit. */
+		public String tooLongText() {
+			return text((int) this.max + 1);
+		}
+
+		private String text(int length) {
+			StringBuilder text = new StringBuilder(length);
+			if (this.kind.equals("url")) {
+				text.append("https://img.example.com/");
+			}
+			int i = 0;
+			while (text.length() < length) {
+				if (this.kind.equals("url")) {
+					text.append((char) ('a' + (i % 26)));
+				}
+				else if (this.kind.equals("multiline") && i % 60 == 59) {
+					text.append('\n');
+				}
+				else {
+					text.append((i % 7 == 6) ? ' ' : (char) ('가' + (i % 11172)));
+				}
+				i++;
+			}
+			if (Character.isWhitespace(text.charAt(text.length() - 1))) {
+				// Producers may trim: the largest value must survive unchanged.
+				text.setCharAt(text.length() - 1, '가');
+			}
+			return text.toString();
+		}
+
+	}
+
+}
