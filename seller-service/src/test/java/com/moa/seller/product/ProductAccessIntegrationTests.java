@@ -47,6 +47,14 @@ class ProductAccessIntegrationTests extends SellerIntegrationTestSupport {
 	}
 
 	@Test
+	void theFilterChainRefusesOtherRolesOnEverySellerPathEvenUnmappedOnes() {
+		String consumer = signer.token("CONSUMER");
+		assertThat(get("/api/seller/not-yet-built", consumer)).hasStatus(HttpStatus.FORBIDDEN)
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(get("/api/seller/not-yet-built", newSeller())).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
 	void missingTokenIs401Problem() {
 		assertThat(get(PRODUCTS, null)).hasStatus(HttpStatus.UNAUTHORIZED)
 			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON);

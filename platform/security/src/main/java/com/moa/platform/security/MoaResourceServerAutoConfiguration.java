@@ -10,6 +10,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -20,6 +23,7 @@ import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
@@ -53,17 +57,30 @@ public class MoaResourceServerAutoConfiguration {
 		return new ProblemSecurityHandlers(writer);
 	}
 
+	/**
+	 * {@code /internal/**}: operator endpoints (dead letters, backfills), never routed by
+	 * the gateway and reachable only inside the deployment; they need the operator key
+	 * besides, since a user token must not open them.
+	 */
 	@Bean
-	@ConditionalOnMissingBean(SecurityFilterChain.class)
+	@Order(Ordered.HIGHEST_PRECEDENCE + 100)
+	SecurityFilterChain internalFilterChain(HttpSecurity http, MoaSecurityProperties properties,
+			ProblemSecurityHandlers handlers, Environment environment) throws Exception {
+		if (environment.matchesProfiles("prod")
+				&& properties.operatorKey().equals(MoaSecurityProperties.DEV_OPERATOR_KEY)) {
+			throw new IllegalStateException("moa.security.operator-key (MOA_OPERATOR_KEY) must be set under prod");
+		}
+		stateless(http, handlers).securityMatcher("/internal/**")
+			.addFilterBefore(new OperatorKeyFilter(properties.operatorKey()), AuthorizationFilter.class)
+			.authorizeHttpRequests((requests) -> requests.anyRequest().hasRole(OperatorKeyFilter.ROLE));
+		return http.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "resourceServerFilterChain")
 	SecurityFilterChain resourceServerFilterChain(HttpSecurity http, MoaSecurityProperties properties,
 			ProblemSecurityHandlers handlers) throws Exception {
-		http.csrf(AbstractHttpConfigurer::disable)
-			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.requestCache((cache) -> cache.disable())
-			.formLogin(AbstractHttpConfigurer::disable)
-			.httpBasic(AbstractHttpConfigurer::disable)
-			.logout(AbstractHttpConfigurer::disable)
-			.exceptionHandling((ex) -> ex.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
+		stateless(http, handlers)
 			.oauth2ResourceServer((oauth) -> oauth.authenticationEntryPoint(handlers)
 				.accessDeniedHandler(handlers)
 				.jwt((jwt) -> jwt.jwtAuthenticationConverter(
@@ -76,10 +93,23 @@ public class MoaResourceServerAutoConfiguration {
 				for (String publicPath : properties.publicPaths()) {
 					requests.requestMatchers(matcher(publicPath)).permitAll();
 				}
+				properties.rolePaths()
+					.forEach((role, paths) -> paths.forEach(
+							(path) -> requests.requestMatchers(matcher(path)).hasRole(UserRole.valueOf(role).name())));
 				requests.anyRequest().authenticated();
-			})
-			.headers(Customizer.withDefaults());
+			});
 		return http.build();
+	}
+
+	private static HttpSecurity stateless(HttpSecurity http, ProblemSecurityHandlers handlers) throws Exception {
+		return http.csrf(AbstractHttpConfigurer::disable)
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache((cache) -> cache.disable())
+			.formLogin(AbstractHttpConfigurer::disable)
+			.httpBasic(AbstractHttpConfigurer::disable)
+			.logout(AbstractHttpConfigurer::disable)
+			.exceptionHandling((ex) -> ex.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
+			.headers(Customizer.withDefaults());
 	}
 
 	/**

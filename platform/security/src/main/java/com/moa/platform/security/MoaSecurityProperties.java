@@ -3,6 +3,7 @@ package com.moa.platform.security;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -15,10 +16,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param clockSkew tolerance for {@code exp}/{@code nbf}; at most 60 s
  * @param publicPaths request patterns open without a token, e.g.
  * {@code GET /api/products/**} or {@code /api/auth/login}
+ * @param rolePaths request patterns that need a role, by role: {@code SELLER:
+ * [/api/seller/**]}; enforced by the filter chain, before any handler runs
+ * @param operatorKey the shared secret operators send as {@code X-Operator-Key} to
+ * {@code /internal/**} (dead letters, backfills); the development default is refused
+ * under the {@code prod} profile
  */
 @ConfigurationProperties("moa.security")
 public record MoaSecurityProperties(String issuer, String audience, URI jwkSetUri, Duration clockSkew,
-		List<String> publicPaths) {
+		List<String> publicPaths, Map<String, List<String>> rolePaths, String operatorKey) {
+
+	/** Development default only (marked as such; the prod profile refuses it). */
+	public static final String DEV_OPERATOR_KEY = "dev-operator-key";
 
 	public MoaSecurityProperties {
 		issuer = (issuer != null) ? issuer : "moa-auth";
@@ -30,6 +39,8 @@ public record MoaSecurityProperties(String issuer, String audience, URI jwkSetUr
 			throw new IllegalArgumentException("moa.security.clock-skew must be at most 60s");
 		}
 		publicPaths = (publicPaths != null) ? List.copyOf(publicPaths) : List.of();
+		rolePaths = (rolePaths != null) ? Map.copyOf(rolePaths) : Map.of();
+		operatorKey = (operatorKey != null && !operatorKey.isBlank()) ? operatorKey : DEV_OPERATOR_KEY;
 	}
 
 }

@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A resource service verifies access tokens itself, against auth-service's published
  * keys, so a request that bypasses the gateway is held to the same rules.
  */
-@WebMvcTest(properties = "moa.security.public-paths=GET /public/**")
+@WebMvcTest(properties = { "moa.security.public-paths=GET /public/**", "moa.security.role-paths.SELLER=/seller/**",
+		"moa.security.operator-key=test-operator-key" })
 @Import(ResourceServerSecurityTests.EchoController.class)
 class ResourceServerSecurityTests {
 
@@ -68,6 +69,39 @@ class ResourceServerSecurityTests {
 		assertThat(this.mvc.get().uri("/me")).hasStatus(HttpStatus.UNAUTHORIZED)
 			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.hasHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+	}
+
+	@Test
+	void rolePathsAreEnforcedByTheFilterChainBeforeAnyHandler() {
+		String consumer = bearer(signer.token(UUID.randomUUID(), "CONSUMER"));
+		String seller = bearer(signer.token(UUID.randomUUID(), "SELLER"));
+		assertThat(this.mvc.get().uri("/seller/stock").header(HttpHeaders.AUTHORIZATION, consumer))
+			.hasStatus(HttpStatus.FORBIDDEN)
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		// No handler maps this path: still 403, so a handler added later cannot forget
+		// the role.
+		assertThat(this.mvc.get().uri("/seller/not-mapped").header(HttpHeaders.AUTHORIZATION, consumer))
+			.hasStatus(HttpStatus.FORBIDDEN);
+		assertThat(this.mvc.get().uri("/seller/stock").header(HttpHeaders.AUTHORIZATION, seller)).hasStatusOk();
+		assertThat(this.mvc.get().uri("/seller/stock")).hasStatus(HttpStatus.UNAUTHORIZED);
+	}
+
+	@Test
+	void internalPathsNeedTheOperatorKeyNotAUserToken() {
+		assertThat(this.mvc.get().uri("/internal/ping")).hasStatus(HttpStatus.UNAUTHORIZED)
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(this.mvc.get()
+			.uri("/internal/ping")
+			.header(HttpHeaders.AUTHORIZATION, bearer(signer.token(UUID.randomUUID(), "ADMIN"))))
+			.hasStatus(HttpStatus.UNAUTHORIZED);
+		assertThat(this.mvc.get().uri("/internal/ping").header("X-Operator-Key", "wrong"))
+			.hasStatus(HttpStatus.UNAUTHORIZED);
+		assertThat(this.mvc.get().uri("/internal/ping").header("X-Operator-Key", "test-operator-key")).hasStatusOk()
+			.bodyText()
+			.isEqualTo("pong");
+		// The operator key opens nothing else.
+		assertThat(this.mvc.get().uri("/me").header("X-Operator-Key", "test-operator-key"))
+			.hasStatus(HttpStatus.UNAUTHORIZED);
 	}
 
 	@Test
@@ -140,6 +174,16 @@ class ResourceServerSecurityTests {
 		@GetMapping("/public/hello")
 		String hello() {
 			return "hello";
+		}
+
+		@GetMapping("/seller/stock")
+		String stock() {
+			return "stock";
+		}
+
+		@GetMapping("/internal/ping")
+		String ping() {
+			return "pong";
 		}
 
 	}
