@@ -1,14 +1,21 @@
 package com.moa.platform.events;
 
+import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.Exchange;
+import org.springframework.amqp.core.ExchangeBuilder;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
@@ -30,6 +37,9 @@ public final class EventTopology {
 	 * rejected them.
 	 */
 	public static final String DEAD_LETTER_EXCHANGE = "moa.events.dlx";
+
+	/** Classpath location of the system's topology (infra/rabbitmq/definitions.json). */
+	public static final String DEFINITIONS = "moa/rabbitmq/definitions.json";
 
 	/** AMQP header carrying the request id of the request that caused the event. */
 	public static final String REQUEST_ID_HEADER = "x-request-id";
@@ -70,6 +80,41 @@ public final class EventTopology {
 		for (String routingKey : routingKeys) {
 			Binding binding = BindingBuilder.bind(main).to(exchange).with(routingKey);
 			declarables.add(binding);
+		}
+		return new Declarables(declarables);
+	}
+
+	/**
+	 * The whole topology of the system, from a RabbitMQ definitions document
+	 * ({@code infra/rabbitmq/definitions.json}, on the classpath as
+	 * {@link #DEFINITIONS}): its exchanges, queues with their arguments, and bindings.
+	 * Every service declares it on start, so every consumer queue exists, and collects
+	 * events, before its consumer is deployed.
+	 * @param json the JSON reader
+	 * @param definitions the document
+	 * @return the declarations
+	 */
+	public static Declarables fromDefinitions(JsonMapper json, InputStream definitions) {
+		JsonNode root = json.readTree(definitions);
+		List<Declarable> declarables = new ArrayList<>();
+		for (JsonNode node : root.path("exchanges")) {
+			String name = node.get("name").asString();
+			Exchange exchange = new ExchangeBuilder(name, node.get("type").asString())
+				.durable(node.path("durable").asBoolean(true))
+				.build();
+			declarables.add(exchange);
+		}
+		for (JsonNode node : root.path("queues")) {
+			Map<String, Object> arguments = new HashMap<>();
+			node.path("arguments")
+				.properties()
+				.forEach((entry) -> arguments.put(entry.getKey(), entry.getValue().asString()));
+			declarables.add(new Queue(node.get("name").asString(), node.path("durable").asBoolean(true), false,
+					node.path("auto_delete").asBoolean(false), arguments));
+		}
+		for (JsonNode node : root.path("bindings")) {
+			declarables.add(new Binding(node.get("destination").asString(), Binding.DestinationType.QUEUE,
+					node.get("source").asString(), node.get("routing_key").asString(), null));
 		}
 		return new Declarables(declarables);
 	}

@@ -1,21 +1,32 @@
 package com.moa.platform.events;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Set;
+import java.util.TreeSet;
+
 import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.retry.RejectAndDontRequeueRecoverer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.amqp.autoconfigure.SimpleRabbitListenerContainerFactoryConfigurer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -24,6 +35,7 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -37,7 +49,8 @@ import org.springframework.util.StringUtils;
  */
 @AutoConfiguration(
 		after = { JacksonAutoConfiguration.class, RabbitAutoConfiguration.class, DataSourceAutoConfiguration.class,
-				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class })
+				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class },
+		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @EnableConfigurationProperties(EventsProperties.class)
 public class EventsAutoConfiguration {
 
@@ -53,9 +66,49 @@ public class EventsAutoConfiguration {
 		return new EventJson(jsonMapper);
 	}
 
+	/**
+	 * The system's whole topology (infra/rabbitmq/definitions.json): every service
+	 * declares every consumer queue, so events wait for consumers not deployed yet.
+	 */
 	@Bean
-	Declarables moaEventsExchanges() {
-		return new Declarables(EventTopology.exchange(), EventTopology.deadLetterExchange());
+	Declarables moaEventTopology(JsonMapper jsonMapper) throws IOException {
+		ClassPathResource definitions = new ClassPathResource(EventTopology.DEFINITIONS);
+		try (InputStream in = definitions.getInputStream()) {
+			return EventTopology.fromDefinitions(jsonMapper, in);
+		}
+	}
+
+	@Bean
+	DeadLetters moaDeadLetters(ConnectionFactory connectionFactory, EventsProperties properties,
+			Environment environment, ObjectProvider<Declarables> declarables) {
+		String service = StringUtils.hasText(properties.service()) ? properties.service()
+				: environment.getProperty("spring.application.name", "unknown").replaceFirst("-service$", "");
+		Set<String> queues = new TreeSet<>();
+		declarables.orderedStream()
+			.forEach((declared) -> declared.getDeclarablesByType(Queue.class)
+				.forEach((queue) -> queues.add(queue.getName())));
+		return new DeadLetters(connectionFactory, service, queues);
+	}
+
+	@Bean
+	@ConditionalOnBean(MeterRegistry.class)
+	EventMetrics moaEventMetrics(MeterRegistry registry, DeadLetters deadLetters, ObjectProvider<DataSource> dataSource,
+			EventsProperties properties) {
+		DataSource outbox = dataSource.getIfUnique();
+		return new EventMetrics(registry, deadLetters, (outbox != null) ? JdbcClient.create(outbox) : null,
+				properties.metricsInterval());
+	}
+
+	/** {@code /internal/dead-letters} in servlet services. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	static class DeadLettersWebConfiguration {
+
+		@Bean
+		DeadLettersController moaDeadLettersController(DeadLetters deadLetters) {
+			return new DeadLettersController(deadLetters);
+		}
+
 	}
 
 	@Bean(LISTENER_CONTAINER_FACTORY)
@@ -68,7 +121,8 @@ public class EventsAutoConfiguration {
 		// AUTO: the container acks after the listener method returned normally — after
 		// the EventInbox transaction committed — and rejects when it threw.
 		factory.setAcknowledgeMode(AcknowledgeMode.AUTO);
-		// Rejected messages are never requeued but dead-lettered to <queue>.dlq.
+		// Rejected messages are never requeued but dead-lettered to <queue>.dlq: by the
+		// DeadLetterRecoverer with the failure's reason, or by the broker if that fails.
 		factory.setDefaultRequeueRejected(false);
 		factory.setMessageConverter(new EventMessageConverter(json));
 		EventsProperties.Consumer consumer = properties.consumer();
@@ -83,7 +137,9 @@ public class EventsAutoConfiguration {
 		factory.setAdviceChain(new RequestIdAdvice(),
 				RetryInterceptorBuilder.stateless()
 					.retryPolicy(retryPolicy)
-					.recoverer(new RejectAndDontRequeueRecoverer())
+					.recoverer(connectionFactory.isPublisherConfirms()
+							? new DeadLetterRecoverer(new RabbitTemplate(connectionFactory))
+							: new RejectAndDontRequeueRecoverer())
 					.build());
 		return factory;
 	}

@@ -11,9 +11,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param source the envelope {@code source}; defaults to {@code spring.application.name}
  * @param relay the outbox relay
  * @param consumer listener retries
+ * @param service the {@code <service>} prefix of this service's queues; defaults to
+ * {@code spring.application.name} without {@code -service}
+ * @param metricsInterval how often dead-letter depth and outbox lag are read
  */
 @ConfigurationProperties("moa.events")
-record EventsProperties(String source, @DefaultValue Relay relay, @DefaultValue Consumer consumer) {
+record EventsProperties(String source, String service, @DefaultValue Relay relay, @DefaultValue Consumer consumer,
+		@DefaultValue("10s") Duration metricsInterval) {
 
 	/**
 	 * @param enabled whether the relay runs in this process

@@ -3,6 +3,7 @@ package com.moa.platform.events;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
@@ -53,7 +54,8 @@ class EventsTestApplication {
 
 	/**
 	 * Records each event's effect as a row in {@code test_effects}; events of type
-	 * {@code test.failing} always fail.
+	 * {@code test.failing} always fail, those of type {@code test.fixable} while
+	 * {@link #broken} is set (a bug that a later deployment fixes).
 	 */
 	static class TestConsumer {
 
@@ -62,6 +64,8 @@ class EventsTestApplication {
 		private final JdbcClient jdbc;
 
 		private final Map<UUID, AtomicInteger> failedAttempts = new ConcurrentHashMap<>();
+
+		final AtomicBoolean broken = new AtomicBoolean();
 
 		TestConsumer(EventInbox inbox, JdbcClient jdbc) {
 			this.inbox = inbox;
@@ -74,7 +78,8 @@ class EventsTestApplication {
 				this.jdbc.sql("INSERT INTO test_effects (event_id, type, request_id) VALUES (?, ?, ?)")
 					.params(received.id(), received.type(), MDC.get(EventTopology.REQUEST_ID_MDC_KEY))
 					.update();
-				if (received.type().equals("test.failing")) {
+				if (received.type().equals("test.failing")
+						|| (received.type().equals("test.fixable") && this.broken.get())) {
 					this.failedAttempts.computeIfAbsent(received.id(), (id) -> new AtomicInteger()).incrementAndGet();
 					throw new IllegalStateException("handler failure for " + received.id());
 				}
