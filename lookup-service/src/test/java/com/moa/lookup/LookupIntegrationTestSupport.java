@@ -66,7 +66,8 @@ import static org.awaitility.Awaitility.await;
  * {@code moa.events}, as seller-service's outbox relay would, and read the catalog over
  * HTTP.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "moa.events.metrics-interval=500ms")
 @AutoConfigureMockMvc
 @Import({ TestPostgres.class, TestRabbit.class, TestRedis.class })
 public abstract class LookupIntegrationTestSupport {
@@ -383,7 +384,7 @@ public abstract class LookupIntegrationTestSupport {
 			return this;
 		}
 
-		ObjectNode toJson(JsonMapper mapper) {
+		public ObjectNode toJson(JsonMapper mapper) {
 			ObjectNode data = mapper.createObjectNode();
 			data.put("productId", this.id.toString());
 			data.put("sellerId", this.sellerId.toString());

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -54,6 +55,17 @@ public class UserRepository {
 
 	public Optional<User> findById(UUID id) {
 		return this.jdbc.sql("SELECT * FROM users WHERE id = ?").param(id).query(UserRepository::map).optional();
+	}
+
+	/**
+	 * Up to {@code limit} users with ids after {@code after}, in id order (keyset
+	 * paging).
+	 */
+	List<User> page(UUID after, int limit) {
+		return this.jdbc.sql("SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?")
+			.params(after, limit)
+			.query(UserRepository::map)
+			.list();
 	}
 
 	void updateName(UUID id, String name, Instant now) {

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
@@ -168,9 +169,10 @@ public class EventsAutoConfiguration {
 
 		@Bean
 		OutboxRelay moaOutboxRelay(DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
-				ConnectionFactory connectionFactory, EventsProperties properties) {
+				ConnectionFactory connectionFactory, ObjectProvider<AmqpAdmin> admin, EventsProperties properties) {
 			return new OutboxRelay(JdbcClient.create(dataSource),
-					new TransactionTemplate(transactionManager.getObject()), connectionFactory, properties.relay());
+					new TransactionTemplate(transactionManager.getObject()), connectionFactory, admin.getIfAvailable(),
+					properties.relay());
 		}
 
 		@Bean

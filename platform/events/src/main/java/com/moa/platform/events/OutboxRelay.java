@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
@@ -54,7 +55,7 @@ class OutboxRelay implements SmartLifecycle {
 
 	private final Set<String> unroutableTypes = ConcurrentHashMap.newKeySet();
 
-	OutboxRelay(JdbcClient jdbc, TransactionTemplate transaction, ConnectionFactory connectionFactory,
+	OutboxRelay(JdbcClient jdbc, TransactionTemplate transaction, ConnectionFactory connectionFactory, AmqpAdmin admin,
 			EventsProperties.Relay settings) {
 		if (!connectionFactory.isPublisherConfirms()) {
 			throw new IllegalStateException("platform/events needs publisher confirms: set "
@@ -72,6 +73,15 @@ class OutboxRelay implements SmartLifecycle {
 		// Publish on a connection of its own, so broker flow control on publishers never
 		// stalls this service's consumers.
 		this.rabbit.setUsePublisherConnection(true);
+		// The admin declares the topology (every consumer queue) when the main connection
+		// opens, which a service without listeners (auth) may never do before publishing:
+		// declare whenever the publisher connection opens, before the first event goes
+		// out, else events for consumers not running yet would be unroutable and lost.
+		if (admin != null) {
+			ConnectionFactory publishing = (connectionFactory.getPublisherConnectionFactory() != null)
+					? connectionFactory.getPublisherConnectionFactory() : connectionFactory;
+			publishing.addConnectionListener((connection) -> admin.initialize());
+		}
 	}
 
 	/**

@@ -58,6 +58,15 @@ public final class TestEventQueue {
 	/**
 	 * The message of the event with this type and subject; fails after 10 s without it.
 	 */
+	/**
+	 * Reads a queue that already exists, such as a consumer's queue declared by the
+	 * system topology before that consumer is deployed (the test acts as the late
+	 * consumer).
+	 */
+	public static TestEventQueue existing(RabbitTemplate rabbit, String queue) {
+		return new TestEventQueue(rabbit, queue);
+	}
+
 	public Message receive(String type, String subject) {
 		for (Iterator<Message> pending = this.skipped.iterator(); pending.hasNext();) {
 			Message message = pending.next();

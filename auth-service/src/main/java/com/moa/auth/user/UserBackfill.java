@@ -1,0 +1,64 @@
+package com.moa.auth.user;
+
+import java.util.List;
+import java.util.UUID;
+
+import com.moa.platform.events.EventPublisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Republishes a {@code user.updated} snapshot of every user, for a projection that starts
+ * after users already exist or lost its data (docs/operations.md, "Backfilling a
+ * projection"). Snapshots carry the row version, so projections that are up to date
+ * ignore them. One transaction per batch: a large user base never holds one long
+ * transaction, and an interrupted backfill can simply be run again.
+ */
+@Service
+class UserBackfill {
+
+	static final int BATCH = 500;
+
+	private static final Logger log = LoggerFactory.getLogger(UserBackfill.class);
+
+	// The nil UUID sorts first in PostgreSQL (bytewise).
+	private static final UUID FIRST = new UUID(0, 0);
+
+	private final UserRepository users;
+
+	private final EventPublisher events;
+
+	private final TransactionTemplate transaction;
+
+	UserBackfill(UserRepository users, EventPublisher events, TransactionTemplate transaction) {
+		this.users = users;
+		this.events = events;
+		this.transaction = transaction;
+	}
+
+	/** Writes one snapshot per user to the outbox; returns how many. */
+	int republishAll() {
+		int published = 0;
+		UUID after = FIRST;
+		while (true) {
+			UUID from = after;
+			List<User> batch = this.transaction.execute((status) -> {
+				List<User> page = this.users.page(from, BATCH);
+				page.forEach(
+						(user) -> this.events.publish(UserUpdated.TYPE, user.id().toString(), UserUpdated.of(user)));
+				return page;
+			});
+			if (batch == null || batch.isEmpty()) {
+				break;
+			}
+			published += batch.size();
+			after = batch.get(batch.size() - 1).id();
+		}
+		log.info("Backfill: {} user.updated snapshots written to the outbox", published);
+		return published;
+	}
+
+}
