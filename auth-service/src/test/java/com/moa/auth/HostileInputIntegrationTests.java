@@ -53,7 +53,7 @@ class HostileInputIntegrationTests extends AuthIntegrationTestSupport {
 					"POST /api/auth/logout", "GET /api/auth/me", "PATCH /api/auth/me",
 					"GET /api/auth/.well-known/jwks.json");
 		HostileInputs kit = HostileInputs.against(this.port)
-			.headers((endpoint) -> List.of("Authorization: Bearer " + tokens.accessToken()))
+			.headers(HostileInputs.credentials(tokens.accessToken(), "dev-operator-key"))
 			.bodySample("POST /api/auth/login", """
 					{"email":"%s","password":"wrong password"}""".formatted(email))
 			.bodySample("POST /api/auth/refresh", """

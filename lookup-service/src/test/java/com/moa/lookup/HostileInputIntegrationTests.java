@@ -41,7 +41,7 @@ class HostileInputIntegrationTests extends LookupIntegrationTestSupport {
 		assertThat(endpoints).extracting(Endpoint::key)
 			.contains("GET /api/products", "GET /api/products/feed", "GET /api/products/{id}", "GET /api/categories");
 		HostileInputs kit = HostileInputs.against(this.port)
-			.headers((endpoint) -> List.of("Authorization: Bearer " + token))
+			.headers(HostileInputs.credentials(token, "dev-operator-key"))
 			.pathSample("id", () -> product.id.toString());
 		assertThat(kit.probe(endpoints)).isEmpty();
 		assertThat(kit.requestsSent()).isGreaterThan(100);

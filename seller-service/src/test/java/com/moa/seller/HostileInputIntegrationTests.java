@@ -37,7 +37,7 @@ class HostileInputIntegrationTests extends SellerIntegrationTestSupport {
 					"POST /api/seller/products/{id}/unpublish", "PUT /api/seller/products/{id}/terms",
 					"DELETE /api/seller/products/{id}");
 		HostileInputs kit = HostileInputs.against(this.port)
-			.headers((endpoint) -> List.of("Authorization: Bearer " + seller))
+			.headers(HostileInputs.credentials(seller, "dev-operator-key"))
 			// A fresh product per attack: publish, delete and terms changes use them up.
 			.pathSample("id", () -> createProduct(seller, "Hostile target"))
 			.bodySample("POST /api/seller/products", productJson("Hostile"))

@@ -31,16 +31,16 @@ class LoginService {
 
 	TokenResponse login(LoginRequest request, String clientIp) {
 		String email = UserRepository.normalizeEmail(request.email());
-		this.throttle.check(email, clientIp);
+		// Counted as a failure before the password check; undone below if it succeeds.
+		long attempt = this.throttle.reserve(email, clientIp);
 		User user = this.users.findByEmail(email).orElse(null);
 		// An unknown email still costs one BCrypt check: same answer, similar timing.
 		boolean valid = (user != null) ? this.passwords.matches(request.password(), user.passwordHash())
 				: this.passwords.matchesNothing(request.password());
 		if (!valid) {
-			this.throttle.recordFailure(email, clientIp);
 			throw new InvalidCredentialsException();
 		}
-		this.throttle.recordSuccess(email);
+		this.throttle.succeeded(attempt, email);
 		return this.refreshTokens.startSession(user.id(), user.role());
 	}
 

@@ -13,10 +13,18 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Counts failed logins per account and per client IP over a sliding window in
  * {@code login_failures}; a success clears the account's count (not the IP's).
+ *
+ * <p>
+ * An attempt is counted <em>before</em> its password is checked, atomically: under
+ * transaction-scoped advisory locks on the account and the IP, the limits are checked and
+ * the attempt is recorded as a failure in one short transaction. Concurrent attempts
+ * therefore queue on the lock, and at most the limit of them ever reach the (deliberately
+ * slow) password check; a correct password then deletes its own record again.
  */
 @Component
 class LoginThrottle {
@@ -25,18 +33,59 @@ class LoginThrottle {
 
 	private final JdbcClient jdbc;
 
+	private final TransactionTemplate transaction;
+
 	private final AuthProperties.Throttle settings;
 
 	private final Clock clock;
 
-	LoginThrottle(JdbcClient jdbc, AuthProperties properties, Clock clock) {
+	LoginThrottle(JdbcClient jdbc, TransactionTemplate transaction, AuthProperties properties, Clock clock) {
 		this.jdbc = jdbc;
+		this.transaction = transaction;
 		this.settings = properties.throttle();
 		this.clock = clock;
 	}
 
+	/**
+	 * Records an attempt as a failure unless the account or the IP reached its limit.
+	 * @return the attempt's id, for {@link #succeeded}
+	 * @throws LoginThrottledException when a limit is reached (nothing recorded)
+	 */
+	long reserve(String email, String clientIp) {
+		Long id = this.transaction.execute((status) -> {
+			// Always the account first, then the IP: no two attempts wait for each other
+			// in opposite order.
+			lock("login-account:" + email);
+			lock("login-ip:" + clientIp);
+			check(email, clientIp);
+			return this.jdbc
+				.sql("INSERT INTO login_failures (email, client_ip, failed_at) VALUES (?, ?, ?) RETURNING id")
+				.params(email, clientIp, now())
+				.query(Long.class)
+				.single();
+		});
+		return (id != null) ? id : -1;
+	}
+
+	/**
+	 * The password was right: the attempt was no failure, and the account's earlier
+	 * failures no longer count (those of the IP still do).
+	 */
+	void succeeded(long attemptId, String email) {
+		this.transaction.executeWithoutResult((status) -> {
+			this.jdbc.sql("DELETE FROM login_failures WHERE id = ?").param(attemptId).update();
+			this.jdbc.sql("UPDATE login_failures SET counts_for_account = false WHERE email = ? AND counts_for_account")
+				.param(email)
+				.update();
+		});
+	}
+
+	private void lock(String key) {
+		this.jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))").param(key).query((rs, n) -> 1).list();
+	}
+
 	/** Throws when the account or the IP reached its limit within the window. */
-	void check(String email, String clientIp) {
+	private void check(String email, String clientIp) {
 		OffsetDateTime now = now();
 		OffsetDateTime since = now.minus(this.settings.window());
 		Optional<OffsetDateTime> accountBlocked = limitReachedAt("email = ? AND counts_for_account", email, since,
@@ -51,18 +100,6 @@ class LoginThrottle {
 		if (until.isPresent()) {
 			throw new LoginThrottledException(Duration.between(now, until.get()));
 		}
-	}
-
-	void recordFailure(String email, String clientIp) {
-		this.jdbc.sql("INSERT INTO login_failures (email, client_ip, failed_at) VALUES (?, ?, ?)")
-			.params(email, clientIp, now())
-			.update();
-	}
-
-	void recordSuccess(String email) {
-		this.jdbc.sql("UPDATE login_failures SET counts_for_account = false WHERE email = ? AND counts_for_account")
-			.param(email)
-			.update();
 	}
 
 	@Scheduled(fixedDelayString = "${moa.auth.throttle.prune-interval:PT10M}")

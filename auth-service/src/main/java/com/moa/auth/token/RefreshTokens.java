@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.moa.auth.AuthProperties;
@@ -27,6 +28,12 @@ import org.springframework.transaction.annotation.Transactional;
  * Sessions: a login starts a refresh-token family; every refresh spends the presented
  * token and issues the next one in the same family; presenting a spent or revoked token
  * revokes the whole family (theft detection).
+ *
+ * <p>
+ * Revocation and refresh serialize on the user's row: a refresh holds it shared until it
+ * commits, a logout or a password change exclusively before it revokes. Without that, a
+ * revocation whose statement started just before a concurrent refresh committed would
+ * miss the refresh's new token, and the session would survive its logout.
  */
 @Service
 public class RefreshTokens {
@@ -65,6 +72,16 @@ public class RefreshTokens {
 	@Transactional(noRollbackFor = InvalidRefreshTokenException.class)
 	public TokenResponse refresh(String refreshToken) {
 		String hash = hash(refreshToken);
+		Optional<UUID> owner = this.jdbc.sql("SELECT user_id FROM refresh_tokens WHERE token_hash = ?")
+			.param(hash)
+			.query(UUID.class)
+			.optional();
+		if (owner.isEmpty()) {
+			throw new InvalidRefreshTokenException();
+		}
+		// Shared: refreshes run side by side, revocations wait for them (and they for
+		// revocations).
+		lockUser(owner.get(), "FOR SHARE");
 		// FOR UPDATE: of two concurrent uses of one token exactly one sees it unspent.
 		List<Row> rows = this.jdbc
 			.sql("SELECT t.family_id, t.user_id, t.expires_at, t.spent_at, t.revoked_at, u.role "
@@ -95,6 +112,7 @@ public class RefreshTokens {
 	/** Ends the session the token belongs to, if it belongs to this user. */
 	@Transactional
 	public void logout(UUID userId, String refreshToken) {
+		lockUser(userId, "FOR NO KEY UPDATE");
 		this.jdbc
 			.sql("UPDATE refresh_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND family_id = "
 					+ "(SELECT family_id FROM refresh_tokens WHERE token_hash = ? AND user_id = ?)")
@@ -109,6 +127,7 @@ public class RefreshTokens {
 	 */
 	@Transactional
 	public void revokeAllExcept(UUID userId, String keepSessionId) {
+		lockUser(userId, "FOR NO KEY UPDATE");
 		UUID keep = parse(keepSessionId);
 		if (keep == null) {
 			this.jdbc.sql("UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
@@ -148,6 +167,10 @@ public class RefreshTokens {
 			.update();
 		String accessToken = this.accessTokens.issue(userId, role, familyId);
 		return new TokenResponse(accessToken, refreshToken, BEARER, this.accessTokens.ttl().toSeconds());
+	}
+
+	private void lockUser(UUID userId, String mode) {
+		this.jdbc.sql("SELECT id FROM users WHERE id = ? " + mode).param(userId).query(UUID.class).optional();
 	}
 
 	private int revokeFamily(UUID familyId, OffsetDateTime now) {

@@ -1,6 +1,7 @@
 package com.moa.auth.user;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.moa.platform.events.EventPublisher;
@@ -9,6 +10,8 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Republishes a {@code user.updated} snapshot of every user, for a projection that starts
@@ -59,6 +62,26 @@ class UserBackfill {
 		}
 		log.info("Backfill: {} user.updated snapshots written to the outbox", published);
 		return published;
+	}
+
+	/**
+	 * {@code POST /internal/backfill/users}: operators only (operator key), never routed
+	 * by the gateway.
+	 */
+	@RestController
+	static class Endpoint {
+
+		private final UserBackfill backfill;
+
+		Endpoint(UserBackfill backfill) {
+			this.backfill = backfill;
+		}
+
+		@PostMapping("/internal/backfill/users")
+		Map<String, Integer> backfill() {
+			return Map.of("published", this.backfill.republishAll());
+		}
+
 	}
 
 }

@@ -92,6 +92,22 @@ class ProductRepository {
 		return rows.stream().map((row) -> row.toProduct(plans.getOrDefault(row.id(), List.of()))).toList();
 	}
 
+	/**
+	 * Up to {@code limit} products of every seller and status with ids after
+	 * {@code after}, in id order (keyset paging for backfills).
+	 */
+	List<Product> findAfter(UUID after, int limit) {
+		List<ProductRow> rows = this.jdbc.sql("SELECT * FROM products WHERE id > ? ORDER BY id LIMIT ?")
+			.params(after, limit)
+			.query(ProductRepository::mapProduct)
+			.list();
+		if (rows.isEmpty()) {
+			return List.of();
+		}
+		Map<UUID, List<Plan>> plans = plansOf(rows.stream().map(ProductRow::id).toList());
+		return rows.stream().map((row) -> row.toProduct(plans.getOrDefault(row.id(), List.of()))).toList();
+	}
+
 	long count(UUID sellerId, ProductStatus status) {
 		return this.jdbc
 			.sql("""

@@ -73,6 +73,15 @@ public final class HostileInputs {
 	}
 
 	/**
+	 * Credentials as a service expects them: the operator key on {@code /internal/**},
+	 * the user's bearer token everywhere else.
+	 */
+	public static Function<Endpoint, List<String>> credentials(String accessToken, String operatorKey) {
+		return (endpoint) -> endpoint.path().startsWith("/internal/") ? List.of("X-Operator-Key: " + operatorKey)
+				: List.of("Authorization: Bearer " + accessToken);
+	}
+
+	/**
 	 * The value a path variable takes while other inputs are attacked (an existing
 	 * object's id, so the attack reaches more than a 404).
 	 */

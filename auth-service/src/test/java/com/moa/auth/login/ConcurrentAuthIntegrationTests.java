@@ -1,0 +1,156 @@
+package com.moa.auth.login;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.jayway.jsonpath.JsonPath;
+import com.moa.auth.AuthIntegrationTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Security paths under real concurrency, over real HTTP: the login throttle counts an
+ * attempt before the password is checked (no check-then-act window), and a logout or a
+ * password change revokes a session even when a refresh of it commits at the same moment.
+ */
+class ConcurrentAuthIntegrationTests extends AuthIntegrationTestSupport {
+
+	private static final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
+
+	private final ExecutorService pool = Executors.newFixedThreadPool(30);
+
+	@LocalServerPort
+	int port;
+
+	@AfterEach
+	void stopPool() {
+		this.pool.shutdownNow();
+	}
+
+	@Test
+	void thirtyParallelWrongPasswordsLetAtMostFiveReachThePasswordCheck() throws Exception {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		String wrong = """
+				{"email":"%s","password":"wrong password"}""".formatted(email);
+		List<Callable<Integer>> logins = new ArrayList<>();
+		for (int i = 0; i < 30; i++) {
+			logins.add(() -> send("POST", "/api/auth/login", wrong, null).statusCode());
+		}
+
+		Map<Integer, Long> statuses = together(logins);
+
+		// 401 = the password was checked (and wrong); 429 = refused before the check.
+		assertThat(statuses).containsOnlyKeys(401, 429).containsEntry(401, 5L).containsEntry(429, 25L);
+		assertThat(send("POST", "/api/auth/login", """
+				{"email":"%s","password":"%s"}""".formatted(email, PASSWORD), null).statusCode()).isEqualTo(429);
+	}
+
+	@Test
+	void logoutRevokesTheSessionEvenWhenARefreshCommitsAtTheSameMoment() throws Exception {
+		for (int round = 0; round < 25; round++) {
+			String email = uniqueEmail();
+			signupConsumer(email);
+			Tokens session = loginTokens(email, PASSWORD);
+			String refreshBody = "{\"refreshToken\":\"" + session.refreshToken() + "\"}";
+			List<Callable<HttpResponse<String>>> race = List.of(
+					() -> send("POST", "/api/auth/refresh", refreshBody, null),
+					() -> send("POST", "/api/auth/logout", refreshBody, session.accessToken()));
+
+			List<HttpResponse<String>> results = race(race);
+
+			assertThat(results.get(1).statusCode()).isEqualTo(204);
+			assertNoSurvivingSession(results.get(0), "logout, round " + round);
+		}
+	}
+
+	@Test
+	void passwordChangeRevokesOtherSessionsEvenWhenOneRefreshesAtTheSameMoment() throws Exception {
+		for (int round = 0; round < 25; round++) {
+			String email = uniqueEmail();
+			signupConsumer(email);
+			Tokens changer = loginTokens(email, PASSWORD);
+			Tokens other = loginTokens(email, PASSWORD);
+			String refreshOther = "{\"refreshToken\":\"" + other.refreshToken() + "\"}";
+			String change = "{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"another horse 2\"}";
+			List<Callable<HttpResponse<String>>> race = List.of(
+					() -> send("POST", "/api/auth/refresh", refreshOther, null),
+					() -> send("PATCH", "/api/auth/me", change, changer.accessToken()));
+
+			List<HttpResponse<String>> results = race(race);
+
+			assertThat(results.get(1).statusCode()).isEqualTo(200);
+			assertNoSurvivingSession(results.get(0), "password change, round " + round);
+		}
+	}
+
+	/**
+	 * Whatever the refresh returned, no refresh token of that session works afterwards.
+	 */
+	private void assertNoSurvivingSession(HttpResponse<String> refresh, String what) throws Exception {
+		if (refresh.statusCode() == 200) {
+			String next = JsonPath.read(refresh.body(), "$.refreshToken");
+			assertThat(send("POST", "/api/auth/refresh", "{\"refreshToken\":\"" + next + "\"}", null).statusCode())
+				.as("the token a racing refresh issued survived the " + what)
+				.isEqualTo(401);
+		}
+		else {
+			assertThat(refresh.statusCode()).as(what).isEqualTo(401);
+		}
+	}
+
+	private <T> List<T> race(List<Callable<T>> calls) throws Exception {
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<T>> futures = new ArrayList<>();
+		for (Callable<T> call : calls) {
+			futures.add(this.pool.submit(() -> {
+				start.await();
+				return call.call();
+			}));
+		}
+		start.countDown();
+		List<T> results = new ArrayList<>();
+		for (Future<T> future : futures) {
+			results.add(future.get());
+		}
+		return results;
+	}
+
+	private Map<Integer, Long> together(List<Callable<Integer>> calls) throws Exception {
+		return race(calls).stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+	}
+
+	private HttpResponse<String> send(String method, String path, String json, String accessToken) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(20))
+			.header("Content-Type", "application/json")
+			// One client IP for the whole test: the account limit is what is under test.
+			.header("X-Forwarded-For", this.clientIp)
+			.method(method, HttpRequest.BodyPublishers.ofString(json));
+		if (accessToken != null) {
+			request.header("Authorization", "Bearer " + accessToken);
+		}
+		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
