@@ -20,9 +20,12 @@ public record LookupProperties(@DefaultValue Cache cache, @DefaultValue Views vi
 	 * only bounds what a missed invalidation can cost
 	 * @param popularTtl lifetime of {@code sort=popular} pages, whose order follows the
 	 * view counts flushed every few seconds
+	 * @param redisUrl a Redis of its own for cached responses
+	 * ({@code redis://host:port/db}), one that may evict; empty: the main Redis, which
+	 * also holds the view counters
 	 */
 	public record Cache(@DefaultValue("true") boolean enabled, @DefaultValue("60s") Duration ttl,
-			@DefaultValue("10s") Duration popularTtl) {
+			@DefaultValue("10s") Duration popularTtl, String redisUrl) {
 
 	}
 

@@ -31,12 +31,17 @@ class SchemaUpgradeIntegrationTests {
 	void laterServiceMigrationsApplyAfterTheEventsSchema() {
 		assertThat(this.jdbc.sql("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")
 			.query(String.class)
-			.list()).containsExactly("1", "1000", "2", "3");
+			.list()).containsExactly("1", "1000", "2", "3", "4");
 		assertThat(this.jdbc
 			.sql("SELECT data_type FROM information_schema.columns WHERE table_name = 'catalog_products' "
 					+ "AND column_name = 'min_price'")
 			.query(String.class)
 			.single()).isEqualTo("bigint");
+		assertThat(this.jdbc
+			.sql("SELECT character_maximum_length FROM information_schema.columns "
+					+ "WHERE table_name = 'catalog_products' AND column_name = 'image_url'")
+			.query(Integer.class)
+			.single()).isEqualTo(2048);
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)

@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.stereotype.Component;
 
 /**
  * Redis is an accelerator here, never a requirement: every call goes through
@@ -15,16 +14,25 @@ import org.springframework.stereotype.Component;
  * is left alone for a second, so an outage costs one slow request per second instead of
  * one per request.
  */
-@Component
 public class RedisAvailability {
 
 	private static final Logger log = LoggerFactory.getLogger(RedisAvailability.class);
 
 	private static final long RETRY_AFTER_NANOS = Duration.ofSeconds(1).toNanos();
 
+	private final String role;
+
 	private volatile boolean down;
 
 	private volatile long retryAt;
+
+	/**
+	 * @param role what this Redis holds here, for the log ("view counters", "response
+	 * cache")
+	 */
+	public RedisAvailability(String role) {
+		this.role = role;
+	}
 
 	/**
 	 * Runs a Redis operation, or the fallback when Redis is known to be down or the
@@ -44,7 +52,7 @@ public class RedisAvailability {
 		}
 		if (this.down) {
 			this.down = false;
-			log.info("Redis answers again; cache and view counters are back in use");
+			log.info("Redis ({}) answers again; back in use", this.role);
 		}
 		return result;
 	}
@@ -56,7 +64,8 @@ public class RedisAvailability {
 
 	private void failed(DataAccessException ex) {
 		if (!this.down) {
-			log.warn("Redis unavailable, answering from PostgreSQL until it returns: {}", ex.getMessage());
+			log.warn("Redis ({}) unavailable, answering from PostgreSQL until it returns: {}", this.role,
+					ex.getMessage());
 		}
 		this.retryAt = System.nanoTime() + RETRY_AFTER_NANOS;
 		this.down = true;

@@ -1,12 +1,22 @@
 package com.moa.lookup.cache;
 
+import com.moa.lookup.LookupProperties;
 import io.lettuce.core.ClientOptions;
 
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
+ * lookup-service's two Redis roles. The main Redis (Boot's connection, shared with the
+ * gateway's rate limits in compose) holds the view counters, which must never be evicted;
+ * the response cache may live in a Redis of its own that evicts under memory pressure
+ * ({@code moa.lookup.cache.redis-url}), else it shares the main one. Each role tracks its
+ * own availability, so one failing never bypasses the other.
+ *
+ * <p>
  * Lettuce queues commands while it reconnects, by default until the command timeout. Here
  * a command fails at once instead, so {@link RedisAvailability} falls back to PostgreSQL
  * without making a request wait.
@@ -17,6 +27,17 @@ class RedisClientConfiguration {
 	@Bean
 	LettuceClientOptionsBuilderCustomizer rejectCommandsWhileDisconnected() {
 		return (options) -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+	}
+
+	@Bean
+	@Primary
+	RedisAvailability redisAvailability() {
+		return new RedisAvailability("view counters");
+	}
+
+	@Bean
+	ResponseCacheRedis responseCacheRedis(StringRedisTemplate main, LookupProperties properties) {
+		return ResponseCacheRedis.of(properties.cache().redisUrl(), main);
 	}
 
 }

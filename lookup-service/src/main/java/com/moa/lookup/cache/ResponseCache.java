@@ -76,10 +76,9 @@ public class ResponseCache {
 
 	private final Counter bypasses;
 
-	ResponseCache(StringRedisTemplate redis, RedisAvailability availability, JsonMapper jsonMapper,
-			LookupProperties properties, MeterRegistry meters) {
-		this.redis = redis;
-		this.availability = availability;
+	ResponseCache(ResponseCacheRedis redis, JsonMapper jsonMapper, LookupProperties properties, MeterRegistry meters) {
+		this.redis = redis.template();
+		this.availability = redis.availability();
 		this.jsonMapper = jsonMapper;
 		this.properties = properties.cache();
 		this.hits = requests(meters, "hit");

@@ -1,5 +1,6 @@
 package com.moa.seller.product;
 
+import java.time.Duration;
 import java.util.UUID;
 
 import com.moa.platform.testing.TestEventQueue;
@@ -10,8 +11,10 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A product projection created after products exist (payment's price snapshot, search's
@@ -26,6 +29,9 @@ class ProductBackfillIntegrationTests extends SellerIntegrationTestSupport {
 	@Autowired
 	RabbitTemplate rabbit;
 
+	@Autowired
+	JdbcClient jdbc;
+
 	@Test
 	void republishesEveryProductAsItsCurrentEvent() {
 		String seller = newSeller();
@@ -33,6 +39,11 @@ class ProductBackfillIntegrationTests extends SellerIntegrationTestSupport {
 		assertThat(post(PRODUCTS + "/" + published + "/publish", seller)).hasStatusOk();
 		String deleted = createProduct(seller, "Gone box");
 		assertThat(delete(PRODUCTS + "/" + deleted, seller)).hasStatus(204);
+		// The products' own events are out before the projection exists.
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.jdbc.sql("SELECT count(*) FROM event_outbox WHERE published_at IS NULL")
+				.query(Integer.class)
+				.single() == 0);
 		TestEventQueue projection = TestEventQueue.bind(this.admin, this.rabbit,
 				"seller-tests.new-projection-" + UUID.randomUUID(), "product.upserted", "product.removed");
 

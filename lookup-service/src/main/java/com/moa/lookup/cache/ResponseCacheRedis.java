@@ -1,0 +1,75 @@
+package com.moa.lookup.cache;
+
+import java.time.Duration;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.util.StringUtils;
+
+/**
+ * The Redis the response cache uses, with its own availability. Not a
+ * {@code StringRedisTemplate} bean of its own: Boot's Redis auto-configuration backs off
+ * when one exists, and the view counters need Boot's.
+ */
+final class ResponseCacheRedis implements DisposableBean {
+
+	private static final Duration TIMEOUT = Duration.ofMillis(500);
+
+	private final StringRedisTemplate template;
+
+	private final RedisAvailability availability = new RedisAvailability("response cache");
+
+	private final LettuceConnectionFactory ownFactory;
+
+	private ResponseCacheRedis(StringRedisTemplate template, LettuceConnectionFactory ownFactory) {
+		this.template = template;
+		this.ownFactory = ownFactory;
+	}
+
+	/** A Redis of its own at {@code url}, or the main one when there is none. */
+	static ResponseCacheRedis of(String url, StringRedisTemplate main) {
+		if (!StringUtils.hasText(url)) {
+			return new ResponseCacheRedis(main, null);
+		}
+		RedisURI uri = RedisURI.create(url);
+		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
+		server.setDatabase(uri.getDatabase());
+		if (uri.getPassword() != null) {
+			server.setPassword(uri.getPassword());
+		}
+		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
+			.commandTimeout(TIMEOUT)
+			.clientOptions(ClientOptions.builder()
+				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+				.socketOptions(SocketOptions.builder().connectTimeout(TIMEOUT).build())
+				.build())
+			.build();
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(server, client);
+		factory.afterPropertiesSet();
+		factory.start();
+		return new ResponseCacheRedis(new StringRedisTemplate(factory), factory);
+	}
+
+	StringRedisTemplate template() {
+		return this.template;
+	}
+
+	RedisAvailability availability() {
+		return this.availability;
+	}
+
+	@Override
+	public void destroy() {
+		if (this.ownFactory != null) {
+			this.ownFactory.destroy();
+		}
+	}
+
+}
