@@ -1,9 +1,8 @@
 package com.moa.auth.user;
 
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
+import com.moa.platform.events.Backfill;
 import com.moa.platform.events.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +26,6 @@ class UserBackfill {
 
 	private static final Logger log = LoggerFactory.getLogger(UserBackfill.class);
 
-	// The nil UUID sorts first in PostgreSQL (bytewise).
-	private static final UUID FIRST = new UUID(0, 0);
-
 	private final UserRepository users;
 
 	private final EventPublisher events;
@@ -44,22 +40,8 @@ class UserBackfill {
 
 	/** Writes one snapshot per user to the outbox; returns how many. */
 	int republishAll() {
-		int published = 0;
-		UUID after = FIRST;
-		while (true) {
-			UUID from = after;
-			List<User> batch = this.transaction.execute((status) -> {
-				List<User> page = this.users.page(from, BATCH);
-				page.forEach(
-						(user) -> this.events.publish(UserUpdated.TYPE, user.id().toString(), UserUpdated.of(user)));
-				return page;
-			});
-			if (batch == null || batch.isEmpty()) {
-				break;
-			}
-			published += batch.size();
-			after = batch.get(batch.size() - 1).id();
-		}
+		int published = Backfill.republishAll(this.transaction, this.users::page, BATCH, User::id,
+				(user) -> this.events.publish(UserUpdated.TYPE, user.id().toString(), UserUpdated.of(user)));
 		log.info("Backfill: {} user.updated snapshots written to the outbox", published);
 		return published;
 	}

@@ -1,9 +1,8 @@
 package com.moa.seller.product;
 
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
+import com.moa.platform.events.Backfill;
 import com.moa.platform.events.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +26,6 @@ class ProductBackfill {
 
 	private static final Logger log = LoggerFactory.getLogger(ProductBackfill.class);
 
-	private static final UUID FIRST = new UUID(0, 0);
-
 	private final ProductRepository products;
 
 	private final EventPublisher events;
@@ -42,21 +39,8 @@ class ProductBackfill {
 	}
 
 	int republishAll() {
-		int published = 0;
-		UUID after = FIRST;
-		while (true) {
-			UUID from = after;
-			List<Product> batch = this.transaction.execute((status) -> {
-				List<Product> page = this.products.findAfter(from, BATCH);
-				page.forEach(this::publish);
-				return page;
-			});
-			if (batch == null || batch.isEmpty()) {
-				break;
-			}
-			published += batch.size();
-			after = batch.get(batch.size() - 1).id();
-		}
+		int published = Backfill.republishAll(this.transaction, this.products::findAfter, BATCH, Product::id,
+				this::publish);
 		log.info("Backfill: {} product snapshots written to the outbox", published);
 		return published;
 	}
