@@ -83,8 +83,8 @@ public final class EventContract {
 	 *
 	 * @param event the event type
 	 * @param field the field, {@code plans[].name} for a field of each list element
-	 * @param kind {@code text}, {@code multiline}, {@code url}, {@code integer} or
-	 * {@code list}
+	 * @param kind {@code text}, {@code multiline}, {@code url}, {@code email},
+	 * {@code integer} or {@code list}
 	 * @param min the least length, value or element count
 	 * @param max the largest
 	 */
