@@ -6,11 +6,11 @@ package com.moa.platform.events;
  */
 public class InvalidEventException extends RuntimeException {
 
-	InvalidEventException(String message) {
+	public InvalidEventException(String message) {
 		super(message);
 	}
 
-	InvalidEventException(String message, Throwable cause) {
+	public InvalidEventException(String message, Throwable cause) {
 		super(message, cause);
 	}
 

@@ -1,0 +1,181 @@
+package com.moa.payment.billing;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+import com.moa.payment.PaymentProperties;
+import com.moa.payment.catalog.Catalog;
+import com.moa.payment.catalog.CatalogProduct;
+import com.moa.payment.payment.Payment;
+import com.moa.payment.payment.PaymentRepository;
+import com.moa.payment.payment.PaymentStatus;
+import com.moa.payment.subscription.Subscription;
+import com.moa.payment.subscription.SubscriptionEvents;
+import com.moa.payment.subscription.SubscriptionRepository;
+import com.moa.payment.subscription.SubscriptionStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Everything billing time makes due: renewals at the period end, dunning retries,
+ * period-end cancellations, expiry of subscriptions whose product no longer sells, and
+ * renewal notices. Safe with any number of instances: due subscriptions are claimed with
+ * {@code FOR UPDATE SKIP LOCKED} in a short transaction that also inserts the PENDING
+ * charge, whose unique key (subscription, period start, kind, attempt) makes a second
+ * charge for one period impossible; a subscription with a charge running is not claimed
+ * again. Missed periods (the service was down) are charged once each when it returns.
+ */
+@Component
+public class BillingJob {
+
+	private static final Logger log = LoggerFactory.getLogger(BillingJob.class);
+
+	private final SubscriptionRepository subscriptions;
+
+	private final PaymentRepository payments;
+
+	private final Catalog catalog;
+
+	private final SubscriptionEvents events;
+
+	private final Charging charging;
+
+	private final TransactionTemplate transaction;
+
+	private final BillingClock clock;
+
+	private final PaymentProperties.Billing settings;
+
+	private final boolean scheduled;
+
+	// One runner at a time in this instance (scheduler and test clock); other instances
+	// are kept apart by the database.
+	private final ReentrantLock running = new ReentrantLock();
+
+	BillingJob(SubscriptionRepository subscriptions, PaymentRepository payments, Catalog catalog,
+			SubscriptionEvents events, Charging charging, TransactionTemplate transaction, BillingClock clock,
+			PaymentProperties properties, @Value("${moa.payment.billing.scheduled:true}") boolean scheduled) {
+		this.subscriptions = subscriptions;
+		this.payments = payments;
+		this.catalog = catalog;
+		this.events = events;
+		this.charging = charging;
+		this.transaction = transaction;
+		this.clock = clock;
+		this.settings = properties.billing();
+		this.scheduled = scheduled;
+	}
+
+	@Scheduled(fixedDelayString = "${moa.payment.billing.interval:10s}", initialDelayString = "5s")
+	void onSchedule() {
+		if (!this.scheduled) {
+			return;
+		}
+		try {
+			runUntilIdle();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Billing run failed; next run in {}", this.settings.interval(), ex);
+		}
+	}
+
+	/**
+	 * Runs rounds until nothing is due by billing time now.
+	 * @return how many subscriptions were handled
+	 */
+	public int runUntilIdle() {
+		this.running.lock();
+		try {
+			int handled = 0;
+			int round;
+			do {
+				round = runOnce() + sendNotices();
+				handled += round;
+			}
+			while (round > 0);
+			return handled;
+		}
+		finally {
+			this.running.unlock();
+		}
+	}
+
+	/**
+	 * One round: claims a batch of due subscriptions, settles what needs no charge, and
+	 * charges the rest (outside the claiming transaction).
+	 * @return how many subscriptions were claimed
+	 */
+	public int runOnce() {
+		Instant now = this.clock.now();
+		List<Payment> toCharge = new ArrayList<>();
+		Integer claimed = this.transaction.execute((status) -> {
+			List<Subscription> due = this.subscriptions.claimDue(now, this.settings.batchSize());
+			for (Subscription s : due) {
+				Payment charge = handle(s, now);
+				if (charge != null) {
+					toCharge.add(charge);
+				}
+			}
+			return due.size();
+		});
+		for (Payment payment : toCharge) {
+			this.charging.charge(payment);
+		}
+		return (claimed != null) ? claimed : 0;
+	}
+
+	private Payment handle(Subscription s, Instant now) {
+		if (s.status() == SubscriptionStatus.ACTIVE && s.cancelAtPeriodEnd()) {
+			Subscription canceled = this.subscriptions
+				.update(s.change().status(SubscriptionStatus.CANCELED).nextChargeAt(null).build(), now);
+			this.events.canceled(canceled, true, s.currentPeriodEnd());
+			return null;
+		}
+		CatalogProduct product = this.catalog.find(s.productId()).orElse(null);
+		if (product == null || !product.isSellable()) {
+			// Unpublished or removed: runs to the period end, then expires without
+			// renewing.
+			Subscription expired = this.subscriptions
+				.update(s.change().status(SubscriptionStatus.EXPIRED).nextChargeAt(null).build(), now);
+			this.events.expired(expired, now);
+			return null;
+		}
+		Instant periodStart = s.currentPeriodEnd();
+		Payment payment = new Payment(UUID.randomUUID(), s.id(), s.userId(), s.sellerId(), s.productId(),
+				s.renewalPrice(), s.currency(), PaymentStatus.PENDING, Payment.RENEWAL, periodStart,
+				this.payments.attempts(s.id(), periodStart, Payment.RENEWAL), s.paymentToken(), s.renewalPlanId(), null,
+				now);
+		this.payments.insertPending(payment);
+		return payment;
+	}
+
+	/**
+	 * Publishes {@code subscription.renewal-upcoming} once per period, ahead of renewal.
+	 */
+	int sendNotices() {
+		Instant now = this.clock.now();
+		Integer sent = this.transaction.execute((status) -> {
+			List<Subscription> due = this.subscriptions.claimNoticesDue(now.plus(this.settings.renewalNotice()), now,
+					this.settings.batchSize());
+			for (Subscription s : due) {
+				CatalogProduct product = this.catalog.find(s.productId()).orElse(null);
+				Subscription noted = this.subscriptions
+					.update(s.change().renewalNoticeFor(s.currentPeriodEnd()).build(), now);
+				if (product != null && product.isSellable()) {
+					this.events.renewalUpcoming(noted);
+				}
+			}
+			return due.size();
+		});
+		return (sent != null) ? sent : 0;
+	}
+
+}

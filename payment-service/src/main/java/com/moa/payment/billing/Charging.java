@@ -1,0 +1,229 @@
+package com.moa.payment.billing;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import com.moa.payment.PaymentProperties;
+import com.moa.payment.catalog.Catalog;
+import com.moa.payment.catalog.CatalogPlan;
+import com.moa.payment.payment.Payment;
+import com.moa.payment.payment.PaymentRepository;
+import com.moa.payment.payment.PaymentStatus;
+import com.moa.payment.provider.ChargeResult;
+import com.moa.payment.provider.PaymentProvider;
+import com.moa.payment.subscription.Subscription;
+import com.moa.payment.subscription.SubscriptionEvents;
+import com.moa.payment.subscription.SubscriptionRepository;
+import com.moa.payment.subscription.SubscriptionStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Every charge takes the same path: its PENDING row is already committed (with the
+ * payment id as the provider's idempotency key); the provider is asked outside any
+ * transaction; then {@link #settle} moves the row out of PENDING and applies the outcome
+ * to the subscription in one transaction, with its events. A crash between the provider's
+ * answer and that commit leaves the row PENDING for the {@link Reconciler}, which asks
+ * the provider again (same key: no second charge) and settles the same way.
+ */
+@Service
+public class Charging {
+
+	private static final Logger log = LoggerFactory.getLogger(Charging.class);
+
+	private final PaymentProvider provider;
+
+	private final PaymentRepository payments;
+
+	private final SubscriptionRepository subscriptions;
+
+	private final SubscriptionEvents events;
+
+	private final Catalog catalog;
+
+	private final TransactionTemplate transaction;
+
+	private final BillingClock clock;
+
+	private final List<java.time.Duration> dunning;
+
+	private final java.time.Duration unavailableRetry;
+
+	Charging(PaymentProvider provider, PaymentRepository payments, SubscriptionRepository subscriptions,
+			SubscriptionEvents events, Catalog catalog, TransactionTemplate transaction, BillingClock clock,
+			PaymentProperties properties) {
+		this.provider = provider;
+		this.payments = payments;
+		this.subscriptions = subscriptions;
+		this.events = events;
+		this.catalog = catalog;
+		this.transaction = transaction;
+		this.clock = clock;
+		this.dunning = properties.billing().dunning();
+		this.unavailableRetry = properties.billing().unavailableRetry();
+	}
+
+	/**
+	 * Asks the provider to charge a committed PENDING payment and settles the outcome.
+	 */
+	public Settled charge(Payment pending) {
+		ChargeResult result = this.provider.charge(pending.id(), pending.paymentToken(), pending.amount(),
+				pending.currency());
+		return settle(pending, result);
+	}
+
+	/**
+	 * Applies a provider's answer: resolves the payment (once; a second settle finds it
+	 * resolved and changes nothing) and moves the subscription accordingly.
+	 */
+	public Settled settle(Payment pending, ChargeResult result) {
+		return this.transaction.execute((status) -> {
+			// Subscription first, then payment: the billing job locks in the same order.
+			Subscription before = this.subscriptions.lock(pending.subscriptionId()).orElseThrow();
+			boolean succeeded = result.outcome() == ChargeResult.Outcome.SUCCEEDED;
+			if (!this.payments.resolve(pending.id(), succeeded ? PaymentStatus.SUCCEEDED : PaymentStatus.FAILED,
+					result.reason())) {
+				Payment resolved = this.payments.find(pending.id()).orElseThrow();
+				return new Settled(resolved, before, resultOf(resolved), false);
+			}
+			Instant now = this.clock.now();
+			Subscription after = switch (pending.kind()) {
+				case Payment.INITIAL -> initial(before, result, now);
+				case Payment.RENEWAL -> renewal(before, pending, result, now);
+				case Payment.PRORATION -> proration(before, pending, result, now);
+				default -> throw new IllegalStateException("unknown payment kind " + pending.kind());
+			};
+			if (result.outcome() != ChargeResult.Outcome.UNAVAILABLE) {
+				this.events.payment(pending, succeeded, result.reason(), now);
+			}
+			return new Settled(this.payments.find(pending.id()).orElseThrow(), after, result, true);
+		});
+	}
+
+	private Subscription initial(Subscription s, ChargeResult result, Instant now) {
+		if (result.outcome() != ChargeResult.Outcome.SUCCEEDED) {
+			return this.subscriptions.update(s.change().status(SubscriptionStatus.FAILED).build(), now);
+		}
+		Instant end = s.billingPeriod().after(now);
+		Subscription active = this.subscriptions.update(s.change()
+			.status(SubscriptionStatus.ACTIVE)
+			.currentPeriodStart(now)
+			.currentPeriodEnd(end)
+			.nextChargeAt(end)
+			.build(), now);
+		this.events.activated(active);
+		return active;
+	}
+
+	private Subscription renewal(Subscription s, Payment payment, ChargeResult result, Instant now) {
+		switch (result.outcome()) {
+			case SUCCEEDED -> {
+				Subscription.Change change = s.change();
+				UUID fromPlan = s.planId();
+				if (s.pendingPlan() != null) {
+					Subscription.PendingPlan next = s.pendingPlan();
+					change.planId(next.planId())
+						.planName(next.name())
+						.billingPeriod(next.billingPeriod())
+						.price(next.price())
+						.pendingPlan(null);
+				}
+				Subscription switched = change.build();
+				Instant start = payment.periodStart();
+				Instant end = switched.billingPeriod().after(start);
+				Subscription renewed = this.subscriptions.update(switched.change()
+					.status(SubscriptionStatus.ACTIVE)
+					.currentPeriodStart(start)
+					.currentPeriodEnd(end)
+					.nextChargeAt(end)
+					.pastDueSince(null)
+					.dunningAttempts(0)
+					.build(), now);
+				if (!fromPlan.equals(renewed.planId())) {
+					this.events.planChanged(renewed, fromPlan, start);
+				}
+				this.events.renewed(renewed, payment.id());
+				return renewed;
+			}
+			case DECLINED -> {
+				if (s.status() == SubscriptionStatus.ACTIVE) {
+					Subscription pastDue = this.subscriptions.update(s.change()
+						.status(SubscriptionStatus.PAST_DUE)
+						.pastDueSince(now)
+						.dunningAttempts(0)
+						.nextChargeAt(now.plus(this.dunning.get(0)))
+						.build(), now);
+					this.events.pastDue(pastDue, payment.id());
+					return pastDue;
+				}
+				int retriesDone = s.dunningAttempts() + 1;
+				if (retriesDone >= this.dunning.size()) {
+					Subscription expired = this.subscriptions.update(s.change()
+						.status(SubscriptionStatus.EXPIRED)
+						.nextChargeAt(null)
+						.dunningAttempts(retriesDone)
+						.build(), now);
+					this.events.expired(expired, now);
+					return expired;
+				}
+				return this.subscriptions.update(s.change()
+					.dunningAttempts(retriesDone)
+					.nextChargeAt(s.pastDueSince().plus(this.dunning.get(retriesDone)))
+					.build(), now);
+			}
+			default -> {
+				// The provider is down: nothing was charged; try again later, outside
+				// dunning.
+				return this.subscriptions.update(s.change().nextChargeAt(now.plus(this.unavailableRetry)).build(), now);
+			}
+		}
+	}
+
+	private Subscription proration(Subscription s, Payment payment, ChargeResult result, Instant now) {
+		if (result.outcome() != ChargeResult.Outcome.SUCCEEDED) {
+			return s;
+		}
+		CatalogPlan target = this.catalog.find(s.productId())
+			.flatMap((product) -> product.plan(payment.planId()))
+			.orElse(null);
+		if (target == null) {
+			log.error("Upgrade charge {} succeeded but plan {} is gone from the catalog; subscription {} keeps plan {}",
+					payment.id(), payment.planId(), s.id(), s.planId());
+			return s;
+		}
+		UUID fromPlan = s.planId();
+		Subscription upgraded = this.subscriptions.update(s.change()
+			.planId(target.id())
+			.planName(target.name())
+			.billingPeriod(target.billingPeriod())
+			.price(target.price())
+			.pendingPlan(null)
+			.build(), now);
+		this.events.planChanged(upgraded, fromPlan, now);
+		return upgraded;
+	}
+
+	private static ChargeResult resultOf(Payment resolved) {
+		if (resolved.status() == PaymentStatus.SUCCEEDED) {
+			return ChargeResult.SUCCEEDED;
+		}
+		return "provider-unavailable".equals(resolved.failureReason()) ? ChargeResult.UNAVAILABLE
+				: ChargeResult.declined(resolved.failureReason());
+	}
+
+	/**
+	 * A settled charge.
+	 *
+	 * @param payment the payment after settling
+	 * @param subscription the subscription after settling
+	 * @param result the provider's answer
+	 * @param byThisCall false when someone else had settled it already
+	 */
+	public record Settled(Payment payment, Subscription subscription, ChargeResult result, boolean byThisCall) {
+	}
+
+}

@@ -1,0 +1,84 @@
+package com.moa.payment.billing;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.moa.payment.PaymentProperties;
+import com.moa.payment.payment.Payment;
+import com.moa.payment.payment.PaymentRepository;
+import com.moa.payment.provider.ChargeResult;
+import com.moa.payment.provider.PaymentProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Resolves charges left PENDING by a crash between the provider's answer and the commit
+ * of its outcome: asks the provider about the payment's key (no second charge) and
+ * settles what it did, or, when it has no charge under that key, settles as "nothing
+ * charged". Only charges older than {@code moa.payment.reconcile-after} (real time,
+ * longer than any provider answer takes) are touched, so one still in flight is never
+ * judged.
+ */
+@Component
+public class Reconciler {
+
+	private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+	private final PaymentRepository payments;
+
+	private final PaymentProvider provider;
+
+	private final Charging charging;
+
+	private final List<SettledListener> listeners;
+
+	private final Duration after;
+
+	Reconciler(PaymentRepository payments, PaymentProvider provider, Charging charging, List<SettledListener> listeners,
+			PaymentProperties properties) {
+		this.payments = payments;
+		this.provider = provider;
+		this.charging = charging;
+		this.listeners = listeners;
+		this.after = properties.reconcileAfter();
+	}
+
+	@Scheduled(fixedDelayString = "${moa.payment.reconcile-interval:30s}", initialDelayString = "10s")
+	void onSchedule() {
+		try {
+			reconcile();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Reconciliation failed; trying again later", ex);
+		}
+	}
+
+	/**
+	 * @return how many stale charges were settled
+	 */
+	public int reconcile() {
+		int settled = 0;
+		for (Payment pending : this.payments.pendingOlderThan(this.after, 100)) {
+			ChargeResult result = this.provider.find(pending.id()).orElse(ChargeResult.UNAVAILABLE);
+			Charging.Settled outcome = this.charging.settle(pending, result);
+			if (outcome.byThisCall()) {
+				log.warn("Reconciled charge {} ({} of subscription {}) left pending: {}", pending.id(), pending.kind(),
+						pending.subscriptionId(), result.outcome());
+				this.listeners.forEach((listener) -> listener.onReconciled(outcome));
+				settled++;
+			}
+		}
+		return settled;
+	}
+
+	/** Told about charges the reconciler settled (the purchase completes its key). */
+	public interface SettledListener {
+
+		void onReconciled(Charging.Settled settled);
+
+	}
+
+}

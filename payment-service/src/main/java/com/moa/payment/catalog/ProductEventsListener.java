@@ -1,0 +1,74 @@
+package com.moa.payment.catalog;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.moa.platform.events.EventEnvelope;
+import com.moa.platform.events.EventInbox;
+import com.moa.platform.events.EventTopology;
+import com.moa.platform.events.EventsAutoConfiguration;
+import com.moa.platform.events.InvalidEventException;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Keeps the catalog snapshot from {@code product.upserted} and {@code product.removed}
+ * (queue {@code payment.product-events}); the inbox skips redeliveries, versions make
+ * reordering harmless.
+ */
+@Configuration(proxyBeanMethods = false)
+class ProductEventsListener {
+
+	static final String QUEUE = "payment.product-events";
+
+	private final EventInbox inbox;
+
+	private final Catalog catalog;
+
+	ProductEventsListener(EventInbox inbox, Catalog catalog) {
+		this.inbox = inbox;
+		this.catalog = catalog;
+	}
+
+	@Bean
+	Declarables paymentProductEventsQueue() {
+		return EventTopology.consumerQueue(QUEUE, "product.upserted", "product.removed");
+	}
+
+	@RabbitListener(queues = QUEUE, containerFactory = EventsAutoConfiguration.LISTENER_CONTAINER_FACTORY)
+	void on(EventEnvelope event) {
+		this.inbox.receive(QUEUE, event, this::apply);
+	}
+
+	private void apply(EventEnvelope event) {
+		JsonNode data = event.data();
+		UUID id = uuid(data, "productId");
+		long version = data.path("version").asLong(0);
+		if (event.type().equals("product.removed")) {
+			this.catalog.remove(id, version);
+			return;
+		}
+		List<CatalogPlan> plans = new ArrayList<>();
+		for (JsonNode plan : data.path("plans")) {
+			plans.add(new CatalogPlan(uuid(plan, "id"), plan.path("name").asString(),
+					BillingPeriod.valueOf(plan.path("billingPeriod").asString()), plan.path("price").asLong(),
+					plan.path("currency").asString("KRW")));
+		}
+		this.catalog.upsert(id, uuid(data, "sellerId"), data.path("title").asString(), data.path("status").asString(),
+				version, plans);
+	}
+
+	private static UUID uuid(JsonNode node, String field) {
+		String value = node.path(field).asString(null);
+		if (value == null) {
+			throw new InvalidEventException("event data misses '" + field + "'");
+		}
+		return UUID.fromString(value);
+	}
+
+}

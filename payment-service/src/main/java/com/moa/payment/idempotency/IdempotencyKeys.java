@@ -1,0 +1,111 @@
+package com.moa.payment.idempotency;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.moa.payment.PaymentProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Repository;
+
+/**
+ * {@code Idempotency-Key}s of purchases, per user, with the response to replay. The
+ * primary key decides between concurrent first uses of a key: exactly one request inserts
+ * the row and does the work; the others find it. Keys are kept for
+ * {@code moa.payment.idempotency.retention} (≥ 24 h, real time) and then pruned.
+ */
+@Repository
+public class IdempotencyKeys {
+
+	private static final Logger log = LoggerFactory.getLogger(IdempotencyKeys.class);
+
+	private final JdbcClient jdbc;
+
+	private final Duration retention;
+
+	IdempotencyKeys(JdbcClient jdbc, PaymentProperties properties) {
+		this.jdbc = jdbc;
+		this.retention = properties.idempotency().retention();
+	}
+
+	/**
+	 * Takes the key for this request, or tells what became of it.
+	 * @return empty when this request now owns the key, else the existing entry
+	 */
+	public Optional<Entry> claim(UUID userId, String key, String requestHash) {
+		int inserted = this.jdbc.sql("""
+				INSERT INTO idempotency_keys (user_id, key, request_hash, state) VALUES (?, ?, ?, 'IN_PROGRESS')
+				ON CONFLICT (user_id, key) DO NOTHING""").params(userId, key, requestHash).update();
+		return (inserted == 1) ? Optional.empty() : find(userId, key);
+	}
+
+	public Optional<Entry> find(UUID userId, String key) {
+		return this.jdbc
+			.sql("SELECT request_hash, state, response_status, response_body FROM idempotency_keys "
+					+ "WHERE user_id = ? AND key = ?")
+			.params(userId, key)
+			.query((rs, n) -> new Entry(rs.getString("request_hash"), "DONE".equals(rs.getString("state")),
+					new StoredResponse(rs.getInt("response_status"), rs.getString("response_body"))))
+			.optional();
+	}
+
+	/** Remembers which subscription the key's purchase created (for the reconciler). */
+	public void attach(UUID userId, String key, UUID subscriptionId) {
+		this.jdbc.sql("UPDATE idempotency_keys SET subscription_id = ? WHERE user_id = ? AND key = ?")
+			.params(subscriptionId, userId, key)
+			.update();
+	}
+
+	public void complete(UUID userId, String key, StoredResponse response) {
+		this.jdbc.sql("""
+				UPDATE idempotency_keys SET state = 'DONE', response_status = ?, response_body = ?
+				WHERE user_id = ? AND key = ?""").params(response.status(), response.body(), userId, key).update();
+	}
+
+	/** Completes the key whose purchase created this subscription (after a crash). */
+	public void completeFor(UUID subscriptionId, StoredResponse response) {
+		this.jdbc.sql("""
+				UPDATE idempotency_keys SET state = 'DONE', response_status = ?, response_body = ?
+				WHERE subscription_id = ? AND state = 'IN_PROGRESS'""")
+			.params(response.status(), response.body(), subscriptionId)
+			.update();
+	}
+
+	/** Gives the key back: the request may be retried with it (provider unavailable). */
+	public void release(UUID userId, String key) {
+		this.jdbc.sql("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND state = 'IN_PROGRESS'")
+			.params(userId, key)
+			.update();
+	}
+
+	public void releaseFor(UUID subscriptionId) {
+		this.jdbc.sql("DELETE FROM idempotency_keys WHERE subscription_id = ? AND state = 'IN_PROGRESS'")
+			.param(subscriptionId)
+			.update();
+	}
+
+	@Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
+	void prune() {
+		int deleted = this.jdbc.sql("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => ?)")
+			.param(this.retention.toSeconds())
+			.update();
+		if (deleted > 0) {
+			log.debug("Pruned {} idempotency keys", deleted);
+		}
+	}
+
+	/**
+	 * A key's state.
+	 *
+	 * @param requestHash what the first request sent
+	 * @param done whether its response is stored
+	 * @param response the stored response, when done
+	 */
+	public record Entry(String requestHash, boolean done, StoredResponse response) {
+	}
+
+}

@@ -1,0 +1,116 @@
+package com.moa.payment.payment;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Stores charges. A row is written PENDING and committed before the provider is asked;
+ * {@link #resolve} moves it out of PENDING exactly once, whoever gets there first (the
+ * request, the billing job or the reconciler).
+ */
+@Repository
+public class PaymentRepository {
+
+	private final JdbcClient jdbc;
+
+	PaymentRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * @throws org.springframework.dao.DuplicateKeyException when this period, kind and
+	 * attempt already has a charge
+	 */
+	public void insertPending(Payment p) {
+		this.jdbc.sql("""
+				INSERT INTO payments (id, subscription_id, user_id, seller_id, product_id, amount, currency, status,
+				    kind, period_start, attempt, payment_token, plan_id, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?)""")
+			.params(p.id(), p.subscriptionId(), p.userId(), p.sellerId(), p.productId(), p.amount(), p.currency(),
+					p.kind(), utc(p.periodStart()), p.attempt(), p.paymentToken(), p.planId(), utc(p.createdAt()))
+			.update();
+	}
+
+	/** Moves a PENDING charge to its outcome; false when it was resolved already. */
+	public boolean resolve(UUID id, PaymentStatus status, String failureReason) {
+		return this.jdbc.sql("""
+				UPDATE payments SET status = ?, failure_reason = ?, resolved_at = now()
+				WHERE id = ? AND status = 'PENDING'""").params(status.name(), failureReason, id).update() == 1;
+	}
+
+	public Optional<Payment> find(UUID id) {
+		return this.jdbc.sql("SELECT * FROM payments WHERE id = ?").param(id).query(PaymentRepository::map).optional();
+	}
+
+	/**
+	 * How many charges of this kind the period already had (the next attempt's number).
+	 */
+	public int attempts(UUID subscriptionId, Instant periodStart, String kind) {
+		return this.jdbc
+			.sql("SELECT count(*) FROM payments WHERE subscription_id = ? AND period_start = ? AND kind = ?")
+			.params(subscriptionId, utc(periodStart), kind)
+			.query(Integer.class)
+			.single();
+	}
+
+	/**
+	 * PENDING charges requested longer ago than {@code age} (wall clock), oldest first.
+	 */
+	public List<Payment> pendingOlderThan(Duration age, int limit) {
+		return this.jdbc.sql("""
+				SELECT * FROM payments WHERE status = 'PENDING'
+				  AND requested_at < now() - make_interval(secs => ?)
+				ORDER BY requested_at LIMIT ?""")
+			.params(age.toMillis() / 1000.0, limit)
+			.query(PaymentRepository::map)
+			.list();
+	}
+
+	/** Whether any charge is PENDING (the test clock waits for them). */
+	public boolean anyPending() {
+		return this.jdbc.sql("SELECT EXISTS (SELECT 1 FROM payments WHERE status = 'PENDING')")
+			.query(Boolean.class)
+			.single();
+	}
+
+	List<Payment> findVisible(UUID userId, long offset, int limit) {
+		return this.jdbc.sql("""
+				SELECT * FROM payments WHERE user_id = ? AND status <> 'PENDING'
+				ORDER BY created_at DESC, id OFFSET ? LIMIT ?""")
+			.params(userId, offset, limit)
+			.query(PaymentRepository::map)
+			.list();
+	}
+
+	long countVisible(UUID userId) {
+		return this.jdbc.sql("SELECT count(*) FROM payments WHERE user_id = ? AND status <> 'PENDING'")
+			.param(userId)
+			.query(Long.class)
+			.single();
+	}
+
+	private static OffsetDateTime utc(Instant instant) {
+		return (instant != null) ? OffsetDateTime.ofInstant(instant, ZoneOffset.UTC) : null;
+	}
+
+	private static Payment map(ResultSet rs, int row) throws SQLException {
+		return new Payment(rs.getObject("id", UUID.class), rs.getObject("subscription_id", UUID.class),
+				rs.getObject("user_id", UUID.class), rs.getObject("seller_id", UUID.class),
+				rs.getObject("product_id", UUID.class), rs.getLong("amount"), rs.getString("currency"),
+				PaymentStatus.valueOf(rs.getString("status")), rs.getString("kind"),
+				rs.getObject("period_start", OffsetDateTime.class).toInstant(), rs.getInt("attempt"),
+				rs.getString("payment_token"), rs.getObject("plan_id", UUID.class), rs.getString("failure_reason"),
+				rs.getObject("created_at", OffsetDateTime.class).toInstant());
+	}
+
+}

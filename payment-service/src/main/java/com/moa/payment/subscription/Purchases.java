@@ -1,0 +1,228 @@
+package com.moa.payment.subscription;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.moa.payment.PaymentProperties;
+import com.moa.payment.billing.BillingClock;
+import com.moa.payment.billing.Charging;
+import com.moa.payment.billing.Reconciler;
+import com.moa.payment.catalog.Catalog;
+import com.moa.payment.catalog.CatalogPlan;
+import com.moa.payment.catalog.CatalogProduct;
+import com.moa.payment.idempotency.IdempotencyKeys;
+import com.moa.payment.idempotency.StoredResponse;
+import com.moa.payment.payment.Payment;
+import com.moa.payment.payment.PaymentRepository;
+import com.moa.payment.payment.PaymentStatus;
+import com.moa.payment.provider.ChargeResult;
+import com.moa.payment.provider.PaymentProvider;
+import com.moa.platform.security.AuthenticatedUser;
+import com.moa.platform.web.ApiProblemException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * {@code POST /api/subscriptions} with its {@code Idempotency-Key}: one purchase per key,
+ * whatever arrives concurrently or again. The first request with a key does the work and
+ * stores its answer; a repeat with the same body gets that answer again, one with another
+ * body 422, and one arriving while the first still runs waits for it (up to
+ * {@code moa.payment.idempotency.in-progress-wait}, then 409
+ * {@code request-in-progress}). Final answers are stored (201, 402, and the 4xx of a
+ * request that could not be served); a 503 from an unavailable provider releases the key,
+ * so it can be retried.
+ */
+@Service
+public class Purchases implements Reconciler.SettledListener {
+
+	private final IdempotencyKeys keys;
+
+	private final Catalog catalog;
+
+	private final PaymentProvider provider;
+
+	private final SubscriptionRepository subscriptions;
+
+	private final PaymentRepository payments;
+
+	private final Charging charging;
+
+	private final TransactionTemplate transaction;
+
+	private final BillingClock clock;
+
+	private final JsonMapper json;
+
+	private final Duration inProgressWait;
+
+	Purchases(IdempotencyKeys keys, Catalog catalog, PaymentProvider provider, SubscriptionRepository subscriptions,
+			PaymentRepository payments, Charging charging, TransactionTemplate transaction, BillingClock clock,
+			JsonMapper json, PaymentProperties properties) {
+		this.keys = keys;
+		this.catalog = catalog;
+		this.provider = provider;
+		this.subscriptions = subscriptions;
+		this.payments = payments;
+		this.charging = charging;
+		this.transaction = transaction;
+		this.clock = clock;
+		this.json = json;
+		this.inProgressWait = properties.idempotency().inProgressWait();
+	}
+
+	/** The answer to this purchase request, first-time or replayed. */
+	Answer purchase(AuthenticatedUser user, String key, SubscribeRequest request) {
+		String hash = hash(request);
+		long deadline = System.nanoTime() + this.inProgressWait.toNanos();
+		long pause = 20;
+		while (true) {
+			Optional<IdempotencyKeys.Entry> existing = this.keys.claim(user.id(), key, hash);
+			if (existing.isEmpty()) {
+				return new Answer(execute(user, key, request), false);
+			}
+			IdempotencyKeys.Entry entry = existing.get();
+			if (!entry.requestHash().equals(hash)) {
+				throw SubscriptionProblems.keyReused();
+			}
+			if (entry.done()) {
+				return new Answer(entry.response(), true);
+			}
+			if (System.nanoTime() > deadline) {
+				throw SubscriptionProblems.inProgress();
+			}
+			sleep(pause);
+			pause = Math.min(pause * 2, 200);
+		}
+	}
+
+	private StoredResponse execute(AuthenticatedUser user, String key, SubscribeRequest request) {
+		StoredResponse response;
+		try {
+			response = buy(user, key, request);
+		}
+		catch (ApiProblemException problem) {
+			if (problem.getStatus().is5xxServerError()) {
+				this.keys.release(user.id(), key);
+				throw problem;
+			}
+			response = problem(problem);
+		}
+		this.keys.complete(user.id(), key, response);
+		return response;
+	}
+
+	private StoredResponse buy(AuthenticatedUser user, String key, SubscribeRequest request) {
+		if (!this.provider.accepts(request.paymentMethod().token())) {
+			throw SubscriptionProblems.invalidToken();
+		}
+		CatalogProduct product = this.catalog.find(request.productId())
+			.filter(CatalogProduct::isSellable)
+			.orElseThrow(() -> SubscriptionProblems.notFound("product " + request.productId()));
+		CatalogPlan plan = product.plan(request.planId())
+			.orElseThrow(() -> SubscriptionProblems.notFound("plan " + request.planId()));
+		if (product.sellerId().equals(user.id())) {
+			throw SubscriptionProblems.invalid("productId", "is your own product");
+		}
+		Instant now = this.clock.now();
+		Subscription pending = new Subscription(UUID.randomUUID(), user.id(), product.id(), product.sellerId(),
+				product.title(), plan.id(), plan.name(), plan.billingPeriod(), plan.price(), plan.currency(),
+				SubscriptionStatus.PENDING, request.paymentMethod().token(), null, null, null, false, null, null, 0,
+				null, 0, now);
+		Payment payment = new Payment(UUID.randomUUID(), pending.id(), user.id(), product.sellerId(), product.id(),
+				plan.price(), plan.currency(), PaymentStatus.PENDING, Payment.INITIAL, now, 0,
+				request.paymentMethod().token(), plan.id(), null, now);
+		// Committed before the provider is asked: a crash after the charge leaves a trace
+		// the reconciler finds.
+		this.transaction.executeWithoutResult((status) -> {
+			try {
+				this.subscriptions.insertPending(pending);
+			}
+			catch (DuplicateKeyException ex) {
+				throw SubscriptionProblems.alreadySubscribed();
+			}
+			this.payments.insertPending(payment);
+			this.keys.attach(user.id(), key, pending.id());
+		});
+		return respond(this.charging.charge(payment));
+	}
+
+	/**
+	 * The answer a settled first charge gives, also used by the reconciler to complete a
+	 * key whose request died: 201 with the subscription, 402 for a decline; for an
+	 * unavailable provider the key is released and 503 thrown.
+	 */
+	public StoredResponse respond(Charging.Settled settled) {
+		ChargeResult result = settled.result();
+		return switch (result.outcome()) {
+			case SUCCEEDED ->
+				new StoredResponse(201, this.json.writeValueAsString(SubscriptionView.of(settled.subscription())));
+			case DECLINED -> problem(SubscriptionProblems.declined(result.reason()));
+			case UNAVAILABLE -> throw SubscriptionProblems.providerUnavailable();
+		};
+	}
+
+	/** A purchase whose request died after charging: its key gets the answer now. */
+	@Override
+	public void onReconciled(Charging.Settled settled) {
+		if (!Payment.INITIAL.equals(settled.payment().kind())) {
+			return;
+		}
+		UUID subscriptionId = settled.payment().subscriptionId();
+		if (settled.result().outcome() == ChargeResult.Outcome.UNAVAILABLE) {
+			this.keys.releaseFor(subscriptionId);
+		}
+		else {
+			this.keys.completeFor(subscriptionId, respond(settled));
+		}
+	}
+
+	private StoredResponse problem(ApiProblemException problem) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", problem.getType().toString());
+		body.put("title", problem.getTitle());
+		body.put("status", problem.getStatus().value());
+		body.put("detail", problem.getMessage());
+		body.putAll(problem.getProperties());
+		return new StoredResponse(problem.getStatus().value(), this.json.writeValueAsString(body));
+	}
+
+	private static String hash(SubscribeRequest request) {
+		String canonical = request.productId() + "|" + request.planId() + "|" + request.paymentMethod().token();
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw SubscriptionProblems.inProgress();
+		}
+	}
+
+	/**
+	 * @param response status and body
+	 * @param replayed whether it was stored by an earlier request
+	 */
+	record Answer(StoredResponse response, boolean replayed) {
+	}
+
+}

@@ -1,0 +1,220 @@
+package com.moa.payment.subscription;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import com.moa.payment.billing.BillingClock;
+import com.moa.payment.billing.Charging;
+import com.moa.payment.catalog.Catalog;
+import com.moa.payment.catalog.CatalogPlan;
+import com.moa.payment.catalog.CatalogProduct;
+import com.moa.payment.payment.Payment;
+import com.moa.payment.payment.PaymentRepository;
+import com.moa.payment.payment.PaymentStatus;
+import com.moa.payment.provider.ChargeResult;
+import com.moa.payment.provider.PaymentProvider;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What a consumer does to its subscription after buying it: cancel (now or at the period
+ * end), resume a pending cancel, change the plan, replace the payment method. Each change
+ * locks the subscription row, so it serializes with the billing job and with itself.
+ */
+@Service
+class SubscriptionChanges {
+
+	private final SubscriptionRepository subscriptions;
+
+	private final PaymentRepository payments;
+
+	private final SubscriptionEvents events;
+
+	private final Catalog catalog;
+
+	private final PaymentProvider provider;
+
+	private final Charging charging;
+
+	private final TransactionTemplate transaction;
+
+	private final BillingClock clock;
+
+	SubscriptionChanges(SubscriptionRepository subscriptions, PaymentRepository payments, SubscriptionEvents events,
+			Catalog catalog, PaymentProvider provider, Charging charging, TransactionTemplate transaction,
+			BillingClock clock) {
+		this.subscriptions = subscriptions;
+		this.payments = payments;
+		this.events = events;
+		this.catalog = catalog;
+		this.provider = provider;
+		this.charging = charging;
+		this.transaction = transaction;
+		this.clock = clock;
+	}
+
+	Subscription find(UUID userId, UUID id) {
+		return this.subscriptions.find(id)
+			.filter((s) -> s.userId().equals(userId) && s.status().isVisible())
+			.orElseThrow(() -> SubscriptionProblems.notFound("subscription " + id));
+	}
+
+	Subscription cancel(UUID userId, UUID id, boolean atPeriodEnd) {
+		return this.transaction.execute((status) -> {
+			Subscription s = locked(userId, id);
+			requireLive(s);
+			Instant now = this.clock.now();
+			if (atPeriodEnd && s.status() == SubscriptionStatus.ACTIVE) {
+				return this.subscriptions.update(s.change().cancelAtPeriodEnd(true).build(), now);
+			}
+			// Now (also for a past-due subscription, which has no paid period to run
+			// out).
+			Subscription canceled = this.subscriptions.update(
+					s.change().status(SubscriptionStatus.CANCELED).nextChargeAt(null).cancelAtPeriodEnd(false).build(),
+					now);
+			this.events.canceled(canceled, false, now);
+			return canceled;
+		});
+	}
+
+	Subscription resume(UUID userId, UUID id) {
+		return this.transaction.execute((status) -> {
+			Subscription s = locked(userId, id);
+			if (s.status() != SubscriptionStatus.ACTIVE || !s.cancelAtPeriodEnd()) {
+				throw SubscriptionProblems
+					.notActive("Only an active subscription set to cancel at the period end " + "can be resumed");
+			}
+			return this.subscriptions.update(s.change().cancelAtPeriodEnd(false).build(), this.clock.now());
+		});
+	}
+
+	/**
+	 * Upgrade (a higher monthly equivalent): now, with a prorated charge for the rest of
+	 * the period (402 and no change if declined). Downgrade: at the period end
+	 * ({@code pendingPlanId}). Choosing the current plan again withdraws a pending
+	 * downgrade; choosing it with none pending is a 400.
+	 */
+	Subscription changePlan(UUID userId, UUID id, UUID planId) {
+		Subscription current = find(userId, id);
+		if (current.status() != SubscriptionStatus.ACTIVE) {
+			throw SubscriptionProblems.notActive("Only an active subscription can change its plan");
+		}
+		CatalogProduct product = this.catalog.find(current.productId())
+			.filter(CatalogProduct::isSellable)
+			.orElseThrow(() -> SubscriptionProblems.notFound("product " + current.productId()));
+		CatalogPlan target = product.plan(planId).orElseThrow(() -> SubscriptionProblems.notFound("plan " + planId));
+		if (target.id().equals(current.planId())) {
+			if (current.pendingPlan() == null) {
+				throw SubscriptionProblems.invalid("planId", "is the current plan");
+			}
+			return withPending(userId, id, null);
+		}
+		long from = current.billingPeriod().monthlyEquivalent(current.price());
+		long to = target.billingPeriod().monthlyEquivalent(target.price());
+		if (to <= from) {
+			return withPending(userId, id,
+					new Subscription.PendingPlan(target.id(), target.name(), target.billingPeriod(), target.price()));
+		}
+		return upgrade(userId, id, target, from, to);
+	}
+
+	private Subscription withPending(UUID userId, UUID id, Subscription.PendingPlan pending) {
+		return this.transaction.execute((status) -> {
+			Subscription s = locked(userId, id);
+			if (s.status() != SubscriptionStatus.ACTIVE) {
+				throw SubscriptionProblems.notActive("Only an active subscription can change its plan");
+			}
+			return this.subscriptions.update(s.change().pendingPlan(pending).build(), this.clock.now());
+		});
+	}
+
+	private Subscription upgrade(UUID userId, UUID id, CatalogPlan target, long fromMonthly, long toMonthly) {
+		Payment proration = this.transaction.execute((status) -> {
+			Subscription s = locked(userId, id);
+			if (s.status() != SubscriptionStatus.ACTIVE) {
+				throw SubscriptionProblems.notActive("Only an active subscription can change its plan");
+			}
+			Instant now = this.clock.now();
+			long amount = prorate(s, fromMonthly, toMonthly, now);
+			Payment payment = new Payment(UUID.randomUUID(), s.id(), s.userId(), s.sellerId(), s.productId(), amount,
+					s.currency(), PaymentStatus.PENDING, Payment.PRORATION, s.currentPeriodStart(),
+					this.payments.attempts(s.id(), s.currentPeriodStart(), Payment.PRORATION), s.paymentToken(),
+					target.id(), null, now);
+			this.payments.insertPending(payment);
+			return payment;
+		});
+		Charging.Settled settled = this.charging.charge(proration);
+		switch (settled.result().outcome()) {
+			case DECLINED -> throw SubscriptionProblems.declined(settled.result().reason());
+			case UNAVAILABLE -> throw SubscriptionProblems.providerUnavailable();
+			default -> {
+				return settled.subscription();
+			}
+		}
+	}
+
+	/**
+	 * The difference of the two monthly equivalents over the current period's months, for
+	 * the part of the period still to run, rounded down.
+	 */
+	static long prorate(Subscription s, long fromMonthly, long toMonthly, Instant now) {
+		Duration period = Duration.between(s.currentPeriodStart(), s.currentPeriodEnd());
+		Duration remaining = Duration.between(now, s.currentPeriodEnd());
+		if (remaining.isNegative() || period.isZero()) {
+			return 0;
+		}
+		long difference = (toMonthly - fromMonthly) * s.billingPeriod().months();
+		return java.math.BigInteger.valueOf(difference)
+			.multiply(java.math.BigInteger.valueOf(remaining.toMillis()))
+			.divide(java.math.BigInteger.valueOf(period.toMillis()))
+			.longValueExact();
+	}
+
+	/**
+	 * Stores the new token; a past-due subscription is charged again at once with it (402
+	 * when that is declined too; the token stays).
+	 */
+	Subscription replacePaymentMethod(UUID userId, UUID id, String token) {
+		if (!this.provider.accepts(token)) {
+			throw SubscriptionProblems.invalidToken();
+		}
+		Payment retry = this.transaction.execute((status) -> {
+			Subscription s = locked(userId, id);
+			requireLive(s);
+			Instant now = this.clock.now();
+			Subscription updated = this.subscriptions.update(s.change().paymentToken(token).build(), now);
+			if (updated.status() != SubscriptionStatus.PAST_DUE) {
+				return null;
+			}
+			Payment payment = new Payment(UUID.randomUUID(), s.id(), s.userId(), s.sellerId(), s.productId(),
+					s.renewalPrice(), s.currency(), PaymentStatus.PENDING, Payment.RENEWAL, s.currentPeriodEnd(),
+					this.payments.attempts(s.id(), s.currentPeriodEnd(), Payment.RENEWAL), token, s.renewalPlanId(),
+					null, now);
+			this.payments.insertPending(payment);
+			return payment;
+		});
+		if (retry == null) {
+			return find(userId, id);
+		}
+		Charging.Settled settled = this.charging.charge(retry);
+		if (settled.result().outcome() == ChargeResult.Outcome.DECLINED) {
+			throw SubscriptionProblems.declined(settled.result().reason());
+		}
+		return settled.subscription();
+	}
+
+	private Subscription locked(UUID userId, UUID id) {
+		return this.subscriptions.lock(id)
+			.filter((s) -> s.userId().equals(userId) && s.status().isVisible())
+			.orElseThrow(() -> SubscriptionProblems.notFound("subscription " + id));
+	}
+
+	private static void requireLive(Subscription s) {
+		if (!s.isLive()) {
+			throw SubscriptionProblems.notActive("The subscription is " + s.status());
+		}
+	}
+
+}

@@ -1,0 +1,97 @@
+package com.moa.payment.subscription;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.moa.payment.payment.Payment;
+import com.moa.platform.events.EventPublisher;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes {@code subscription.*} and {@code payment.*} events (docs/events.md) to the
+ * outbox, inside the transaction of the change. Every subscription event carries, besides
+ * its own fields, the subscription's state after the change ({@code status}, price, plan,
+ * period and the row {@code version}), so projections (the seller dashboard, subscriber
+ * counts) can apply the newest state whatever order events arrive in.
+ */
+@Component
+public class SubscriptionEvents {
+
+	private final EventPublisher events;
+
+	SubscriptionEvents(EventPublisher events) {
+		this.events = events;
+	}
+
+	public void activated(Subscription s) {
+		publish("subscription.activated", s, Map.of());
+	}
+
+	public void renewed(Subscription s, UUID paymentId) {
+		publish("subscription.renewed", s, Map.of("paymentId", paymentId));
+	}
+
+	public void pastDue(Subscription s, UUID paymentId) {
+		Map<String, Object> extra = new LinkedHashMap<>();
+		extra.put("paymentId", paymentId);
+		extra.put("nextRetryAt", s.nextChargeAt());
+		publish("subscription.past-due", s, extra);
+	}
+
+	public void planChanged(Subscription s, UUID fromPlanId, Instant effectiveAt) {
+		publish("subscription.plan-changed", s,
+				Map.of("fromPlanId", fromPlanId, "toPlanId", s.planId(), "effectiveAt", effectiveAt));
+	}
+
+	public void renewalUpcoming(Subscription s) {
+		publish("subscription.renewal-upcoming", s,
+				Map.of("renewsAt", s.currentPeriodEnd(), "renewalPrice", s.renewalPrice()));
+	}
+
+	public void canceled(Subscription s, boolean atPeriodEnd, Instant effectiveAt) {
+		publish("subscription.canceled", s, Map.of("atPeriodEnd", atPeriodEnd, "effectiveAt", effectiveAt));
+	}
+
+	public void expired(Subscription s, Instant effectiveAt) {
+		publish("subscription.expired", s, Map.of("effectiveAt", effectiveAt));
+	}
+
+	/** {@code payment.succeeded} or {@code payment.failed}. */
+	public void payment(Payment p, boolean succeeded, String reason, Instant at) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("paymentId", p.id());
+		data.put("subscriptionId", p.subscriptionId());
+		data.put("userId", p.userId());
+		data.put("productId", p.productId());
+		data.put("sellerId", p.sellerId());
+		data.put("amount", p.amount());
+		data.put("currency", p.currency());
+		data.put("kind", p.kind());
+		data.put("time", at);
+		if (reason != null) {
+			data.put("reason", reason);
+		}
+		this.events.publish(succeeded ? "payment.succeeded" : "payment.failed", p.id().toString(), data);
+	}
+
+	private void publish(String type, Subscription s, Map<String, Object> extra) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("subscriptionId", s.id());
+		data.put("userId", s.userId());
+		data.put("productId", s.productId());
+		data.put("sellerId", s.sellerId());
+		data.put("planId", s.planId());
+		data.put("price", s.price());
+		data.put("currency", s.currency());
+		data.put("billingPeriod", s.billingPeriod().name());
+		data.put("status", s.status().name());
+		data.put("currentPeriodEnd", s.currentPeriodEnd());
+		data.put("version", s.version());
+		data.putAll(extra);
+		this.events.publish(type, s.id().toString(), data);
+	}
+
+}
