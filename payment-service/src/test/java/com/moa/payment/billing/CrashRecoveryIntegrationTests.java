@@ -1,0 +1,72 @@
+package com.moa.payment.billing;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import com.moa.payment.PaymentIntegrationTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The process dies between the provider's successful charge and the commit of its outcome
+ * (re-created with a trigger that makes that commit fail): the customer is charged once
+ * and not left without the subscription. The reconciler asks the provider about the
+ * payment's key, settles it, and the purchase's key answers the subscription.
+ */
+class CrashRecoveryIntegrationTests extends PaymentIntegrationTestSupport {
+
+	private static final long CRASHING_PRICE = 77_777;
+
+	@AfterEach
+	void removeTheCrash() {
+		this.jdbc.sql("DROP TRIGGER IF EXISTS crash_after_charge ON payments").update();
+	}
+
+	@Test
+	void aChargeWhoseOutcomeWasNeverCommittedIsSettledOnceByTheReconciler() throws Exception {
+		this.jdbc.sql("""
+				CREATE OR REPLACE FUNCTION crash_after_charge() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN
+				  IF OLD.status = 'PENDING' AND NEW.status <> 'PENDING' AND NEW.amount = %d THEN
+				    RAISE EXCEPTION 'simulated crash after the provider charged';
+				  END IF;
+				  RETURN NEW;
+				END $$""".formatted(CRASHING_PRICE)).update();
+		this.jdbc
+			.sql("CREATE TRIGGER crash_after_charge BEFORE UPDATE ON payments FOR EACH ROW "
+					+ "EXECUTE FUNCTION crash_after_charge()")
+			.update();
+		Product product = product(CRASHING_PRICE);
+		String token = consumer();
+		String key = UUID.randomUUID().toString();
+
+		MvcTestResult crashed = subscribe(token, key, product.id, product.monthlyPlan, "tok_ok");
+
+		assertThat(crashed.getResponse().getStatus()).isEqualTo(500);
+		String id = this.jdbc.sql("SELECT subscription_id FROM idempotency_keys WHERE key = ?")
+			.param(key)
+			.query(UUID.class)
+			.single()
+			.toString();
+		assertThat(charges(id)).containsExactly("INITIAL PENDING " + CRASHING_PRICE);
+		assertThat(providerCharges(id)).as("the provider did charge").isEqualTo(1);
+
+		removeTheCrash();
+		Thread.sleep(Duration.ofMillis(1200).toMillis());
+		assertThat(this.reconciler.reconcile()).isGreaterThanOrEqualTo(1);
+
+		assertThat(charges(id)).containsExactly("INITIAL SUCCEEDED " + CRASHING_PRICE);
+		assertThat(providerCharges(id)).isEqualTo(1);
+		MvcTestResult retried = subscribe(token, key, product.id, product.monthlyPlan, "tok_ok");
+		assertThat(retried).hasStatus(201).hasHeader("Idempotent-Replayed", "true");
+		assertThat(read(retried, "$.id").toString()).isEqualTo(id);
+		assertThat(read(retried, "$.status").toString()).isEqualTo("ACTIVE");
+		assertThat(this.reconciler.reconcile()).isZero();
+		assertThat(providerCharges(id)).isEqualTo(1);
+	}
+
+}

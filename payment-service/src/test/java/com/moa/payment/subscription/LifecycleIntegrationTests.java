@@ -1,0 +1,254 @@
+package com.moa.payment.subscription;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import com.moa.payment.PaymentIntegrationTestSupport;
+import com.moa.platform.testing.TestEventQueue;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole life of a subscription, driven by the test clock: renewal, dunning to expiry,
+ * recovery by a new payment method, cancel now or at the period end, resume, upgrade with
+ * proration, downgrade at the period end, products that stop selling, renewal notices.
+ */
+class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
+
+	@Autowired
+	AmqpAdmin admin;
+
+	@Test
+	void renewsAtThePeriodEndOncePerPeriodEvenAcrossTwoMissedPeriods() {
+		TestEventQueue events = TestEventQueue.bind(this.admin, this.rabbit,
+				"payment-tests.renewal-" + UUID.randomUUID(), "subscription.renewed");
+		Product product = product(9900);
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+		Instant firstEnd = Instant.parse(read(get("/api/subscriptions/" + id, token), "$.currentPeriodEnd"));
+
+		advance("P31D");
+
+		MvcTestResult renewed = get("/api/subscriptions/" + id, token);
+		assertThat(read(renewed, "$.status").toString()).isEqualTo("ACTIVE");
+		assertThat(Instant.parse(read(renewed, "$.currentPeriodStart"))).isEqualTo(firstEnd);
+		assertThat(Instant.parse(read(renewed, "$.currentPeriodEnd")))
+			.isEqualTo(firstEnd.atZone(ZoneOffset.UTC).plusMonths(1).toInstant());
+		assertThat(charges(id)).containsExactly("INITIAL SUCCEEDED 9900", "RENEWAL SUCCEEDED 9900");
+		assertThat(events.receiveEnvelope("subscription.renewed", id).get("data").get("paymentId").asString())
+			.isNotBlank();
+
+		// Down for two months: each missed period is charged once when billing runs
+		// again.
+		advance("P62D");
+		assertThat(charges(id)).containsExactly("INITIAL SUCCEEDED 9900", "RENEWAL SUCCEEDED 9900",
+				"RENEWAL SUCCEEDED 9900", "RENEWAL SUCCEEDED 9900");
+		assertThat(providerCharges(id)).isEqualTo(4);
+		advance("PT1H");
+		assertThat(charges(id)).hasSize(4);
+	}
+
+	@Test
+	void aDeclinedRenewalGoesPastDueIsRetriedByDunningAndExpires() {
+		TestEventQueue events = TestEventQueue.bind(this.admin, this.rabbit,
+				"payment-tests.dunning-" + UUID.randomUUID(), "subscription.past-due", "subscription.expired",
+				"payment.failed");
+		Product product = product(5000);
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+		assertThat(put("/api/subscriptions/" + id + "/payment-method",
+				"{\"paymentMethod\":{\"token\":\"tok_declined\"}}", token))
+			.hasStatusOk();
+
+		advance("P31D");
+		assertThat(read(get("/api/subscriptions/" + id, token), "$.status").toString()).isEqualTo("PAST_DUE");
+		JsonNode pastDue = events.receiveEnvelope("subscription.past-due", id).get("data");
+		assertThat(pastDue.get("nextRetryAt").asString()).isNotBlank();
+		advance("P1D");
+		advance("P2D");
+		assertThat(read(get("/api/subscriptions/" + id, token), "$.status").toString()).isEqualTo("PAST_DUE");
+		advance("P2D");
+
+		assertThat(read(get("/api/subscriptions/" + id, token), "$.status").toString()).isEqualTo("EXPIRED");
+		assertThat(charges(id)).containsExactly("INITIAL SUCCEEDED 5000", "RENEWAL FAILED 5000", "RENEWAL FAILED 5000",
+				"RENEWAL FAILED 5000", "RENEWAL FAILED 5000");
+		assertThat(events.receiveEnvelope("subscription.expired", id)).isNotNull();
+		advance("P31D");
+		assertThat(charges(id)).hasSize(5);
+	}
+
+	@Test
+	void aNewPaymentMethodChargesAPastDueSubscriptionAtOnce() {
+		Product product = product(6000);
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+		put("/api/subscriptions/" + id + "/payment-method",
+				"{\"paymentMethod\":{\"token\":\"tok_insufficient_funds\"}}", token);
+		advance("P31D");
+		assertThat(read(get("/api/subscriptions/" + id, token), "$.status").toString()).isEqualTo("PAST_DUE");
+
+		assertThat(put("/api/subscriptions/" + id + "/payment-method",
+				"{\"paymentMethod\":{\"token\":\"tok_declined\"}}", token))
+			.hasStatus(402);
+		MvcTestResult recovered = put("/api/subscriptions/" + id + "/payment-method",
+				"{\"paymentMethod\":{\"token\":\"tok_ok\"}}", token);
+
+		assertThat(recovered).hasStatusOk();
+		assertThat(read(recovered, "$.status").toString()).isEqualTo("ACTIVE");
+		assertThat(charges(id)).containsExactly("INITIAL SUCCEEDED 6000", "RENEWAL FAILED 6000", "RENEWAL FAILED 6000",
+				"RENEWAL SUCCEEDED 6000");
+		// Dunning is over: no further retry charges.
+		advance("P5D");
+		assertThat(charges(id)).hasSize(4);
+	}
+
+	@Test
+	void cancelAtThePeriodEndKeepsItActiveUntilThenAndResumeUndoesIt() {
+		Product product = product(4000);
+		String token = consumer();
+		String resumed = subscribed(token, product, product.monthlyPlan);
+		Product other = product(4000);
+		String canceled = subscribed(token, other, other.monthlyPlan);
+		assertThat(post("/api/subscriptions/" + canceled + "/cancel", "{\"atPeriodEnd\":true}", token)).hasStatusOk()
+			.bodyJson()
+			.hasPathSatisfying("$.status", (v) -> v.assertThat().isEqualTo("ACTIVE"))
+			.hasPathSatisfying("$.cancelAtPeriodEnd", (v) -> v.assertThat().isEqualTo(true));
+		post("/api/subscriptions/" + resumed + "/cancel", "{\"atPeriodEnd\":true}", token);
+		assertThat(post("/api/subscriptions/" + resumed + "/resume", "{}", token)).hasStatusOk()
+			.bodyJson()
+			.extractingPath("$.cancelAtPeriodEnd")
+			.isEqualTo(false);
+
+		advance("P31D");
+
+		assertThat(read(get("/api/subscriptions/" + canceled, token), "$.status").toString()).isEqualTo("CANCELED");
+		assertThat(charges(canceled)).hasSize(1);
+		assertThat(read(get("/api/subscriptions/" + resumed, token), "$.status").toString()).isEqualTo("ACTIVE");
+		assertThat(charges(resumed)).hasSize(2);
+		assertThat(post("/api/subscriptions/" + canceled + "/resume", "{}", token)).hasStatus(409);
+	}
+
+	@Test
+	void cancelNowEndsItAtOnce() {
+		Product product = product(4000);
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+		assertThat(post("/api/subscriptions/" + id + "/cancel", "{\"atPeriodEnd\":false}", token)).hasStatusOk()
+			.bodyJson()
+			.extractingPath("$.status")
+			.isEqualTo("CANCELED");
+		assertThat(get("/api/subscriptions?status=ACTIVE", token)).bodyJson().extractingPath("$.length()").isEqualTo(0);
+		assertThat(post("/api/subscriptions/" + id + "/cancel", "{\"atPeriodEnd\":false}", token)).hasStatus(409);
+		// Gone: subscribing again is allowed.
+		subscribed(token, product, product.monthlyPlan);
+	}
+
+	@Test
+	void anUpgradeTakesEffectNowWithAProratedChargeAndADowngradeAtThePeriodEnd() {
+		Product product = product(10000);
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+		MvcTestResult bought = get("/api/subscriptions/" + id, token);
+		Instant start = Instant.parse(read(bought, "$.currentPeriodStart"));
+		Instant end = Instant.parse(read(bought, "$.currentPeriodEnd"));
+		Instant now = advance("P10D");
+
+		MvcTestResult upgraded = post("/api/subscriptions/" + id + "/change-plan",
+				"{\"planId\":\"" + product.premiumPlan + "\"}", token);
+
+		assertThat(upgraded).hasStatusOk();
+		assertThat(read(upgraded, "$.planId").toString()).isEqualTo(product.premiumPlan.toString());
+		assertThat(read(upgraded, "$.price").toString()).isEqualTo("20000");
+		long expected = 10000L * Duration.between(now, end).toMillis() / Duration.between(start, end).toMillis();
+		String proration = charges(id).get(1);
+		assertThat(proration).startsWith("PRORATION SUCCEEDED ");
+		long charged = Long.parseLong(proration.substring("PRORATION SUCCEEDED ".length()));
+		assertThat(charged).isBetween(expected - 5, expected);
+
+		// Downgrade to the yearly plan (10 × 10,000 / 12 < 20,000 a month): at the period
+		// end.
+		MvcTestResult downgraded = post("/api/subscriptions/" + id + "/change-plan",
+				"{\"planId\":\"" + product.yearlyPlan + "\"}", token);
+		assertThat(read(downgraded, "$.pendingPlanId").toString()).isEqualTo(product.yearlyPlan.toString());
+		assertThat(read(downgraded, "$.planId").toString()).isEqualTo(product.premiumPlan.toString());
+		assertThat(post("/api/subscriptions/" + id + "/change-plan", "{\"planId\":\"" + product.premiumPlan + "\"}",
+				token))
+			.hasStatusOk()
+			.bodyJson()
+			.extractingPath("$.pendingPlanId")
+			.isNull();
+		post("/api/subscriptions/" + id + "/change-plan", "{\"planId\":\"" + product.yearlyPlan + "\"}", token);
+
+		advance("P21D");
+
+		MvcTestResult renewed = get("/api/subscriptions/" + id, token);
+		assertThat(read(renewed, "$.planId").toString()).isEqualTo(product.yearlyPlan.toString());
+		assertThat(read(renewed, "$.billingPeriod").toString()).isEqualTo("YEARLY");
+		assertThat(Instant.parse(read(renewed, "$.currentPeriodEnd")))
+			.isEqualTo(end.atZone(ZoneOffset.UTC).plusYears(1).toInstant());
+		assertThat(charges(id).get(2)).isEqualTo("RENEWAL SUCCEEDED 100000");
+		assertThat(
+				post("/api/subscriptions/" + id + "/change-plan", "{\"planId\":\"" + product.yearlyPlan + "\"}", token))
+			.hasStatus(400);
+	}
+
+	@Test
+	void aDeclinedUpgradeChangesNothing() {
+		Product product = product(10000);
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+		put("/api/subscriptions/" + id + "/payment-method", "{\"paymentMethod\":{\"token\":\"tok_declined\"}}", token);
+
+		assertThat(post("/api/subscriptions/" + id + "/change-plan", "{\"planId\":\"" + product.premiumPlan + "\"}",
+				token))
+			.hasStatus(402);
+		assertThat(read(get("/api/subscriptions/" + id, token), "$.planId").toString())
+			.isEqualTo(product.monthlyPlan.toString());
+	}
+
+	@Test
+	void subscriptionsOfAProductThatStopsSellingRunToThePeriodEndAndExpire() {
+		Product product = product(3000);
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+		product.status = "UNPUBLISHED";
+		publish(product.next());
+		assertThat(read(get("/api/subscriptions/" + id, token), "$.status").toString()).isEqualTo("ACTIVE");
+
+		advance("P31D");
+
+		assertThat(read(get("/api/subscriptions/" + id, token), "$.status").toString()).isEqualTo("EXPIRED");
+		assertThat(charges(id)).containsExactly("INITIAL SUCCEEDED 3000");
+	}
+
+	@Test
+	void announcesEachRenewalThreeDaysAhead() {
+		TestEventQueue events = TestEventQueue.bind(this.admin, this.rabbit,
+				"payment-tests.notice-" + UUID.randomUUID(), "subscription.renewal-upcoming");
+		Product product = product(2000);
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+		Instant end = Instant.parse(read(get("/api/subscriptions/" + id, token), "$.currentPeriodEnd"));
+
+		advance("P28D");
+
+		JsonNode notice = events.receiveEnvelope("subscription.renewal-upcoming", id).get("data");
+		assertThat(notice.get("renewsAt").asString()).isEqualTo(end.toString());
+		assertThat(notice.get("price").asLong()).isEqualTo(2000);
+		advance("PT1H");
+		assertThat(this.jdbc.sql("SELECT renewal_notice_for FROM subscriptions WHERE id = ?")
+			.param(UUID.fromString(id))
+			.query(java.time.OffsetDateTime.class)
+			.single()
+			.toInstant()).isEqualTo(end);
+	}
+
+}
