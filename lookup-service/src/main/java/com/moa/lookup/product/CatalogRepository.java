@@ -24,7 +24,7 @@ class CatalogRepository {
 
 	private static final String VISIBLE = "status = 'PUBLISHED' AND NOT removed";
 
-	private static final String SUMMARY_COLUMNS = "id, title, category, seller_id, seller_name, image_url, min_price, currency, view_count, published_at";
+	private static final String SUMMARY_COLUMNS = "id, title, category, seller_id, seller_name, image_url, min_price, currency, view_count, subscriber_count, published_at";
 
 	private final JdbcClient jdbc;
 
@@ -40,10 +40,12 @@ class CatalogRepository {
 	boolean upsert(ProductSnapshot product) {
 		return this.jdbc.sql("""
 				INSERT INTO catalog_products (id, seller_id, seller_name, title, description, category, image_url,
-				    min_price, currency, plans, terms, terms_version, status, version, published_at, updated_at)
+				    min_price, currency, plans, terms, terms_version, status, version, published_at, updated_at,
+				    subscriber_count)
 				VALUES (:id, :sellerId, :sellerName, :title, :description, :category, :imageUrl,
 				    :minPrice, :currency, CAST(:plans AS jsonb), :terms, :termsVersion, :status, :version,
-				    :publishedAt, :updatedAt)
+				    :publishedAt, :updatedAt,
+				    (SELECT count(*) FROM catalog_subscriptions WHERE product_id = :id AND live))
 				ON CONFLICT (id) DO UPDATE SET
 				    seller_id = EXCLUDED.seller_id, seller_name = EXCLUDED.seller_name, title = EXCLUDED.title,
 				    description = EXCLUDED.description, category = EXCLUDED.category, image_url = EXCLUDED.image_url,
@@ -160,11 +162,49 @@ class CatalogRepository {
 		return counts;
 	}
 
+	/**
+	 * Applies a subscription's state if its version is newer, moving the product's
+	 * subscriber count when it became live or ended.
+	 * @return whether it applied
+	 */
+	boolean applySubscription(UUID subscriptionId, UUID productId, boolean live, long version) {
+		// Serializes events of one subscription across consumers (instances).
+		this.jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(CAST(? AS text), 7))")
+			.param(subscriptionId)
+			.query((rs, n) -> 1)
+			.list();
+		StoredSubscription stored = this.jdbc
+			.sql("SELECT live, version FROM catalog_subscriptions WHERE subscription_id = ?")
+			.param(subscriptionId)
+			.query((rs, n) -> new StoredSubscription(rs.getBoolean("live"), rs.getLong("version")))
+			.optional()
+			.orElse(null);
+		if (stored != null && stored.version() >= version) {
+			return false;
+		}
+		boolean wasLive = stored != null && stored.live();
+		this.jdbc.sql("""
+				INSERT INTO catalog_subscriptions (subscription_id, product_id, live, version) VALUES (?, ?, ?, ?)
+				ON CONFLICT (subscription_id) DO UPDATE SET live = EXCLUDED.live, version = EXCLUDED.version""")
+			.params(subscriptionId, productId, live, version)
+			.update();
+		int delta = (live ? 1 : 0) - (wasLive ? 1 : 0);
+		if (delta != 0) {
+			this.jdbc.sql("UPDATE catalog_products SET subscriber_count = subscriber_count + ? WHERE id = ?")
+				.params(delta, productId)
+				.update();
+		}
+		return delta != 0;
+	}
+
+	private record StoredSubscription(boolean live, long version) {
+	}
+
 	private static ProductSummary summary(ResultSet rs, int rowNum) throws SQLException {
 		return new ProductSummary(rs.getObject("id", UUID.class), rs.getString("title"), rs.getString("category"),
 				rs.getObject("seller_id", UUID.class), rs.getString("seller_name"), rs.getString("image_url"),
-				rs.getObject("min_price", Long.class), rs.getString("currency"), rs.getLong("view_count"), null,
-				instant(rs, "published_at"));
+				rs.getObject("min_price", Long.class), rs.getString("currency"), rs.getLong("view_count"),
+				rs.getLong("subscriber_count"), instant(rs, "published_at"));
 	}
 
 	private static Instant instant(ResultSet rs, String column) throws SQLException {
