@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import com.moa.payment.billing.BillingClock;
 import com.moa.payment.payment.Payment;
 import com.moa.platform.events.EventPublisher;
 
@@ -22,8 +23,11 @@ public class SubscriptionEvents {
 
 	private final EventPublisher events;
 
-	SubscriptionEvents(EventPublisher events) {
+	private final BillingClock clock;
+
+	SubscriptionEvents(EventPublisher events, BillingClock clock) {
 		this.events = events;
+		this.clock = clock;
 	}
 
 	public void activated(Subscription s) {
@@ -90,6 +94,9 @@ public class SubscriptionEvents {
 		data.put("status", s.status().name());
 		data.put("currentPeriodEnd", s.currentPeriodEnd());
 		data.put("version", s.version());
+		// Billing time of the change (the test clock moves it), for day-by-day
+		// statistics.
+		data.put("occurredAt", this.clock.now());
 		data.putAll(extra);
 		this.events.publish(type, s.id().toString(), data);
 	}

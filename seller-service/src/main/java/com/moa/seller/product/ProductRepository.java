@@ -108,6 +108,20 @@ class ProductRepository {
 		return rows.stream().map((row) -> row.toProduct(plans.getOrDefault(row.id(), List.of()))).toList();
 	}
 
+	/** Every product of the seller that is not deleted. */
+	List<Product> findAllOfSeller(UUID sellerId) {
+		List<ProductRow> rows = this.jdbc
+			.sql("SELECT * FROM products WHERE seller_id = ? AND status <> 'DELETED' ORDER BY created_at")
+			.param(sellerId)
+			.query(ProductRepository::mapProduct)
+			.list();
+		if (rows.isEmpty()) {
+			return List.of();
+		}
+		Map<UUID, List<Plan>> plans = plansOf(rows.stream().map(ProductRow::id).toList());
+		return rows.stream().map((row) -> row.toProduct(plans.getOrDefault(row.id(), List.of()))).toList();
+	}
+
 	long count(UUID sellerId, ProductStatus status) {
 		return this.jdbc
 			.sql("""

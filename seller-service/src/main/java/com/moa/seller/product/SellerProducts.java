@@ -32,16 +32,35 @@ class SellerProducts {
 
 	private final Clock clock;
 
-	SellerProducts(ProductRepository products, EventPublisher events, Clock clock) {
+	private final SellerNames names;
+
+	SellerProducts(ProductRepository products, EventPublisher events, Clock clock, SellerNames names) {
 		this.products = products;
 		this.events = events;
 		this.clock = clock;
+		this.names = names;
+	}
+
+	/** The name products are published under: the seller's account name, if known yet. */
+	private String sellerName(Seller seller) {
+		return this.names.nameOf(seller.id()).orElse(seller.name());
+	}
+
+	/** Republishes every product of the seller under its new name. */
+	@Transactional
+	void renameSeller(UUID sellerId, String name) {
+		Instant now = now();
+		for (Product product : this.products.findAllOfSeller(sellerId)) {
+			Product next = product.nextVersion(name, now);
+			save(next, product.version());
+			publishUpserted(next);
+		}
 	}
 
 	@Transactional
 	Product create(Seller seller, ProductRequest request) {
 		Instant now = now();
-		Product product = new Product(UUID.randomUUID(), seller.id(), seller.name(), request.title(),
+		Product product = new Product(UUID.randomUUID(), seller.id(), sellerName(seller), request.title(),
 				request.description(), request.category(), request.imageUrl(), plans(request.plans(), List.of()),
 				request.terms(), 1, ProductStatus.DRAFT, 1, now, now, null);
 		this.products.insert(product);
@@ -107,7 +126,7 @@ class SellerProducts {
 			return current;
 		}
 		Instant now = now();
-		Product next = changed.nextVersion(seller.name(), now);
+		Product next = changed.nextVersion(sellerName(seller), now);
 		save(next, current.version());
 		publishUpserted(next);
 		if (next.termsVersion() != current.termsVersion()) {

@@ -1,0 +1,146 @@
+package com.moa.seller.dashboard;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.jayway.jsonpath.JsonPath;
+import com.moa.platform.events.EventTopology;
+import com.moa.seller.SellerIntegrationTestSupport;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The seller dashboard follows payment-service's and lookup-service's events within 2 s:
+ * subscribers and MRR (yearly / 12, rounded down), views, cancellations and revenue of
+ * the last 30 days, the daily chart; redelivered and reordered events leave it right.
+ */
+class DashboardIntegrationTests extends SellerIntegrationTestSupport {
+
+	private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(2);
+
+	@Autowired
+	RabbitTemplate rabbit;
+
+	@Autowired
+	JsonMapper json;
+
+	@Test
+	void showsSubscribersRevenueViewsAndCancellationsPerProduct() {
+		UUID sellerId = UUID.randomUUID();
+		String seller = signer.token(sellerId, "SELLER");
+		String kit = createProduct(seller, "Kit");
+		String box = createProduct(seller, "Box");
+		UUID monthly = UUID.randomUUID();
+		UUID yearly = UUID.randomUUID();
+		UUID other = UUID.randomUUID();
+		Instant now = Instant.now();
+
+		subscription("subscription.activated", monthly, sellerId, kit, "ACTIVE", 10_000, "MONTHLY", 1, now);
+		subscription("subscription.activated", yearly, sellerId, kit, "ACTIVE", 100_001, "YEARLY", 1, now);
+		subscription("subscription.activated", other, sellerId, box, "ACTIVE", 5_000, "MONTHLY", 1, now);
+		UUID payment = UUID.randomUUID();
+		payment(payment, sellerId, kit, 10_000, now);
+		payment(UUID.randomUUID(), sellerId, kit, 100_001, now);
+		send("product.view-stats", UUID.fromString(kit),
+				Map.of("productId", kit, "totalViews", 42, "asOf", now.toString()));
+
+		awaitDashboard(seller, "$.totals.activeSubscribers", 3);
+		String dashboard = body(get("/api/seller/dashboard", seller));
+		assertThat(read(dashboard, "$.totals.products")).isEqualTo(2);
+		assertThat(read(dashboard, "$.totals.monthlyRecurringRevenue")).isEqualTo(10_000 + 8_333 + 5_000);
+		awaitDashboard(seller, "$.totals.views", 42);
+		assertThat(read(body(get("/api/seller/dashboard", seller)),
+				"$.products[?(@.productId == '" + kit + "')].revenueLast30d")
+			.toString()).isEqualTo("[110001]");
+
+		// Canceled (version 3), then a late older activation (version 2): stays canceled.
+		subscription("subscription.canceled", monthly, sellerId, kit, "CANCELED", 10_000, "MONTHLY", 3, now);
+		subscription("subscription.activated", monthly, sellerId, kit, "ACTIVE", 10_000, "MONTHLY", 2, now);
+		// A redelivered payment counts once.
+		payment(payment, sellerId, kit, 10_000, now);
+		awaitDashboard(seller, "$.totals.activeSubscribers", 2);
+		String after = body(get("/api/seller/dashboard", seller));
+		String kitRow = "$.products[?(@.productId == '" + kit + "')]";
+		assertThat(read(after, kitRow + ".activeSubscribers").toString()).isEqualTo("[1]");
+		assertThat(read(after, kitRow + ".monthlyRecurringRevenue").toString()).isEqualTo("[8333]");
+		assertThat(read(after, kitRow + ".canceledLast30d").toString()).isEqualTo("[1]");
+		assertThat(read(after, kitRow + ".revenueLast30d").toString()).isEqualTo("[110001]");
+		assertThat(read(after, kitRow + ".title").toString()).isEqualTo("[\"Kit\"]");
+
+		String daily = body(get("/api/seller/dashboard/daily?days=3", seller));
+		assertThat(read(daily, "$.length()")).isEqualTo(3);
+		assertThat(read(daily, "$[2].date")).isEqualTo(LocalDate.ofInstant(now, ZoneOffset.UTC).toString());
+		assertThat(read(daily, "$[2].newSubscriptions")).isEqualTo(3);
+		assertThat(read(daily, "$[2].cancellations")).isEqualTo(1);
+		assertThat(read(daily, "$[2].revenue")).isEqualTo(110_001);
+		assertThat(read(daily, "$[0].newSubscriptions")).isEqualTo(0);
+	}
+
+	@Test
+	void theChartTakesOneToThreeHundredSixtyFiveDaysAndOnlySellers() {
+		String seller = newSeller();
+		assertThat(get("/api/seller/dashboard/daily?days=0", seller)).hasStatus(400);
+		assertThat(get("/api/seller/dashboard/daily?days=366", seller)).hasStatus(400);
+		assertThat(body(get("/api/seller/dashboard/daily", seller))).startsWith("[");
+		assertThat(read(body(get("/api/seller/dashboard/daily?days=365", seller)), "$.length()")).isEqualTo(365);
+		assertThat(get("/api/seller/dashboard", signer.token("CONSUMER"))).hasStatus(403);
+		assertThat(read(body(get("/api/seller/dashboard", seller)), "$.totals.products")).isEqualTo(0);
+	}
+
+	private void awaitDashboard(String seller, String path, int expected) {
+		await().atMost(VISIBLE_WITHIN)
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> expected == ((Number) read(body(get("/api/seller/dashboard", seller)), path)).intValue());
+	}
+
+	private void subscription(String type, UUID id, UUID sellerId, String productId, String status, long price,
+			String period, long version, Instant at) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("subscriptionId", id);
+		data.put("userId", UUID.randomUUID());
+		data.put("productId", productId);
+		data.put("sellerId", sellerId);
+		data.put("status", status);
+		data.put("price", price);
+		data.put("currency", "KRW");
+		data.put("billingPeriod", period);
+		data.put("version", version);
+		data.put("occurredAt", at.toString());
+		data.put("effectiveAt", at.toString());
+		send(type, id, data);
+	}
+
+	private void payment(UUID id, UUID sellerId, String productId, long amount, Instant at) {
+		send("payment.succeeded", id,
+				Map.of("paymentId", id, "subscriptionId", UUID.randomUUID(), "userId", UUID.randomUUID(), "sellerId",
+						sellerId, "productId", productId, "amount", amount, "currency", "KRW", "time", at.toString()));
+	}
+
+	private void send(String type, UUID subject, Object data) {
+		Map<String, Object> envelope = Map.of("id", UUID.randomUUID(), "source", "payment-service", "type", type,
+				"time", Instant.now().toString(), "subject", subject, "dataversion", 1, "data", data);
+		this.rabbit.send(EventTopology.EXCHANGE, type,
+				MessageBuilder.withBody(this.json.writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8))
+					.setContentType(MessageProperties.CONTENT_TYPE_JSON)
+					.build());
+	}
+
+	private static Object read(String json, String path) {
+		return JsonPath.read(json, path);
+	}
+
+}
