@@ -28,6 +28,8 @@ final class SystemUnderTest {
 
 	static ServiceProcess lookup;
 
+	static ServiceProcess payment;
+
 	static ServiceProcess gateway;
 
 	private SystemUnderTest() {
@@ -49,10 +51,11 @@ final class SystemUnderTest {
 		List<String> lookupArgs = new ArrayList<>(with(storeArgs(rabbit), jwks));
 		lookupArgs.addAll(redisArgs);
 		lookup = ServiceProcess.start("lookup-service", ServiceProcess.freePort(), lookupArgs);
+		payment = ServiceProcess.start("payment-service", ServiceProcess.freePort(), with(storeArgs(rabbit), jwks));
 		String down = "http://127.0.0.1:" + ServiceProcess.freePort();
 		List<String> gatewayArgs = new ArrayList<>(List.of("--MOA_AUTH_URL=" + authUrl,
 				"--MOA_SELLER_URL=" + seller.baseUrl(), "--MOA_LOOKUP_URL=" + lookup.baseUrl(),
-				"--MOA_PAYMENT_URL=" + down, "--MOA_SEARCH_URL=" + down, "--MOA_CHAT_URL=" + down, jwks,
+				"--MOA_PAYMENT_URL=" + payment.baseUrl(), "--MOA_SEARCH_URL=" + down, "--MOA_CHAT_URL=" + down, jwks,
 				// Every test logs in from 127.0.0.1: keep the per-IP credential limit out
 				// of
 				// the way.
@@ -60,7 +63,7 @@ final class SystemUnderTest {
 		gatewayArgs.addAll(redisArgs);
 		gateway = ServiceProcess.start("gateway", ServiceProcess.freePort(), gatewayArgs);
 		Runtime.getRuntime().addShutdownHook(new Thread(SystemUnderTest::stopAll, "stop-system-under-test"));
-		for (ServiceProcess service : List.of(auth, seller, lookup, gateway)) {
+		for (ServiceProcess service : List.of(auth, seller, lookup, payment, gateway)) {
 			service.awaitReady(Duration.ofSeconds(180));
 		}
 	}
@@ -85,7 +88,9 @@ final class SystemUnderTest {
 
 	/** Stops all services at once: one after the other they outlast surefire's 30 s. */
 	private static void stopAll() {
-		List<ServiceProcess> running = Stream.of(gateway, lookup, seller, auth).filter(Objects::nonNull).toList();
+		List<ServiceProcess> running = Stream.of(gateway, payment, lookup, seller, auth)
+			.filter(Objects::nonNull)
+			.toList();
 		running.forEach(ServiceProcess::signalStop);
 		for (ServiceProcess service : running) {
 			try {

@@ -1,6 +1,5 @@
 package com.moa.seller.product;
 
-import java.util.Optional;
 import java.util.UUID;
 
 import com.moa.platform.events.EventEnvelope;
@@ -17,8 +16,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Keeps {@link SellerNames} from {@code user.registered} and {@code user.updated} (queue
- * {@code seller.user-events}); a seller who renames itself gets its products republished
- * under the new name.
+ * {@code seller.user-events}); products whose published seller name differs from the
+ * newest one (created before the name arrived, or the seller renamed itself) are
+ * republished under it.
  */
 @Configuration(proxyBeanMethods = false)
 class SellerNameEvents {
@@ -58,9 +58,8 @@ class SellerNameEvents {
 			throw new InvalidEventException("user event without userId or name");
 		}
 		UUID sellerId = UUID.fromString(id);
-		Optional<String> before = this.names.nameOf(sellerId);
-		if (this.names.store(sellerId, name, data.path("version").asLong(0)) && before.isPresent()
-				&& !before.get().equals(name)) {
+		// Also on the first name: products created before it arrived carry none yet.
+		if (this.names.store(sellerId, name, data.path("version").asLong(0))) {
 			this.products.renameSeller(sellerId, name);
 		}
 	}

@@ -46,11 +46,14 @@ class SellerProducts {
 		return this.names.nameOf(seller.id()).orElse(seller.name());
 	}
 
-	/** Republishes every product of the seller under its new name. */
+	/** Republishes the seller's products that do not carry this name yet. */
 	@Transactional
 	void renameSeller(UUID sellerId, String name) {
 		Instant now = now();
 		for (Product product : this.products.findAllOfSeller(sellerId)) {
+			if (name.equals(product.sellerName())) {
+				continue;
+			}
 			Product next = product.nextVersion(name, now);
 			save(next, product.version());
 			publishUpserted(next);
