@@ -1,5 +1,6 @@
 package com.moa.auth.user;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -11,8 +12,10 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Consumers deployed after users exist lose nothing: the {@code user.*} events of signups
@@ -28,10 +31,20 @@ class LateConsumersIntegrationTests extends AuthIntegrationTestSupport {
 	@Autowired
 	RabbitTemplate rabbit;
 
+	@Autowired
+	JdbcClient jdbc;
+
 	@Test
 	void userEventsOfEarlierSignupsWaitForConsumersThatDoNotExistYet() {
 		List<String> ids = List.of(signupConsumer(uniqueEmail()), signupConsumer(uniqueEmail()),
 				signupConsumer(uniqueEmail()));
+		// Published (the relay declares the queues before its first publish): from here
+		// on
+		// the events are in the queues or lost, whoever reads them.
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.jdbc.sql("SELECT count(*) FROM event_outbox WHERE published_at IS NULL")
+				.query(Integer.class)
+				.single() == 0);
 		// No mail- or chat-service runs here: the test reads their queues as they would
 		// once deployed.
 		for (String queue : List.of("mail.user-events", "chat.user-events", "seller.user-events")) {
