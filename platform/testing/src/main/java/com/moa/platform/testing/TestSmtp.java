@@ -9,8 +9,9 @@ import org.springframework.test.context.DynamicPropertyRegistrar;
 
 /**
  * An in-process SMTP server (GreenMail) for the test context; inject the
- * {@link GreenMail} bean to read what was sent. {@code spring.mail.host}/{@code port}
- * point at it.
+ * {@link GreenMail} bean to read what was really received. {@code spring.mail.host}/
+ * {@code port} point at a {@link TcpProxy} in front of it (the {@code smtpProxy} bean):
+ * {@link TcpProxy#cut() cut} it to take SMTP away without losing what arrived.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestSmtp {
@@ -23,10 +24,15 @@ public class TestSmtp {
 	}
 
 	@Bean
-	DynamicPropertyRegistrar testSmtpProperties(GreenMail greenMail) {
+	TcpProxy smtpProxy(GreenMail greenMail) {
+		return new TcpProxy("127.0.0.1", greenMail.getSmtp().getPort());
+	}
+
+	@Bean
+	DynamicPropertyRegistrar testSmtpProperties(TcpProxy smtpProxy) {
 		return (registry) -> {
 			registry.add("spring.mail.host", () -> "127.0.0.1");
-			registry.add("spring.mail.port", () -> greenMail.getSmtp().getPort());
+			registry.add("spring.mail.port", smtpProxy::port);
 		};
 	}
 

@@ -1,0 +1,198 @@
+package com.moa.mail.delivery;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The delivery log: one row per mail to one recipient, written before anything is sent,
+ * unique per (kind, source, recipient), with a Message-ID fixed at that moment. It is
+ * what the sender works from and the proof of what was sent.
+ */
+@Repository
+public class Deliveries {
+
+	static final String MESSAGE_ID_DOMAIN = "mail.moa-subscribe";
+
+	/**
+	 * A plain mapper for payloads: they hold what producers already checked (terms with
+	 * line breaks), not request input for the web's strict text rules.
+	 */
+	private static final JsonMapper PAYLOAD_JSON = JsonMapper.builder().build();
+
+	private static final TypeReference<Map<String, Object>> PAYLOAD = new TypeReference<>() {
+	};
+
+	private final JdbcClient jdbc;
+
+	private final JdbcTemplate jdbcTemplate;
+
+	Deliveries(JdbcClient jdbc, JdbcTemplate jdbcTemplate) {
+		this.jdbc = jdbc;
+		this.jdbcTemplate = jdbcTemplate;
+	}
+
+	/**
+	 * Queues one mail, unless this kind of mail about this source was already queued for
+	 * the recipient (then nothing happens). Runs in the caller's transaction.
+	 * @return whether a new delivery was queued
+	 */
+	public boolean enqueue(MailKind kind, String sourceKey, UUID recipientId, Map<String, Object> payload) {
+		UUID id = UUID.randomUUID();
+		return this.jdbc.sql("""
+				INSERT INTO deliveries (id, kind, source_key, recipient_id, payload, priority, status, message_id)
+				VALUES (?, ?, ?, ?, CAST(? AS jsonb), ?, 'QUEUED', ?)
+				ON CONFLICT (kind, source_key, recipient_id) DO NOTHING""")
+			.params(id, kind.name(), sourceKey, recipientId, PAYLOAD_JSON.writeValueAsString(payload), kind.priority(),
+					messageId(id))
+			.update() == 1;
+	}
+
+	/**
+	 * Queues a terms-change mail for every live subscriber of the product, in one
+	 * statement; a subscriber already queued for this terms version is skipped.
+	 * @return how many were queued
+	 */
+	public int enqueueForSubscribers(MailKind kind, String sourceKey, UUID productId, Map<String, Object> payload) {
+		return this.jdbc.sql("""
+				WITH recipients AS (
+				    SELECT user_id, gen_random_uuid() AS id
+				    FROM (SELECT DISTINCT user_id FROM mail_subscriptions WHERE product_id = ? AND live) live)
+				INSERT INTO deliveries (id, kind, source_key, recipient_id, payload, priority, status, message_id)
+				SELECT id, ?, ?, user_id, CAST(? AS jsonb), ?, 'QUEUED', '<' || id || '@%s>' FROM recipients
+				ON CONFLICT (kind, source_key, recipient_id) DO NOTHING""".formatted(MESSAGE_ID_DOMAIN))
+			.params(productId, kind.name(), sourceKey, PAYLOAD_JSON.writeValueAsString(payload), kind.priority())
+			.update();
+	}
+
+	/**
+	 * Claims up to {@code limit} deliveries due now, transactional mail first: QUEUED
+	 * ones whose time has come, and SENDING ones whose sender did not finish within its
+	 * lease (it died). Each gets a lease; rows other senders hold are skipped.
+	 */
+	List<Delivery> claim(int limit, Duration lease) {
+		return this.jdbc.sql("""
+				UPDATE deliveries SET status = 'SENDING', lease_until = now() + make_interval(secs => ?)
+				WHERE id IN (
+				    SELECT id FROM deliveries
+				    WHERE (status = 'QUEUED' AND next_attempt_at <= now())
+				       OR (status = 'SENDING' AND lease_until < now())
+				    ORDER BY priority, next_attempt_at
+				    LIMIT ? FOR UPDATE SKIP LOCKED)
+				RETURNING *""").params(lease.toMillis() / 1000.0, limit).query(Deliveries::map).list();
+	}
+
+	/** Records deliveries the SMTP server accepted, with the address each went to. */
+	void sent(Map<UUID, String> emails) {
+		if (emails.isEmpty()) {
+			return;
+		}
+		List<Object[]> rows = emails.entrySet().stream().map((e) -> new Object[] { e.getValue(), e.getKey() }).toList();
+		this.jdbcTemplate.batchUpdate("""
+				UPDATE deliveries SET status = 'SENT', sent_at = now(), email = ?, attempts = attempts + 1,
+				    lease_until = NULL, last_error = NULL
+				WHERE id = ? AND status = 'SENDING'""", rows);
+	}
+
+	/**
+	 * Puts deliveries back unsent and uncounted: the SMTP server could not be reached,
+	 * which says nothing about the mails themselves.
+	 */
+	void release(List<UUID> ids, String error) {
+		if (ids.isEmpty()) {
+			return;
+		}
+		this.jdbc.sql("""
+				UPDATE deliveries SET status = 'QUEUED', lease_until = NULL, last_error = ?
+				WHERE id = ANY(?) AND status = 'SENDING'""").params(truncate(error), ids.toArray(UUID[]::new)).update();
+	}
+
+	void retryLater(UUID id, String error, Duration after) {
+		this.jdbc.sql("""
+				UPDATE deliveries SET status = 'QUEUED', attempts = attempts + 1, last_error = ?, lease_until = NULL,
+				    next_attempt_at = now() + make_interval(secs => ?)
+				WHERE id = ? AND status = 'SENDING'""").params(truncate(error), after.toMillis() / 1000.0, id).update();
+	}
+
+	void failed(UUID id, String error) {
+		this.jdbc.sql("""
+				UPDATE deliveries SET status = 'FAILED', attempts = attempts + 1, last_error = ?, lease_until = NULL
+				WHERE id = ? AND status = 'SENDING'""").params(truncate(error), id).update();
+	}
+
+	/** The log for one recipient (operators: "did user X get terms v3?"). */
+	List<Delivery> find(UUID recipientId, String email, MailKind kind, int limit) {
+		return this.jdbc
+			.sql("""
+					SELECT d.* FROM deliveries d
+					WHERE (CAST(:recipient AS uuid) IS NULL OR d.recipient_id = :recipient)
+					  AND (CAST(:email AS text) IS NULL OR d.recipient_id IN
+					       (SELECT user_id FROM mail_users WHERE lower(email) = lower(:email)) OR lower(d.email) = lower(:email))
+					  AND (CAST(:kind AS text) IS NULL OR d.kind = :kind)
+					ORDER BY d.created_at DESC LIMIT :limit""")
+			.param("recipient", recipientId)
+			.param("email", email)
+			.param("kind", (kind != null) ? kind.name() : null)
+			.param("limit", limit)
+			.query(Deliveries::map)
+			.list();
+	}
+
+	/** Mail not sent yet (QUEUED or SENDING), over all instances. */
+	long countPending() {
+		return this.jdbc.sql("SELECT count(*) FROM deliveries WHERE status IN ('QUEUED', 'SENDING')")
+			.query(Long.class)
+			.single();
+	}
+
+	/** Mail given up on (FAILED), over all instances. */
+	long countFailed() {
+		return this.jdbc.sql("SELECT count(*) FROM deliveries WHERE status = 'FAILED'").query(Long.class).single();
+	}
+
+	static String messageId(UUID id) {
+		return "<" + id + "@" + MESSAGE_ID_DOMAIN + ">";
+	}
+
+	private static String truncate(String error) {
+		return (error == null || error.length() <= 2000) ? error : error.substring(0, 2000);
+	}
+
+	private static Delivery map(ResultSet rs, int row) throws SQLException {
+		OffsetDateTime sentAt = rs.getObject("sent_at", OffsetDateTime.class);
+		return new Delivery(rs.getObject("id", UUID.class), MailKind.valueOf(rs.getString("kind")),
+				rs.getString("source_key"), rs.getObject("recipient_id", UUID.class), rs.getString("payload"),
+				rs.getString("status"), rs.getInt("attempts"), rs.getString("last_error"), rs.getString("message_id"),
+				rs.getString("email"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+				(sentAt != null) ? sentAt.toInstant() : null);
+	}
+
+	/**
+	 * One row of the log.
+	 *
+	 * @param payload the mail's variables, as JSON
+	 * @param email where it went (set when sent)
+	 */
+	public record Delivery(UUID id, MailKind kind, String sourceKey, UUID recipientId, String payload, String status,
+			int attempts, String lastError, String messageId, String email, Instant createdAt, Instant sentAt) {
+
+		/** The payload as a mutable map. */
+		public Map<String, Object> variables() {
+			return PAYLOAD_JSON.readValue(this.payload, PAYLOAD);
+		}
+
+	}
+
+}

@@ -1,0 +1,365 @@
+package com.moa.mail.delivery;
+
+import java.io.UnsupportedEncodingException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.moa.mail.MailProperties;
+import com.moa.mail.content.MailComposer;
+import com.moa.mail.content.MailComposer.Composed;
+import com.moa.mail.delivery.Deliveries.Delivery;
+import com.moa.mail.recipient.Directory;
+import com.moa.mail.recipient.Directory.Recipient;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.mail.MailAuthenticationException;
+import org.springframework.mail.MailException;
+import org.springframework.mail.MailSendException;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.MimeMessageHelper;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends what the delivery log holds, on {@code connections} threads, each claiming a
+ * batch (transactional mail first), sending it in one SMTP session and recording each
+ * outcome at once. A Resilience4j rate limiter shared by the threads keeps the instance
+ * under {@code rate} messages per second.
+ *
+ * <p>
+ * Exactly once, as far as SMTP allows: a row is claimed under a lease, so two senders
+ * never hold it together, and it is SENT only after the server accepted it. A sender that
+ * dies between the server's acceptance and that commit leaves the row to be sent again
+ * when its lease runs out, with the same {@code Message-ID}, which lets receiving systems
+ * and people recognise the copy (at least once, never a different mail twice).
+ */
+@Component
+public class DeliveryWorker implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+
+	private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(30);
+
+	private final Deliveries deliveries;
+
+	private final Directory directory;
+
+	private final MailComposer composer;
+
+	private final JavaMailSender sender;
+
+	private final MailProperties.Sending settings;
+
+	private final MailProperties properties;
+
+	private final RateLimiter rateLimiter;
+
+	private final MeterRegistry meters;
+
+	private final Timer sendLatency;
+
+	private final Timer smtpSession;
+
+	private final List<Thread> threads = new ArrayList<>();
+
+	private volatile boolean running;
+
+	DeliveryWorker(Deliveries deliveries, Directory directory, MailComposer composer, JavaMailSender sender,
+			MailProperties properties, MeterRegistry meters) {
+		this.deliveries = deliveries;
+		this.directory = directory;
+		this.composer = composer;
+		this.sender = sender;
+		this.properties = properties;
+		this.settings = properties.sending();
+		this.meters = meters;
+		this.rateLimiter = RateLimiter.of("mail",
+				RateLimiterConfig.custom()
+					.limitForPeriod(this.settings.rate())
+					.limitRefreshPeriod(Duration.ofSeconds(1))
+					.timeoutDuration(Duration.ofMinutes(1))
+					.build());
+		this.sendLatency = Timer.builder("moa.mail.send.latency")
+			.description("Time from queueing a mail to the SMTP server accepting it")
+			.publishPercentileHistogram()
+			.register(meters);
+		this.smtpSession = Timer.builder("moa.mail.smtp.session")
+			.description("Time of one SMTP session sending a batch")
+			.register(meters);
+	}
+
+	@Override
+	public void start() {
+		if (!this.settings.enabled()) {
+			log.info("Mail sending is off (moa.mail.sending.enabled=false): deliveries stay queued");
+			return;
+		}
+		this.running = true;
+		for (int i = 0; i < this.settings.connections(); i++) {
+			Thread thread = new Thread(this::run, "mail-sender-" + i);
+			thread.setDaemon(true);
+			thread.start();
+			this.threads.add(thread);
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		for (Thread thread : this.threads) {
+			thread.interrupt();
+		}
+		for (Thread thread : this.threads) {
+			try {
+				thread.join(Duration.ofSeconds(15).toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		this.threads.clear();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	private void run() {
+		Duration outagePause = Duration.ZERO;
+		while (this.running) {
+			try {
+				if (sendDue() == 0) {
+					sleep(this.settings.interval());
+				}
+				outagePause = Duration.ZERO;
+			}
+			catch (SmtpUnreachableException ex) {
+				outagePause = outagePause.isZero() ? Duration.ofSeconds(1) : min(outagePause.multipliedBy(2));
+				log.warn("SMTP server unreachable ({}); mail stays queued, next try in {}", ex.getMessage(),
+						outagePause);
+				sleep(outagePause);
+			}
+			catch (DataAccessException ex) {
+				log.warn("Delivery log unavailable: {}", ex.getMessage());
+				sleep(Duration.ofSeconds(1));
+			}
+			catch (RuntimeException ex) {
+				log.error("Mail sender failed; continuing", ex);
+				sleep(Duration.ofSeconds(1));
+			}
+		}
+	}
+
+	private static Duration min(Duration pause) {
+		return (pause.compareTo(MAX_OUTAGE_PAUSE) > 0) ? MAX_OUTAGE_PAUSE : pause;
+	}
+
+	private void sleep(Duration pause) {
+		try {
+			Thread.sleep(pause.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.running = false;
+		}
+	}
+
+	/**
+	 * Claims one batch of due deliveries and sends it.
+	 * @return how many were claimed (0: nothing was due)
+	 * @throws SmtpUnreachableException when the server could not be reached; the batch is
+	 * back in the queue
+	 */
+	int sendDue() {
+		List<Delivery> batch = this.deliveries.claim(Math.min(this.settings.batchSize(), this.settings.rate()),
+				this.settings.lease());
+		if (!batch.isEmpty()) {
+			send(batch);
+		}
+		return batch.size();
+	}
+
+	/** Sends claimed deliveries in one SMTP session and records what happened to each. */
+	void send(List<Delivery> batch) {
+		// MimeMessage keeps Object's identity equality: insertion order is send order.
+		Map<MimeMessage, Delivery> messages = new LinkedHashMap<>();
+		Map<MimeMessage, String> addresses = new IdentityHashMap<>();
+		for (Delivery delivery : batch) {
+			try {
+				prepare(delivery).ifPresent((prepared) -> {
+					messages.put(prepared.message(), delivery);
+					addresses.put(prepared.message(), prepared.email());
+				});
+			}
+			catch (DataAccessException ex) {
+				throw ex;
+			}
+			catch (Exception ex) {
+				// One mail that cannot be written (a template or address problem) must
+				// not
+				// hold up the others.
+				record(delivery, ex);
+			}
+		}
+		if (messages.isEmpty()) {
+			return;
+		}
+		while (!this.rateLimiter.acquirePermission(messages.size())) {
+			// Only when the other threads reserved more than the limiter's minute ahead.
+			sleep(Duration.ofMillis(100));
+		}
+		Map<Object, Exception> failures = Map.of();
+		Timer.Sample session = Timer.start(this.meters);
+		try {
+			this.sender.send(messages.keySet().toArray(MimeMessage[]::new));
+		}
+		catch (MailSendException ex) {
+			failures = ex.getFailedMessages().isEmpty() ? allFailed(messages, ex) : ex.getFailedMessages();
+		}
+		catch (MailAuthenticationException ex) {
+			failures = allFailed(messages, new SmtpUnreachableException("SMTP login refused", ex));
+		}
+		catch (MailException ex) {
+			failures = allFailed(messages, ex);
+		}
+		finally {
+			session.stop(this.smtpSession);
+		}
+		Map<UUID, String> sent = new LinkedHashMap<>();
+		List<UUID> unreachable = new ArrayList<>();
+		Exception outage = null;
+		for (Map.Entry<MimeMessage, Delivery> entry : messages.entrySet()) {
+			Delivery delivery = entry.getValue();
+			Exception failure = failures.get(entry.getKey());
+			if (failure == null) {
+				sent.put(delivery.id(), addresses.get(entry.getKey()));
+			}
+			else if (failure instanceof SmtpUnreachableException
+					|| SmtpFailure.of(failure) == SmtpFailure.UNREACHABLE) {
+				unreachable.add(delivery.id());
+				outage = failure;
+			}
+			else {
+				record(delivery, failure);
+			}
+		}
+		this.deliveries.sent(sent);
+		for (Delivery delivery : batch) {
+			if (sent.containsKey(delivery.id())) {
+				this.sendLatency.record(Duration.between(delivery.createdAt(), Instant.now()));
+				Counter.builder("moa.mail.sent").tag("kind", delivery.kind().name()).register(this.meters).increment();
+			}
+		}
+		if (outage != null) {
+			this.deliveries.release(unreachable, describe(outage));
+			throw new SmtpUnreachableException(describe(outage), outage);
+		}
+	}
+
+	private static Map<Object, Exception> allFailed(Map<MimeMessage, Delivery> messages, Exception failure) {
+		Map<Object, Exception> failures = new IdentityHashMap<>();
+		messages.keySet().forEach((message) -> failures.put(message, failure));
+		return failures;
+	}
+
+	/**
+	 * Builds the message, or records why it cannot be built yet (the recipient's or the
+	 * product's event has not arrived) and returns empty.
+	 */
+	private Optional<Prepared> prepare(Delivery delivery) throws MessagingException, UnsupportedEncodingException {
+		Recipient recipient = this.directory.recipient(delivery.recipientId()).orElse(null);
+		if (recipient == null) {
+			retryOrFail(delivery, "recipient " + delivery.recipientId() + " unknown (no user.* event yet)");
+			return Optional.empty();
+		}
+		Map<String, Object> variables = delivery.variables();
+		if (variables.get("productId") instanceof String productId && !variables.containsKey("productTitle")) {
+			String title = this.directory.productTitle(UUID.fromString(productId)).orElse(null);
+			if (title == null) {
+				retryOrFail(delivery, "product " + productId + " unknown (no product.upserted yet)");
+				return Optional.empty();
+			}
+			variables.put("productTitle", title);
+		}
+		Composed mail = this.composer.compose(delivery.kind(), recipient, variables);
+		MimeMessage message = this.sender.createMimeMessage();
+		MimeMessageHelper helper = new MimeMessageHelper(message, MimeMessageHelper.MULTIPART_MODE_MIXED_RELATED,
+				"UTF-8");
+		helper.setFrom(this.properties.from());
+		helper.setReplyTo(this.properties.replyTo());
+		helper.setTo(new InternetAddress(recipient.email(), recipient.name(), "UTF-8"));
+		helper.setSubject(mail.subject());
+		helper.setText(mail.text(), mail.html());
+		// Fixed when the delivery was queued: a resend is recognisably the same mail.
+		// JavaMailSenderImpl keeps an explicitly set Message-ID.
+		message.setHeader("Message-ID", delivery.messageId());
+		message.setHeader("Auto-Submitted", "auto-generated");
+		return Optional.of(new Prepared(message, recipient.email()));
+	}
+
+	/** A failure that is about the mail (not the server being away). */
+	private void record(Delivery delivery, Exception failure) {
+		if (SmtpFailure.of(failure) == SmtpFailure.PERMANENT) {
+			fail(delivery, describe(failure));
+		}
+		else {
+			retryOrFail(delivery, describe(failure));
+		}
+	}
+
+	private void retryOrFail(Delivery delivery, String error) {
+		if (delivery.attempts() + 1 >= this.settings.maxAttempts()) {
+			fail(delivery, error);
+			return;
+		}
+		Duration backoff = this.settings.initialBackoff().multipliedBy(1L << Math.min(delivery.attempts(), 20));
+		this.deliveries.retryLater(delivery.id(), error,
+				(backoff.compareTo(this.settings.maxBackoff()) > 0) ? this.settings.maxBackoff() : backoff);
+	}
+
+	private void fail(Delivery delivery, String error) {
+		log.warn("Mail {} {} to {} failed for good: {}", delivery.kind(), delivery.id(), delivery.recipientId(), error);
+		this.deliveries.failed(delivery.id(), error);
+		Counter.builder("moa.mail.failed").tag("kind", delivery.kind().name()).register(this.meters).increment();
+	}
+
+	private static String describe(Throwable failure) {
+		StringBuilder text = new StringBuilder();
+		for (Throwable cause = failure; cause != null && text.length() < 1500; cause = cause.getCause()) {
+			if (!text.isEmpty()) {
+				text.append(" <- ");
+			}
+			text.append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+			if (cause instanceof MessagingException ex && ex.getNextException() != null
+					&& ex.getNextException() != cause.getCause()) {
+				text.append(" <- ").append(ex.getNextException().getMessage());
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return text.toString();
+	}
+
+	private record Prepared(MimeMessage message, String email) {
+	}
+
+}

@@ -1,0 +1,74 @@
+package com.moa.mail.recipient;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * mail-service's projections: users (address, name, language), who holds which product,
+ * and product titles. Every write applies only a newer version, so redelivered and
+ * reordered events are harmless; mail can be addressed while auth- or payment-service are
+ * down.
+ */
+@Repository
+public class Directory {
+
+	private final JdbcClient jdbc;
+
+	Directory(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	void storeUser(UUID userId, String email, String name, String locale, long version) {
+		this.jdbc.sql("""
+				INSERT INTO mail_users (user_id, email, name, locale, version) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name,
+				    locale = EXCLUDED.locale, version = EXCLUDED.version
+				WHERE mail_users.version < EXCLUDED.version""").params(userId, email, name, locale, version).update();
+	}
+
+	void storeSubscription(UUID subscriptionId, UUID userId, UUID productId, String status, long version) {
+		boolean live = status.equals("ACTIVE") || status.equals("PAST_DUE");
+		this.jdbc.sql("""
+				INSERT INTO mail_subscriptions (subscription_id, user_id, product_id, status, live, version)
+				VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT (subscription_id) DO UPDATE SET status = EXCLUDED.status, live = EXCLUDED.live,
+				    version = EXCLUDED.version
+				WHERE mail_subscriptions.version < EXCLUDED.version""")
+			.params(subscriptionId, userId, productId, status, live, version)
+			.update();
+	}
+
+	void storeProduct(UUID productId, String title, long version) {
+		this.jdbc.sql("""
+				INSERT INTO mail_products (product_id, title, version) VALUES (?, ?, ?)
+				ON CONFLICT (product_id) DO UPDATE SET title = EXCLUDED.title, version = EXCLUDED.version
+				WHERE mail_products.version < EXCLUDED.version""").params(productId, title, version).update();
+	}
+
+	public Optional<Recipient> recipient(UUID userId) {
+		return this.jdbc.sql("SELECT email, name, locale FROM mail_users WHERE user_id = ?")
+			.param(userId)
+			.query((rs, n) -> new Recipient(userId, rs.getString("email"), rs.getString("name"),
+					rs.getString("locale")))
+			.optional();
+	}
+
+	public Optional<String> productTitle(UUID productId) {
+		return this.jdbc.sql("SELECT title FROM mail_products WHERE product_id = ?")
+			.param(productId)
+			.query(String.class)
+			.optional();
+	}
+
+	/**
+	 * A person mail is addressed to.
+	 *
+	 * @param locale {@code ko} (default) or {@code en}
+	 */
+	public record Recipient(UUID userId, String email, String name, String locale) {
+	}
+
+}

@@ -1,0 +1,172 @@
+package com.moa.mail.recipient;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.moa.mail.delivery.Deliveries;
+import com.moa.mail.delivery.MailKind;
+import com.moa.platform.events.EventEnvelope;
+import com.moa.platform.events.EventInbox;
+import com.moa.platform.events.EventTopology;
+import com.moa.platform.events.EventsAutoConfiguration;
+import com.moa.platform.events.InvalidEventException;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Turns other services' events into projections and queued mail, in the inbox's
+ * transaction: a redelivered event is skipped, and the delivery log's unique key keeps a
+ * second event about the same thing (another id, same terms version) from queueing a
+ * second mail. Nothing is sent here.
+ */
+@Configuration(proxyBeanMethods = false)
+class MailEvents {
+
+	static final String USERS = "mail.user-events";
+
+	static final String PRODUCTS = "mail.product-events";
+
+	static final String SUBSCRIPTIONS = "mail.subscription-events";
+
+	private final EventInbox inbox;
+
+	private final Directory directory;
+
+	private final Deliveries deliveries;
+
+	MailEvents(EventInbox inbox, Directory directory, Deliveries deliveries) {
+		this.inbox = inbox;
+		this.directory = directory;
+		this.deliveries = deliveries;
+	}
+
+	@Bean
+	Declarables mailUserEventsQueue() {
+		return EventTopology.consumerQueue(USERS, "user.registered", "user.updated");
+	}
+
+	@Bean
+	Declarables mailProductEventsQueue() {
+		return EventTopology.consumerQueue(PRODUCTS, "product.upserted", "product.removed", "product.terms-changed");
+	}
+
+	@Bean
+	Declarables mailSubscriptionEventsQueue() {
+		return EventTopology.consumerQueue(SUBSCRIPTIONS, "subscription.*", "payment.*");
+	}
+
+	@RabbitListener(queues = USERS, containerFactory = EventsAutoConfiguration.LISTENER_CONTAINER_FACTORY)
+	void onUser(EventEnvelope event) {
+		this.inbox.receive(USERS, event, (received) -> {
+			JsonNode data = received.data();
+			UUID userId = uuid(data, "userId");
+			this.directory.storeUser(userId, text(data, "email"), text(data, "name"),
+					data.path("locale").asString("ko"), data.path("version").asLong(0));
+			if (received.type().equals("user.registered")) {
+				this.deliveries.enqueue(MailKind.WELCOME, userId.toString(), userId, Map.of());
+			}
+		});
+	}
+
+	@RabbitListener(queues = PRODUCTS, containerFactory = EventsAutoConfiguration.LISTENER_CONTAINER_FACTORY)
+	void onProduct(EventEnvelope event) {
+		this.inbox.receive(PRODUCTS, event, (received) -> {
+			JsonNode data = received.data();
+			UUID productId = uuid(data, "productId");
+			switch (received.type()) {
+				case "product.upserted" ->
+					this.directory.storeProduct(productId, text(data, "title"), data.path("version").asLong(0));
+				case "product.terms-changed" -> termsChanged(productId, data);
+				default -> {
+					// product.removed: nothing to mail; its subscriptions end through
+					// payment.
+				}
+			}
+		});
+	}
+
+	/**
+	 * Every subscriber live when the change is processed gets one mail per (product,
+	 * terms version); the same version arriving again queues nothing more.
+	 */
+	private void termsChanged(UUID productId, JsonNode data) {
+		int version = data.path("termsVersion").asInt(0);
+		Map<String, Object> payload = new LinkedHashMap<>();
+		payload.put("productId", productId.toString());
+		payload.put("productTitle", text(data, "title"));
+		payload.put("termsVersion", version);
+		payload.put("terms", text(data, "terms"));
+		payload.put("effectiveAt", data.path("effectiveAt").asString(null));
+		this.deliveries.enqueueForSubscribers(MailKind.TERMS_CHANGED, productId + ":" + version, productId, payload);
+	}
+
+	@RabbitListener(queues = SUBSCRIPTIONS, containerFactory = EventsAutoConfiguration.LISTENER_CONTAINER_FACTORY)
+	void onSubscription(EventEnvelope event) {
+		this.inbox.receive(SUBSCRIPTIONS, event, (received) -> {
+			if (!received.type().startsWith("subscription.")) {
+				// payment.*: the subscription events already tell what a subscriber
+				// needs.
+				return;
+			}
+			JsonNode data = received.data();
+			UUID subscriptionId = uuid(data, "subscriptionId");
+			UUID userId = uuid(data, "userId");
+			UUID productId = uuid(data, "productId");
+			this.directory.storeSubscription(subscriptionId, userId, productId, data.path("status").asString("ACTIVE"),
+					data.path("version").asLong(0));
+			// The title is looked up when the mail is sent (the product's events come
+			// through
+			// another queue and may arrive later).
+			Map<String, Object> payload = new LinkedHashMap<>();
+			payload.put("productId", productId.toString());
+			payload.put("price", data.path("price").asLong(0));
+			payload.put("currency", data.path("currency").asString("KRW"));
+			payload.put("billingPeriod", data.path("billingPeriod").asString(""));
+			payload.put("currentPeriodEnd", data.path("currentPeriodEnd").asString(null));
+			String subscription = subscriptionId.toString();
+			switch (received.type()) {
+				case "subscription.activated" ->
+					this.deliveries.enqueue(MailKind.SUBSCRIPTION_CONFIRMED, subscription, userId, payload);
+				case "subscription.renewed" ->
+					this.deliveries.enqueue(MailKind.RENEWAL_RECEIPT, text(data, "paymentId"), userId, payload);
+				case "subscription.past-due" -> {
+					payload.put("nextRetryAt", data.path("nextRetryAt").asString(null));
+					this.deliveries.enqueue(MailKind.PAYMENT_FAILED, text(data, "paymentId"), userId, payload);
+				}
+				case "subscription.renewal-upcoming" -> {
+					payload.put("renewsAt", data.path("renewsAt").asString(null));
+					payload.put("price", data.path("renewalPrice").asLong(data.path("price").asLong(0)));
+					this.deliveries.enqueue(MailKind.RENEWAL_UPCOMING, subscription + ":" + text(data, "renewsAt"),
+							userId, payload);
+				}
+				case "subscription.canceled" -> {
+					payload.put("effectiveAt", data.path("effectiveAt").asString(null));
+					this.deliveries.enqueue(MailKind.SUBSCRIPTION_CANCELED, subscription, userId, payload);
+				}
+				case "subscription.expired" ->
+					this.deliveries.enqueue(MailKind.SUBSCRIPTION_EXPIRED, subscription, userId, payload);
+				default -> {
+					// plan-changed: no mail of its own (yet).
+				}
+			}
+		});
+	}
+
+	private static UUID uuid(JsonNode node, String field) {
+		return UUID.fromString(text(node, field));
+	}
+
+	private static String text(JsonNode node, String field) {
+		String value = node.path(field).asString(null);
+		if (value == null) {
+			throw new InvalidEventException("event data misses '" + field + "'");
+		}
+		return value;
+	}
+
+}

@@ -1,0 +1,125 @@
+package com.moa.mail.content;
+
+import java.util.List;
+import java.util.UUID;
+
+import com.moa.mail.MailIntegrationTestSupport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What arrives: Korean by default and English for {@code en}, HTML with a plain-text
+ * alternative, the configured sender, values escaped in HTML and kept as they are in
+ * text, the delivery's Message-ID, and the largest values producers accept.
+ */
+class MailContentIntegrationTests extends MailIntegrationTestSupport {
+
+	@Test
+	void welcomeIsKoreanByDefaultWithATextAlternativeAndTheDeliveryMessageId() throws Exception {
+		User user = user("ko");
+		MimeMessage mail = awaitInbox(user.email(), 1).get(0);
+
+		assertThat(mail.getSubject()).isEqualTo("모아 구독에 오신 것을 환영합니다");
+		assertThat(((InternetAddress) mail.getFrom()[0]).getAddress()).isEqualTo("no-reply@moa-subscribe.local");
+		assertThat(((InternetAddress) mail.getReplyTo()[0]).getAddress()).isEqualTo("support@moa-subscribe.local");
+		assertThat(((InternetAddress) mail.getAllRecipients()[0]).getPersonal()).isEqualTo("김모아");
+		assertThat(mail.getHeader("Auto-Submitted")).containsExactly("auto-generated");
+		List<String> parts = parts(mail);
+		assertThat(parts.get(0)).contains("김모아님, 안녕하세요.", "가입해 주셔서 감사합니다", "http://localhost:8080");
+		assertThat(parts.get(1)).contains("<html lang=\"ko\">", "김모아님, 안녕하세요.", "가입해 주셔서 감사합니다");
+		assertThat(mail.getMessageID())
+			.isEqualTo(this.jdbc.sql("SELECT message_id FROM deliveries WHERE recipient_id = ? AND kind = 'WELCOME'")
+				.param(user.id())
+				.query(String.class)
+				.single());
+		assertThat(deliveries(user.id())).containsExactly("WELCOME SENT");
+	}
+
+	@Test
+	void englishWhenTheUsersLocaleSaysSo() throws Exception {
+		User user = user("en");
+		UUID productId = product("Coffee Club");
+		subscribe(user, productId);
+		List<MimeMessage> mails = awaitInbox(user.email(), 2);
+
+		assertThat(mails).extracting(MailIntegrationTestSupport::subject)
+			.containsExactlyInAnyOrder("Welcome to Moa Subscribe",
+					"[Moa Subscribe] Your subscription to Coffee Club has started");
+		MimeMessage confirmation = mails.stream()
+			.filter((mail) -> subject(mail).contains("Coffee Club"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(parts(confirmation).get(0)).contains("Hello 김모아,",
+				"Your subscription to Coffee Club has started: ₩15,000 (monthly), next payment on December 31, 2026.",
+				"See the product: http://localhost:8080/products/" + productId);
+		assertThat(parts(confirmation).get(1)).contains("<html lang=\"en\">",
+				"href=\"http://localhost:8080/products/" + productId + "\"");
+	}
+
+	@Test
+	void koreanSubscriptionMailsCarryAmountAndDateInKorean() {
+		User user = user("ko");
+		UUID productId = product("밀키트 정기배송");
+		subscribe(user, productId);
+		MimeMessage confirmation = awaitInbox(user.email(), 2).stream()
+			.filter((mail) -> subject(mail).contains("밀키트"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(subject(confirmation)).isEqualTo("[모아 구독] 밀키트 정기배송 구독이 시작되었습니다");
+		assertThat(parts(confirmation).get(0))
+			.contains("밀키트 정기배송 구독이 시작되었습니다. 결제 금액: ₩15,000 (월간), 다음 결제일: 2026년 12월 31일.");
+	}
+
+	@Test
+	void markupInATitleOrTermsIsShownAsTextInHtmlAndKeptInText() throws Exception {
+		User user = user("ko");
+		String title = "<script>alert('x')</script> & \"Box\"";
+		UUID productId = product(title);
+		subscribe(user, productId);
+		String terms = "제1조 <b>굵게</b>\n제2조 <img src=x onerror=alert(1)>";
+		termsChanged(productId, title, 2, terms);
+		MimeMessage mail = awaitInbox(user.email(), 3).stream()
+			.filter((each) -> subject(each).contains("이용약관"))
+			.findFirst()
+			.orElseThrow();
+
+		assertThat(mail.getSubject()).isEqualTo("[모아 구독] " + title + " 이용약관 변경 안내 (버전 2)");
+		String html = parts(mail).get(1);
+		assertThat(html).doesNotContain("<script>", "<b>", "<img")
+			.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Box&quot;",
+					"제1조 &lt;b&gt;굵게&lt;/b&gt;\n제2조 &lt;img src=x onerror=alert(1)&gt;", "white-space: pre-wrap");
+		String text = parts(mail).get(0);
+		assertThat(text).contains(title + "의 이용약관이 버전 2(으)로 변경되었습니다. 적용일: 2027년 1월 15일.", terms);
+	}
+
+	@Test
+	void theLargestValuesProducersAcceptArriveWhole() throws Exception {
+		String local = "a".repeat(64);
+		String domain = "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(57) + ".com";
+		String email = local + "@" + domain;
+		assertThat(email).hasSize(254);
+		String name = "가".repeat(100);
+		UUID userId = UUID.randomUUID();
+		send("user.registered", userId,
+				java.util.Map.of("userId", userId, "email", email, "name", name, "role", "CONSUMER", "locale", "ko"));
+		User user = new User(userId, email, name, "ko");
+		UUID productId = product("상".repeat(100));
+		subscribe(user, productId);
+		String terms = ("약관 " + "조".repeat(96) + "\n").repeat(200);
+		assertThat(terms).hasSize(20000);
+		termsChanged(productId, "상".repeat(100), 7, terms);
+
+		List<MimeMessage> mails = awaitInbox(email, 3);
+		MimeMessage termsMail = mails.stream()
+			.filter((each) -> subject(each).contains("이용약관"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(parts(termsMail).get(0)).contains(terms);
+		assertThat(parts(mails.get(0)).get(0)).contains(name + "님, 안녕하세요.");
+		assertThat(((InternetAddress) termsMail.getAllRecipients()[0]).getAddress()).isEqualTo(email);
+	}
+
+}

@@ -1,0 +1,290 @@
+package com.moa.mail.delivery;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.moa.mail.MailIntegrationTestSupport;
+import com.moa.mail.MailProperties;
+import com.moa.mail.content.MailComposer;
+import com.moa.mail.recipient.Directory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sender driven by hand (the service's own sender threads are off here): a crash
+ * between the SMTP server's acceptance and the SENT commit, two senders on one log,
+ * permanent and transient refusals, throttling and priority. Each test starts from an
+ * empty delivery log.
+ */
+@TestPropertySource(properties = { "moa.mail.sending.enabled=false", "moa.mail.sending.lease=1s" })
+class SendingIntegrationTests extends MailIntegrationTestSupport {
+
+	@Autowired
+	DeliveryWorker worker;
+
+	@Autowired
+	Deliveries deliveries;
+
+	@Autowired
+	Directory directory;
+
+	@Autowired
+	MailComposer composer;
+
+	@Autowired
+	JavaMailSender sender;
+
+	@Autowired
+	MailProperties properties;
+
+	@Autowired
+	JdbcTemplate jdbcTemplate;
+
+	@BeforeEach
+	void emptyLog() {
+		this.jdbc.sql("DELETE FROM deliveries").update();
+	}
+
+	@Test
+	void aSenderDyingAfterTheServerAcceptedLeavesTheMailToBeResentWithTheSameMessageId() throws Exception {
+		User user = user("ko");
+		this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+		// The SMTP server accepts the mail, then the sender dies before recording it.
+		Deliveries crashing = new Deliveries(this.jdbc, this.jdbcTemplate) {
+			@Override
+			void sent(Map<UUID, String> emails) {
+				throw new IllegalStateException("process killed before the SENT commit");
+			}
+		};
+		DeliveryWorker dying = worker(crashing, this.sender, this.properties.sending());
+		try {
+			dying.sendDue();
+		}
+		catch (IllegalStateException expected) {
+		}
+		assertThat(inbox(user.email())).hasSize(1);
+		assertThat(deliveries(user.id())).containsExactly("WELCOME SENDING");
+
+		// Within the lease nobody takes it; after it, the next sender does.
+		assertThat(this.worker.sendDue()).isZero();
+		Thread.sleep(1200);
+		assertThat(this.worker.sendDue()).isEqualTo(1);
+
+		List<MimeMessage> received = inbox(user.email());
+		assertThat(received).hasSize(2);
+		String messageId = this.jdbc.sql("SELECT message_id FROM deliveries WHERE recipient_id = ?")
+			.param(user.id())
+			.query(String.class)
+			.single();
+		assertThat(received).extracting(MimeMessage::getMessageID).containsOnly(messageId);
+		assertThat(deliveries(user.id())).containsExactly("WELCOME SENT");
+		// Nothing is left for a third send.
+		Thread.sleep(1200);
+		assertThat(this.worker.sendDue()).isZero();
+		assertThat(inbox(user.email())).hasSize(2);
+	}
+
+	@Test
+	void twoSendersOnOneLogSendEveryMailOnce() throws Exception {
+		int count = 400;
+		UUID productId = UUID.randomUUID();
+		List<String> emails = bulkSubscribers(productId, count);
+		this.deliveries.enqueueForSubscribers(MailKind.TERMS_CHANGED, productId + ":2", productId,
+				Map.of("productId", productId.toString(), "productTitle", "Box", "termsVersion", 2, "terms",
+						"New terms", "effectiveAt", "2027-01-01T00:00:00Z"));
+		DeliveryWorker other = worker(this.deliveries, this.sender, this.properties.sending());
+		ExecutorService pool = Executors.newFixedThreadPool(4);
+		try {
+			List<Callable<Integer>> senders = new ArrayList<>();
+			for (DeliveryWorker each : List.of(this.worker, other, this.worker, other)) {
+				senders.add(() -> {
+					int sent = 0;
+					for (int claimed; (claimed = each.sendDue()) > 0;) {
+						sent += claimed;
+					}
+					return sent;
+				});
+			}
+			int claimed = 0;
+			for (Future<Integer> result : pool.invokeAll(senders)) {
+				claimed += result.get();
+			}
+			assertThat(claimed).isEqualTo(count);
+		}
+		finally {
+			pool.shutdown();
+		}
+		Set<String> recipients = new HashSet<>();
+		Set<String> messageIds = new HashSet<>();
+		for (MimeMessage message : this.greenMail.getReceivedMessages()) {
+			String to = message.getAllRecipients()[0].toString();
+			if (emails.stream().anyMatch(to::contains)) {
+				assertThat(recipients.add(to)).as("second mail to %s", to).isTrue();
+				messageIds.add(message.getMessageID());
+			}
+		}
+		assertThat(recipients).hasSize(count);
+		assertThat(messageIds).hasSize(count);
+		assertThat(this.jdbc.sql("SELECT count(*) FROM deliveries WHERE status = 'SENT'").query(Integer.class).single())
+			.isEqualTo(count);
+	}
+
+	@Test
+	void aPermanentRefusalFailsAtOnceATemporaryOneIsRetriedUntilTheLimit() throws Exception {
+		try (RefusingSmtpServer server = new RefusingSmtpServer()) {
+			User bounce = userWithEmail("bounce-" + UUID.randomUUID() + "@example.com");
+			User later = userWithEmail("later-" + UUID.randomUUID() + "@example.com");
+			User fine = userWithEmail("fine-" + UUID.randomUUID() + "@example.com");
+			for (User user : List.of(bounce, later, fine)) {
+				this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+			}
+			MailProperties.Sending quick = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
+					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3);
+			DeliveryWorker refused = worker(this.deliveries, sender(server.port()), quick);
+
+			assertThat(refused.sendDue()).isEqualTo(3);
+			assertThat(server.accepted()).containsExactly(fine.email());
+			assertThat(row(bounce.id())).containsEntry("status", "FAILED").containsEntry("attempts", 1);
+			assertThat((String) row(bounce.id()).get("last_error")).contains("550");
+			assertThat(row(later.id())).containsEntry("status", "QUEUED").containsEntry("attempts", 1);
+			assertThat((String) row(later.id()).get("last_error")).contains("451");
+			assertThat(row(fine.id())).containsEntry("status", "SENT").containsEntry("attempts", 1);
+
+			// 451 again, twice: the third attempt is the last.
+			assertThat(refused.sendDue()).isEqualTo(1);
+			assertThat(refused.sendDue()).isEqualTo(1);
+			assertThat(row(later.id())).containsEntry("status", "FAILED").containsEntry("attempts", 3);
+			assertThat(refused.sendDue()).isZero();
+			assertThat(server.accepted()).containsExactly(fine.email());
+		}
+	}
+
+	@Test
+	void anUnreachableServerCostsTheMailNoAttempt() {
+		User user = user("ko");
+		this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+		int closedPort;
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		DeliveryWorker cut = worker(this.deliveries, sender(closedPort), this.properties.sending());
+		org.assertj.core.api.Assertions.assertThatExceptionOfType(SmtpUnreachableException.class)
+			.isThrownBy(cut::sendDue);
+		assertThat(row(user.id())).containsEntry("status", "QUEUED").containsEntry("attempts", 0);
+		assertThat(this.worker.sendDue()).isEqualTo(1);
+		assertThat(row(user.id())).containsEntry("status", "SENT").containsEntry("attempts", 1);
+	}
+
+	@Test
+	void transactionalMailGoesBeforeATermsChangeBacklog() {
+		UUID productId = UUID.randomUUID();
+		bulkSubscribers(productId, 120);
+		this.deliveries.enqueueForSubscribers(MailKind.TERMS_CHANGED, productId + ":3", productId,
+				Map.of("productId", productId.toString(), "productTitle", "Box", "termsVersion", 3, "terms", "T",
+						"effectiveAt", "2027-01-01T00:00:00Z"));
+		User newcomer = user("en");
+		this.deliveries.enqueue(MailKind.WELCOME, newcomer.id().toString(), newcomer.id(), Map.of());
+		// The backlog was queued first; the welcome still goes in the first batch.
+		this.worker.sendDue();
+		assertThat(deliveries(newcomer.id())).containsExactly("WELCOME SENT");
+		assertThat(this.jdbc.sql("SELECT count(*) FROM deliveries WHERE kind = 'TERMS_CHANGED' AND status = 'QUEUED'")
+			.query(Integer.class)
+			.single()).isEqualTo(120 - 49);
+	}
+
+	@Test
+	void sendingIsThrottledToTheConfiguredRate() {
+		UUID productId = UUID.randomUUID();
+		bulkSubscribers(productId, 60);
+		this.deliveries.enqueueForSubscribers(MailKind.TERMS_CHANGED, productId + ":4", productId,
+				Map.of("productId", productId.toString(), "productTitle", "Box", "termsVersion", 4, "terms", "T",
+						"effectiveAt", "2027-01-01T00:00:00Z"));
+		MailProperties.Sending slow = new MailProperties.Sending(true, 20, 1, 50, Duration.ofMillis(50),
+				Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1), 3);
+		DeliveryWorker throttled = worker(this.deliveries, this.sender, slow);
+		long started = System.nanoTime();
+		int sent = 0;
+		for (int claimed; (claimed = throttled.sendDue()) > 0;) {
+			assertThat(claimed).isLessThanOrEqualTo(20);
+			sent += claimed;
+		}
+		Duration took = Duration.ofNanos(System.nanoTime() - started);
+		assertThat(sent).isEqualTo(60);
+		// 60 mails at 20/s: the first 20 at once, then one batch per second. A lower
+		// bound only, which a slow machine cannot break.
+		assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+	}
+
+	private DeliveryWorker worker(Deliveries log, JavaMailSender mailSender, MailProperties.Sending sending) {
+		MailProperties settings = new MailProperties(this.properties.from(), this.properties.replyTo(),
+				this.properties.webUrl(), this.properties.timeZone(), sending);
+		return new DeliveryWorker(log, this.directory, this.composer, mailSender, settings, new SimpleMeterRegistry());
+	}
+
+	private static JavaMailSender sender(int port) {
+		JavaMailSenderImpl sender = new JavaMailSenderImpl();
+		sender.setHost("127.0.0.1");
+		sender.setPort(port);
+		sender.getJavaMailProperties().put("mail.smtp.connectiontimeout", "2000");
+		sender.getJavaMailProperties().put("mail.smtp.timeout", "5000");
+		return sender;
+	}
+
+	/**
+	 * {@code count} live subscribers of the product, written straight into the
+	 * projections.
+	 */
+	private List<String> bulkSubscribers(UUID productId, int count) {
+		List<String> emails = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			UUID userId = UUID.randomUUID();
+			String email = "s" + i + "-" + userId + "@bulk.example.com";
+			emails.add(email);
+			this.jdbc.sql("INSERT INTO mail_users (user_id, email, name, locale, version) VALUES (?, ?, ?, 'ko', 1)")
+				.params(userId, email, "구독자 " + i)
+				.update();
+			this.jdbc.sql("""
+					INSERT INTO mail_subscriptions (subscription_id, user_id, product_id, status, live, version)
+					VALUES (?, ?, ?, 'ACTIVE', true, 1)""").params(UUID.randomUUID(), userId, productId).update();
+		}
+		return emails;
+	}
+
+	private User userWithEmail(String email) {
+		UUID userId = UUID.randomUUID();
+		this.jdbc.sql("INSERT INTO mail_users (user_id, email, name, locale, version) VALUES (?, ?, 'Test', 'en', 1)")
+			.params(userId, email)
+			.update();
+		return new User(userId, email, "Test", "en");
+	}
+
+	private Map<String, Object> row(UUID recipientId) {
+		return this.jdbc.sql("SELECT status, attempts, last_error FROM deliveries WHERE recipient_id = ?")
+			.param(recipientId)
+			.query()
+			.singleRow();
+	}
+
+}
