@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.moa.platform.testing.TestPostgres;
 import com.moa.platform.testing.TestRabbit;
 import com.moa.platform.testing.TestRedis;
@@ -30,6 +32,13 @@ final class SystemUnderTest {
 
 	static ServiceProcess payment;
 
+	static ServiceProcess mail;
+
+	/**
+	 * The SMTP server mail-service sends to, in this JVM: tests read what it received.
+	 */
+	static GreenMail mailSink;
+
 	static ServiceProcess gateway;
 
 	private SystemUnderTest() {
@@ -52,6 +61,12 @@ final class SystemUnderTest {
 		lookupArgs.addAll(redisArgs);
 		lookup = ServiceProcess.start("lookup-service", ServiceProcess.freePort(), lookupArgs);
 		payment = ServiceProcess.start("payment-service", ServiceProcess.freePort(), with(storeArgs(rabbit), jwks));
+		mailSink = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+		mailSink.start();
+		List<String> mailArgs = new ArrayList<>(with(storeArgs(rabbit), jwks));
+		mailArgs.addAll(List.of("--spring.mail.host=127.0.0.1", "--spring.mail.port=" + mailSink.getSmtp().getPort(),
+				"--moa.mail.sending.interval=50ms"));
+		mail = ServiceProcess.start("mail-service", ServiceProcess.freePort(), mailArgs);
 		String down = "http://127.0.0.1:" + ServiceProcess.freePort();
 		List<String> gatewayArgs = new ArrayList<>(List.of("--MOA_AUTH_URL=" + authUrl,
 				"--MOA_SELLER_URL=" + seller.baseUrl(), "--MOA_LOOKUP_URL=" + lookup.baseUrl(),
@@ -63,7 +78,7 @@ final class SystemUnderTest {
 		gatewayArgs.addAll(redisArgs);
 		gateway = ServiceProcess.start("gateway", ServiceProcess.freePort(), gatewayArgs);
 		Runtime.getRuntime().addShutdownHook(new Thread(SystemUnderTest::stopAll, "stop-system-under-test"));
-		for (ServiceProcess service : List.of(auth, seller, lookup, payment, gateway)) {
+		for (ServiceProcess service : List.of(auth, seller, lookup, payment, mail, gateway)) {
 			service.awaitReady(Duration.ofSeconds(180));
 		}
 	}
@@ -88,7 +103,7 @@ final class SystemUnderTest {
 
 	/** Stops all services at once: one after the other they outlast surefire's 30 s. */
 	private static void stopAll() {
-		List<ServiceProcess> running = Stream.of(gateway, payment, lookup, seller, auth)
+		List<ServiceProcess> running = Stream.of(gateway, mail, payment, lookup, seller, auth)
 			.filter(Objects::nonNull)
 			.toList();
 		running.forEach(ServiceProcess::signalStop);
