@@ -1,9 +1,11 @@
 package com.moa.mail.content;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.moa.mail.MailIntegrationTestSupport;
+import com.moa.platform.testing.EventContract;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
@@ -95,29 +97,33 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 		assertThat(text).contains(title + "의 이용약관이 버전 2(으)로 변경되었습니다. 적용일: 2027년 1월 15일.", terms);
 	}
 
+	/** docs/events.md's limits, as the producers (auth, seller) enforce them. */
 	@Test
 	void theLargestValuesProducersAcceptArriveWhole() throws Exception {
 		String local = "a".repeat(64);
 		String domain = "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(57) + ".com";
 		String email = local + "@" + domain;
-		assertThat(email).hasSize(254);
-		String name = "가".repeat(100);
+		assertThat((long) email.length()).isEqualTo(EventContract.limit("user.registered", "email").max());
+		String name = EventContract.limit("user.registered", "name").largestText();
 		UUID userId = UUID.randomUUID();
 		send("user.registered", userId,
-				java.util.Map.of("userId", userId, "email", email, "name", name, "role", "CONSUMER", "locale", "ko"));
+				Map.of("userId", userId, "email", email, "name", name, "role", "CONSUMER", "locale", "ko"));
 		User user = new User(userId, email, name, "ko");
-		UUID productId = product("상".repeat(100));
+		String title = EventContract.limit("product.terms-changed", "title").largestText();
+		UUID productId = product(EventContract.limit("product.upserted", "title").largestText());
 		subscribe(user, productId);
-		String terms = ("약관 " + "조".repeat(96) + "\n").repeat(200);
-		assertThat(terms).hasSize(20000);
-		termsChanged(productId, "상".repeat(100), 7, terms);
+		String terms = EventContract.limit("product.terms-changed", "terms").largestText();
+		send("product.terms-changed", productId, Map.of("productId", productId, "title", title, "termsVersion",
+				Integer.MAX_VALUE, "terms", terms, "effectiveAt", "2027-01-15T00:00:00Z"));
 
 		List<MimeMessage> mails = awaitInbox(email, 3);
 		MimeMessage termsMail = mails.stream()
 			.filter((each) -> subject(each).contains("이용약관"))
 			.findFirst()
 			.orElseThrow();
+		assertThat(termsMail.getSubject()).contains(title, "버전 " + Integer.MAX_VALUE);
 		assertThat(parts(termsMail).get(0)).contains(terms);
+		assertThat(parts(termsMail).get(1)).contains(terms.substring(0, 500));
 		assertThat(parts(mails.get(0)).get(0)).contains(name + "님, 안녕하세요.");
 		assertThat(((InternetAddress) termsMail.getAllRecipients()[0]).getAddress()).isEqualTo(email);
 	}
