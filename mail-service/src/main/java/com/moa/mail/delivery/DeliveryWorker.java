@@ -4,6 +4,7 @@ import java.io.UnsupportedEncodingException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import com.moa.mail.content.MailComposer.Composed;
 import com.moa.mail.delivery.Deliveries.Delivery;
 import com.moa.mail.recipient.Directory;
 import com.moa.mail.recipient.Directory.Recipient;
+import com.moa.mail.recipient.Directory.Terms;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.micrometer.core.instrument.Counter;
@@ -202,9 +204,11 @@ public class DeliveryWorker implements SmartLifecycle {
 		// MimeMessage keeps Object's identity equality: insertion order is send order.
 		Map<MimeMessage, Delivery> messages = new LinkedHashMap<>();
 		Map<MimeMessage, String> addresses = new IdentityHashMap<>();
+		// A batch of a terms backlog is mostly one version: read its text once.
+		Map<String, Optional<Terms>> terms = new HashMap<>();
 		for (Delivery delivery : batch) {
 			try {
-				prepare(delivery).ifPresent((prepared) -> {
+				prepare(delivery, terms).ifPresent((prepared) -> {
 					messages.put(prepared.message(), delivery);
 					addresses.put(prepared.message(), prepared.email());
 				});
@@ -284,14 +288,25 @@ public class DeliveryWorker implements SmartLifecycle {
 	 * Builds the message, or records why it cannot be built yet (the recipient's or the
 	 * product's event has not arrived) and returns empty.
 	 */
-	private Optional<Prepared> prepare(Delivery delivery) throws MessagingException, UnsupportedEncodingException {
+	private Optional<Prepared> prepare(Delivery delivery, Map<String, Optional<Terms>> termsCache)
+			throws MessagingException, UnsupportedEncodingException {
 		Recipient recipient = this.directory.recipient(delivery.recipientId()).orElse(null);
 		if (recipient == null) {
 			retryOrFail(delivery, "recipient " + delivery.recipientId() + " unknown (no user.* event yet)");
 			return Optional.empty();
 		}
 		Map<String, Object> variables = delivery.variables();
-		if (variables.get("productId") instanceof String productId && !variables.containsKey("productTitle")) {
+		if (delivery.kind() == MailKind.TERMS_CHANGED) {
+			UUID productId = UUID.fromString((String) variables.get("productId"));
+			int version = ((Number) variables.get("termsVersion")).intValue();
+			Terms terms = termsCache
+				.computeIfAbsent(delivery.sourceKey(), (key) -> this.directory.terms(productId, version))
+				.orElseThrow(() -> new IllegalStateException("terms " + delivery.sourceKey() + " not stored"));
+			variables.put("productTitle", terms.title());
+			variables.put("terms", terms.terms());
+			variables.put("effectiveAt", terms.effectiveAt());
+		}
+		else if (variables.get("productId") instanceof String productId && !variables.containsKey("productTitle")) {
 			String title = this.directory.productTitle(UUID.fromString(productId)).orElse(null);
 			if (title == null) {
 				retryOrFail(delivery, "product " + productId + " unknown (no product.upserted yet)");

@@ -48,6 +48,27 @@ public class Directory {
 				WHERE mail_products.version < EXCLUDED.version""").params(productId, title, version).update();
 	}
 
+	/**
+	 * Keeps a terms version's text; the first arrival of a version wins (it never
+	 * changes).
+	 */
+	void storeTerms(UUID productId, int termsVersion, String title, String terms, String effectiveAt) {
+		this.jdbc
+			.sql("""
+					INSERT INTO terms_versions (product_id, terms_version, title, terms, effective_at) VALUES (?, ?, ?, ?, ?)
+					ON CONFLICT (product_id, terms_version) DO NOTHING""")
+			.params(productId, termsVersion, title, terms, effectiveAt)
+			.update();
+	}
+
+	public Optional<Terms> terms(UUID productId, int termsVersion) {
+		return this.jdbc
+			.sql("SELECT title, terms, effective_at FROM terms_versions WHERE product_id = ? AND terms_version = ?")
+			.params(productId, termsVersion)
+			.query((rs, n) -> new Terms(rs.getString("title"), rs.getString("terms"), rs.getString("effective_at")))
+			.optional();
+	}
+
 	public Optional<Recipient> recipient(UUID userId) {
 		return this.jdbc.sql("SELECT email, name, locale FROM mail_users WHERE user_id = ?")
 			.param(userId)
@@ -61,6 +82,14 @@ public class Directory {
 			.param(productId)
 			.query(String.class)
 			.optional();
+	}
+
+	/**
+	 * One version of a product's terms, as the change announced it.
+	 *
+	 * @param effectiveAt ISO-8601, or {@code null}
+	 */
+	public record Terms(String title, String terms, String effectiveAt) {
 	}
 
 	/**

@@ -92,17 +92,15 @@ class MailEvents {
 
 	/**
 	 * Every subscriber live when the change is processed gets one mail per (product,
-	 * terms version); the same version arriving again queues nothing more.
+	 * terms version); the same version arriving again queues nothing more. The text is
+	 * kept once per version, not in each subscriber's row.
 	 */
 	private void termsChanged(UUID productId, JsonNode data) {
 		int version = data.path("termsVersion").asInt(0);
-		Map<String, Object> payload = new LinkedHashMap<>();
-		payload.put("productId", productId.toString());
-		payload.put("productTitle", text(data, "title"));
-		payload.put("termsVersion", version);
-		payload.put("terms", text(data, "terms"));
-		payload.put("effectiveAt", data.path("effectiveAt").asString(null));
-		this.deliveries.enqueueForSubscribers(MailKind.TERMS_CHANGED, productId + ":" + version, productId, payload);
+		this.directory.storeTerms(productId, version, text(data, "title"), text(data, "terms"),
+				data.path("effectiveAt").asString(null));
+		this.deliveries.enqueueForSubscribers(MailKind.TERMS_CHANGED, productId + ":" + version, productId,
+				Map.of("productId", productId.toString(), "termsVersion", version));
 	}
 
 	@RabbitListener(queues = SUBSCRIPTIONS, containerFactory = EventsAutoConfiguration.LISTENER_CONTAINER_FACTORY)

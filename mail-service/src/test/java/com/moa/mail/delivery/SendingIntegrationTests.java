@@ -116,9 +116,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 		int count = 400;
 		UUID productId = UUID.randomUUID();
 		List<String> emails = bulkSubscribers(productId, count);
-		this.deliveries.enqueueForSubscribers(MailKind.TERMS_CHANGED, productId + ":2", productId,
-				Map.of("productId", productId.toString(), "productTitle", "Box", "termsVersion", 2, "terms",
-						"New terms", "effectiveAt", "2027-01-01T00:00:00Z"));
+		termsChange(productId, 2);
 		DeliveryWorker other = worker(this.deliveries, this.sender, this.properties.sending());
 		ExecutorService pool = Executors.newFixedThreadPool(4);
 		try {
@@ -209,9 +207,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 	void transactionalMailGoesBeforeATermsChangeBacklog() {
 		UUID productId = UUID.randomUUID();
 		bulkSubscribers(productId, 120);
-		this.deliveries.enqueueForSubscribers(MailKind.TERMS_CHANGED, productId + ":3", productId,
-				Map.of("productId", productId.toString(), "productTitle", "Box", "termsVersion", 3, "terms", "T",
-						"effectiveAt", "2027-01-01T00:00:00Z"));
+		termsChange(productId, 3);
 		User newcomer = user("en");
 		this.deliveries.enqueue(MailKind.WELCOME, newcomer.id().toString(), newcomer.id(), Map.of());
 		// The backlog was queued first; the welcome still goes in the first batch.
@@ -226,9 +222,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 	void sendingIsThrottledToTheConfiguredRate() {
 		UUID productId = UUID.randomUUID();
 		bulkSubscribers(productId, 60);
-		this.deliveries.enqueueForSubscribers(MailKind.TERMS_CHANGED, productId + ":4", productId,
-				Map.of("productId", productId.toString(), "productTitle", "Box", "termsVersion", 4, "terms", "T",
-						"effectiveAt", "2027-01-01T00:00:00Z"));
+		termsChange(productId, 4);
 		MailProperties.Sending slow = new MailProperties.Sending(true, 20, 1, 50, Duration.ofMillis(50),
 				Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1), 3);
 		DeliveryWorker throttled = worker(this.deliveries, this.sender, slow);
@@ -243,6 +237,15 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 		// 60 mails at 20/s: the first 20 at once, then one batch per second. A lower
 		// bound only, which a slow machine cannot break.
 		assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+	}
+
+	/** A terms change as mail-service's event listener records it. */
+	private void termsChange(UUID productId, int version) {
+		this.jdbc.sql("""
+				INSERT INTO terms_versions (product_id, terms_version, title, terms, effective_at)
+				VALUES (?, ?, 'Box', 'New terms', '2027-01-01T00:00:00Z')""").params(productId, version).update();
+		this.deliveries.enqueueForSubscribers(MailKind.TERMS_CHANGED, productId + ":" + version, productId,
+				Map.of("productId", productId.toString(), "termsVersion", version));
 	}
 
 	private DeliveryWorker worker(Deliveries log, JavaMailSender mailSender, MailProperties.Sending sending) {

@@ -64,6 +64,15 @@ class TermsChangeIntegrationTests extends MailIntegrationTestSupport {
 			.param(productId + ":%")
 			.query(Integer.class)
 			.single()).isEqualTo(8);
+		// The text is kept once per version, not in each of the 8 rows.
+		assertThat(this.jdbc.sql("SELECT count(*) FROM terms_versions WHERE product_id = ?")
+			.param(productId)
+			.query(Integer.class)
+			.single()).isEqualTo(2);
+		assertThat(this.jdbc.sql("SELECT max(length(payload::text)) FROM deliveries WHERE source_key LIKE ?")
+			.param(productId + ":%")
+			.query(Integer.class)
+			.single()).isLessThan(100);
 	}
 
 	@Test
