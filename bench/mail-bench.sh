@@ -43,6 +43,8 @@ curl -fsS -u guest:guest -XPUT "http://127.0.0.1:15672/api/permissions/$VHOST/gu
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # Also the one started inside the results pipeline's subshell (the throttled run).
+  pkill -f -- "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/$DB" 2>/dev/null || true
   curl -fsS -u guest:guest -XDELETE "http://127.0.0.1:15672/api/vhosts/$VHOST" >/dev/null || true
 }
 trap cleanup EXIT
