@@ -71,9 +71,7 @@ final class SystemUnderTest {
 		List<String> gatewayArgs = new ArrayList<>(List.of("--MOA_AUTH_URL=" + authUrl,
 				"--MOA_SELLER_URL=" + seller.baseUrl(), "--MOA_LOOKUP_URL=" + lookup.baseUrl(),
 				"--MOA_PAYMENT_URL=" + payment.baseUrl(), "--MOA_SEARCH_URL=" + down, "--MOA_CHAT_URL=" + down, jwks,
-				// Every test logs in from 127.0.0.1: keep the per-IP credential limit out
-				// of
-				// the way.
+				// Every test logs in from 127.0.0.1: no per-IP credential limit here.
 				"--moa.gateway.rate-limit.auth.requests=1000"));
 		gatewayArgs.addAll(redisArgs);
 		gateway = ServiceProcess.start("gateway", ServiceProcess.freePort(), gatewayArgs);

@@ -217,9 +217,7 @@ public class DeliveryWorker implements SmartLifecycle {
 				throw ex;
 			}
 			catch (Exception ex) {
-				// One mail that cannot be written (a template or address problem) must
-				// not
-				// hold up the others.
+				// A mail that cannot be written must not hold up the others.
 				record(delivery, ex);
 			}
 		}

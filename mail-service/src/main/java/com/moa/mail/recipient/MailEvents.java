@@ -117,9 +117,7 @@ class MailEvents {
 			UUID productId = uuid(data, "productId");
 			this.directory.storeSubscription(subscriptionId, userId, productId, data.path("status").asString("ACTIVE"),
 					data.path("version").asLong(0));
-			// The title is looked up when the mail is sent (the product's events come
-			// through
-			// another queue and may arrive later).
+			// The title is read when the mail is sent: product events may arrive later.
 			Map<String, Object> payload = new LinkedHashMap<>();
 			payload.put("productId", productId.toString());
 			payload.put("price", data.path("price").asLong(0));
