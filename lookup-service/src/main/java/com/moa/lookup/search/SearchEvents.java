@@ -1,15 +1,14 @@
 package com.moa.lookup.search;
 
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import com.moa.platform.events.EventPublisher;
+import com.moa.platform.web.Keywords;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -31,9 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class SearchEvents {
 
 	/** API.md: keywords are 1..100 characters after normalization. */
-	public static final int MAX_KEYWORD_LENGTH = 100;
-
-	private static final Pattern WHITESPACE = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
+	public static final int MAX_KEYWORD_LENGTH = Keywords.MAX_LENGTH;
 
 	private static final Logger log = LoggerFactory.getLogger(SearchEvents.class);
 
@@ -89,12 +86,9 @@ public class SearchEvents {
 		});
 	}
 
-	/**
-	 * A search as a keyword (API.md): trimmed, inner whitespace (Unicode's, so also the
-	 * ideographic space) collapsed to one space, case-folded.
-	 */
+	/** A search as a keyword (API.md; {@link Keywords}). */
 	public static String normalize(String query) {
-		return WHITESPACE.matcher(query.strip()).replaceAll(" ").toLowerCase(Locale.ROOT);
+		return Keywords.normalize(query);
 	}
 
 	@PreDestroy

@@ -19,6 +19,8 @@ import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.ImmediateRequeueAmqpException;
+import org.springframework.amqp.rabbit.retry.MessageRecoverer;
 import org.springframework.amqp.rabbit.retry.RejectAndDontRequeueRecoverer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
@@ -38,6 +40,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.retry.RetryPolicy;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -135,14 +140,32 @@ public class EventsAutoConfiguration {
 			// A poison message fails the same way every time: straight to the .dlq.
 			.predicate((ex) -> !isPoison(ex))
 			.build();
+		MessageRecoverer deadLetter = connectionFactory.isPublisherConfirms()
+				? new DeadLetterRecoverer(new RabbitTemplate(connectionFactory)) : new RejectAndDontRequeueRecoverer();
 		factory.setAdviceChain(new RequestIdAdvice(),
-				RetryInterceptorBuilder.stateless()
-					.retryPolicy(retryPolicy)
-					.recoverer(connectionFactory.isPublisherConfirms()
-							? new DeadLetterRecoverer(new RabbitTemplate(connectionFactory))
-							: new RejectAndDontRequeueRecoverer())
-					.build());
+				RetryInterceptorBuilder.stateless().retryPolicy(retryPolicy).recoverer((message, cause) -> {
+					// The consumer's store is down: nothing is wrong with the event. It
+					// goes
+					// back to its queue (after the retries' backoff) and waits there
+					// until
+					// the store answers, instead of filling the .dlq during an outage.
+					if (isStoreOutage(cause)) {
+						throw new ImmediateRequeueAmqpException("store unavailable: the event waits in its queue",
+								cause);
+					}
+					deadLetter.recover(message, cause);
+				}).build());
 		return factory;
+	}
+
+	static boolean isStoreOutage(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof DataAccessResourceFailureException || cause instanceof TransientDataAccessException
+					|| cause instanceof CannotCreateTransactionException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	static boolean isPoison(Throwable ex) {

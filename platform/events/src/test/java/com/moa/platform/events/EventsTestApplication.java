@@ -19,6 +19,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -55,7 +56,8 @@ class EventsTestApplication {
 	/**
 	 * Records each event's effect as a row in {@code test_effects}; events of type
 	 * {@code test.failing} always fail, those of type {@code test.fixable} while
-	 * {@link #broken} is set (a bug that a later deployment fixes).
+	 * {@link #broken} is set (a bug that a later deployment fixes), those of type
+	 * {@code test.outage} with a store outage while {@link #storeDown} is set.
 	 */
 	static class TestConsumer {
 
@@ -66,6 +68,11 @@ class EventsTestApplication {
 		private final Map<UUID, AtomicInteger> failedAttempts = new ConcurrentHashMap<>();
 
 		final AtomicBoolean broken = new AtomicBoolean();
+
+		/**
+		 * While set, {@code test.outage} events fail as if the store were unreachable.
+		 */
+		final AtomicBoolean storeDown = new AtomicBoolean();
 
 		TestConsumer(EventInbox inbox, JdbcClient jdbc) {
 			this.inbox = inbox;
@@ -78,6 +85,10 @@ class EventsTestApplication {
 				this.jdbc.sql("INSERT INTO test_effects (event_id, type, request_id) VALUES (?, ?, ?)")
 					.params(received.id(), received.type(), MDC.get(EventTopology.REQUEST_ID_MDC_KEY))
 					.update();
+				if (received.type().equals("test.outage") && this.storeDown.get()) {
+					this.failedAttempts.computeIfAbsent(received.id(), (id) -> new AtomicInteger()).incrementAndGet();
+					throw new DataAccessResourceFailureException("store down for " + received.id());
+				}
 				if (received.type().equals("test.failing")
 						|| (received.type().equals("test.fixable") && this.broken.get())) {
 					this.failedAttempts.computeIfAbsent(received.id(), (id) -> new AtomicInteger()).incrementAndGet();

@@ -94,6 +94,23 @@ class InboxIntegrationTests {
 	}
 
 	@Test
+	void anEventWhoseStoreIsDownWaitsInItsQueueAndIsAppliedOnceTheStoreIsBack() throws InterruptedException {
+		EventEnvelope event = event("test.outage");
+		this.consumer.storeDown.set(true);
+		try {
+			send(event, null);
+			// Far past the three attempts that dead-letter any other failure.
+			await().atMost(Duration.ofSeconds(20)).until(() -> this.consumer.failedAttempts(event.id()) >= 6);
+		}
+		finally {
+			this.consumer.storeDown.set(false);
+		}
+		JdbcClient jdbc = JdbcClient.create(this.dataSource);
+		await().atMost(Duration.ofSeconds(10)).until(() -> effects(jdbc, event.id()) == 1);
+		assertThat(receiveMatching(this.rabbit, DLQ, Duration.ofMillis(500), withMessageId(event.id()))).isNull();
+	}
+
+	@Test
 	void poisonMessageGoesToTheDeadLetterQueueAndTheNextEventIsStillProcessed() {
 		String poison = "{ this is not an event " + UUID.randomUUID();
 		MessageProperties properties = new MessageProperties();

@@ -1,0 +1,34 @@
+package com.moa.platform.web;
+
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Search keywords as API.md defines them, shared by their producer (lookup-service's
+ * {@code search.performed}) and their consumer (search-service): trimmed, inner
+ * whitespace (Unicode's, so also the ideographic space) collapsed to one space,
+ * case-folded, and in Unicode NFC (Hangul typed as separate jamo on some keyboards and
+ * precomposed on others is one keyword), 1..100 characters.
+ */
+public final class Keywords {
+
+	/** API.md: keywords are 1..100 characters after normalization. */
+	public static final int MAX_LENGTH = 100;
+
+	private static final Pattern WHITESPACE = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
+
+	private Keywords() {
+	}
+
+	public static String normalize(String text) {
+		String composed = Normalizer.normalize(text, Normalizer.Form.NFC);
+		return WHITESPACE.matcher(composed.strip()).replaceAll(" ").toLowerCase(Locale.ROOT);
+	}
+
+	/** Whether a normalized keyword has a valid length. */
+	public static boolean isValid(String normalized) {
+		return !normalized.isEmpty() && normalized.length() <= MAX_LENGTH;
+	}
+
+}
