@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * What an operator alerts on: {@code moa.events.dead.letters{queue}} (messages waiting in
@@ -28,7 +27,7 @@ class EventMetrics implements SmartLifecycle {
 
 	private final DeadLetters deadLetters;
 
-	private final JdbcClient jdbc;
+	private final OutboxBacklog outbox;
 
 	private final Duration refreshInterval;
 
@@ -40,9 +39,9 @@ class EventMetrics implements SmartLifecycle {
 
 	private ScheduledExecutorService scheduler;
 
-	EventMetrics(MeterRegistry registry, DeadLetters deadLetters, JdbcClient jdbc, Duration refreshInterval) {
+	EventMetrics(MeterRegistry registry, DeadLetters deadLetters, OutboxBacklog outbox, Duration refreshInterval) {
 		this.deadLetters = deadLetters;
-		this.jdbc = jdbc;
+		this.outbox = outbox;
 		this.refreshInterval = refreshInterval;
 		this.depths = deadLetters.queues().stream().map(Depth::new).toList();
 		for (Depth depth : this.depths) {
@@ -51,7 +50,7 @@ class EventMetrics implements SmartLifecycle {
 				.description("Messages waiting in a dead-letter queue of this service")
 				.register(registry);
 		}
-		if (jdbc != null) {
+		if (outbox != null) {
 			Gauge.builder("moa.events.outbox.pending", this.pending, AtomicReference::get)
 				.description("Events written to the outbox and not yet confirmed by the broker")
 				.register(registry);
@@ -67,17 +66,11 @@ class EventMetrics implements SmartLifecycle {
 			long count = this.deadLetters.depth(depth.queue);
 			depth.value.set((count >= 0) ? count : Double.NaN);
 		}
-		if (this.jdbc != null) {
+		if (this.outbox != null) {
 			try {
-				this.jdbc
-					.sql("SELECT count(*) AS pending, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS lag "
-							+ "FROM event_outbox WHERE published_at IS NULL")
-					.query((rs, n) -> {
-						this.pending.set(rs.getDouble("pending"));
-						this.lag.set(Math.max(0, rs.getDouble("lag")));
-						return null;
-					})
-					.list();
+				double[] backlog = this.outbox.read();
+				this.pending.set(backlog[0]);
+				this.lag.set(backlog[1]);
 			}
 			catch (RuntimeException ex) {
 				this.pending.set(Double.NaN);

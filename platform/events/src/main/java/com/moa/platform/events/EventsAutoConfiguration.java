@@ -98,11 +98,9 @@ public class EventsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnBean(MeterRegistry.class)
-	EventMetrics moaEventMetrics(MeterRegistry registry, DeadLetters deadLetters, ObjectProvider<DataSource> dataSource,
+	EventMetrics moaEventMetrics(MeterRegistry registry, DeadLetters deadLetters, ObjectProvider<OutboxBacklog> outbox,
 			EventsProperties properties) {
-		DataSource outbox = dataSource.getIfUnique();
-		return new EventMetrics(registry, deadLetters, (outbox != null) ? JdbcClient.create(outbox) : null,
-				properties.metricsInterval());
+		return new EventMetrics(registry, deadLetters, outbox.getIfAvailable(), properties.metricsInterval());
 	}
 
 	/** {@code /internal/dead-letters} in servlet services. */
@@ -196,6 +194,11 @@ public class EventsAutoConfiguration {
 			return new OutboxRelay(JdbcClient.create(dataSource),
 					new TransactionTemplate(transactionManager.getObject()), connectionFactory, admin.getIfAvailable(),
 					properties.relay());
+		}
+
+		@Bean
+		OutboxBacklog moaOutboxBacklog(DataSource dataSource) {
+			return new OutboxBacklog(JdbcClient.create(dataSource));
 		}
 
 		@Bean

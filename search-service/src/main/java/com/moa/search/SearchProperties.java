@@ -1,0 +1,24 @@
+package com.moa.search;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Min;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of search-service ({@code moa.search.*}).
+ *
+ * @param historySize keywords kept per user (API.md: 50)
+ * @param popularCache how long a popular-keywords answer is reused
+ * @param retention how long hourly counters and processed-event records are kept (longer
+ * than the widest window, 7 days)
+ * @param mongoTimeout how long a request waits for MongoDB before answering 503
+ */
+@Validated
+@ConfigurationProperties("moa.search")
+public record SearchProperties(@DefaultValue("50") @Min(1) int historySize, @DefaultValue("5s") Duration popularCache,
+		@DefaultValue("8d") Duration retention, @DefaultValue("2s") Duration mongoTimeout) {
+}

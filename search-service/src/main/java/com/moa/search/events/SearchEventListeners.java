@@ -1,0 +1,131 @@
+package com.moa.search.events;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+import com.moa.platform.events.EventEnvelope;
+import com.moa.platform.events.EventTopology;
+import com.moa.platform.events.EventsAutoConfiguration;
+import com.moa.platform.events.InvalidEventException;
+import com.moa.platform.web.Keywords;
+import com.moa.search.history.SearchHistory;
+import com.moa.search.history.SearchSettings;
+import com.moa.search.popular.PopularKeywords;
+import com.moa.search.product.ProductTitles;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * {@code search.performed} → the user's history and the popularity counters (privacy
+ * first: a user who turned recording off is neither remembered nor counted);
+ * {@code product.*} → titles for suggestions. Each event is processed once per queue
+ * ({@link MongoInbox}).
+ */
+@Configuration(proxyBeanMethods = false)
+class SearchEventListeners {
+
+	static final String SEARCHES = "search.search-events";
+
+	static final String PRODUCTS = "search.product-events";
+
+	private final MongoInbox inbox;
+
+	private final SearchHistory history;
+
+	private final SearchSettings settings;
+
+	private final PopularKeywords popular;
+
+	private final ProductTitles titles;
+
+	private final Clock clock;
+
+	SearchEventListeners(MongoInbox inbox, SearchHistory history, SearchSettings settings, PopularKeywords popular,
+			ProductTitles titles, Clock clock) {
+		this.inbox = inbox;
+		this.history = history;
+		this.settings = settings;
+		this.popular = popular;
+		this.titles = titles;
+		this.clock = clock;
+	}
+
+	@Bean
+	Declarables searchEventsQueue() {
+		return EventTopology.consumerQueue(SEARCHES, "search.performed");
+	}
+
+	@Bean
+	Declarables searchProductEventsQueue() {
+		return EventTopology.consumerQueue(PRODUCTS, "product.upserted", "product.removed");
+	}
+
+	@RabbitListener(queues = SEARCHES, containerFactory = EventsAutoConfiguration.LISTENER_CONTAINER_FACTORY)
+	void onSearch(EventEnvelope event) {
+		this.inbox.receive(SEARCHES, event, (received) -> {
+			JsonNode data = received.data();
+			UUID userId = uuid(data, "userId");
+			String keyword = Keywords.normalize(text(data, "keyword"));
+			if (!Keywords.isValid(keyword)) {
+				throw new InvalidEventException("keyword must be 1 to 100 characters after normalization");
+			}
+			if (!this.settings.recording(userId)) {
+				return;
+			}
+			Instant searchedAt = searchedAt(data);
+			this.history.record(userId, keyword, searchedAt);
+			this.popular.count(keyword, searchedAt);
+		});
+	}
+
+	/** When the search happened; a clock ahead of ours is not trusted beyond now. */
+	private Instant searchedAt(JsonNode data) {
+		Instant now = this.clock.instant();
+		try {
+			Instant time = Instant.parse(text(data, "time"));
+			return time.isAfter(now) ? now : time;
+		}
+		catch (java.time.format.DateTimeParseException ex) {
+			throw new InvalidEventException("time is not an ISO-8601 instant");
+		}
+	}
+
+	@RabbitListener(queues = PRODUCTS, containerFactory = EventsAutoConfiguration.LISTENER_CONTAINER_FACTORY)
+	void onProduct(EventEnvelope event) {
+		this.inbox.receive(PRODUCTS, event, (received) -> {
+			JsonNode data = received.data();
+			UUID productId = uuid(data, "productId");
+			long version = data.path("version").asLong(0);
+			if (received.type().equals("product.removed")) {
+				this.titles.remove(productId, version);
+			}
+			else {
+				this.titles.store(productId, text(data, "title"), "PUBLISHED".equals(data.path("status").asString("")),
+						version);
+			}
+		});
+	}
+
+	private static UUID uuid(JsonNode node, String field) {
+		try {
+			return UUID.fromString(text(node, field));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEventException(field + " is not a UUID");
+		}
+	}
+
+	private static String text(JsonNode node, String field) {
+		String value = node.path(field).asString(null);
+		if (value == null) {
+			throw new InvalidEventException("event data misses '" + field + "'");
+		}
+		return value;
+	}
+
+}

@@ -1,0 +1,178 @@
+package com.moa.search.history;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.moa.search.SearchIntegrationTestSupport;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A user's history from real {@code search.performed} events: one entry per normalized
+ * keyword, a repeat moves it to the top, at most 50 also under concurrent searches,
+ * delete one or all, recording off, and nobody sees another user's history.
+ */
+class HistoryIntegrationTests extends SearchIntegrationTestSupport {
+
+	@Autowired
+	SearchHistory searchHistory;
+
+	@Test
+	void oneEntryPerNormalizedKeywordNewestFirstARepeatMovesToTheTop() {
+		UUID user = UUID.randomUUID();
+		// MongoDB keeps milliseconds.
+		Instant t = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+		searched(user, "요가", t);
+		searched(user, "  Netflix \t PREMIUM ", t.plusSeconds(1));
+		awaitSearch(searched(user, "요가", t.plusSeconds(2)));
+
+		assertThat(history(user)).containsExactly("요가", "netflix premium");
+		assertThat(get("/api/search/history?limit=1", token(user))).bodyJson()
+			.extractingPath("$[0].searchedAt")
+			.isEqualTo(t.plusSeconds(2).toString());
+	}
+
+	@Test
+	void keepsTheNewestFifty() {
+		UUID user = UUID.randomUUID();
+		Instant t = Instant.now().minusSeconds(600);
+		UUID last = null;
+		for (int i = 0; i < 60; i++) {
+			last = searched(user, "keyword " + i, t.plusSeconds(i));
+		}
+		awaitSearch(last);
+		List<String> history = history(user);
+		assertThat(history).hasSize(50).first().isEqualTo("keyword 59");
+		assertThat(history).last().isEqualTo("keyword 10");
+	}
+
+	@Test
+	void twentyConcurrentSearchesByOneUserNeitherExceedTheCapNorLoseOne() throws Exception {
+		UUID user = UUID.randomUUID();
+		Instant t = Instant.now().minusSeconds(3600);
+		for (int i = 0; i < 45; i++) {
+			this.searchHistory.record(user, "old " + i, t.plusSeconds(i));
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(20);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<?>> searches = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			String keyword = (i < 5) ? "old " + (i * 9) : "new " + i;
+			Instant at = t.plusSeconds(1000 + i);
+			searches.add(pool.submit(() -> {
+				start.await();
+				this.searchHistory.record(user, keyword, at);
+				return null;
+			}));
+		}
+		start.countDown();
+		for (Future<?> search : searches) {
+			search.get();
+		}
+		pool.shutdown();
+
+		List<String> history = history(user);
+		assertThat(history).hasSize(50).doesNotHaveDuplicates();
+		// The 20 searched now are the newest 20 (5 of them repeats moved to the top).
+		assertThat(history.subList(0, 20)).containsExactlyInAnyOrder("old 0", "old 9", "old 18", "old 27", "old 36",
+				"new 5", "new 6", "new 7", "new 8", "new 9", "new 10", "new 11", "new 12", "new 13", "new 14", "new 15",
+				"new 16", "new 17", "new 18", "new 19");
+	}
+
+	@Test
+	void deleteOneByItsNormalizedFormOrAll() {
+		UUID user = UUID.randomUUID();
+		Instant t = Instant.now().minusSeconds(60);
+		searched(user, "요가 매트", t);
+		awaitSearch(searched(user, "netflix", t.plusSeconds(1)));
+
+		// " 요가 매트" URL-encoded as one path segment, normalized before matching.
+		assertThat(this.mvc.delete()
+			.uri(java.net.URI.create("/api/search/history/%20%EC%9A%94%EA%B0%80%20%20%EB%A7%A4%ED%8A%B8"))
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token(user))).hasStatus(204);
+		assertThat(history(user)).containsExactly("netflix");
+		assertThat(this.mvc.delete()
+			.uri("/api/search/history/never-searched")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token(user))).hasStatus(204);
+		assertThat(
+				this.mvc.delete().uri("/api/search/history").header(HttpHeaders.AUTHORIZATION, "Bearer " + token(user)))
+			.hasStatus(204);
+		assertThat(history(user)).isEmpty();
+	}
+
+	@Test
+	void recordingOffStoresAndCountsNothingUntilItIsOnAgain() {
+		UUID user = UUID.randomUUID();
+		assertThat(get("/api/search/history/settings", token(user))).bodyJson()
+			.extractingPath("$.enabled")
+			.isEqualTo(true);
+		assertThat(settings(user, false)).hasStatusOk().bodyJson().extractingPath("$.enabled").isEqualTo(false);
+		String secret = "private " + UUID.randomUUID();
+		awaitSearch(searched(user, secret, Instant.now()));
+		assertThat(history(user)).isEmpty();
+		assertThat(this.mongo.getCollection("popular_buckets")
+			.countDocuments(new org.bson.Document("keyword", secret.toLowerCase()))).isZero();
+
+		assertThat(settings(user, true)).hasStatusOk();
+		awaitSearch(searched(user, "public", Instant.now()));
+		assertThat(history(user)).containsExactly("public");
+		assertThat(settings(user, null)).hasStatus(400);
+	}
+
+	@Test
+	void nobodySeesOrDeletesAnotherUsersHistory() {
+		UUID owner = UUID.randomUUID();
+		UUID other = UUID.randomUUID();
+		awaitSearch(searched(owner, "mine", Instant.now()));
+
+		assertThat(history(other)).isEmpty();
+		assertThat(this.mvc.delete()
+			.uri("/api/search/history/mine")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token(other))).hasStatus(204);
+		assertThat(this.mvc.delete()
+			.uri("/api/search/history")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token(other))).hasStatus(204);
+		assertThat(history(owner)).containsExactly("mine");
+		assertThat(get("/api/search/history", null)).hasStatus(401);
+	}
+
+	@Test
+	void aRedeliveredSearchIsRecordedOnce() {
+		UUID user = UUID.randomUUID();
+		UUID eventId = UUID.randomUUID();
+		String keyword = "once " + UUID.randomUUID();
+		java.util.Map<String, Object> data = java.util.Map.of("userId", user, "keyword", keyword, "resultCount", 1,
+				"time", Instant.now().toString());
+		send(eventId, "search.performed", user, data);
+		send(eventId, "search.performed", user, data);
+		awaitSearch(searched(user, "after", Instant.now().plus(Duration.ofSeconds(1))));
+
+		assertThat(history(user)).containsExactly("after", keyword);
+		assertThat(this.mongo.getCollection("popular_buckets")
+			.find(new org.bson.Document("keyword", keyword))
+			.first()
+			.getInteger("count")).isEqualTo(1);
+	}
+
+	private org.springframework.test.web.servlet.assertj.MvcTestResult settings(UUID user, Boolean enabled) {
+		return this.mvc.put()
+			.uri("/api/search/history/settings")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token(user))
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"enabled\":" + enabled + "}")
+			.exchange();
+	}
+
+}

@@ -1,0 +1,92 @@
+package com.moa.search.suggestion;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.jayway.jsonpath.JsonPath;
+import com.moa.search.SearchIntegrationTestSupport;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Suggestions for Korean and English prefixes from popular keywords (most searched first)
+ * and published product titles; prefixes are matched literally; product events are
+ * version-checked.
+ */
+class SuggestionIntegrationTests extends SearchIntegrationTestSupport {
+
+	@Test
+	void koreanAndEnglishPrefixesSuggestPopularKeywordsThenPublishedTitles() {
+		String tag = "헬" + UUID.randomUUID().toString().substring(0, 4);
+		Instant now = Instant.now();
+		for (int i = 0; i < 3; i++) {
+			searched(UUID.randomUUID(), tag + " 요가 매트", now);
+		}
+		searched(UUID.randomUUID(), tag + " 요가", now);
+		searched(UUID.randomUUID(), "YOGA Mat " + tag, now);
+		awaitSearch(searched(UUID.randomUUID(), "yoga mat " + tag, now));
+		UUID block = product(tag + " 요가 블록 세트", "PUBLISHED", 1);
+		product(tag + " 요리 클래스", "PUBLISHED", 1);
+		awaitProduct(product(tag + " 요가 숨김", "DRAFT", 1));
+
+		assertThat(suggestions(tag + " 요")).containsExactly(tag + " 요가 매트", tag + " 요가", tag + " 요가 블록 세트",
+				tag + " 요리 클래스");
+		assertThat(suggestions(tag + " 요가 ")).containsExactly(tag + " 요가 매트", tag + " 요가", tag + " 요가 블록 세트");
+		assertThat(suggestions("Yoga MAT " + tag)).containsExactly("yoga mat " + tag);
+		// Syllables, not jamo: "ㅇ" is not the start of "요".
+		assertThat(suggestions(tag + " ㅇ")).isEmpty();
+		assertThat(get("/api/search/suggestions?prefix=" + tag + "%20%EC%9A%94&limit=2", null)).bodyJson()
+			.extractingPath("$.length()")
+			.isEqualTo(2);
+
+		// A newer state hides the title; an older one arriving late does not bring it
+		// back.
+		awaitProduct(product(block, tag + " 요가 블록 세트", "UNPUBLISHED", 2));
+		awaitProduct(product(block, tag + " 요가 블록 세트", "PUBLISHED", 1));
+		assertThat(suggestions(tag + " 요가 블")).isEmpty();
+	}
+
+	@Test
+	void prefixesAreLiteral() {
+		awaitSearch(searched(UUID.randomUUID(), "c++ (basics) [1]", Instant.now()));
+		assertThat(suggestions("c++ (")).containsExactly("c++ (basics) [1]");
+		assertThat(suggestions(".*")).isEmpty();
+		assertThat(suggestions("\\")).isEmpty();
+		assertThat(suggestions("(")).isEmpty();
+	}
+
+	@Test
+	void refusesAnEmptyOrOverlongPrefix() {
+		assertThat(get("/api/search/suggestions", null)).hasStatus(400);
+		assertThat(get("/api/search/suggestions?prefix=%20%20", null)).hasStatus(400);
+		assertThat(get("/api/search/suggestions?prefix=" + "a".repeat(101), null)).hasStatus(400);
+		assertThat(get("/api/search/suggestions?prefix=a&limit=0", null)).hasStatus(400);
+	}
+
+	private List<String> suggestions(String prefix) {
+		String encoded = java.net.URLEncoder.encode(prefix, java.nio.charset.StandardCharsets.UTF_8)
+			.replace("+", "%20");
+		return JsonPath.read(body(get("/api/search/suggestions?prefix=" + encoded + "&limit=10", null)), "$");
+	}
+
+	private UUID product(String title, String status, long version) {
+		return product(UUID.randomUUID(), title, status, version);
+	}
+
+	private UUID lastProductEvent;
+
+	private UUID product(UUID productId, String title, String status, long version) {
+		this.lastProductEvent = UUID.randomUUID();
+		send(this.lastProductEvent, "product.upserted", productId, Map.of("productId", productId, "sellerId",
+				UUID.randomUUID(), "title", title, "status", status, "version", version, "plans", List.of()));
+		return productId;
+	}
+
+	private void awaitProduct(UUID productId) {
+		awaitProcessed("search.product-events", this.lastProductEvent);
+	}
+
+}
