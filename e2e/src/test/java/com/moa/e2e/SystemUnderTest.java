@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import com.moa.platform.testing.TestMongo;
 import com.moa.platform.testing.TestPostgres;
 import com.moa.platform.testing.TestRabbit;
 import com.moa.platform.testing.TestRedis;
@@ -33,6 +34,8 @@ final class SystemUnderTest {
 	static ServiceProcess payment;
 
 	static ServiceProcess mail;
+
+	static ServiceProcess search;
 
 	/**
 	 * The SMTP server mail-service sends to, in this JVM: tests read what it received.
@@ -67,16 +70,25 @@ final class SystemUnderTest {
 		mailArgs.addAll(List.of("--spring.mail.host=127.0.0.1", "--spring.mail.port=" + mailSink.getSmtp().getPort(),
 				"--moa.mail.sending.interval=50ms"));
 		mail = ServiceProcess.start("mail-service", ServiceProcess.freePort(), mailArgs);
+		RabbitConnectionDetails.Address broker = rabbit.getFirstAddress();
+		search = ServiceProcess.start("search-service", ServiceProcess.freePort(),
+				List.of("--spring.mongodb.uri=" + TestMongo.createDatabase().getConnectionString(),
+						"--spring.rabbitmq.host=" + broker.host(), "--spring.rabbitmq.port=" + broker.port(),
+						"--spring.rabbitmq.username=" + rabbit.getUsername(),
+						"--spring.rabbitmq.password=" + rabbit.getPassword(),
+						"--spring.rabbitmq.virtual-host=" + rabbit.getVirtualHost(), jwks));
 		String down = "http://127.0.0.1:" + ServiceProcess.freePort();
-		List<String> gatewayArgs = new ArrayList<>(List.of("--MOA_AUTH_URL=" + authUrl,
-				"--MOA_SELLER_URL=" + seller.baseUrl(), "--MOA_LOOKUP_URL=" + lookup.baseUrl(),
-				"--MOA_PAYMENT_URL=" + payment.baseUrl(), "--MOA_SEARCH_URL=" + down, "--MOA_CHAT_URL=" + down, jwks,
-				// Every test logs in from 127.0.0.1: no per-IP credential limit here.
-				"--moa.gateway.rate-limit.auth.requests=1000"));
+		List<String> gatewayArgs = new ArrayList<>(
+				List.of("--MOA_AUTH_URL=" + authUrl, "--MOA_SELLER_URL=" + seller.baseUrl(),
+						"--MOA_LOOKUP_URL=" + lookup.baseUrl(), "--MOA_PAYMENT_URL=" + payment.baseUrl(),
+						"--MOA_SEARCH_URL=" + search.baseUrl(), "--MOA_CHAT_URL=" + down, jwks,
+						// Every test logs in from 127.0.0.1: no per-IP credential limit
+						// here.
+						"--moa.gateway.rate-limit.auth.requests=1000"));
 		gatewayArgs.addAll(redisArgs);
 		gateway = ServiceProcess.start("gateway", ServiceProcess.freePort(), gatewayArgs);
 		Runtime.getRuntime().addShutdownHook(new Thread(SystemUnderTest::stopAll, "stop-system-under-test"));
-		for (ServiceProcess service : List.of(auth, seller, lookup, payment, mail, gateway)) {
+		for (ServiceProcess service : List.of(auth, seller, lookup, payment, mail, search, gateway)) {
 			service.awaitReady(Duration.ofSeconds(180));
 		}
 	}
@@ -101,7 +113,7 @@ final class SystemUnderTest {
 
 	/** Stops all services at once: one after the other they outlast surefire's 30 s. */
 	private static void stopAll() {
-		List<ServiceProcess> running = Stream.of(gateway, mail, payment, lookup, seller, auth)
+		List<ServiceProcess> running = Stream.of(gateway, search, mail, payment, lookup, seller, auth)
 			.filter(Objects::nonNull)
 			.toList();
 		running.forEach(ServiceProcess::signalStop);
