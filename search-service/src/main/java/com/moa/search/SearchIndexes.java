@@ -10,10 +10,10 @@ import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.stereotype.Component;
 
 /**
- * The indexes, declared in code and created (idempotently) at startup. The unique ones
- * carry correctness: one history entry per (user, keyword), one counter per (hour,
- * keyword). The others serve the queries: a user's history newest first, keywords and
- * titles by anchored prefix.
+ * The indexes, declared in code and created (idempotently) at startup. Uniqueness of a
+ * history entry per (user, keyword) and of a counter per (hour, keyword) is carried by
+ * their {@code _id}s; these serve the queries: a user's history newest first, a window's
+ * buckets, keywords and titles by anchored prefix, pruning.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -27,11 +27,8 @@ class SearchIndexes implements ApplicationRunner {
 
 	@Override
 	public void run(ApplicationArguments args) {
-		ensure("search_history",
-				new Index().on("userId", Sort.Direction.ASC).on("keyword", Sort.Direction.ASC).unique());
 		ensure("search_history", new Index().on("userId", Sort.Direction.ASC).on("searchedAt", Sort.Direction.DESC));
-		ensure("popular_buckets",
-				new Index().on("hour", Sort.Direction.ASC).on("keyword", Sort.Direction.ASC).unique());
+		ensure("popular_buckets", new Index().on("hour", Sort.Direction.ASC));
 		ensure("popular_buckets", new Index().on("keyword", Sort.Direction.ASC).on("hour", Sort.Direction.ASC));
 		ensure("product_titles", new Index().on("normalized", Sort.Direction.ASC).on("published", Sort.Direction.ASC));
 		ensure("processed_events", new Index().on("at", Sort.Direction.ASC));

@@ -51,7 +51,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "moa.search.mongo-timeout=1s" })
 @AutoConfigureMockMvc
-@Import({ TestRabbit.class, SearchIntegrationTestSupport.Infrastructure.class })
+@Import({ TestRabbit.class, SearchTestInfrastructure.class })
 public abstract class SearchIntegrationTestSupport {
 
 	protected static final TestJwts signer = TestJwts.withNewKey("search-tests");
@@ -166,32 +166,6 @@ public abstract class SearchIntegrationTestSupport {
 		@Override
 		public Clock withZone(ZoneId zone) {
 			return this;
-		}
-
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class Infrastructure {
-
-		@Bean
-		@Primary
-		MovableClock movableClock() {
-			return new MovableClock();
-		}
-
-		@Bean(destroyMethod = "close")
-		TcpProxy mongoProxy() {
-			ConnectionString server = TestMongo.createDatabase().getConnectionString();
-			String[] hostAndPort = server.getHosts().get(0).split(":");
-			return new TcpProxy(hostAndPort[0], Integer.parseInt(hostAndPort[1]));
-		}
-
-		@Bean
-		MongoConnectionDetails testMongoConnectionDetails(TcpProxy mongoProxy) {
-			String database = TestMongo.createDatabase().getConnectionString().getDatabase();
-			ConnectionString proxied = new ConnectionString(
-					"mongodb://127.0.0.1:" + mongoProxy.port() + "/" + database + "?directConnection=true");
-			return () -> proxied;
 		}
 
 	}

@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.UUID;
 
 import com.moa.search.SearchProperties;
+import com.mongodb.client.result.UpdateResult;
 import org.bson.Document;
 
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -15,10 +17,13 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Repository;
 
 /**
- * Each user's recent keywords: one document per (user, keyword) under a unique index, so
- * recording is one upsert (a repeat only moves {@code searchedAt} forward: the keyword
- * goes to the top) and there is never a second entry for a keyword. The cap is kept by
- * deleting what lies beyond the newest {@code history-size} after each record.
+ * Each user's recent keywords: one document per (user, keyword) whose {@code _id} is
+ * {@code <userId>:<keyword>}, so recording is one upsert by primary key (a repeat only
+ * moves {@code searchedAt} forward: the keyword goes to the top) and there is never a
+ * second entry for a keyword. A per-user counter ({@code search_users.entries}, changed
+ * by exactly what was inserted or deleted) tells when the cap is passed; only then are
+ * the entries beyond the newest {@code history-size} deleted. So the usual search costs
+ * two or three writes by primary key and no scan, on MongoDB and on the local server.
  *
  * <p>
  * Chosen over one document per user with a capped array: MongoDB refuses {@code $pull}
@@ -30,6 +35,8 @@ import org.springframework.stereotype.Repository;
 public class SearchHistory {
 
 	static final String COLLECTION = "search_history";
+
+	static final String USERS = "search_users";
 
 	private static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("searchedAt"), Sort.Order.asc("keyword"));
 
@@ -43,34 +50,47 @@ public class SearchHistory {
 	}
 
 	/**
-	 * Records a search. Concurrent records by one user never leave more than the cap: the
-	 * trim after the last of them sees all of them. Nor do they lose a keyword searched
-	 * again meanwhile: only entries older than the cap's last one are deleted, and a
-	 * repeated keyword is newer.
+	 * Records a search. Concurrent records by one user never leave more than the cap (the
+	 * counter is exact, and whoever sees it above the cap trims), nor lose a keyword
+	 * searched again meanwhile (only entries older than the cap's last one are deleted,
+	 * and a repeated keyword is newer).
 	 */
 	public void record(UUID userId, String keyword, Instant searchedAt) {
-		this.mongo.upsert(byUserAndKeyword(userId, keyword),
+		UpdateResult result = this.mongo.upsert(Query.query(Criteria.where("_id").is(id(userId, keyword))),
 				new Update().max("searchedAt", searchedAt)
 					.setOnInsert("userId", userId.toString())
 					.setOnInsert("keyword", keyword),
 				COLLECTION);
-		trim(userId);
+		if (result.getUpsertedId() != null && entries(userId, 1) > this.size) {
+			trim(userId);
+		}
+	}
+
+	private long entries(UUID userId, long change) {
+		Document counter = this.mongo.findAndModify(Query.query(Criteria.where("_id").is(userId.toString())),
+				new Update().inc("entries", change), FindAndModifyOptions.options().upsert(true).returnNew(true),
+				Document.class, USERS);
+		return ((Number) counter.get("entries")).longValue();
 	}
 
 	private void trim(UUID userId) {
-		Query beyond = Query.query(Criteria.where("userId").is(userId.toString()))
+		Query last = Query.query(Criteria.where("userId").is(userId.toString()))
 			.with(NEWEST_FIRST)
 			.skip(this.size - 1)
 			.limit(1);
-		Document last = this.mongo.findOne(beyond, Document.class, COLLECTION);
-		if (last == null) {
+		Document lastKept = this.mongo.findOne(last, Document.class, COLLECTION);
+		if (lastKept == null) {
 			return;
 		}
-		Instant lastKept = last.getDate("searchedAt").toInstant();
-		Criteria olderThanLastKept = new Criteria().orOperator(Criteria.where("searchedAt").lt(lastKept),
-				Criteria.where("searchedAt").is(lastKept).and("keyword").gt(last.getString("keyword")));
-		this.mongo.remove(Query.query(Criteria.where("userId").is(userId.toString()).andOperator(olderThanLastKept)),
-				COLLECTION);
+		Instant time = lastKept.getDate("searchedAt").toInstant();
+		Criteria older = new Criteria().orOperator(Criteria.where("searchedAt").lt(time),
+				Criteria.where("searchedAt").is(time).and("keyword").gt(lastKept.getString("keyword")));
+		long deleted = this.mongo
+			.remove(Query.query(Criteria.where("userId").is(userId.toString()).andOperator(older)), COLLECTION)
+			.getDeletedCount();
+		if (deleted > 0) {
+			entries(userId, -deleted);
+		}
 	}
 
 	/** Newest first. */
@@ -83,16 +103,24 @@ public class SearchHistory {
 			.toList();
 	}
 
-	public boolean delete(UUID userId, String keyword) {
-		return this.mongo.remove(byUserAndKeyword(userId, keyword), COLLECTION).getDeletedCount() > 0;
+	public void delete(UUID userId, String keyword) {
+		long deleted = this.mongo.remove(Query.query(Criteria.where("_id").is(id(userId, keyword))), COLLECTION)
+			.getDeletedCount();
+		if (deleted > 0) {
+			entries(userId, -deleted);
+		}
 	}
 
 	public void deleteAll(UUID userId) {
-		this.mongo.remove(Query.query(Criteria.where("userId").is(userId.toString())), COLLECTION);
+		long deleted = this.mongo.remove(Query.query(Criteria.where("userId").is(userId.toString())), COLLECTION)
+			.getDeletedCount();
+		if (deleted > 0) {
+			entries(userId, -deleted);
+		}
 	}
 
-	private static Query byUserAndKeyword(UUID userId, String keyword) {
-		return Query.query(Criteria.where("userId").is(userId.toString()).and("keyword").is(keyword));
+	private static String id(UUID userId, String keyword) {
+		return userId + ":" + keyword;
 	}
 
 	/** One remembered search. */

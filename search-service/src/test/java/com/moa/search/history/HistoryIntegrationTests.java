@@ -85,6 +85,9 @@ class HistoryIntegrationTests extends SearchIntegrationTestSupport {
 
 		List<String> history = history(user);
 		assertThat(history).hasSize(50).doesNotHaveDuplicates();
+		assertThat(this.mongo.findById(user.toString(), org.bson.Document.class, "search_users"))
+			.as("the per-user counter matches")
+			.containsEntry("entries", 50L);
 		// The 20 searched now are the newest 20 (5 of them repeats moved to the top).
 		assertThat(history.subList(0, 20)).containsExactlyInAnyOrder("old 0", "old 9", "old 18", "old 27", "old 36",
 				"new 5", "new 6", "new 7", "new 8", "new 9", "new 10", "new 11", "new 12", "new 13", "new 14", "new 15",
