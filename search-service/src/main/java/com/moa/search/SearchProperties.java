@@ -13,6 +13,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param historySize keywords kept per user (API.md: 50)
  * @param popularCache how long a popular-keywords answer is reused
+ * @param suggestionCache how long a suggestions answer is reused
  * @param retention how long hourly counters and processed-event records are kept (longer
  * than the widest window, 7 days)
  * @param mongoTimeout how long a request waits for MongoDB before answering 503
@@ -20,5 +21,6 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("moa.search")
 public record SearchProperties(@DefaultValue("50") @Min(1) int historySize, @DefaultValue("5s") Duration popularCache,
-		@DefaultValue("8d") Duration retention, @DefaultValue("2s") Duration mongoTimeout) {
+		@DefaultValue("10s") Duration suggestionCache, @DefaultValue("8d") Duration retention,
+		@DefaultValue("2s") Duration mongoTimeout) {
 }

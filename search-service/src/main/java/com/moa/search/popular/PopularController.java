@@ -1,9 +1,13 @@
 package com.moa.search.popular;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import com.moa.platform.web.FieldError;
 import com.moa.platform.web.InvalidInputException;
+import com.moa.search.QueryCache;
+import com.moa.search.SearchProperties;
 import com.moa.search.popular.PopularKeywords.Popular;
 import com.moa.search.popular.PopularKeywords.Window;
 import jakarta.validation.constraints.Max;
@@ -14,18 +18,21 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /api/search/popular?window=24h|7d&limit=10} (public). */
+/**
+ * {@code GET /api/search/popular?window=24h|7d&limit=10} (public). Every app start asks
+ * for it: answers are reused for {@code moa.search.popular-cache} (5 s) and served from
+ * the last answer while MongoDB is away ({@link QueryCache}).
+ */
 @RestController
 @Validated
 class PopularController {
 
-	private final PopularKeywords popular;
+	private final QueryCache<Query, List<Popular>> answers;
 
-	private final PopularCache cache;
-
-	PopularController(PopularKeywords popular, PopularCache cache) {
-		this.popular = popular;
-		this.cache = cache;
+	PopularController(PopularKeywords popular, SearchProperties properties, Clock clock) {
+		// Kept a day: served while MongoDB is away.
+		this.answers = new QueryCache<>(clock, properties.popularCache(), Duration.ofDays(1), 1000,
+				(query) -> popular.top(query.window(), query.limit()));
 	}
 
 	@GetMapping("/api/search/popular")
@@ -35,7 +42,14 @@ class PopularController {
 		if (chosen == null) {
 			throw new InvalidInputException(List.of(new FieldError("window", "must be 24h or 7d")));
 		}
-		return this.cache.get(chosen.value() + ":" + limit, () -> this.popular.top(chosen, limit));
+		return this.answers.get(new Query(chosen, limit));
+	}
+
+	void clearCache() {
+		this.answers.clear();
+	}
+
+	private record Query(Window window, int limit) {
 	}
 
 }

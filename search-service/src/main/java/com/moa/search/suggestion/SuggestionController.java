@@ -1,5 +1,7 @@
 package com.moa.search.suggestion;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,6 +10,8 @@ import java.util.Set;
 import com.moa.platform.web.FieldError;
 import com.moa.platform.web.InvalidInputException;
 import com.moa.platform.web.Keywords;
+import com.moa.search.QueryCache;
+import com.moa.search.SearchProperties;
 import com.moa.search.popular.PopularKeywords;
 import com.moa.search.product.ProductTitles;
 import jakarta.validation.constraints.Max;
@@ -23,7 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
  * in the last 7 days that start with the prefix, most searched first, then titles of
  * published products that start with it; each once. Matching is on normalized text by
  * whole characters: "요" suggests "요가" (a Hangul syllable prefix), "ㅇ" does not (no jamo
- * decomposition).
+ * decomposition). Answers are reused for {@code moa.search.suggestion-cache} (10 s).
  */
 @RestController
 @Validated
@@ -33,9 +37,14 @@ class SuggestionController {
 
 	private final ProductTitles titles;
 
-	SuggestionController(PopularKeywords popular, ProductTitles titles) {
+	private final QueryCache<Query, List<String>> answers;
+
+	SuggestionController(PopularKeywords popular, ProductTitles titles, SearchProperties properties, Clock clock) {
 		this.popular = popular;
 		this.titles = titles;
+		// Asked on every keystroke, the same short prefixes by everyone.
+		this.answers = new QueryCache<>(clock, properties.suggestionCache(), Duration.ofMinutes(10), 10_000,
+				(query) -> suggest(query.prefix(), query.limit()));
 	}
 
 	@GetMapping("/api/search/suggestions")
@@ -45,13 +54,24 @@ class SuggestionController {
 		if (!Keywords.isValid(normalized)) {
 			throw new InvalidInputException(List.of(new FieldError("prefix", "must be 1 to 100 characters")));
 		}
+		return this.answers.get(new Query(normalized, limit));
+	}
+
+	private List<String> suggest(String prefix, int limit) {
 		Set<String> seen = new LinkedHashSet<>();
 		List<String> suggestions = new ArrayList<>();
-		this.popular.startingWith(normalized, limit).forEach((keyword) -> add(keyword.keyword(), seen, suggestions));
+		this.popular.startingWith(prefix, limit).forEach((keyword) -> add(keyword.keyword(), seen, suggestions));
 		if (suggestions.size() < limit) {
-			this.titles.startingWith(normalized, limit).forEach((title) -> add(title, seen, suggestions));
+			this.titles.startingWith(prefix, limit).forEach((title) -> add(title, seen, suggestions));
 		}
-		return suggestions.subList(0, Math.min(limit, suggestions.size()));
+		return List.copyOf(suggestions.subList(0, Math.min(limit, suggestions.size())));
+	}
+
+	void clearCache() {
+		this.answers.clear();
+	}
+
+	private record Query(String prefix, int limit) {
 	}
 
 	private static void add(String suggestion, Set<String> seen, List<String> suggestions) {
