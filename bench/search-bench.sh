@@ -54,7 +54,9 @@ JVM=${BENCH_JVM:--XX:+UseSerialGC -Xss512k -Xmx512m}
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # Also the JVMs started inside the results pipeline's subshell.
   pkill -f -- "--server.port=$SEARCH_PORT" 2>/dev/null || true
+  pkill -f -- "--server.port=$GATEWAY_PORT" 2>/dev/null || true
   redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null; redis-cli -n 0 DEL "moa:test-lease:$REDIS_DB" >/dev/null
   curl -fsS -u guest:guest -XDELETE "http://127.0.0.1:15672/api/vhosts/$VHOST" >/dev/null || true
   rm -rf "$DATA"

@@ -1,0 +1,29 @@
+package com.moa.platform.web;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class KeywordsTests {
+
+	@Test
+	void trimsCollapsesWhitespaceAndCaseFolds() {
+		assertThat(Keywords.normalize("  Netflix \t 프리미엄\u3000 구독\n ")).isEqualTo("netflix 프리미엄 구독");
+	}
+
+	@Test
+	void hangulTypedAsJamoIsTheSameKeywordAsPrecomposedHangul() {
+		// "요가" as conjoining jamo (NFD, as some keyboards and macOS file names produce).
+		String decomposed = "\u110B\u116D\u1100\u1161";
+		assertThat(decomposed).isNotEqualTo("요가");
+		assertThat(Keywords.normalize(decomposed)).isEqualTo("요가");
+	}
+
+	@Test
+	void lengthIsCheckedAfterNormalization() {
+		assertThat(Keywords.isValid(Keywords.normalize("   "))).isFalse();
+		assertThat(Keywords.isValid(Keywords.normalize(" " + "가".repeat(100) + " "))).isTrue();
+		assertThat(Keywords.isValid("가".repeat(101))).isFalse();
+	}
+
+}
