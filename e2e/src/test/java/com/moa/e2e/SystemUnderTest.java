@@ -19,9 +19,10 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 /**
  * The services built so far, started once per test JVM from their packaged jars: each on
- * a fresh database of its own, all on one RabbitMQ vhost (so events flow between them)
- * and lookup-service and the gateway on one leased Redis DB. Services not built yet point
- * at a port where nothing listens.
+ * a fresh database of its own (PostgreSQL, or MongoDB for search-service), all on one
+ * RabbitMQ vhost (so events flow), lookup-service and the gateway on one leased Redis DB,
+ * mail-service sending to a GreenMail in this JVM. Services not built yet (chat) point at
+ * a port where nothing listens.
  */
 final class SystemUnderTest {
 
