@@ -122,15 +122,26 @@ class SellerProducts {
 	 */
 	private Product change(Seller seller, UUID id, String ifMatch, UnaryOperator<Product> mutation,
 			Instant termsEffectiveAt) {
-		Product current = find(seller, id);
-		IfMatch.check(ifMatch, current.version());
-		Product changed = mutation.apply(current);
-		if (changed.equals(current)) {
-			return current;
+		Product next;
+		Product current;
+		for (int attempt = 1;; attempt++) {
+			current = find(seller, id);
+			IfMatch.check(ifMatch, current.version());
+			Product changed = mutation.apply(current);
+			if (changed.equals(current)) {
+				return current;
+			}
+			next = changed.nextVersion(sellerName(seller), now());
+			if (this.products.update(next, current.version())) {
+				break;
+			}
+			// Without If-Match the change applies to whatever is current: a concurrent
+			// change (the seller's name arriving just after signup) is reread, not a 409.
+			if (ifMatch != null || attempt == 3) {
+				throw new ConcurrentChangeException(id);
+			}
 		}
-		Instant now = now();
-		Product next = changed.nextVersion(sellerName(seller), now);
-		save(next, current.version());
+		Instant now = next.updatedAt();
 		publishUpserted(next);
 		if (next.termsVersion() != current.termsVersion()) {
 			this.events.publish(ProductTermsChanged.TYPE, id.toString(), new ProductTermsChanged(id, next.title(),

@@ -31,6 +31,8 @@ public class TestRabbit {
 
 	static final String PREFIX = "moa_test";
 
+	static final int STOMP_PORT = 61613;
+
 	private static final Pattern VHOST_NAME = Pattern.compile("\"name\":\"(" + PREFIX + "_[^\"]+)\"");
 
 	private static RabbitMQContainer container;
@@ -87,14 +89,55 @@ public class TestRabbit {
 		};
 	}
 
+	/**
+	 * RabbitMQ's STOMP plugin (chat-service's broker relay), reachable or the test fails
+	 * with how to fix it.
+	 */
+	public static Stomp stomp() {
+		Server server = server();
+		TestInfrastructure.requireReachable("RabbitMQ STOMP (rabbitmq_stomp)", server.host(), server.stompPort());
+		return new Stomp(server.host(), server.stompPort(), server.user(), server.password());
+	}
+
+	/** A GET on the management API, such as {@code /api/queues/<vhost>}. */
+	public static String management(String path) {
+		try {
+			return server().send("GET", path, null);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * @param host the broker's host
+	 * @param port its STOMP port
+	 * @param login the login
+	 * @param passcode its password
+	 */
+	public record Stomp(String host, int port, String login, String passcode) {
+	}
+
 	private static synchronized Server server() {
 		if (TestInfrastructure.mode() == TestInfrastructure.Mode.DOCKER) {
 			if (container == null) {
 				container = new RabbitMQContainer("rabbitmq:4-management-alpine");
+				container.addExposedPort(STOMP_PORT);
 				container.start();
+				try {
+					// chat-service's broker relay (the plugin ships with the image).
+					container.execInContainer("rabbitmq-plugins", "enable", "rabbitmq_stomp");
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException(ex);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException(ex);
+				}
 			}
 			return new Server(container.getHost(), container.getAmqpPort(), container.getHttpPort(),
-					container.getAdminUsername(), container.getAdminPassword());
+					container.getMappedPort(STOMP_PORT), container.getAdminUsername(), container.getAdminPassword());
 		}
 		String host = TestInfrastructure.setting("MOA_TEST_RABBIT_HOST", "127.0.0.1");
 		int port = TestInfrastructure.intSetting("MOA_TEST_RABBIT_PORT", 5672);
@@ -103,7 +146,9 @@ public class TestRabbit {
 		TestInfrastructure.requireReachable("RabbitMQ management", host, managementPort);
 		// RabbitMQ's built-in guest account, usable from localhost only: a development
 		// default.
-		return new Server(host, port, managementPort, TestInfrastructure.setting("MOA_TEST_RABBIT_USER", "guest"),
+		int stompPort = TestInfrastructure.intSetting("MOA_TEST_RABBIT_STOMP_PORT", STOMP_PORT);
+		return new Server(host, port, managementPort, stompPort,
+				TestInfrastructure.setting("MOA_TEST_RABBIT_USER", "guest"),
 				TestInfrastructure.setting("MOA_TEST_RABBIT_PASSWORD", "guest"));
 	}
 
@@ -120,7 +165,7 @@ public class TestRabbit {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
-	record Server(String host, int amqpPort, int managementPort, String user, String password) {
+	record Server(String host, int amqpPort, int managementPort, int stompPort, String user, String password) {
 
 		private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

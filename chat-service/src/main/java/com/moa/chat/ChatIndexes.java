@@ -1,0 +1,41 @@
+package com.moa.chat;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.stereotype.Component;
+
+/**
+ * The indexes, declared in code and created (idempotently) at startup, before the service
+ * reports ready. One room per (consumer, seller, product) and one message per (room, seq)
+ * and per (room, sender, clientMessageId) are unique indexes; a message's {@code _id} is
+ * {@code <room>:<seq>} besides, so pages are read by id.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class ChatIndexes implements ApplicationRunner {
+
+	private final MongoTemplate mongo;
+
+	ChatIndexes(MongoTemplate mongo) {
+		this.mongo = mongo;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) {
+		ensure("rooms", new Index().on("key", Sort.Direction.ASC).unique());
+		ensure("rooms", new Index().on("consumerId", Sort.Direction.ASC).on("updatedAt", Sort.Direction.DESC));
+		ensure("rooms", new Index().on("sellerId", Sort.Direction.ASC).on("updatedAt", Sort.Direction.DESC));
+		ensure("messages", new Index().on("roomId", Sort.Direction.ASC).on("seq", Sort.Direction.ASC).unique());
+		ensure("messages", new Index().on("clientKey", Sort.Direction.ASC).unique());
+	}
+
+	private void ensure(String collection, Index index) {
+		this.mongo.indexOps(collection).createIndex(index);
+	}
+
+}

@@ -1,0 +1,34 @@
+package com.moa.chat;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Min;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of chat-service ({@code moa.chat.*}).
+ *
+ * @param mongoTimeout how long a request waits for MongoDB before answering 503
+ * @param roomLease how long a sender holds a room's send lease at most (a crashed holder
+ * blocks the room this long)
+ * @param roomWait how long a send waits for a busy room before answering 503
+ * @param stompPort the port of RabbitMQ's STOMP plugin; the broker relay uses the host,
+ * credentials and virtual host of {@code spring.rabbitmq.*}
+ * @param frameLimit the largest inbound STOMP frame (a 2,000-character message with every
+ * character JSON-escaped fits)
+ * @param framesPerSecond frames one connection may send per second (more closes it)
+ * @param heartbeat the heart-beat between the broker relay and RabbitMQ (clients
+ * negotiate theirs with the broker through the relay; API.md asks for 10 s)
+ */
+@Validated
+@ConfigurationProperties("moa.chat")
+public record ChatProperties(@DefaultValue("2s") Duration mongoTimeout, @DefaultValue("5s") Duration roomLease,
+		@DefaultValue("3s") Duration roomWait, @DefaultValue("61613") int stompPort,
+		@DefaultValue("64KB") DataSize frameLimit, @DefaultValue("20") @Min(1) int framesPerSecond,
+		@DefaultValue("10s") Duration heartbeat) {
+
+}

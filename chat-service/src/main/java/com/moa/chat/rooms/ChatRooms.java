@@ -1,0 +1,411 @@
+package com.moa.chat.rooms;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.LongStream;
+
+import com.moa.chat.ChatProperties;
+import com.moa.chat.users.ChatUsers;
+import com.moa.chat.users.ChatUsers.ChatUser;
+import com.moa.platform.web.ApiProblemException;
+import com.moa.platform.web.NotFoundException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.bson.Document;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * Rooms and their messages in MongoDB.
+ *
+ * <p>
+ * A send holds the room's lease (a field of the room document taken with one
+ * {@code findAndModify}) while it numbers, stores and publishes the message, so across
+ * every instance a room's messages get {@code lastSeq + 1} one at a time and reach the
+ * broker in that order. The message is stored under {@code _id = <room>:<seq>}: a number
+ * exists only once a message holds it (no gap, even if a sender dies between steps), and
+ * reading a page is a lookup of known ids. A sender that died after storing message n but
+ * before moving {@code lastSeq} is repaired by the next one, whose insert of n collides:
+ * it republishes n and goes on with n + 1. The local MongoDB-wire server has no
+ * transactions, so none of this relies on one.
+ *
+ * <p>
+ * Unread counts: the room counts the messages each side sent, every message records those
+ * counts as of itself, and a read stores (as {@code $max}) the other side's count at the
+ * message read up to; unread = the other side's count − that.
+ */
+@Service
+public class ChatRooms {
+
+	static final String ROOMS = "rooms";
+
+	static final String MESSAGES = "messages";
+
+	private final MongoTemplate mongo;
+
+	private final ChatUsers users;
+
+	private final ChatDeliveries deliveries;
+
+	private final ChatProperties properties;
+
+	private final Clock clock;
+
+	private final Counter sent;
+
+	private final Counter repaired;
+
+	ChatRooms(MongoTemplate mongo, ChatUsers users, ChatDeliveries deliveries, ChatProperties properties, Clock clock,
+			MeterRegistry meters) {
+		this.mongo = mongo;
+		this.users = users;
+		this.deliveries = deliveries;
+		this.properties = properties;
+		this.clock = clock;
+		this.sent = meters.counter("moa_chat_messages_sent_total");
+		this.repaired = meters.counter("moa_chat_messages_repaired_total");
+	}
+
+	/** A room from the caller's side. */
+	public record RoomView(UUID id, UUID consumerId, UUID sellerId, UUID productId, Counterpart counterpart,
+			Message lastMessage, long unreadCount, Instant updatedAt) {
+	}
+
+	public record Counterpart(UUID id, String name) {
+	}
+
+	public record Opened(RoomView room, boolean created) {
+	}
+
+	public record Sent(Message message, boolean created) {
+	}
+
+	/**
+	 * Opens the caller's room with a seller (and product), or returns the one there is.
+	 */
+	public Opened open(UUID caller, UUID sellerId, UUID productId) {
+		if (caller.equals(sellerId)) {
+			throw new ApiProblemException(HttpStatus.BAD_REQUEST, "chat-with-self", "Cannot chat with yourself",
+					"A room needs two different participants");
+		}
+		ChatUser seller = this.users.find(sellerId).filter(ChatUser::isSeller).orElse(null);
+		if (seller == null) {
+			throw new NotFoundException("Seller", sellerId);
+		}
+		String key = caller + ":" + sellerId + ":" + (productId != null ? productId : "-");
+		Date now = Date.from(this.clock.instant());
+		Document fresh = new Document("_id", UUID.randomUUID().toString()).append("consumerId", caller.toString())
+			.append("sellerId", sellerId.toString())
+			.append("productId", (productId != null) ? productId.toString() : null)
+			.append("createdAt", now)
+			.append("updatedAt", now)
+			.append("lastSeq", 0L);
+		Query byKey = Query.query(Criteria.where("key").is(key));
+		Update insertOnly = new Update();
+		fresh.forEach(insertOnly::setOnInsert);
+		Document room;
+		try {
+			room = this.mongo.findAndModify(byKey, insertOnly,
+					FindAndModifyOptions.options().upsert(true).returnNew(true), Document.class, ROOMS);
+		}
+		catch (DuplicateKeyException ex) {
+			// A concurrent open of the same room won the unique key: its room is the
+			// room.
+			room = this.mongo.findOne(byKey, Document.class, ROOMS);
+		}
+		boolean created = room.getString("_id").equals(fresh.getString("_id"));
+		return new Opened(view(room, caller, Map.of(sellerId, seller)), created);
+	}
+
+	/** The caller's rooms, most recent activity first. */
+	public List<RoomView> rooms(UUID caller, int limit) {
+		String id = caller.toString();
+		Query query = Query
+			.query(new Criteria().orOperator(Criteria.where("consumerId").is(id), Criteria.where("sellerId").is(id)))
+			.with(Sort.by(Sort.Direction.DESC, "updatedAt"))
+			.limit(limit);
+		List<Document> rooms = this.mongo.find(query, Document.class, ROOMS);
+		Map<UUID, ChatUser> counterparts = this.users
+			.findAll(rooms.stream().map((room) -> counterpartId(room, caller)).distinct().toList());
+		return rooms.stream().map((room) -> view(room, caller, counterparts)).toList();
+	}
+
+	/** A page of the room's messages, newest first, older than {@code before}. */
+	public List<Message> messages(UUID roomId, UUID caller, Long before, int limit) {
+		Document room = participantRoom(roomId, caller);
+		long top = lastStoredSeq(room);
+		if (before != null) {
+			top = Math.min(top, before - 1);
+		}
+		if (top < 1) {
+			return List.of();
+		}
+		List<String> ids = LongStream.rangeClosed(Math.max(1, top - limit + 1), top)
+			.mapToObj((seq) -> messageId(roomId, seq))
+			.toList();
+		List<Message> page = new ArrayList<>(
+				this.mongo.find(Query.query(Criteria.where("_id").in(ids)), Document.class, MESSAGES)
+					.stream()
+					.map(Message::of)
+					.toList());
+		page.sort(Comparator.comparingLong(Message::seq).reversed());
+		return page;
+	}
+
+	/**
+	 * Stores and delivers a message; a {@code clientMessageId} the sender used before in
+	 * this room returns that message instead.
+	 */
+	public Sent send(UUID roomId, UUID sender, String text, String clientMessageId) {
+		Document room = participantRoom(roomId, sender);
+		String clientKey = roomId + ":" + sender + ":" + clientMessageId;
+		Document resent = findByClientKey(clientKey);
+		if (resent != null) {
+			return new Sent(Message.of(resent), false);
+		}
+		String owner = UUID.randomUUID().toString();
+		room = acquire(roomId, owner);
+		boolean released = false;
+		try {
+			resent = findByClientKey(clientKey);
+			if (resent != null) {
+				return new Sent(Message.of(resent), false);
+			}
+			long seq = room.get("lastSeq", Number.class).longValue() + 1;
+			Document counts = counts(room.get("sent", Document.class));
+			Document last = null;
+			while (true) {
+				String side = sender.toString().equals(room.getString("consumerId")) ? "consumer" : "seller";
+				Document mine = new Document(counts);
+				mine.put(side, counts.get(side, Number.class).longValue() + 1);
+				Message message = new Message(UUID.randomUUID(), roomId, seq, sender, text, this.clock.instant());
+				Document stored = message.toDocument()
+					.append("_id", messageId(roomId, seq))
+					.append("clientKey", clientKey)
+					.append("sent", mine);
+				try {
+					this.mongo.insert(stored, MESSAGES);
+				}
+				catch (DuplicateKeyException ex) {
+					Document orphan = this.mongo.findById(messageId(roomId, seq), Document.class, MESSAGES);
+					if (orphan == null) {
+						// Not the number: the client key, stored by a sender whose lease
+						// ran out.
+						release(roomId, owner, last);
+						released = true;
+						return new Sent(Message.of(findByClientKey(clientKey)), false);
+					}
+					// Stored by a sender that died before moving lastSeq: deliver it, go
+					// on.
+					this.repaired.increment();
+					deliver(room, Message.of(orphan));
+					counts = counts(orphan.get("sent", Document.class));
+					last = orphan;
+					seq++;
+					continue;
+				}
+				deliver(room, message);
+				last = stored;
+				break;
+			}
+			release(roomId, owner, last);
+			released = true;
+			this.sent.increment();
+			return new Sent(Message.of(last), true);
+		}
+		finally {
+			if (!released) {
+				release(roomId, owner, null);
+			}
+		}
+	}
+
+	/**
+	 * Marks the room read up to a message for the caller and tells the other side;
+	 * reading what was read already changes nothing.
+	 */
+	public void read(UUID roomId, UUID reader, long upToSeq) {
+		Document room = participantRoom(roomId, reader);
+		Document message = (upToSeq >= 1) ? this.mongo.findById(messageId(roomId, upToSeq), Document.class, MESSAGES)
+				: null;
+		if (message == null) {
+			throw new ApiProblemException(HttpStatus.BAD_REQUEST, "no-such-message", "No such message",
+					"upToSeq must be the seq of a message in this room (1.." + lastStoredSeq(room) + ")");
+		}
+		String side = side(room, reader);
+		String other = side.equals("consumer") ? "seller" : "consumer";
+		long readCount = counts(message.get("sent", Document.class)).get(other, Number.class).longValue();
+		Query behind = Query.query(Criteria.where("_id")
+			.is(roomId.toString())
+			.orOperator(Criteria.where("read." + side + ".seq").exists(false),
+					Criteria.where("read." + side + ".seq").lt(upToSeq)));
+		Update advance = new Update().max("read." + side + ".seq", upToSeq).max("read." + side + ".count", readCount);
+		if (this.mongo.updateFirst(behind, advance, ROOMS).getModifiedCount() > 0) {
+			this.deliveries.receipt(participant(room, other), new ReadReceipt(roomId, reader, upToSeq));
+		}
+	}
+
+	/** The room if the caller is one of its two participants; 404 otherwise. */
+	Document participantRoom(UUID roomId, UUID caller) {
+		Document room = this.mongo.findById(roomId.toString(), Document.class, ROOMS);
+		if (room == null || !(caller.toString().equals(room.getString("consumerId"))
+				|| caller.toString().equals(room.getString("sellerId")))) {
+			throw new NotFoundException("Room", roomId);
+		}
+		return room;
+	}
+
+	/** Whether the user may take part in the room (for STOMP, which has no 404). */
+	public boolean isParticipant(UUID roomId, UUID user) {
+		try {
+			participantRoom(roomId, user);
+			return true;
+		}
+		catch (NotFoundException ex) {
+			return false;
+		}
+	}
+
+	private Document acquire(UUID roomId, String owner) {
+		Instant deadline = this.clock.instant().plus(this.properties.roomWait());
+		long pause = 1;
+		while (true) {
+			Instant now = this.clock.instant();
+			Query free = Query.query(Criteria.where("_id")
+				.is(roomId.toString())
+				.orOperator(Criteria.where("lease.until").exists(false),
+						Criteria.where("lease.until").lt(Date.from(now))));
+			Update take = new Update().set("lease.owner", owner)
+				.set("lease.until", Date.from(now.plus(this.properties.roomLease())));
+			Document room = this.mongo.findAndModify(free, take, FindAndModifyOptions.options().returnNew(true),
+					Document.class, ROOMS);
+			if (room != null) {
+				return room;
+			}
+			if (now.isAfter(deadline)) {
+				throw new RoomBusyException();
+			}
+			try {
+				Thread.sleep(ThreadLocalRandom.current().nextLong(pause, pause * 2 + 1));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new RoomBusyException();
+			}
+			pause = Math.min(pause * 2, 16);
+		}
+	}
+
+	/** Gives the lease back, moving the room to the last message stored under it. */
+	private void release(UUID roomId, String owner, Document last) {
+		Update update = new Update().unset("lease");
+		if (last != null) {
+			Message message = Message.of(last);
+			update.set("lastSeq", message.seq())
+				.set("lastMessage", message.toDocument())
+				.set("sent", last.get("sent"))
+				.set("updatedAt", Date.from(message.sentAt()));
+		}
+		this.mongo.updateFirst(Query.query(Criteria.where("_id").is(roomId.toString()).and("lease.owner").is(owner)),
+				update, ROOMS);
+	}
+
+	private void deliver(Document room, Message message) {
+		this.deliveries.message(participant(room, "consumer"), message);
+		this.deliveries.message(participant(room, "seller"), message);
+	}
+
+	/**
+	 * The room's lastSeq, or further if a sender stored messages and died before moving
+	 * it.
+	 */
+	private long lastStoredSeq(Document room) {
+		UUID roomId = UUID.fromString(room.getString("_id"));
+		long last = room.get("lastSeq", Number.class).longValue();
+		while (this.mongo.exists(Query.query(Criteria.where("_id").is(messageId(roomId, last + 1))), MESSAGES)) {
+			last++;
+		}
+		return last;
+	}
+
+	private Document findByClientKey(String clientKey) {
+		return this.mongo.findOne(Query.query(Criteria.where("clientKey").is(clientKey)), Document.class, MESSAGES);
+	}
+
+	private RoomView view(Document room, UUID caller, Map<UUID, ChatUser> users) {
+		String side = side(room, caller);
+		String other = side.equals("consumer") ? "seller" : "consumer";
+		UUID counterpartId = counterpartId(room, caller);
+		ChatUser counterpart = users.get(counterpartId);
+		Document lastMessage = room.get("lastMessage", Document.class);
+		long otherSent = counts(room.get("sent", Document.class)).get(other, Number.class).longValue();
+		Document read = room.get("read", Document.class);
+		Document mine = (read != null) ? read.get(side, Document.class) : null;
+		long readCount = (mine != null) ? mine.get("count", Number.class).longValue() : 0;
+		String productId = room.getString("productId");
+		return new RoomView(UUID.fromString(room.getString("_id")), UUID.fromString(room.getString("consumerId")),
+				UUID.fromString(room.getString("sellerId")), (productId != null) ? UUID.fromString(productId) : null,
+				new Counterpart(counterpartId, (counterpart != null) ? counterpart.name() : null),
+				(lastMessage != null) ? Message.of(lastMessage) : null, Math.max(0, otherSent - readCount),
+				room.getDate("updatedAt").toInstant());
+	}
+
+	private static UUID counterpartId(Document room, UUID caller) {
+		return participant(room, side(room, caller).equals("consumer") ? "seller" : "consumer");
+	}
+
+	private static String side(Document room, UUID user) {
+		return user.toString().equals(room.getString("consumerId")) ? "consumer" : "seller";
+	}
+
+	private static UUID participant(Document room, String side) {
+		return UUID.fromString(room.getString(side + "Id"));
+	}
+
+	private static Document counts(Document sent) {
+		Document counts = new Document("consumer", 0L).append("seller", 0L);
+		if (sent != null) {
+			counts.putAll(sent);
+		}
+		return counts;
+	}
+
+	static String messageId(UUID roomId, long seq) {
+		return roomId + ":" + seq;
+	}
+
+	/** Too many senders on one room right now: retry. */
+	static class RoomBusyException extends ApiProblemException {
+
+		RoomBusyException() {
+			super(HttpStatus.SERVICE_UNAVAILABLE, "room-busy", "Room busy",
+					"Too many messages are being sent to this room at once; retry shortly");
+		}
+
+		@Override
+		public HttpHeaders getHeaders() {
+			HttpHeaders headers = new HttpHeaders();
+			headers.set(HttpHeaders.RETRY_AFTER, "1");
+			return headers;
+		}
+
+	}
+
+}

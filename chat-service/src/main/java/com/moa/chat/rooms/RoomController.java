@@ -1,0 +1,102 @@
+package com.moa.chat.rooms;
+
+import java.util.List;
+import java.util.UUID;
+
+import com.moa.chat.rooms.ChatRooms.RoomView;
+import com.moa.platform.security.AuthenticatedUser;
+import com.moa.platform.web.MultiLineText;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Rooms and messages over REST (API.md "Chat"); only a room's two participants see it,
+ * anyone else gets 404.
+ */
+@RestController
+@RequestMapping("/api/chat/rooms")
+@Validated
+public class RoomController {
+
+	private final ChatRooms rooms;
+
+	RoomController(ChatRooms rooms) {
+		this.rooms = rooms;
+	}
+
+	/** 201 for a new room, 200 for the one the caller already has. */
+	@PostMapping
+	ResponseEntity<RoomView> open(@AuthenticationPrincipal AuthenticatedUser user,
+			@Valid @RequestBody OpenRoomRequest request) {
+		ChatRooms.Opened opened = this.rooms.open(user.id(), request.sellerId(), request.productId());
+		return ResponseEntity.status(opened.created() ? HttpStatus.CREATED : HttpStatus.OK).body(opened.room());
+	}
+
+	@GetMapping
+	List<RoomView> list(@AuthenticationPrincipal AuthenticatedUser user,
+			@RequestParam(defaultValue = "50") @Min(1) @Max(100) int limit) {
+		return this.rooms.rooms(user.id(), limit);
+	}
+
+	@GetMapping("/{roomId}/messages")
+	List<Message> messages(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable UUID roomId,
+			@RequestParam(required = false) @Min(1) Long before,
+			@RequestParam(defaultValue = "50") @Min(1) @Max(100) int limit) {
+		return this.rooms.messages(roomId, user.id(), before, limit);
+	}
+
+	/**
+	 * 201 with the stored message; a repeated clientMessageId returns that message (200).
+	 */
+	@PostMapping("/{roomId}/messages")
+	ResponseEntity<Message> send(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable UUID roomId,
+			@RequestBody SendMessageRequest request) {
+		MessageRules.check(request.text(), request.clientMessageId());
+		ChatRooms.Sent sent = this.rooms.send(roomId, user.id(), request.text(), request.clientMessageId());
+		return ResponseEntity.status(sent.created() ? HttpStatus.CREATED : HttpStatus.OK).body(sent.message());
+	}
+
+	@PostMapping("/{roomId}/read")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	void read(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable UUID roomId,
+			@Valid @RequestBody ReadRequest request) {
+		this.rooms.read(roomId, user.id(), request.upToSeq());
+	}
+
+	/**
+	 * @param sellerId the seller to talk to
+	 * @param productId the product the room is about, if any
+	 */
+	record OpenRoomRequest(@NotNull UUID sellerId, UUID productId) {
+	}
+
+	/**
+	 * @param text 1..2,000 characters
+	 * @param clientMessageId the client's id of this message (a resend returns the stored
+	 * one)
+	 */
+	public record SendMessageRequest(@MultiLineText String text, String clientMessageId) {
+	}
+
+	/**
+	 * @param upToSeq the last message read
+	 */
+	record ReadRequest(@NotNull @Min(1) Long upToSeq) {
+	}
+
+}

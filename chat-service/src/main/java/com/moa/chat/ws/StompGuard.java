@@ -1,0 +1,189 @@
+package com.moa.chat.ws;
+
+import java.security.Principal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.moa.chat.ChatProperties;
+import com.moa.platform.security.AccessTokenClaims;
+import com.moa.platform.security.AuthenticatedUser;
+import com.moa.platform.security.UserAuthentication;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.messaging.support.MessageHeaderAccessor;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every frame a client sends passes here before anything acts on it.
+ * <ul>
+ * <li>CONNECT: the access token is verified again — from the frame's
+ * {@code Authorization} header if it has one (it must name the upgrade's user), else the
+ * upgrade's own — and the connection is closed when it expires ({@link SessionExpiry});
+ * the token is not passed on to the broker.</li>
+ * <li>SUBSCRIBE: only the client-facing destinations of API.md, mapped to the caller's
+ * own broker topics; broker options a client could set (durable, exclusive, ack modes,
+ * queue arguments) are dropped.</li>
+ * <li>SEND: only to {@code /app/rooms/{roomId}/messages} (nothing straight to the
+ * broker), with an unexpired token.</li>
+ * <li>At most {@code moa.chat.frames-per-second} frames per second per connection.</li>
+ * </ul>
+ * A refused frame gets an ERROR frame, and Spring closes the connection, as STOMP
+ * requires.
+ */
+@Component
+class StompGuard implements ChannelInterceptor {
+
+	static final String USER = "moa.user";
+
+	static final String EXPIRES = "moa.expires";
+
+	static final String SESSION_KEY = "moa.session-key";
+
+	private static final String LIMITER = "moa.limiter";
+
+	private static final Set<String> SUBSCRIBE_HEADERS = Set.of("id", "destination", "receipt");
+
+	private final JwtDecoder jwtDecoder;
+
+	private final SessionExpiry expiry;
+
+	private final Clock clock;
+
+	private final RateLimiterConfig frameRate;
+
+	StompGuard(JwtDecoder jwtDecoder, SessionExpiry expiry, ChatProperties properties, Clock clock) {
+		this.jwtDecoder = jwtDecoder;
+		this.expiry = expiry;
+		this.clock = clock;
+		this.frameRate = RateLimiterConfig.custom()
+			.limitForPeriod(properties.framesPerSecond())
+			.limitRefreshPeriod(Duration.ofSeconds(1))
+			.timeoutDuration(Duration.ZERO)
+			.build();
+	}
+
+	@Override
+	public Message<?> preSend(Message<?> message, MessageChannel channel) {
+		StompHeaderAccessor accessor = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);
+		if (accessor == null || accessor.getCommand() == null) {
+			return message; // heart-beat
+		}
+		Map<String, Object> session = accessor.getSessionAttributes();
+		if (session == null) {
+			throw refused(message, "no session");
+		}
+		switch (accessor.getCommand()) {
+			case CONNECT, STOMP -> connect(message, accessor, session);
+			case SUBSCRIBE -> subscribe(message, accessor, session);
+			case SEND -> send(message, accessor, session);
+			case UNSUBSCRIBE, DISCONNECT -> connected(message, session);
+			default -> throw refused(message, accessor.getCommand() + " is not supported");
+		}
+		return message;
+	}
+
+	private void connect(Message<?> message, StompHeaderAccessor accessor, Map<String, Object> session) {
+		if (session.containsKey(USER)) {
+			throw refused(message, "already connected");
+		}
+		Principal upgrade = accessor.getUser();
+		String header = accessor.getFirstNativeHeader("Authorization");
+		if (header == null) {
+			header = accessor.getFirstNativeHeader("authorization");
+		}
+		String token;
+		if (header != null) {
+			if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+				throw refused(message, "the Authorization header must be a bearer token");
+			}
+			token = header.substring(7).trim();
+		}
+		else if (upgrade instanceof UserAuthentication authentication) {
+			token = authentication.getToken().getTokenValue();
+		}
+		else {
+			throw refused(message, "an access token is required");
+		}
+		Jwt jwt;
+		try {
+			jwt = this.jwtDecoder.decode(token);
+		}
+		catch (JwtException ex) {
+			throw refused(message, "the access token is invalid or expired");
+		}
+		AuthenticatedUser user = AccessTokenClaims.toUser(jwt);
+		if (upgrade != null && !upgrade.getName().equals(user.id().toString())) {
+			throw refused(message, "the token names another user than the connection's");
+		}
+		accessor.removeNativeHeader("Authorization");
+		accessor.removeNativeHeader("authorization");
+		accessor.setUser(new UserAuthentication(jwt, user));
+		session.put(USER, user);
+		session.put(EXPIRES, jwt.getExpiresAt());
+		session.put(SESSION_KEY, UUID.randomUUID().toString());
+		session.put(LIMITER, RateLimiter.of("stomp-" + accessor.getSessionId(), this.frameRate));
+		this.expiry.schedule(accessor.getSessionId(), jwt.getExpiresAt());
+	}
+
+	private void subscribe(Message<?> message, StompHeaderAccessor accessor, Map<String, Object> session) {
+		AuthenticatedUser user = connected(message, session);
+		String destination = accessor.getDestination();
+		String broker = (destination != null)
+				? StompDestinations.brokerDestination(destination, user.id(), (String) session.get(SESSION_KEY)) : null;
+		if (broker == null) {
+			throw refused(message, "cannot subscribe to " + destination + " (only " + StompDestinations.MESSAGES + ", "
+					+ StompDestinations.RECEIPTS + ", " + StompDestinations.ERRORS + ")");
+		}
+		Map<String, ?> headers = accessor.toNativeHeaderMap();
+		for (String name : new ArrayList<>(headers.keySet())) {
+			if (!SUBSCRIBE_HEADERS.contains(name)) {
+				accessor.removeNativeHeader(name);
+			}
+		}
+		accessor.setDestination(broker);
+	}
+
+	private void send(Message<?> message, StompHeaderAccessor accessor, Map<String, Object> session) {
+		connected(message, session);
+		if (!StompDestinations.isSend(accessor.getDestination())) {
+			throw refused(message,
+					"cannot send to " + accessor.getDestination() + " (only /app/rooms/{roomId}/messages)");
+		}
+		Instant expires = (Instant) session.get(EXPIRES);
+		if (expires != null && !this.clock.instant().isBefore(expires)) {
+			throw refused(message, "the access token expired; connect again with a new one");
+		}
+	}
+
+	/** The connection's user; every frame after CONNECT also counts against its rate. */
+	private AuthenticatedUser connected(Message<?> message, Map<String, Object> session) {
+		AuthenticatedUser user = (AuthenticatedUser) session.get(USER);
+		if (user == null) {
+			throw refused(message, "not connected");
+		}
+		if (!((RateLimiter) session.get(LIMITER)).acquirePermission()) {
+			throw refused(message, "too many frames; at most " + this.frameRate.getLimitForPeriod() + " per second");
+		}
+		return user;
+	}
+
+	private static MessageDeliveryException refused(Message<?> message, String reason) {
+		return new MessageDeliveryException(message, reason);
+	}
+
+}

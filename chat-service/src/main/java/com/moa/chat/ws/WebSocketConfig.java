@@ -1,0 +1,120 @@
+package com.moa.chat.ws;
+
+import java.util.List;
+
+import com.moa.chat.ChatProperties;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.converter.JacksonJsonMessageConverter;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.messaging.simp.config.ChannelRegistration;
+import org.springframework.messaging.simp.config.MessageBrokerRegistry;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
+import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
+import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
+
+/**
+ * STOMP over WebSocket at {@code /ws/chat}, relayed to RabbitMQ's STOMP plugin so a
+ * message published by any instance reaches the recipient's connection on any other.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocketMessageBroker
+class WebSocketConfig implements WebSocketMessageBrokerConfigurer {
+
+	static final String ENDPOINT = "/ws/chat";
+
+	private final ChatProperties properties;
+
+	private final StompGuard guard;
+
+	private final OutboundDestinations outboundDestinations;
+
+	private final JsonMapper jsonMapper;
+
+	private final RabbitConnectionDetails rabbit;
+
+	WebSocketConfig(ChatProperties properties, StompGuard guard, OutboundDestinations outboundDestinations,
+			JsonMapper jsonMapper, RabbitConnectionDetails rabbit) {
+		this.rabbit = rabbit;
+		this.properties = properties;
+		this.guard = guard;
+		this.outboundDestinations = outboundDestinations;
+		this.jsonMapper = jsonMapper;
+	}
+
+	@Override
+	public void registerStompEndpoints(StompEndpointRegistry registry) {
+		// Any origin: the connection is authorized by its bearer token, never by a
+		// cookie,
+		// so another site's page cannot ride on a user's session (and the app sends
+		// none).
+		registry.addEndpoint(ENDPOINT).setAllowedOriginPatterns("*");
+		// A client's frames are handled in the order it sent them (its messages get seqs
+		// in that order).
+		registry.setPreserveReceiveOrder(true);
+	}
+
+	@Override
+	public void configureMessageBroker(MessageBrokerRegistry registry) {
+		long heartbeat = this.properties.heartbeat().toMillis();
+		// The same broker, account and virtual host as the AMQP events; only the port
+		// differs.
+		registry.enableStompBrokerRelay("/topic")
+			.setRelayHost(this.rabbit.getFirstAddress().host())
+			.setRelayPort(this.properties.stompPort())
+			.setVirtualHost(this.rabbit.getVirtualHost() != null ? this.rabbit.getVirtualHost() : "/")
+			.setClientLogin(this.rabbit.getUsername())
+			.setClientPasscode(this.rabbit.getPassword())
+			.setSystemLogin(this.rabbit.getUsername())
+			.setSystemPasscode(this.rabbit.getPassword())
+			.setSystemHeartbeatSendInterval(heartbeat)
+			.setSystemHeartbeatReceiveInterval(heartbeat);
+		registry.setApplicationDestinationPrefixes("/app");
+		// Frames to one connection leave in the order they were published.
+		registry.setPreservePublishOrder(true);
+	}
+
+	@Override
+	public void configureClientInboundChannel(ChannelRegistration registration) {
+		registration.interceptors(this.guard);
+	}
+
+	@Override
+	public void configureClientOutboundChannel(ChannelRegistration registration) {
+		registration.interceptors(this.outboundDestinations);
+	}
+
+	@Override
+	public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
+		int limit = (int) this.properties.frameLimit().toBytes();
+		registration.setMessageSizeLimit(limit).setSendBufferSizeLimit(512 * 1024).setSendTimeLimit(10_000);
+	}
+
+	@Override
+	public boolean configureMessageConverters(List<MessageConverter> converters) {
+		// The application's JSON mapper: the same text rules as the REST API.
+		converters.add(new JacksonJsonMessageConverter(this.jsonMapper));
+		return false;
+	}
+
+	/**
+	 * Browsers cannot set headers on a WebSocket upgrade, so {@code /ws/chat} also takes
+	 * the token from {@code access_token} (API.md); every other path only from the
+	 * header.
+	 */
+	@Bean
+	BearerTokenResolver bearerTokenResolver() {
+		DefaultBearerTokenResolver header = new DefaultBearerTokenResolver();
+		DefaultBearerTokenResolver headerOrQuery = new DefaultBearerTokenResolver();
+		headerOrQuery.setAllowUriQueryParameter(true);
+		return (request) -> ENDPOINT.equals(request.getRequestURI()) ? headerOrQuery.resolve(request)
+				: header.resolve(request);
+	}
+
+}

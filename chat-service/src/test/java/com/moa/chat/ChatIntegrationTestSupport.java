@@ -1,0 +1,173 @@
+package com.moa.chat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import com.mongodb.ConnectionString;
+import com.moa.platform.events.EventTopology;
+import com.moa.platform.testing.JwksServer;
+import com.moa.platform.testing.TcpProxy;
+import com.moa.platform.testing.TestJwts;
+import com.moa.platform.testing.TestRabbit;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * chat-service on a MongoDB database of its own (through a {@link TcpProxy}), a RabbitMQ
+ * vhost whose STOMP side the broker relay uses, and a second instance on the same
+ * database and vhost when a test asks for one. Users arrive as real {@code user.*}
+ * events; requests go over real HTTP and WebSocket connections.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "moa.chat.mongo-timeout=1s" })
+@Import({ TestRabbit.class, ChatTestInfrastructure.class })
+public abstract class ChatIntegrationTestSupport {
+
+	protected static final TestJwts signer = TestJwts.withNewKey("chat-tests");
+
+	private static final JwksServer jwks = new JwksServer(signer.jwksJson());
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	private static ConfigurableApplicationContext second;
+
+	@Autowired
+	protected RabbitTemplate rabbit;
+
+	@Autowired
+	protected JsonMapper json;
+
+	@Autowired
+	protected MongoTemplate mongo;
+
+	@Autowired
+	protected TcpProxy mongoProxy;
+
+	@Autowired
+	private ConnectionString chatTestDatabase;
+
+	@Autowired
+	private RabbitConnectionDetails rabbitDetails;
+
+	@LocalServerPort
+	protected int port;
+
+	@DynamicPropertySource
+	static void infrastructure(DynamicPropertyRegistry registry) {
+		registry.add("moa.security.jwk-set-uri", jwks::uri);
+		registry.add("moa.chat.stomp-port", () -> TestRabbit.stomp().port());
+	}
+
+	protected static String token(UUID userId, String role) {
+		return signer.token(userId, role);
+	}
+
+	/** A user known to chat through {@code user.registered}, as auth-service sends it. */
+	protected UUID user(String role, String name) {
+		UUID id = UUID.randomUUID();
+		Map<String, Object> envelope = Map.of("id", UUID.randomUUID(), "source", "test", "type", "user.registered",
+				"time", Instant.now(), "subject", id, "dataversion", 1, "data",
+				Map.of("userId", id, "email", id + "@example.com", "name", name, "role", role, "locale", "ko"));
+		this.rabbit.send(EventTopology.EXCHANGE, "user.registered",
+				MessageBuilder.withBody(this.json.writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8))
+					.setContentType(MessageProperties.CONTENT_TYPE_JSON)
+					.build());
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.mongo.findById(id.toString(), org.bson.Document.class, "users") != null);
+		return id;
+	}
+
+	/** A consumer's room with a new seller: [roomId, consumerId, sellerId]. */
+	protected UUID[] room() {
+		UUID seller = user("SELLER", "판매자");
+		UUID consumer = user("CONSUMER", "구매자");
+		Response opened = post(this.port, "/api/chat/rooms", consumer, Map.of("sellerId", seller));
+		if (opened.status() != 201) {
+			throw new AssertionError(opened.toString());
+		}
+		return new UUID[] { UUID.fromString(opened.json().get("id").asString()), consumer, seller };
+	}
+
+	/** An HTTP answer. */
+	protected record Response(int status, String body, JsonMapper mapper) {
+
+		public JsonNode json() {
+			return this.mapper.readTree(this.body);
+		}
+
+		@Override
+		public String toString() {
+			return this.status + " " + this.body;
+		}
+
+	}
+
+	protected Response get(int port, String path, UUID user) {
+		return send(port, "GET", path, user, null);
+	}
+
+	protected Response post(int port, String path, UUID user, Object body) {
+		return send(port, "POST", path, user, this.json.writeValueAsString(body));
+	}
+
+	protected Response send(int port, String method, String path, UUID user, String body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.timeout(Duration.ofSeconds(20))
+			.header("Content-Type", "application/json")
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
+		if (user != null) {
+			request.header("Authorization", "Bearer " + token(user, "CONSUMER"));
+		}
+		try {
+			HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			return new Response(response.statusCode(), response.body(), this.json);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * A second chat-service on the same database and vhost (started once, shared by the
+	 * test classes of this context).
+	 */
+	protected synchronized int secondInstancePort() {
+		if (second == null) {
+			second = new SpringApplicationBuilder(ChatServiceApplication.class)
+				.properties(Map.of("server.port", "0", "spring.mongodb.uri", this.chatTestDatabase.toString(),
+						"spring.rabbitmq.host", this.rabbitDetails.getFirstAddress().host(), "spring.rabbitmq.port",
+						this.rabbitDetails.getFirstAddress().port(), "spring.rabbitmq.username",
+						this.rabbitDetails.getUsername(), "spring.rabbitmq.password", this.rabbitDetails.getPassword(),
+						"spring.rabbitmq.virtual-host", this.rabbitDetails.getVirtualHost(), "moa.security.jwk-set-uri",
+						jwks.uri(), "moa.chat.stomp-port", TestRabbit.stomp().port()))
+				.run();
+			Runtime.getRuntime().addShutdownHook(new Thread(second::close));
+		}
+		return Integer.parseInt(second.getEnvironment().getProperty("local.server.port"));
+	}
+
+}

@@ -1,0 +1,186 @@
+package com.moa.chat.rooms;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import com.moa.chat.ChatIntegrationTestSupport;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Rooms and messages over REST against real MongoDB-wire and RabbitMQ servers.
+ */
+class RoomsIntegrationTests extends ChatIntegrationTestSupport {
+
+	@Test
+	void aRoomIsOpenedOnceEvenByConcurrentRequests() throws Exception {
+		UUID seller = user("SELLER", "모아 키친");
+		UUID consumer = user("CONSUMER", "김구매");
+		UUID product = UUID.randomUUID();
+		List<Callable<Response>> opens = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			opens.add(() -> post(this.port, "/api/chat/rooms", consumer,
+					Map.of("sellerId", seller, "productId", product)));
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(10);
+		List<Response> answers = new ArrayList<>();
+		for (Future<Response> answer : pool.invokeAll(opens)) {
+			answers.add(answer.get());
+		}
+		pool.shutdown();
+		assertThat(answers).extracting(Response::status).containsOnly(200, 201).containsOnlyOnce(201);
+		assertThat(answers.stream().map((r) -> r.json().get("id").asString()).collect(Collectors.toSet())).hasSize(1);
+		Response room = answers.get(0);
+		assertThat(room.json().get("counterpart").get("name").asString()).isEqualTo("모아 키친");
+		assertThat(room.json().get("productId").asString()).isEqualTo(product.toString());
+		// Another product, or none, is another room.
+		Response general = post(this.port, "/api/chat/rooms", consumer, Map.of("sellerId", seller));
+		assertThat(general.status()).isEqualTo(201);
+		assertThat(general.json().get("id").asString()).isNotEqualTo(room.json().get("id").asString());
+	}
+
+	@Test
+	void onlySellersCanBeChattedWithAndNeverOneself() {
+		UUID consumer = user("CONSUMER", "a");
+		UUID otherConsumer = user("CONSUMER", "b");
+		UUID seller = user("SELLER", "c");
+		assertThat(post(this.port, "/api/chat/rooms", consumer, Map.of("sellerId", otherConsumer)).status())
+			.isEqualTo(404);
+		assertThat(post(this.port, "/api/chat/rooms", consumer, Map.of("sellerId", UUID.randomUUID())).status())
+			.isEqualTo(404);
+		Response self = post(this.port, "/api/chat/rooms", seller, Map.of("sellerId", seller));
+		assertThat(self.status()).isEqualTo(400);
+		assertThat(self.body()).contains("chat-with-self");
+	}
+
+	@Test
+	void onlyTheTwoParticipantsSeeTheRoom() {
+		UUID[] room = room();
+		UUID stranger = user("CONSUMER", "stranger");
+		String messages = "/api/chat/rooms/" + room[0] + "/messages";
+		assertThat(post(this.port, messages, room[1], Map.of("text", "hi", "clientMessageId", "c1")).status())
+			.isEqualTo(201);
+		assertThat(get(this.port, messages, stranger).status()).isEqualTo(404);
+		assertThat(post(this.port, messages, stranger, Map.of("text", "x", "clientMessageId", "s1")).status())
+			.isEqualTo(404);
+		assertThat(post(this.port, "/api/chat/rooms/" + room[0] + "/read", stranger, Map.of("upToSeq", 1)).status())
+			.isEqualTo(404);
+		assertThat(get(this.port, "/api/chat/rooms", stranger).json()).isEmpty();
+		assertThat(get(this.port, messages, room[2]).json()).hasSize(1);
+		assertThat(get(this.port, messages, null).status()).isEqualTo(401);
+	}
+
+	@Test
+	void aResentClientMessageIdReturnsTheSameMessage() {
+		UUID[] room = room();
+		String messages = "/api/chat/rooms/" + room[0] + "/messages";
+		Response first = post(this.port, messages, room[1], Map.of("text", "안녕하세요", "clientMessageId", "abc"));
+		Response again = post(this.port, messages, room[1], Map.of("text", "안녕하세요", "clientMessageId", "abc"));
+		assertThat(first.status()).isEqualTo(201);
+		assertThat(again.status()).isEqualTo(200);
+		assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+		assertThat(again.json().get("seq").asLong()).isEqualTo(1);
+		// The same id from the other participant is another message.
+		Response seller = post(this.port, messages, room[2], Map.of("text", "네", "clientMessageId", "abc"));
+		assertThat(seller.status()).isEqualTo(201);
+		assertThat(seller.json().get("seq").asLong()).isEqualTo(2);
+		assertThat(get(this.port, messages, room[1]).json()).hasSize(2);
+	}
+
+	@Test
+	void pagesGoNewestFirstBeforeASeq() {
+		UUID[] room = room();
+		String messages = "/api/chat/rooms/" + room[0] + "/messages";
+		for (int i = 1; i <= 7; i++) {
+			post(this.port, messages, room[1 + i % 2], Map.of("text", "m" + i, "clientMessageId", "c" + i));
+		}
+		assertThat(seqs(get(this.port, messages + "?limit=3", room[1]))).containsExactly(7L, 6L, 5L);
+		assertThat(seqs(get(this.port, messages + "?before=5&limit=3", room[1]))).containsExactly(4L, 3L, 2L);
+		assertThat(seqs(get(this.port, messages + "?before=2&limit=3", room[1]))).containsExactly(1L);
+		assertThat(seqs(get(this.port, messages + "?before=1", room[1]))).isEmpty();
+		assertThat(seqs(get(this.port, messages + "?before=100", room[1]))).hasSize(7);
+		for (String bad : List.of("?before=0", "?before=x", "?limit=0", "?limit=101", "?before=-1")) {
+			assertThat(get(this.port, messages + bad, room[1]).status()).as(bad).isEqualTo(400);
+		}
+	}
+
+	@Test
+	void unreadCountsFallWhenReadAndRoomsListMostRecentFirst() {
+		UUID[] older = room();
+		UUID[] room = room();
+		UUID consumer = room[1];
+		UUID seller = room[2];
+		String messages = "/api/chat/rooms/" + room[0] + "/messages";
+		post(this.port, messages, consumer, Map.of("text", "문의드립니다", "clientMessageId", "1"));
+		for (int i = 2; i <= 4; i++) {
+			post(this.port, messages, seller, Map.of("text", "답변 " + i, "clientMessageId", "" + i));
+		}
+		post(this.port, messages, consumer, Map.of("text", "감사합니다", "clientMessageId", "5"));
+		assertThat(unread(consumer, room[0])).isEqualTo(3);
+		assertThat(unread(seller, room[0])).isEqualTo(2);
+
+		assertThat(post(this.port, "/api/chat/rooms/" + room[0] + "/read", consumer, Map.of("upToSeq", 3)).status())
+			.isEqualTo(204);
+		assertThat(unread(consumer, room[0])).isEqualTo(1);
+		// Reading less than before changes nothing.
+		post(this.port, "/api/chat/rooms/" + room[0] + "/read", consumer, Map.of("upToSeq", 2));
+		assertThat(unread(consumer, room[0])).isEqualTo(1);
+		post(this.port, "/api/chat/rooms/" + room[0] + "/read", consumer, Map.of("upToSeq", 5));
+		assertThat(unread(consumer, room[0])).isZero();
+		assertThat(unread(seller, room[0])).isEqualTo(2);
+		assertThat(post(this.port, "/api/chat/rooms/" + room[0] + "/read", consumer, Map.of("upToSeq", 6)).status())
+			.isEqualTo(400);
+		assertThat(post(this.port, "/api/chat/rooms/" + room[0] + "/read", consumer, Map.of("upToSeq", 0)).status())
+			.isEqualTo(400);
+
+		post(this.port, "/api/chat/rooms/" + older[0] + "/messages", older[1],
+				Map.of("text", "x", "clientMessageId", "x"));
+		var rooms = get(this.port, "/api/chat/rooms", seller).json();
+		assertThat(rooms).hasSize(1);
+		assertThat(rooms.get(0).get("lastMessage").get("text").asString()).isEqualTo("감사합니다");
+		assertThat(rooms.get(0).get("counterpart").get("name").asString()).isEqualTo("구매자");
+	}
+
+	@Test
+	void theLongestTextArrivesWholeAndBadTextIsRefused() {
+		UUID[] room = room();
+		String messages = "/api/chat/rooms/" + room[0] + "/messages";
+		String longest = "😀".repeat(1000) + "가\n나".repeat(333) + "a";
+		assertThat(longest.codePointCount(0, longest.length())).isEqualTo(2000);
+		Response sent = post(this.port, messages, room[1], Map.of("text", longest, "clientMessageId", "x".repeat(100)));
+		assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+		assertThat(get(this.port, messages, room[2]).json().get(0).get("text").asString()).isEqualTo(longest);
+		for (Map<String, ?> bad : List.<Map<String, ?>>of(Map.of("text", longest + "b", "clientMessageId", "1"),
+				Map.of("text", "a\u0000b", "clientMessageId", "2"), Map.of("text", " \n ", "clientMessageId", "3"),
+				Map.of("text", "ok", "clientMessageId", "x".repeat(101)), Map.<String, Object>of("text", "ok"),
+				Map.<String, Object>of("clientMessageId", "4"), Map.of("text", 5, "clientMessageId", "5"))) {
+			Response refused = post(this.port, messages, room[1], bad);
+			assertThat(refused.status()).as(bad.toString()).isEqualTo(400);
+		}
+		assertThat(get(this.port, messages, room[1]).json()).hasSize(1);
+	}
+
+	private List<Long> seqs(Response response) {
+		List<Long> seqs = new ArrayList<>();
+		response.json().forEach((message) -> seqs.add(message.get("seq").asLong()));
+		return seqs;
+	}
+
+	private long unread(UUID user, UUID roomId) {
+		for (var room : get(this.port, "/api/chat/rooms", user).json()) {
+			if (room.get("id").asString().equals(roomId.toString())) {
+				return room.get("unreadCount").asLong();
+			}
+		}
+		throw new AssertionError("room not listed");
+	}
+
+}
