@@ -151,20 +151,25 @@ public abstract class ChatIntegrationTestSupport {
 		}
 	}
 
+	protected String vhost() {
+		return this.rabbitDetails.getVirtualHost();
+	}
+
 	/**
 	 * A second chat-service on the same database and vhost (started once, shared by the
 	 * test classes of this context).
 	 */
 	protected synchronized int secondInstancePort() {
 		if (second == null) {
-			second = new SpringApplicationBuilder(ChatServiceApplication.class)
-				.properties(Map.of("server.port", "0", "spring.mongodb.uri", this.chatTestDatabase.toString(),
-						"spring.rabbitmq.host", this.rabbitDetails.getFirstAddress().host(), "spring.rabbitmq.port",
-						this.rabbitDetails.getFirstAddress().port(), "spring.rabbitmq.username",
-						this.rabbitDetails.getUsername(), "spring.rabbitmq.password", this.rabbitDetails.getPassword(),
-						"spring.rabbitmq.virtual-host", this.rabbitDetails.getVirtualHost(), "moa.security.jwk-set-uri",
-						jwks.uri(), "moa.chat.stomp-port", TestRabbit.stomp().port()))
-				.run();
+			// Arguments, not default properties: those would lose to application.yml.
+			second = new SpringApplicationBuilder(ChatServiceApplication.class).run("--server.port=0",
+					"--spring.mongodb.uri=" + this.chatTestDatabase,
+					"--spring.rabbitmq.host=" + this.rabbitDetails.getFirstAddress().host(),
+					"--spring.rabbitmq.port=" + this.rabbitDetails.getFirstAddress().port(),
+					"--spring.rabbitmq.username=" + this.rabbitDetails.getUsername(),
+					"--spring.rabbitmq.password=" + this.rabbitDetails.getPassword(),
+					"--spring.rabbitmq.virtual-host=" + this.rabbitDetails.getVirtualHost(),
+					"--moa.security.jwk-set-uri=" + jwks.uri(), "--moa.chat.stomp-port=" + TestRabbit.stomp().port());
 			Runtime.getRuntime().addShutdownHook(new Thread(second::close));
 		}
 		return Integer.parseInt(second.getEnvironment().getProperty("local.server.port"));

@@ -17,7 +17,7 @@ import java.util.function.Predicate;
  * A bare STOMP 1.2 client over the JDK's WebSocket, so tests can send exactly the frames
  * they mean (hostile ones included) and see every frame and the close that comes back.
  */
-final class StompConnection implements WebSocket.Listener, AutoCloseable {
+public final class StompConnection implements WebSocket.Listener, AutoCloseable {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -30,16 +30,16 @@ final class StompConnection implements WebSocket.Listener, AutoCloseable {
 	private WebSocket socket;
 
 	/** A received frame. */
-	record Frame(String command, Map<String, String> headers, String body) {
+	public record Frame(String command, Map<String, String> headers, String body) {
 
-		String header(String name) {
+		public String header(String name) {
 			return this.headers.get(name);
 		}
 
 	}
 
 	/** Opens {@code /ws/chat} with the token as {@code access_token} (null: none). */
-	static StompConnection open(int port, String token) {
+	public static StompConnection open(int port, String token) {
 		StompConnection connection = new StompConnection();
 		String query = (token != null) ? "?access_token=" + token : "";
 		connection.socket = HTTP.newWebSocketBuilder()
@@ -50,7 +50,7 @@ final class StompConnection implements WebSocket.Listener, AutoCloseable {
 	}
 
 	/** Opens and completes the STOMP CONNECT; fails unless CONNECTED comes back. */
-	static StompConnection connect(int port, String token) {
+	public static StompConnection connect(int port, String token) {
 		StompConnection connection = open(port, token);
 		connection.send("CONNECT", Map.of("accept-version", "1.2", "host", "localhost", "heart-beat", "10000,10000"),
 				"");
@@ -59,7 +59,7 @@ final class StompConnection implements WebSocket.Listener, AutoCloseable {
 	}
 
 	/** Subscribes and waits for the broker's receipt. */
-	StompConnection subscribe(String id, String destination) {
+	public StompConnection subscribe(String id, String destination) {
 		send("SUBSCRIBE", Map.of("id", id, "destination", destination, "receipt", "r-" + id), "");
 		Frame receipt = expect("RECEIPT");
 		if (!("r-" + id).equals(receipt.header("receipt-id"))) {
@@ -69,30 +69,30 @@ final class StompConnection implements WebSocket.Listener, AutoCloseable {
 	}
 
 	/** Connected and subscribed to messages, receipts and errors. */
-	static StompConnection ready(int port, String token) {
+	public static StompConnection ready(int port, String token) {
 		return connect(port, token).subscribe("m", "/user/queue/messages")
 			.subscribe("r", "/user/queue/receipts")
 			.subscribe("e", "/user/queue/errors");
 	}
 
-	void sendMessage(Object roomId, String json) {
+	public void sendMessage(Object roomId, String json) {
 		send("SEND", Map.of("destination", "/app/rooms/" + roomId + "/messages", "content-type", "application/json"),
 				json);
 	}
 
-	void send(String command, Map<String, String> headers, String body) {
+	public void send(String command, Map<String, String> headers, String body) {
 		StringBuilder frame = new StringBuilder(command).append('\n');
 		headers.forEach((name, value) -> frame.append(name).append(':').append(value).append('\n'));
 		frame.append('\n').append(body).append('\0');
 		sendRaw(frame.toString());
 	}
 
-	void sendRaw(String text) {
+	public void sendRaw(String text) {
 		this.socket.sendText(text, true).join();
 	}
 
 	/** The next frame (heart-beats skipped), or null after the timeout. */
-	Frame next(Duration timeout) {
+	public Frame next(Duration timeout) {
 		try {
 			return this.frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -103,7 +103,7 @@ final class StompConnection implements WebSocket.Listener, AutoCloseable {
 	}
 
 	/** The next frame, which must be of the command (fails with what came instead). */
-	Frame expect(String command) {
+	public Frame expect(String command) {
 		Frame frame = next(Duration.ofSeconds(10));
 		if (frame == null || !frame.command().equals(command)) {
 			throw new AssertionError("expected " + command + " but got " + frame);
@@ -112,7 +112,7 @@ final class StompConnection implements WebSocket.Listener, AutoCloseable {
 	}
 
 	/** Skips frames until one matches. */
-	Frame awaitFrame(Predicate<Frame> matching, Duration timeout) {
+	public Frame awaitFrame(Predicate<Frame> matching, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			Frame frame = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
@@ -124,7 +124,7 @@ final class StompConnection implements WebSocket.Listener, AutoCloseable {
 	}
 
 	/** The close status code once the server closed (or null if still open). */
-	Integer awaitClosed(Duration timeout) {
+	public Integer awaitClosed(Duration timeout) {
 		try {
 			return this.closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -136,7 +136,7 @@ final class StompConnection implements WebSocket.Listener, AutoCloseable {
 		}
 	}
 
-	boolean isClosed() {
+	public boolean isClosed() {
 		return this.closed.isDone();
 	}
 

@@ -16,12 +16,20 @@ import com.moa.platform.security.UserAuthentication;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -42,11 +50,13 @@ import org.springframework.stereotype.Component;
  * broker), with an unexpired token.</li>
  * <li>At most {@code moa.chat.frames-per-second} frames per second per connection.</li>
  * </ul>
- * A refused frame gets an ERROR frame, and Spring closes the connection, as STOMP
- * requires.
+ * A refused frame is dropped and answered with an ERROR frame, after which the connection
+ * is closed, as STOMP requires.
  */
 @Component
 class StompGuard implements ChannelInterceptor {
+
+	private static final Logger logger = LoggerFactory.getLogger(StompGuard.class);
 
 	static final String USER = "moa.user";
 
@@ -66,7 +76,14 @@ class StompGuard implements ChannelInterceptor {
 
 	private final RateLimiterConfig frameRate;
 
-	StompGuard(JwtDecoder jwtDecoder, SessionExpiry expiry, ChatProperties properties, Clock clock) {
+	private final MessageChannel clientOutboundChannel;
+
+	private final Counter refusals;
+
+	StompGuard(JwtDecoder jwtDecoder, SessionExpiry expiry, ChatProperties properties, Clock clock,
+			@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutboundChannel, MeterRegistry meters) {
+		this.clientOutboundChannel = clientOutboundChannel;
+		this.refusals = meters.counter("moa_chat_frames_refused_total");
 		this.jwtDecoder = jwtDecoder;
 		this.expiry = expiry;
 		this.clock = clock;
@@ -84,17 +101,34 @@ class StompGuard implements ChannelInterceptor {
 			return message; // heart-beat
 		}
 		Map<String, Object> session = accessor.getSessionAttributes();
-		if (session == null) {
-			throw refused(message, "no session");
+		try {
+			if (session == null) {
+				throw refused(message, "no session");
+			}
+			switch (accessor.getCommand()) {
+				case CONNECT, STOMP -> connect(message, accessor, session);
+				case SUBSCRIBE -> subscribe(message, accessor, session);
+				case SEND -> send(message, accessor, session);
+				case UNSUBSCRIBE, DISCONNECT -> connected(message, session);
+				default -> throw refused(message, accessor.getCommand() + " is not supported");
+			}
+			return message;
 		}
-		switch (accessor.getCommand()) {
-			case CONNECT, STOMP -> connect(message, accessor, session);
-			case SUBSCRIBE -> subscribe(message, accessor, session);
-			case SEND -> send(message, accessor, session);
-			case UNSUBSCRIBE, DISCONNECT -> connected(message, session);
-			default -> throw refused(message, accessor.getCommand() + " is not supported");
+		catch (MessageDeliveryException ex) {
+			// Answered here: Spring only logs an interceptor's exception (no ERROR
+			// frame).
+			this.refusals.increment();
+			logger.debug("Refused {} in session {}: {}", accessor.getCommand(), accessor.getSessionId(),
+					ex.getMessage());
+			StompHeaderAccessor error = StompHeaderAccessor.create(StompCommand.ERROR);
+			error.setSessionId(accessor.getSessionId());
+			error.setMessage(ex.getMessage());
+			if (accessor.getReceipt() != null) {
+				error.setReceiptId(accessor.getReceipt());
+			}
+			this.clientOutboundChannel.send(MessageBuilder.createMessage(new byte[0], error.getMessageHeaders()));
+			return null;
 		}
-		return message;
 	}
 
 	private void connect(Message<?> message, StompHeaderAccessor accessor, Map<String, Object> session) {

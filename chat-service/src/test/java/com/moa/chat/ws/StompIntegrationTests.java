@@ -1,0 +1,327 @@
+package com.moa.chat.ws;
+
+import java.net.URLEncoder;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.moa.chat.ChatIntegrationTestSupport;
+import com.moa.chat.StompConnection;
+import com.moa.chat.StompConnection.Frame;
+import com.moa.platform.testing.TestJwts;
+import com.moa.platform.testing.TestRabbit;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Real-time chat over real WebSocket connections, through RabbitMQ's STOMP plugin, with
+ * one and with two chat-service instances.
+ */
+class StompIntegrationTests extends ChatIntegrationTestSupport {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	@Test
+	void bothParticipantsGetEveryMessageInSeqOrderAndAReceiptWhenAsked() {
+		UUID[] room = room();
+		try (StompConnection consumer = StompConnection.ready(this.port, token(room[1], "CONSUMER"));
+				StompConnection seller = StompConnection.ready(this.port, token(room[2], "SELLER"))) {
+			for (int i = 1; i <= 5; i++) {
+				consumer.send("SEND",
+						Map.of("destination", "/app/rooms/" + room[0] + "/messages", "content-type", "application/json",
+								"receipt", "send-" + i),
+						"{\"text\":\"메시지 " + i + "\",\"clientMessageId\":\"c" + i + "\"}");
+			}
+			List<Frame> received = messages(seller, 5);
+			assertThat(received).extracting((frame) -> body(frame).get("seq").asLong())
+				.containsExactly(1L, 2L, 3L, 4L, 5L);
+			assertThat(received.get(0).header("destination")).isEqualTo("/user/queue/messages");
+			assertThat(body(received.get(4)).get("text").asString()).isEqualTo("메시지 5");
+			assertThat(body(received.get(4)).get("senderId").asString()).isEqualTo(room[1].toString());
+			List<Frame> echoes = new ArrayList<>();
+			List<String> receipts = new ArrayList<>();
+			while (echoes.size() < 5 || receipts.size() < 5) {
+				Frame frame = consumer.next(WAIT);
+				assertThat(frame).as("echo %s receipts %s", echoes.size(), receipts).isNotNull();
+				if (frame.command().equals("RECEIPT")) {
+					receipts.add(frame.header("receipt-id"));
+				}
+				else {
+					echoes.add(frame);
+				}
+			}
+			assertThat(receipts).containsExactly("send-1", "send-2", "send-3", "send-4", "send-5");
+			assertThat(echoes).extracting((frame) -> body(frame).get("seq").asLong())
+				.containsExactly(1L, 2L, 3L, 4L, 5L);
+
+			// A resend over STOMP is the same message: nothing new is delivered.
+			consumer.sendMessage(room[0], "{\"text\":\"메시지 1\",\"clientMessageId\":\"c1\"}");
+			assertThat(get(this.port, "/api/chat/rooms/" + room[0] + "/messages", room[1]).json()).hasSize(5);
+
+			assertThat(post(this.port, "/api/chat/rooms/" + room[0] + "/read", room[2], Map.of("upToSeq", 4)).status())
+				.isEqualTo(204);
+			Frame receipt = consumer.awaitFrame((frame) -> "/user/queue/receipts".equals(frame.header("destination")),
+					WAIT);
+			assertThat(body(receipt).get("readerId").asString()).isEqualTo(room[2].toString());
+			assertThat(body(receipt).get("upToSeq").asLong()).isEqualTo(4);
+			assertThat(seller.next(Duration.ofMillis(300))).as("no extra frame for the reader").isNull();
+		}
+	}
+
+	@Test
+	void participantsOnDifferentInstancesTalkInOrder() {
+		UUID[] room = room();
+		int other = secondInstancePort();
+		try (StompConnection consumer = StompConnection.ready(this.port, token(room[1], "CONSUMER"));
+				StompConnection seller = StompConnection.ready(other, token(room[2], "SELLER"))) {
+			consumer.sendMessage(room[0], "{\"text\":\"A에서\",\"clientMessageId\":\"a1\"}");
+			assertThat(body(messages(seller, 1).get(0)).get("text").asString()).isEqualTo("A에서");
+			for (int i = 2; i <= 6; i++) {
+				seller.sendMessage(room[0], "{\"text\":\"B " + i + "\",\"clientMessageId\":\"b" + i + "\"}");
+			}
+			List<Frame> atConsumer = messages(consumer, 6);
+			assertThat(atConsumer).extracting((frame) -> body(frame).get("seq").asLong())
+				.containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+			post(other, "/api/chat/rooms/" + room[0] + "/read", room[2], Map.of("upToSeq", 1));
+			Frame receipt = consumer.awaitFrame((frame) -> "/user/queue/receipts".equals(frame.header("destination")),
+					WAIT);
+			assertThat(body(receipt).get("upToSeq").asLong()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void twoInstancesWithTenConcurrentSendersEachNumberWithoutGapsAndDeliverInOrder() throws Exception {
+		UUID[] room = room();
+		int[] ports = { this.port, secondInstancePort() };
+		try (StompConnection watcherA = StompConnection.ready(this.port, token(room[1], "CONSUMER"));
+				StompConnection watcherB = StompConnection.ready(ports[1], token(room[2], "SELLER"))) {
+			ExecutorService senders = Executors.newFixedThreadPool(20);
+			List<Future<Integer>> statuses = new ArrayList<>();
+			int perSender = 5;
+			for (int s = 0; s < 20; s++) {
+				int sender = s;
+				statuses.add(senders.submit(() -> {
+					int failures = 0;
+					for (int i = 0; i < perSender; i++) {
+						int status = post(ports[sender % 2], "/api/chat/rooms/" + room[0] + "/messages",
+								room[1 + sender % 2 * 1],
+								Map.of("text", sender + "/" + i, "clientMessageId", sender + "-" + i))
+							.status();
+						failures += (status == 201) ? 0 : 1;
+					}
+					return failures;
+				}));
+			}
+			for (Future<Integer> failures : statuses) {
+				assertThat(failures.get()).isZero();
+			}
+			senders.shutdown();
+			int total = 20 * perSender;
+			List<Long> stored = new ArrayList<>();
+			get(this.port, "/api/chat/rooms/" + room[0] + "/messages?limit=100", room[1]).json()
+				.forEach((message) -> stored.add(message.get("seq").asLong()));
+			Collections.reverse(stored);
+			assertThat(stored).hasSize(total);
+			for (int i = 0; i < total; i++) {
+				assertThat(stored.get(i)).isEqualTo(i + 1);
+			}
+			for (StompConnection watcher : List.of(watcherA, watcherB)) {
+				List<Long> delivered = messages(watcher, total).stream()
+					.map((frame) -> body(frame).get("seq").asLong())
+					.toList();
+				assertThat(delivered).isEqualTo(stored);
+				assertThat(watcher.next(Duration.ofMillis(300))).isNull();
+			}
+		}
+	}
+
+	@Test
+	void aClientThatReconnectsCatchesUpOverRestWithoutGaps() {
+		UUID[] room = room();
+		String messages = "/api/chat/rooms/" + room[0] + "/messages";
+		long lastSeen;
+		try (StompConnection consumer = StompConnection.ready(this.port, token(room[1], "CONSUMER"))) {
+			for (int i = 1; i <= 3; i++) {
+				post(this.port, messages, room[2], Map.of("text", "before " + i, "clientMessageId", "p" + i));
+			}
+			lastSeen = body(messages(consumer, 3).get(2)).get("seq").asLong();
+		}
+		for (int i = 4; i <= 8; i++) {
+			post(this.port, messages, room[2], Map.of("text", "while away " + i, "clientMessageId", "w" + i));
+		}
+		try (StompConnection consumer = StompConnection.ready(secondInstancePort(), token(room[1], "CONSUMER"))) {
+			List<Long> missed = new ArrayList<>();
+			long before = Long.MAX_VALUE;
+			// Page back until the last seq seen, as the app does after reconnecting.
+			while (true) {
+				JsonNode page = get(this.port,
+						messages + "?limit=2" + (before == Long.MAX_VALUE ? "" : "&before=" + before), room[1])
+					.json();
+				boolean reached = false;
+				for (JsonNode message : page) {
+					long seq = message.get("seq").asLong();
+					if (seq <= lastSeen) {
+						reached = true;
+						break;
+					}
+					missed.add(0, seq);
+					before = seq;
+				}
+				if (reached || page.isEmpty()) {
+					break;
+				}
+			}
+			assertThat(missed).containsExactly(4L, 5L, 6L, 7L, 8L);
+			post(this.port, messages, room[2], Map.of("text", "live", "clientMessageId", "l"));
+			assertThat(body(messages(consumer, 1).get(0)).get("seq").asLong()).isEqualTo(9);
+		}
+	}
+
+	@Test
+	void anUpgradeWithoutAValidTokenIsRefused() {
+		for (String token : java.util.Arrays.asList(null, signer.forgedAlgNone("CONSUMER"), "not-a-token")) {
+			assertThatThrownBy(() -> StompConnection.open(this.port, token)).isInstanceOf(CompletionException.class)
+				.cause()
+				.isInstanceOfSatisfying(WebSocketHandshakeException.class,
+						(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(401));
+		}
+	}
+
+	@Test
+	void noSubscriptionOrSendBeyondTheCallersOwnDestinations() {
+		UUID[] room = room();
+		String consumerToken = token(room[1], "CONSUMER");
+		for (String destination : List.of("/topic/chat." + room[2] + ".messages",
+				"/user/" + room[2] + "/queue/messages", "/queue/x", "/exchange/amq.topic/chat." + room[2] + ".messages",
+				"/amq/queue/chat.user-events")) {
+			try (StompConnection attacker = StompConnection.connect(this.port, consumerToken)) {
+				attacker.send("SUBSCRIBE", Map.of("id", "1", "destination", destination), "");
+				assertThat(attacker.expect("ERROR").header("message")).contains("cannot subscribe");
+				assertThat(attacker.awaitClosed(WAIT)).as(destination).isNotNull();
+			}
+		}
+		try (StompConnection attacker = StompConnection.connect(this.port, consumerToken);
+				StompConnection seller = StompConnection.ready(this.port, token(room[2], "SELLER"))) {
+			attacker.send("SEND", Map.of("destination", "/topic/chat." + room[2] + ".messages"), "{\"seq\":1}");
+			assertThat(attacker.expect("ERROR").header("message")).contains("cannot send");
+			assertThat(seller.next(Duration.ofMillis(500))).isNull();
+		}
+		// A token for someone else than the upgrade's user.
+		try (StompConnection mixed = StompConnection.open(this.port, consumerToken)) {
+			mixed.send("CONNECT",
+					Map.of("accept-version", "1.2", "Authorization", "Bearer " + token(room[2], "SELLER")), "");
+			assertThat(mixed.expect("ERROR").header("message")).contains("another user");
+		}
+	}
+
+	@Test
+	void aStrangersOrABadSendIsAnErrorForThatSessionOnly() {
+		UUID[] room = room();
+		UUID stranger = user("CONSUMER", "stranger");
+		try (StompConnection intruder = StompConnection.ready(this.port, token(stranger, "CONSUMER"));
+				StompConnection seller = StompConnection.ready(this.port, token(room[2], "SELLER"))) {
+			intruder.sendMessage(room[0], "{\"text\":\"hi\",\"clientMessageId\":\"x\"}");
+			Frame error = intruder.awaitFrame((frame) -> "/user/queue/errors".equals(frame.header("destination")),
+					WAIT);
+			assertThat(body(error).get("status").asInt()).isEqualTo(404);
+			for (String bad : List.of("{\"text\":\"" + "a".repeat(2001) + "\",\"clientMessageId\":\"1\"}",
+					"{\"text\":\"a\\u0000\",\"clientMessageId\":\"2\"}", "not json",
+					"{\"text\":[1],\"clientMessageId\":\"3\"}")) {
+				seller.sendMessage(room[0], bad);
+				Frame problem = seller.awaitFrame((frame) -> "/user/queue/errors".equals(frame.header("destination")),
+						WAIT);
+				assertThat(body(problem).get("status").asInt()).as(bad).isEqualTo(400);
+			}
+			seller.sendMessage("not-a-uuid", "{\"text\":\"a\",\"clientMessageId\":\"4\"}");
+			assertThat(
+					body(seller.awaitFrame((frame) -> "/user/queue/errors".equals(frame.header("destination")), WAIT))
+						.get("status")
+						.asInt())
+				.isEqualTo(400);
+			// Still connected and working.
+			seller.sendMessage(room[0], "{\"text\":\"ok\",\"clientMessageId\":\"5\"}");
+			assertThat(body(messages(seller, 1).get(0)).get("text").asString()).isEqualTo("ok");
+			assertThat(get(this.port, "/api/chat/rooms/" + room[0] + "/messages", room[1]).json()).hasSize(1);
+		}
+	}
+
+	@Test
+	void theConnectionClosesWhenItsTokenExpires() {
+		UUID[] room = room();
+		String shortLived = signer.token(
+				TestJwts.claims(room[1], "CONSUMER").expirationTime(Date.from(Instant.now().plusSeconds(3))).build());
+		try (StompConnection consumer = StompConnection.ready(this.port, shortLived)) {
+			consumer.sendMessage(room[0], "{\"text\":\"still valid\",\"clientMessageId\":\"1\"}");
+			assertThat(messages(consumer, 1)).hasSize(1);
+			Frame error = consumer.awaitFrame((frame) -> frame.command().equals("ERROR"), WAIT);
+			assertThat(error.header("message")).isEqualTo("token expired");
+			assertThat(consumer.awaitClosed(WAIT)).isNotNull();
+		}
+	}
+
+	@Test
+	void oversizedGarbageAndFloodingFramesCloseOnlyThatConnection() {
+		UUID[] room = room();
+		String token = token(room[1], "CONSUMER");
+		try (StompConnection big = StompConnection.connect(this.port, token)) {
+			big.sendMessage(room[0], "{\"text\":\"" + "a".repeat(70_000) + "\",\"clientMessageId\":\"1\"}");
+			assertThat(big.awaitClosed(WAIT)).isNotNull();
+		}
+		try (StompConnection garbage = StompConnection.open(this.port, token)) {
+			garbage.sendRaw("HELLO\nx\n\n\0");
+			assertThat(garbage.awaitClosed(WAIT)).isNotNull();
+		}
+		try (StompConnection flood = StompConnection.connect(this.port, token)) {
+			for (int i = 0; i < 60 && !flood.isClosed(); i++) {
+				flood.send("SEND", Map.of("destination", "/app/rooms/" + room[0] + "/messages", "content-type",
+						"application/json"), "{\"text\":\"spam\",\"clientMessageId\":\"f" + i + "\"}");
+			}
+			assertThat(flood.awaitFrame((frame) -> frame.command().equals("ERROR"), WAIT).header("message"))
+				.contains("too many frames");
+			assertThat(flood.awaitClosed(WAIT)).isNotNull();
+		}
+		try (StompConnection fine = StompConnection.ready(this.port, token)) {
+			fine.sendMessage(room[0], "{\"text\":\"still here\",\"clientMessageId\":\"ok\"}");
+			assertThat(messages(fine, 1)).isNotEmpty();
+		}
+	}
+
+	@Test
+	void aClosedConnectionLeavesNoQueueInTheBroker() {
+		UUID[] room = room();
+		String queues = "/api/queues/" + URLEncoder.encode(vhost(), StandardCharsets.UTF_8) + "?columns=name";
+		try (StompConnection consumer = StompConnection.ready(this.port, token(room[1], "CONSUMER"))) {
+			assertThat(TestRabbit.management(queues)).contains("stomp-subscription");
+		}
+		await().atMost(WAIT).until(() -> !TestRabbit.management(queues).contains("stomp-subscription"));
+	}
+
+	private List<Frame> messages(StompConnection connection, int count) {
+		List<Frame> frames = new ArrayList<>();
+		while (frames.size() < count) {
+			frames.add(
+					connection.awaitFrame((frame) -> "/user/queue/messages".equals(frame.header("destination")), WAIT));
+		}
+		return frames;
+	}
+
+	private JsonNode body(Frame frame) {
+		return this.json.readTree(frame.body());
+	}
+
+}
