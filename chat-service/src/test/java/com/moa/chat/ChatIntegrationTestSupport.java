@@ -54,6 +54,11 @@ public abstract class ChatIntegrationTestSupport {
 
 	private static ConfigurableApplicationContext second;
 
+	/**
+	 * The broker relay reaches RabbitMQ's STOMP port through this (cut it for an outage).
+	 */
+	protected static final TcpProxy stompProxy = new TcpProxy(TestRabbit.stomp().host(), TestRabbit.stomp().port());
+
 	@Autowired
 	protected RabbitTemplate rabbit;
 
@@ -78,7 +83,7 @@ public abstract class ChatIntegrationTestSupport {
 	@DynamicPropertySource
 	static void infrastructure(DynamicPropertyRegistry registry) {
 		registry.add("moa.security.jwk-set-uri", jwks::uri);
-		registry.add("moa.chat.stomp-port", () -> TestRabbit.stomp().port());
+		registry.add("moa.chat.stomp-port", stompProxy::port);
 	}
 
 	protected static String token(UUID userId, String role) {

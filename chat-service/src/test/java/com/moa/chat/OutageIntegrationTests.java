@@ -1,0 +1,80 @@
+package com.moa.chat;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Dependencies really away (the proxies in front of them cut). MongoDB: requests answer
+ * 503 problem JSON within seconds and the service stays ready. RabbitMQ's STOMP side:
+ * messages are still stored and served over REST; once it is back, real time resumes.
+ */
+class OutageIntegrationTests extends ChatIntegrationTestSupport {
+
+	@Autowired
+	ApplicationContext context;
+
+	private Health broker() {
+		return this.context.getBean("stompBroker", HealthIndicator.class).health();
+	}
+
+	@Test
+	void withoutMongoRequestsFailFastAndRecover() {
+		UUID[] room = room();
+		String messages = "/api/chat/rooms/" + room[0] + "/messages";
+		this.mongoProxy.cut();
+		try {
+			long started = System.nanoTime();
+			Response listing = get(this.port, messages, room[1]);
+			assertThat(listing.status()).isEqualTo(503);
+			assertThat(listing.body()).contains("service-unavailable");
+			Response sending = post(this.port, messages, room[1], Map.of("text", "hi", "clientMessageId", "1"));
+			assertThat(sending.status()).isEqualTo(503);
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+			assertThat(get(this.port, "/actuator/health/readiness", null).status()).isEqualTo(200);
+		}
+		finally {
+			this.mongoProxy.restore();
+		}
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> post(this.port, messages, room[1], Map.of("text", "hi", "clientMessageId", "1"))
+				.status() == 201);
+		assertThat(get(this.port, messages, room[2]).json()).hasSize(1);
+	}
+
+	@Test
+	void withoutTheStompBrokerMessagesAreKeptAndRealTimeResumes() {
+		UUID[] room = room();
+		String messages = "/api/chat/rooms/" + room[0] + "/messages";
+		stompProxy.cut();
+		try {
+			await().atMost(Duration.ofSeconds(20)).until(() -> broker().getStatus() == Status.DOWN);
+			Response sent = post(this.port, messages, room[1], Map.of("text", "while away", "clientMessageId", "1"));
+			assertThat(sent.status()).isEqualTo(201);
+			assertThat(get(this.port, messages, room[2]).json().get(0).get("text").asString()).isEqualTo("while away");
+			assertThat(get(this.port, "/actuator/health/readiness", null).status()).isEqualTo(200);
+		}
+		finally {
+			stompProxy.restore();
+		}
+		await().atMost(Duration.ofSeconds(30)).until(() -> broker().getStatus() == Status.UP);
+		try (StompConnection seller = StompConnection.ready(this.port, token(room[2], "SELLER"))) {
+			post(this.port, messages, room[1], Map.of("text", "back", "clientMessageId", "2"));
+			StompConnection.Frame frame = seller
+				.awaitFrame((f) -> "/user/queue/messages".equals(f.header("destination")), Duration.ofSeconds(10));
+			assertThat(frame.body()).contains("\"seq\":2").contains("back");
+		}
+	}
+
+}
