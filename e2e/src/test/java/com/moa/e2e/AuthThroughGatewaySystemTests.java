@@ -119,11 +119,10 @@ class AuthThroughGatewaySystemTests {
 
 	@Test
 	void downedRouteAnswers503ProblemWithinThreeSeconds() throws Exception {
-		// chat-service is not part of the system under test (not built yet): its route
-		// points where nothing listens.
+		// The second gateway's search route points where nothing listens.
 		String token = Api.accessToken("CONSUMER");
 		long start = System.nanoTime();
-		HttpResponse<String> response = get(gateway, "/api/chat/rooms", token);
+		HttpResponse<String> response = get(SystemUnderTest.otherGateway, "/api/search/history", token);
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		assertThat(response.statusCode()).isEqualTo(503);
 		assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");

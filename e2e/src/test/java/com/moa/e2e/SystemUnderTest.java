@@ -19,10 +19,10 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 /**
  * The services built so far, started once per test JVM from their packaged jars: each on
- * a fresh database of its own (PostgreSQL, or MongoDB for search-service), all on one
+ * a fresh database of its own (PostgreSQL, or MongoDB for search and chat), all on one
  * RabbitMQ vhost (so events flow), lookup-service and the gateway on one leased Redis DB,
- * mail-service sending to a GreenMail in this JVM. Services not built yet (chat) point at
- * a port where nothing listens.
+ * mail-service sending to a GreenMail in this JVM; two chat-service instances, one behind
+ * each of two gateways.
  */
 final class SystemUnderTest {
 
@@ -44,6 +44,13 @@ final class SystemUnderTest {
 	static GreenMail mailSink;
 
 	static ServiceProcess gateway;
+
+	static ServiceProcess chat;
+
+	static ServiceProcess otherChat;
+
+	/** Routes chat to {@link #otherChat}; every other route is down. */
+	static ServiceProcess otherGateway;
 
 	private SystemUnderTest() {
 	}
@@ -78,18 +85,37 @@ final class SystemUnderTest {
 						"--spring.rabbitmq.username=" + rabbit.getUsername(),
 						"--spring.rabbitmq.password=" + rabbit.getPassword(),
 						"--spring.rabbitmq.virtual-host=" + rabbit.getVirtualHost(), jwks));
+		// Two chat-service instances on one database and vhost; each gateway routes to
+		// one.
+		List<String> chatArgs = List.of("--spring.mongodb.uri=" + TestMongo.createDatabase().getConnectionString(),
+				"--spring.rabbitmq.host=" + broker.host(), "--spring.rabbitmq.port=" + broker.port(),
+				"--spring.rabbitmq.username=" + rabbit.getUsername(),
+				"--spring.rabbitmq.password=" + rabbit.getPassword(),
+				"--spring.rabbitmq.virtual-host=" + rabbit.getVirtualHost(),
+				"--moa.chat.stomp-port=" + TestRabbit.stomp().port(), jwks);
+		chat = ServiceProcess.start("chat-service", ServiceProcess.freePort(), chatArgs);
+		otherChat = ServiceProcess.start("chat-service", ServiceProcess.freePort(), chatArgs);
 		String down = "http://127.0.0.1:" + ServiceProcess.freePort();
 		List<String> gatewayArgs = new ArrayList<>(
 				List.of("--MOA_AUTH_URL=" + authUrl, "--MOA_SELLER_URL=" + seller.baseUrl(),
 						"--MOA_LOOKUP_URL=" + lookup.baseUrl(), "--MOA_PAYMENT_URL=" + payment.baseUrl(),
-						"--MOA_SEARCH_URL=" + search.baseUrl(), "--MOA_CHAT_URL=" + down, jwks,
+						"--MOA_SEARCH_URL=" + search.baseUrl(), "--MOA_CHAT_URL=" + chat.baseUrl(), jwks,
 						// Every test logs in from 127.0.0.1: no per-IP credential limit
 						// here.
 						"--moa.gateway.rate-limit.auth.requests=1000"));
 		gatewayArgs.addAll(redisArgs);
 		gateway = ServiceProcess.start("gateway", ServiceProcess.freePort(), gatewayArgs);
+		// A second entry point, as behind a load balancer: chat goes to the other
+		// instance,
+		// every other route points where nothing listens.
+		List<String> otherGatewayArgs = new ArrayList<>(List.of("--MOA_AUTH_URL=" + down, "--MOA_SELLER_URL=" + down,
+				"--MOA_LOOKUP_URL=" + down, "--MOA_PAYMENT_URL=" + down, "--MOA_SEARCH_URL=" + down,
+				"--MOA_CHAT_URL=" + otherChat.baseUrl(), jwks));
+		otherGatewayArgs.addAll(redisArgs);
+		otherGateway = ServiceProcess.start("gateway", ServiceProcess.freePort(), otherGatewayArgs);
 		Runtime.getRuntime().addShutdownHook(new Thread(SystemUnderTest::stopAll, "stop-system-under-test"));
-		for (ServiceProcess service : List.of(auth, seller, lookup, payment, mail, search, gateway)) {
+		for (ServiceProcess service : List.of(auth, seller, lookup, payment, mail, search, chat, otherChat, gateway,
+				otherGateway)) {
 			service.awaitReady(Duration.ofSeconds(180));
 		}
 	}
@@ -114,7 +140,8 @@ final class SystemUnderTest {
 
 	/** Stops all services at once: one after the other they outlast surefire's 30 s. */
 	private static void stopAll() {
-		List<ServiceProcess> running = Stream.of(gateway, search, mail, payment, lookup, seller, auth)
+		List<ServiceProcess> running = Stream
+			.of(otherGateway, gateway, otherChat, chat, search, mail, payment, lookup, seller, auth)
 			.filter(Objects::nonNull)
 			.toList();
 		running.forEach(ServiceProcess::signalStop);
