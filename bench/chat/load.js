@@ -267,6 +267,13 @@ function sendOne(c) {
 
 async function main() {
   const t0 = now();
+  // Heart-beats from each client's CONNECTED on, as stompjs does (not only once all are ready:
+  // the broker closes a connection that promised beats and sent none).
+  const heartBeats = setInterval(() => {
+    const t = now();
+    for (const c of clients) if (c.hbOut && !c.closed && t - c.lastTx >= c.hbOut - 1000) { c.ws.send('\n'); c.lastTx = t; }
+  }, 1000);
+
   let next = 0, failed = null;
   const worker = async () => {
     while (next < clients.length && !failed) {
@@ -282,11 +289,6 @@ async function main() {
   const ext = clients[0].ws.extensions || 'none';
   console.error(`${clients.length} clients ready in ${((now() - t0) / 1000).toFixed(1)} s (extensions: ${ext}); `
     + `warm-up ${WARMUP / 1000} s, measure ${DURATION / 1000} s at ${RATE} msg/s per client`);
-
-  const heartBeats = setInterval(() => {
-    const t = now();
-    for (const c of clients) if (c.hbOut && !c.closed && t - c.lastTx >= c.hbOut - 1000) { c.ws.send('\n'); c.lastTx = t; }
-  }, 1000);
 
   const period = 1000 / RATE, start = now();
   const measureStart = start + WARMUP, measureEnd = measureStart + DURATION;

@@ -35,12 +35,9 @@ final class StompDestinations {
 	}
 
 	/** Where a subscription to a client-facing destination goes, or null if none. */
-	static String brokerDestination(String clientDestination, UUID user, String sessionKey) {
+	static String brokerDestination(String clientDestination, UUID user) {
 		String kind = KINDS.get(clientDestination);
-		if (kind == null) {
-			return null;
-		}
-		return kind.equals("errors") ? errors(user, sessionKey) : topic(user, kind);
+		return (kind != null) ? topic(user, kind) : null;
 	}
 
 	/** The client-facing name of a broker destination, or null if it is none of ours. */
@@ -59,10 +56,6 @@ final class StompDestinations {
 
 	static String receipts(UUID user) {
 		return topic(user, "receipts");
-	}
-
-	static String errors(UUID user, String sessionKey) {
-		return topic(user, "errors") + "." + sessionKey;
 	}
 
 	private static String topic(UUID user, String kind) {

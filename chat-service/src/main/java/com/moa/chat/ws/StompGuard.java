@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import com.moa.chat.ChatProperties;
 import com.moa.platform.security.AccessTokenClaims;
@@ -62,7 +61,8 @@ class StompGuard implements ChannelInterceptor {
 
 	static final String EXPIRES = "moa.expires";
 
-	static final String SESSION_KEY = "moa.session-key";
+	/** The session's subscription id for /user/queue/errors, if it has one. */
+	static final String ERRORS_SUBSCRIPTION = "moa.errors-subscription";
 
 	private static final String LIMITER = "moa.limiter";
 
@@ -107,9 +107,24 @@ class StompGuard implements ChannelInterceptor {
 			}
 			switch (accessor.getCommand()) {
 				case CONNECT, STOMP -> connect(message, accessor, session);
-				case SUBSCRIBE -> subscribe(message, accessor, session);
+				case SUBSCRIBE -> {
+					if (StompDestinations.ERRORS.equals(accessor.getDestination())) {
+						connected(message, session);
+						session.put(ERRORS_SUBSCRIPTION, accessor.getSubscriptionId());
+						return answeredHere(accessor);
+					}
+					subscribe(message, accessor, session);
+				}
+				case UNSUBSCRIBE -> {
+					connected(message, session);
+					if (accessor.getSubscriptionId() != null
+							&& accessor.getSubscriptionId().equals(session.get(ERRORS_SUBSCRIPTION))) {
+						session.remove(ERRORS_SUBSCRIPTION);
+						return answeredHere(accessor);
+					}
+				}
 				case SEND -> send(message, accessor, session);
-				case UNSUBSCRIBE, DISCONNECT -> connected(message, session);
+				case DISCONNECT -> connected(message, session);
 				default -> throw refused(message, accessor.getCommand() + " is not supported");
 			}
 			return message;
@@ -129,6 +144,17 @@ class StompGuard implements ChannelInterceptor {
 			this.clientOutboundChannel.send(MessageBuilder.createMessage(new byte[0], error.getMessageHeaders()));
 			return null;
 		}
+	}
+
+	/** A frame about the session-local errors destination: not for the broker. */
+	private Message<?> answeredHere(StompHeaderAccessor accessor) {
+		if (accessor.getReceipt() != null) {
+			StompHeaderAccessor receipt = StompHeaderAccessor.create(StompCommand.RECEIPT);
+			receipt.setSessionId(accessor.getSessionId());
+			receipt.setReceiptId(accessor.getReceipt());
+			this.clientOutboundChannel.send(MessageBuilder.createMessage(new byte[0], receipt.getMessageHeaders()));
+		}
+		return null;
 	}
 
 	private void connect(Message<?> message, StompHeaderAccessor accessor, Map<String, Object> session) {
@@ -169,7 +195,6 @@ class StompGuard implements ChannelInterceptor {
 		accessor.setUser(new UserAuthentication(jwt, user));
 		session.put(USER, user);
 		session.put(EXPIRES, jwt.getExpiresAt());
-		session.put(SESSION_KEY, UUID.randomUUID().toString());
 		session.put(LIMITER, RateLimiter.of("stomp-" + accessor.getSessionId(), this.frameRate));
 		this.expiry.schedule(accessor.getSessionId(), jwt.getExpiresAt());
 	}
@@ -177,8 +202,7 @@ class StompGuard implements ChannelInterceptor {
 	private void subscribe(Message<?> message, StompHeaderAccessor accessor, Map<String, Object> session) {
 		AuthenticatedUser user = connected(message, session);
 		String destination = accessor.getDestination();
-		String broker = (destination != null)
-				? StompDestinations.brokerDestination(destination, user.id(), (String) session.get(SESSION_KEY)) : null;
+		String broker = (destination != null) ? StompDestinations.brokerDestination(destination, user.id()) : null;
 		if (broker == null) {
 			throw refused(message, "cannot subscribe to " + destination + " (only " + StompDestinations.MESSAGES + ", "
 					+ StompDestinations.RECEIPTS + ", " + StompDestinations.ERRORS + ")");

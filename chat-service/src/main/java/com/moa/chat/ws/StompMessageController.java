@@ -15,6 +15,7 @@ import com.moa.platform.web.InvalidInputException;
 import com.moa.platform.web.ProblemTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Lazy;
@@ -24,11 +25,11 @@ import org.springframework.messaging.handler.annotation.DestinationVariable;
 import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
 import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.handler.annotation.Payload;
-import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Controller;
+import org.springframework.util.MimeTypeUtils;
 
 /**
  * {@code SEND /app/rooms/{roomId}/messages {text, clientMessageId}}: the same send as the
@@ -45,14 +46,14 @@ class StompMessageController {
 
 	private final ChatRooms rooms;
 
-	private final SimpMessagingTemplate template;
+	private final JsonMapper json;
 
 	private final MessageChannel clientOutboundChannel;
 
-	StompMessageController(ChatRooms rooms, SimpMessagingTemplate template,
+	StompMessageController(ChatRooms rooms, JsonMapper json,
 			@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutboundChannel) {
 		this.rooms = rooms;
-		this.template = template;
+		this.json = json;
 		this.clientOutboundChannel = clientOutboundChannel;
 	}
 
@@ -105,11 +106,16 @@ class StompMessageController {
 			problem.put("receiptId", receipt);
 		}
 		Map<String, Object> session = accessor.getSessionAttributes();
-		AuthenticatedUser user = (session != null) ? (AuthenticatedUser) session.get(StompGuard.USER) : null;
-		if (user != null) {
-			this.template.convertAndSend(
-					StompDestinations.errors(user.id(), (String) session.get(StompGuard.SESSION_KEY)),
-					(Object) problem);
+		String subscription = (session != null) ? (String) session.get(StompGuard.ERRORS_SUBSCRIPTION) : null;
+		if (subscription != null) {
+			StompHeaderAccessor error = StompHeaderAccessor.create(StompCommand.MESSAGE);
+			error.setSessionId(accessor.getSessionId());
+			error.setSubscriptionId(subscription);
+			error.setDestination(StompDestinations.ERRORS);
+			error.setContentType(MimeTypeUtils.APPLICATION_JSON);
+			error.setMessageId(UUID.randomUUID().toString());
+			this.clientOutboundChannel
+				.send(MessageBuilder.createMessage(this.json.writeValueAsBytes(problem), error.getMessageHeaders()));
 		}
 	}
 

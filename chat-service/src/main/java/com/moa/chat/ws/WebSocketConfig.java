@@ -82,7 +82,13 @@ class WebSocketConfig implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		registration.interceptors(this.guard);
+		// A send blocks on MongoDB for a few round trips; with Spring's default (2
+		// threads per
+		// core) a backlog of sends delayed heart-beats until RabbitMQ dropped every
+		// connection
+		// (bench/RESULTS.md).
+		int threads = this.properties.inboundThreads();
+		registration.interceptors(this.guard).taskExecutor().corePoolSize(threads).maxPoolSize(threads);
 	}
 
 	@Override

@@ -302,6 +302,31 @@ class StompIntegrationTests extends ChatIntegrationTestSupport {
 	}
 
 	@Test
+	void heartBeatsKeepALiveConnectionOpenAndASilentOneIsClosed() throws Exception {
+		UUID[] room = room();
+		try (StompConnection beating = StompConnection.open(this.port, token(room[1], "CONSUMER"));
+				StompConnection silent = StompConnection.open(this.port, token(room[2], "SELLER"))) {
+			for (StompConnection connection : List.of(beating, silent)) {
+				connection.send("CONNECT", Map.of("accept-version", "1.2", "heart-beat", "1000,1000"), "");
+				assertThat(connection.expect("CONNECTED").header("heart-beat")).isEqualTo("1000,1000");
+				connection.subscribe("m", "/user/queue/messages");
+			}
+			// Exactly at the negotiated interval, as stompjs does: the broker must allow
+			// for
+			// the time a beat takes through the gateway and the relay.
+			for (int i = 0; i < 12; i++) {
+				beating.sendRaw("\n");
+				Thread.sleep(1000);
+			}
+			assertThat(silent.awaitClosed(WAIT)).as("closed after missed heart-beats").isNotNull();
+			assertThat(beating.isClosed()).isFalse();
+			post(this.port, "/api/chat/rooms/" + room[0] + "/messages", room[2],
+					Map.of("text", "still there?", "clientMessageId", "1"));
+			assertThat(messages(beating, 1)).hasSize(1);
+		}
+	}
+
+	@Test
 	void aClosedConnectionLeavesNoQueueInTheBroker() {
 		UUID[] room = room();
 		String queues = "/api/queues/" + URLEncoder.encode(vhost(), StandardCharsets.UTF_8) + "?columns=name";
