@@ -39,12 +39,13 @@ import org.springframework.stereotype.Service;
  * A send holds the room's lease (a field of the room document taken with one
  * {@code findAndModify}) while it numbers, stores and publishes the message, so across
  * every instance a room's messages get {@code lastSeq + 1} one at a time and reach the
- * broker in that order. The message is stored under {@code _id = <room>:<seq>}: a number
- * exists only once a message holds it (no gap, even if a sender dies between steps), and
- * reading a page is a lookup of known ids. A sender that died after storing message n but
- * before moving {@code lastSeq} is repaired by the next one, whose insert of n collides:
- * it republishes n and goes on with n + 1. The local MongoDB-wire server has no
- * transactions, so none of this relies on one.
+ * broker in that order: three MongoDB round trips (take the lease, insert, give it back);
+ * a resent {@code clientMessageId} is caught by its unique index. The message is stored
+ * under {@code _id = <room>:<seq>}: a number exists only once a message holds it (no gap,
+ * even if a sender dies between steps), and reading a page is a lookup of known ids. A
+ * sender that died after storing message n but before moving {@code lastSeq} is repaired
+ * by the next one, whose insert of n collides: it republishes n and goes on with n + 1.
+ * The local MongoDB-wire server has no transactions, so none of this relies on one.
  *
  * <p>
  * Unread counts: the room counts the messages each side sent, every message records those
@@ -174,20 +175,11 @@ public class ChatRooms {
 	 * this room returns that message instead.
 	 */
 	public Sent send(UUID roomId, UUID sender, String text, String clientMessageId) {
-		Document room = participantRoom(roomId, sender);
 		String clientKey = roomId + ":" + sender + ":" + clientMessageId;
-		Document resent = findByClientKey(clientKey);
-		if (resent != null) {
-			return new Sent(Message.of(resent), false);
-		}
 		String owner = UUID.randomUUID().toString();
-		room = acquire(roomId, owner);
+		Document room = acquire(roomId, sender, owner);
 		boolean released = false;
 		try {
-			resent = findByClientKey(clientKey);
-			if (resent != null) {
-				return new Sent(Message.of(resent), false);
-			}
 			long seq = room.get("lastSeq", Number.class).longValue() + 1;
 			Document counts = counts(room.get("sent", Document.class));
 			Document last = null;
@@ -206,8 +198,7 @@ public class ChatRooms {
 				catch (DuplicateKeyException ex) {
 					Document orphan = this.mongo.findById(messageId(roomId, seq), Document.class, MESSAGES);
 					if (orphan == null) {
-						// Not the number: the client key, stored by a sender whose lease
-						// ran out.
+						// Not the number: the client key, a resend of a stored message.
 						release(roomId, owner, last);
 						released = true;
 						return new Sent(Message.of(findByClientKey(clientKey)), false);
@@ -283,21 +274,31 @@ public class ChatRooms {
 		}
 	}
 
-	private Document acquire(UUID roomId, String owner) {
+	/**
+	 * Takes the room's lease for one of its participants (404 for anyone else), waiting
+	 * while another send holds it.
+	 */
+	private Document acquire(UUID roomId, UUID caller, String owner) {
 		Instant deadline = this.clock.instant().plus(this.properties.roomWait());
 		long pause = 1;
+		boolean participant = false;
 		while (true) {
 			Instant now = this.clock.instant();
-			Query free = Query.query(Criteria.where("_id")
-				.is(roomId.toString())
-				.orOperator(Criteria.where("lease.until").exists(false),
-						Criteria.where("lease.until").lt(Date.from(now))));
+			Query free = Query.query(new Criteria().andOperator(Criteria.where("_id").is(roomId.toString()),
+					new Criteria().orOperator(Criteria.where("consumerId").is(caller.toString()),
+							Criteria.where("sellerId").is(caller.toString())),
+					new Criteria().orOperator(Criteria.where("lease.until").exists(false),
+							Criteria.where("lease.until").lt(Date.from(now)))));
 			Update take = new Update().set("lease.owner", owner)
 				.set("lease.until", Date.from(now.plus(this.properties.roomLease())));
 			Document room = this.mongo.findAndModify(free, take, FindAndModifyOptions.options().returnNew(true),
 					Document.class, ROOMS);
 			if (room != null) {
 				return room;
+			}
+			if (!participant) {
+				participantRoom(roomId, caller); // 404 unless busy
+				participant = true;
 			}
 			if (now.isAfter(deadline)) {
 				throw new RoomBusyException();
