@@ -6,12 +6,15 @@ import com.moa.chat.ChatProperties;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.messaging.converter.JacksonJsonMessageConverter;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
@@ -39,9 +42,13 @@ class WebSocketConfig implements WebSocketMessageBrokerConfigurer {
 
 	private final RabbitConnectionDetails rabbit;
 
+	private final TaskScheduler scheduler;
+
 	WebSocketConfig(ChatProperties properties, StompGuard guard, OutboundDestinations outboundDestinations,
-			JsonMapper jsonMapper, RabbitConnectionDetails rabbit) {
+			JsonMapper jsonMapper, RabbitConnectionDetails rabbit,
+			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler) {
 		this.rabbit = rabbit;
+		this.scheduler = scheduler;
 		this.properties = properties;
 		this.guard = guard;
 		this.outboundDestinations = outboundDestinations;
@@ -74,7 +81,12 @@ class WebSocketConfig implements WebSocketMessageBrokerConfigurer {
 			.setSystemLogin(this.rabbit.getUsername())
 			.setSystemPasscode(this.rabbit.getPassword())
 			.setSystemHeartbeatSendInterval(heartbeat)
-			.setSystemHeartbeatReceiveInterval(heartbeat);
+			.setSystemHeartbeatReceiveInterval(heartbeat)
+			// Frames to /app never reach the broker: with a scheduler the relay beats to
+			// the
+			// broker for a client that sends only those (else RabbitMQ closes it as
+			// silent).
+			.setTaskScheduler(this.scheduler);
 		registry.setApplicationDestinationPrefixes("/app");
 		// Frames to one connection leave in the order they were published.
 		registry.setPreservePublishOrder(true);
