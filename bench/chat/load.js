@@ -42,53 +42,7 @@ const PIDS = o.pids.split(',').filter(Boolean).map(Number);
 const HEART_BEAT = 10000;
 const now = () => performance.now(); // monotonic ms with µs resolution (hrtime-based); the same clock stamps and receives
 
-// --- STOMP 1.2 framing (the same reader as relay.js) -----------------------------------------
-const ESCAPES = { '\\': '\\\\', ':': '\\c', '\n': '\\n', '\r': '\\r' };
-const UNESCAPES = { '\\': '\\', c: ':', n: '\n', r: '\r' };
-const escape = (v) => String(v).replace(/[\\:\n\r]/g, (c) => ESCAPES[c]);
-const unescape = (v) => (v.includes('\\') ? v.replace(/\\(.)/g, (m, c) => UNESCAPES[c] ?? m) : v);
-
-function readFrame(buf, start) {
-  let command = null, pos = start;
-  const headers = Object.create(null);
-  for (;;) {
-    const nl = buf.indexOf(10, pos);
-    if (nl < 0) return null;
-    const line = buf.toString('utf8', pos, nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl);
-    pos = nl + 1;
-    if (command === null) { command = line; continue; }
-    if (line === '') break;
-    const colon = line.indexOf(':');
-    if (colon < 0) throw new Error(`malformed header line in ${command}`);
-    const raw = command === 'CONNECT' || command === 'CONNECTED';
-    const name = raw ? line.slice(0, colon) : unescape(line.slice(0, colon));
-    if (!(name in headers)) headers[name] = raw ? line.slice(colon + 1) : unescape(line.slice(colon + 1));
-  }
-  let end;
-  if (headers['content-length'] !== undefined) {
-    end = pos + Number(headers['content-length']);
-    if (buf.length <= end) return null;
-    if (buf[end] !== 0) throw new Error('frame body longer than its content-length');
-  } else if ((end = buf.indexOf(0, pos)) < 0) return null;
-  return { command, headers, body: buf.toString('utf8', pos, end), next: end + 1 };
-}
-
-function frameReader(onFrame) {
-  let pending = null;
-  return (chunk) => {
-    const buf = pending ? Buffer.concat([pending, chunk]) : chunk;
-    pending = null;
-    let pos = 0;
-    for (;;) {
-      while (pos < buf.length && (buf[pos] === 10 || buf[pos] === 13)) pos++; // heart-beats
-      if (pos >= buf.length) return;
-      const f = readFrame(buf, pos);
-      if (!f) { pending = buf.subarray(pos); return; }
-      pos = f.next;
-      onFrame(f);
-    }
-  };
-}
+const { escape, frameReader } = require('./stomp');
 
 // --- clients ----------------------------------------------------------------------------------
 const OK_SELF = 1, OK_PEER = 2, MEASURED = 4; // per sent message: who got it, and its phase
