@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import com.moa.gateway.GatewayProperties;
+import com.moa.gateway.web.RequestIds;
 import com.moa.gateway.problem.ProblemResponses;
 import com.moa.platform.security.AuthenticatedUser;
 import org.apache.commons.logging.Log;
@@ -122,14 +123,14 @@ class RateLimitFilter implements WebFilter, Ordered {
 	private Mono<Void> redisUnavailable(ServerWebExchange exchange, WebFilterChain chain, String subject,
 			boolean failClosed) {
 		if (failClosed) {
-			logger.warn("Rate-limit store unreachable; refusing " + exchange.getRequest().getPath()
-					+ " (credential endpoints fail closed)");
+			RequestIds.withMdc(exchange, () -> logger.warn("Rate-limit store unreachable; refusing "
+					+ exchange.getRequest().getPath() + " (credential endpoints fail closed)"));
 			exchange.getResponse().getHeaders().set("Retry-After", "5");
 			return this.problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
 					"Service Unavailable", "Sign-in is temporarily unavailable; try again shortly.");
 		}
-		logger.warn("Rate-limit store unreachable; letting " + exchange.getRequest().getPath()
-				+ " through unlimited (API fails open)");
+		RequestIds.withMdc(exchange, () -> logger.warn("Rate-limit store unreachable; letting "
+				+ exchange.getRequest().getPath() + " through unlimited (API fails open)"));
 		return chain.filter(exchange);
 	}
 

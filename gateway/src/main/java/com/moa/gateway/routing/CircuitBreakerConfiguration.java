@@ -2,9 +2,7 @@ package com.moa.gateway.routing;
 
 import java.time.Duration;
 
-import com.moa.gateway.GatewayProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
@@ -13,16 +11,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Defaults for the per-route circuit breakers. The time limiter is set just above the
- * upstream response timeout: Resilience4j's 1 s default would cut off every slower
- * request.
+ * Defaults for the per-route circuit breakers. No time limiter
+ * ({@code spring.cloud.circuitbreaker.resilience4j.disable-time-limiter}): the HTTP
+ * client's response timeout ends a slow call (504).
  */
 @Configuration(proxyBeanMethods = false)
 class CircuitBreakerConfiguration {
 
 	@Bean
-	Customizer<ReactiveResilience4JCircuitBreakerFactory> circuitBreakerDefaults(GatewayProperties properties) {
-		Duration timeout = properties.upstream().responseTimeout().plusMillis(500);
+	Customizer<ReactiveResilience4JCircuitBreakerFactory> circuitBreakerDefaults() {
 		return (factory) -> factory.configureDefault(
 				(id) -> new Resilience4JConfigBuilder(id)
 					.circuitBreakerConfig(CircuitBreakerConfig.custom()
@@ -32,7 +29,6 @@ class CircuitBreakerConfiguration {
 						.waitDurationInOpenState(Duration.ofSeconds(10))
 						.permittedNumberOfCallsInHalfOpenState(3)
 						.build())
-					.timeLimiterConfig(TimeLimiterConfig.custom().timeoutDuration(timeout).build())
 					.build());
 	}
 

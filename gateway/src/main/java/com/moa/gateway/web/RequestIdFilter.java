@@ -17,8 +17,9 @@ import org.springframework.web.server.WebFilterChain;
 /**
  * Accepts a client's {@code X-Request-Id} when it is short and made of safe characters,
  * otherwise generates one; forwards it to the service, echoes it on the response and puts
- * it in the Reactor context, from which Reactor copies it into the logging MDC on every
- * thread that works on the request ({@code spring.reactor.context-propagation=auto}).
+ * it in the Reactor context and the exchange; the gateway's own log lines put it into the
+ * MDC ({@link RequestIds#withMdc}) rather than Reactor restoring it around every
+ * operator.
  */
 @Component
 class RequestIdFilter implements WebFilter, Ordered {
