@@ -41,10 +41,13 @@ class RateLimitFilter implements WebFilter, Ordered {
 
 	private static final Log logger = LogFactory.getLog(RateLimitFilter.class);
 
-	/** INCR a window counter, start its expiry on first use, return count and ms left. */
+	/**
+	 * Add ARGV[2] to a window counter, start its expiry on first use, return count and ms
+	 * left.
+	 */
 	@SuppressWarnings("unchecked")
 	private static final RedisScript<List<Long>> FIXED_WINDOW = RedisScript.of("""
-			local count = redis.call('INCR', KEYS[1])
+			local count = redis.call('INCRBY', KEYS[1], ARGV[2])
 			local ttl = redis.call('PTTL', KEYS[1])
 			if ttl < 0 then
 			  redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -63,10 +66,13 @@ class RateLimitFilter implements WebFilter, Ordered {
 
 	private final ProblemResponses problems;
 
+	private final LocalPermits apiPermits;
+
 	RateLimitFilter(ReactiveStringRedisTemplate redis, GatewayProperties properties, ProblemResponses problems) {
 		this.redis = redis;
 		this.settings = properties.rateLimit();
 		this.problems = problems;
+		this.apiPermits = new LocalPermits(this.settings.api().window());
 	}
 
 	@Override
@@ -94,10 +100,24 @@ class RateLimitFilter implements WebFilter, Ordered {
 			.flatMap((subject) -> check(exchange, chain, "api:" + subject, this.settings.api(), false));
 	}
 
+	/**
+	 * Credential endpoints ask Redis for every request (a batch of 1); API requests use a
+	 * permit this instance reserved before when it has one ({@link LocalPermits}).
+	 */
 	private Mono<Void> check(ServerWebExchange exchange, WebFilterChain chain, String subject,
 			GatewayProperties.Limit limit, boolean failClosed) {
+		int batch = failClosed ? 1 : LocalPermits.batchSize(limit.requests());
+		if (batch > 1) {
+			long remaining = this.apiPermits.take(subject);
+			if (remaining >= 0) {
+				exchange.getResponse().getHeaders().set(REMAINING_HEADER, String.valueOf(remaining));
+				return chain.filter(exchange);
+			}
+		}
 		long windowMillis = limit.window().toMillis();
-		return this.redis.execute(FIXED_WINDOW, List.of(KEY_PREFIX + subject), List.of(String.valueOf(windowMillis)))
+		return this.redis
+			.execute(FIXED_WINDOW, List.of(KEY_PREFIX + subject),
+					List.of(String.valueOf(windowMillis), String.valueOf(batch)))
 			.next()
 			.timeout(this.settings.redisTimeout())
 			.map(Decision::from)
@@ -106,10 +126,14 @@ class RateLimitFilter implements WebFilter, Ordered {
 				if (decision == Decision.UNKNOWN) {
 					return redisUnavailable(exchange, chain, subject, failClosed);
 				}
-				exchange.getResponse()
-					.getHeaders()
-					.set(REMAINING_HEADER, String.valueOf(Math.max(0, limit.requests() - decision.count())));
-				if (decision.count() <= limit.requests()) {
+				// Of the batch just counted, the ones still within the limit are granted.
+				long granted = Math.min(batch, limit.requests() - (decision.count() - batch));
+				long remaining = (granted > 0) ? limit.requests() - (decision.count() - batch) - 1 : 0;
+				exchange.getResponse().getHeaders().set(REMAINING_HEADER, String.valueOf(remaining));
+				if (granted > 0) {
+					if (batch > 1) {
+						this.apiPermits.keep(subject, granted - 1, remaining, decision.millisLeft());
+					}
 					return chain.filter(exchange);
 				}
 				long retryAfter = Math.max(1, (decision.millisLeft() + 999) / 1000);
