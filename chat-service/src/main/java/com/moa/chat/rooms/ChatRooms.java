@@ -179,10 +179,10 @@ public class ChatRooms {
 		String owner = UUID.randomUUID().toString();
 		Document room = acquire(roomId, sender, owner);
 		boolean released = false;
+		Document last = null;
 		try {
 			long seq = room.get("lastSeq", Number.class).longValue() + 1;
 			Document counts = counts(room.get("sent", Document.class));
-			Document last = null;
 			while (true) {
 				String side = sender.toString().equals(room.getString("consumerId")) ? "consumer" : "seller";
 				Document mine = new Document(counts);
@@ -223,7 +223,8 @@ public class ChatRooms {
 		}
 		finally {
 			if (!released) {
-				release(roomId, owner, null);
+				// Keeps what was repaired before the failure.
+				release(roomId, owner, last);
 			}
 		}
 	}

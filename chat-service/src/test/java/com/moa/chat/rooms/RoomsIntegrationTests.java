@@ -95,6 +95,32 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 		assertThat(get(this.port, messages, room[1]).json()).hasSize(2);
 	}
 
+	/**
+	 * A sender that died after storing message 2 but before moving the room: the next
+	 * send finds 2 taken, keeps it, and becomes 3 — no gap, nothing lost.
+	 */
+	@Test
+	void aMessageLeftByASenderThatDiedIsKeptAndTheNextOneFollowsIt() {
+		UUID[] room = room();
+		String messages = "/api/chat/rooms/" + room[0] + "/messages";
+		post(this.port, messages, room[1], Map.of("text", "one", "clientMessageId", "1"));
+		this.mongo.insert(new org.bson.Document("_id", room[0] + ":2").append("id", UUID.randomUUID().toString())
+			.append("roomId", room[0].toString())
+			.append("seq", 2L)
+			.append("senderId", room[2].toString())
+			.append("text", "orphan")
+			.append("sentAt", new java.util.Date())
+			.append("clientKey", room[0] + ":" + room[2] + ":o")
+			.append("sent", new org.bson.Document("consumer", 1L).append("seller", 1L)), "messages");
+		Response third = post(this.port, messages, room[1], Map.of("text", "three", "clientMessageId", "3"));
+		assertThat(third.status()).isEqualTo(201);
+		assertThat(third.json().get("seq").asLong()).isEqualTo(3);
+		assertThat(seqs(get(this.port, messages, room[2]))).containsExactly(3L, 2L, 1L);
+		var rooms = get(this.port, "/api/chat/rooms", room[1]).json();
+		assertThat(rooms.get(0).get("lastMessage").get("seq").asLong()).isEqualTo(3);
+		assertThat(rooms.get(0).get("unreadCount").asLong()).isEqualTo(1);
+	}
+
 	@Test
 	void pagesGoNewestFirstBeforeASeq() {
 		UUID[] room = room();
