@@ -19,6 +19,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+. bench/lib.sh
 CLIENTS=${CLIENTS:-1000}
 RATE=${BENCH_RATE:-2}
 WARMUP=${BENCH_WARMUP:-60}
@@ -57,11 +58,8 @@ cleanup() {
     kill -9 "$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true
   done
-  if [ -n "$REDIS_DB" ]; then
-    redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null || true
-    redis-cli -n 0 DEL "moa:test-lease:$REDIS_DB" >/dev/null || true
-  fi
-  curl -fsS -u guest:guest -XDELETE "http://127.0.0.1:15672/api/vhosts/$VHOST" >/dev/null 2>&1 || true
+  release_redis_db
+  drop_vhost "$VHOST"
   dropdb --if-exists "$AUTH_DB" >/dev/null 2>&1 || true
   rm -rf "$DATA"
 }
@@ -71,14 +69,8 @@ export PGHOST=127.0.0.1 PGUSER=moa_test PGPASSWORD=moa_test # development-only t
 export PGOPTIONS='-c client_min_messages=warning' # no NOTICE when the database is not there
 dropdb --if-exists "$AUTH_DB" >/dev/null
 createdb "$AUTH_DB"
-curl -fsS -u guest:guest -XDELETE "http://127.0.0.1:15672/api/vhosts/$VHOST" >/dev/null 2>&1 || true
-curl -fsS -u guest:guest -XPUT "http://127.0.0.1:15672/api/vhosts/$VHOST" >/dev/null
-curl -fsS -u guest:guest -XPUT "http://127.0.0.1:15672/api/permissions/$VHOST/guest" \
-  -H 'Content-Type: application/json' -d '{"configure":".*","write":".*","read":".*"}' >/dev/null
-for db in $(seq 15 -1 1); do
-  if [ "$(redis-cli -n 0 SET "moa:test-lease:$db" bench NX EX 7200)" = "OK" ]; then REDIS_DB=$db; break; fi
-done
-[ -n "$REDIS_DB" ] || { echo "no free Redis DB (1-15 leased)"; exit 1; }
+fresh_vhost "$VHOST"
+lease_redis_db
 
 # The jars run from a copy: a build elsewhere may replace target/*.jar while the JVMs still read them.
 mkdir -p "$DATA/jars"

@@ -23,6 +23,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+. bench/lib.sh
 DURATION=${BENCH_DURATION:-30}
 WARMUP=${BENCH_WARMUP:-60}
 ROUNDS=${BENCH_ROUNDS:-2}
@@ -66,10 +67,8 @@ cleanup() {
   done
   for p in $NGINX_PID "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
   [ -n "$DB_CREATED" ] && dropdb --if-exists --force "$DB" >/dev/null 2>&1
-  [ -n "$VHOST_CREATED" ] && curl -fsS -u guest:guest -XDELETE "http://127.0.0.1:15672/api/vhosts/$VHOST" >/dev/null 2>&1
-  if [ -n "$REDIS_DB" ]; then
-    redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null; redis-cli -n 0 DEL "moa:test-lease:$REDIS_DB" >/dev/null
-  fi
+  [ -n "$VHOST_CREATED" ] && drop_vhost "$VHOST"
+  release_redis_db
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -78,16 +77,9 @@ trap 'exit 130' INT TERM
 dropdb --if-exists "$DB" >/dev/null
 createdb "$DB"
 DB_CREATED=1
-curl -fsS -u guest:guest -XPUT "http://127.0.0.1:15672/api/vhosts/$VHOST" >/dev/null
+fresh_vhost "$VHOST"
 VHOST_CREATED=1
-curl -fsS -u guest:guest -XPUT "http://127.0.0.1:15672/api/permissions/$VHOST/guest" \
-  -H 'Content-Type: application/json' -d '{"configure":".*","write":".*","read":".*"}' >/dev/null
-# A Redis DB leased like platform/testing does, so a test run never shares it.
-for db in $(seq 15 -1 1); do
-  if [ "$(redis-cli -n 0 SET "moa:test-lease:$db" bench NX EX 7200)" = "OK" ]; then REDIS_DB=$db; break; fi
-done
-[ -n "$REDIS_DB" ] || { echo "no free Redis DB (1-15 leased)"; exit 1; }
-redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null
+lease_redis_db
 
 await_ready() {
   for _ in $(seq 1 240); do

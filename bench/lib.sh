@@ -11,3 +11,30 @@ wrk_row() {
   rm -f "$script"
   printf '%-44s %s\n' "$1" "${line#RESULT }"
 }
+
+# fresh_vhost NAME: an empty RabbitMQ vhost the guest account may use (a leftover is replaced).
+fresh_vhost() {
+  curl -fsS -u guest:guest -XDELETE "http://127.0.0.1:15672/api/vhosts/$1" >/dev/null 2>&1 || true
+  curl -fsS -u guest:guest -XPUT "http://127.0.0.1:15672/api/vhosts/$1" >/dev/null
+  curl -fsS -u guest:guest -XPUT "http://127.0.0.1:15672/api/permissions/$1/guest" \
+    -H 'Content-Type: application/json' -d '{"configure":".*","write":".*","read":".*"}' >/dev/null
+}
+
+drop_vhost() { curl -fsS -u guest:guest -XDELETE "http://127.0.0.1:15672/api/vhosts/$1" >/dev/null 2>&1 || true; }
+
+# lease_redis_db: sets REDIS_DB to an empty Redis DB leased the way platform/testing leases
+# them, so a test run never shares it; release_redis_db empties and returns it.
+lease_redis_db() {
+  REDIS_DB=""
+  for db in $(seq 15 -1 1); do
+    if [ "$(redis-cli -n 0 SET "moa:test-lease:$db" bench NX EX 7200)" = "OK" ]; then REDIS_DB=$db; break; fi
+  done
+  [ -n "$REDIS_DB" ] || { echo "no free Redis DB (1-15 leased)"; exit 1; }
+  redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null
+}
+
+release_redis_db() {
+  [ -n "${REDIS_DB:-}" ] || return 0
+  redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null || true
+  redis-cli -n 0 DEL "moa:test-lease:$REDIS_DB" >/dev/null || true
+}

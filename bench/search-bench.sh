@@ -40,15 +40,8 @@ AMQP_CP=$(cat "$DATA/classpath")
 for port in $MONGO_PORT $SEARCH_PORT $GATEWAY_PORT; do
   ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "port $port is in use (a previous run?)"; exit 1; }
 done
-curl -fsS -u guest:guest -XDELETE "http://127.0.0.1:15672/api/vhosts/$VHOST" >/dev/null 2>&1 || true
-curl -fsS -u guest:guest -XPUT "http://127.0.0.1:15672/api/vhosts/$VHOST" >/dev/null
-curl -fsS -u guest:guest -XPUT "http://127.0.0.1:15672/api/permissions/$VHOST/guest" \
-  -H 'Content-Type: application/json' -d '{"configure":".*","write":".*","read":".*"}' >/dev/null
-REDIS_DB=""
-for db in $(seq 15 -1 1); do
-  if [ "$(redis-cli -n 0 SET "moa:test-lease:$db" bench NX EX 7200)" = "OK" ]; then REDIS_DB=$db; break; fi
-done
-[ -n "$REDIS_DB" ] || { echo "no free Redis DB (1-15 leased)"; exit 1; }
+fresh_vhost "$VHOST"
+lease_redis_db
 
 JVM=${BENCH_JVM:--XX:+UseSerialGC -Xss512k -Xmx512m}
 pids=()
@@ -57,8 +50,8 @@ cleanup() {
   # Also the JVMs started inside the results pipeline's subshell.
   pkill -f -- "--server.port=$SEARCH_PORT" 2>/dev/null || true
   pkill -f -- "--server.port=$GATEWAY_PORT" 2>/dev/null || true
-  redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null; redis-cli -n 0 DEL "moa:test-lease:$REDIS_DB" >/dev/null
-  curl -fsS -u guest:guest -XDELETE "http://127.0.0.1:15672/api/vhosts/$VHOST" >/dev/null || true
+  release_redis_db
+  drop_vhost "$VHOST"
   rm -rf "$DATA"
 }
 trap cleanup EXIT
