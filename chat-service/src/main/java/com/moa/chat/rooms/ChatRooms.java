@@ -264,17 +264,6 @@ public class ChatRooms {
 		return room;
 	}
 
-	/** Whether the user may take part in the room (for STOMP, which has no 404). */
-	public boolean isParticipant(UUID roomId, UUID user) {
-		try {
-			participantRoom(roomId, user);
-			return true;
-		}
-		catch (NotFoundException ex) {
-			return false;
-		}
-	}
-
 	/**
 	 * Takes the room's lease for one of its participants (404 for anyone else), waiting
 	 * while another send holds it.

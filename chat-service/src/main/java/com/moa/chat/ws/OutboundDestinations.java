@@ -2,6 +2,7 @@ package com.moa.chat.ws;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.ChannelInterceptor;
@@ -17,12 +18,15 @@ class OutboundDestinations implements ChannelInterceptor {
 
 	@Override
 	public Message<?> preSend(Message<?> message, MessageChannel channel) {
-		StompHeaderAccessor accessor = StompHeaderAccessor.wrap(message);
-		if (accessor.getCommand() != StompCommand.MESSAGE || accessor.getDestination() == null) {
+		// Read before copying: most frames (receipts, heart-beats, errors) are left as
+		// they are.
+		String broker = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
+		String destination = (broker != null) ? StompDestinations.clientDestination(broker) : null;
+		if (destination == null) {
 			return message;
 		}
-		String destination = StompDestinations.clientDestination(accessor.getDestination());
-		if (destination == null) {
+		StompHeaderAccessor accessor = StompHeaderAccessor.wrap(message);
+		if (accessor.getCommand() != StompCommand.MESSAGE) {
 			return message;
 		}
 		accessor.setDestination(destination);
