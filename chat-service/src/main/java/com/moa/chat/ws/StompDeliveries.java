@@ -3,33 +3,47 @@ package com.moa.chat.ws;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.moa.chat.rooms.ChatDeliveries;
 import com.moa.chat.rooms.Message;
 import com.moa.chat.rooms.ReadReceipt;
-
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.messaging.MessageDeliveryException;
-import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes to a user's topics through the broker relay's shared connection, so the
- * user's sessions on every instance get it. Frames carry the room and seq as headers too,
- * for clients that route before parsing.
+ * Publishes to a user's topic ({@code chat.<userId>.messages} on {@code amq.topic}, which
+ * the user's STOMP subscriptions are bound to), so the user's sessions on every instance
+ * get it. Published over AMQP and confirmed by the broker before the send gives its room
+ * lease back: the next message of the room, perhaps from another instance, can only reach
+ * the broker after this one (through the relay's STOMP connection the write was
+ * asynchronous, and two instances' messages could arrive swapped). Frames carry the room
+ * and seq as headers too, for clients that route before parsing.
  */
 @Component
 class StompDeliveries implements ChatDeliveries {
 
 	private static final Logger logger = LoggerFactory.getLogger(StompDeliveries.class);
 
-	private final SimpMessagingTemplate template;
+	private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(2);
+
+	private final RabbitTemplate rabbit;
+
+	private final JsonMapper json;
 
 	private final Counter undelivered;
 
@@ -41,33 +55,52 @@ class StompDeliveries implements ChatDeliveries {
 				.timeoutDuration(Duration.ZERO)
 				.build());
 
-	StompDeliveries(SimpMessagingTemplate template, MeterRegistry meters) {
-		this.template = template;
+	StompDeliveries(ConnectionFactory connectionFactory, JsonMapper json, MeterRegistry meters) {
+		this.rabbit = new RabbitTemplate(connectionFactory);
+		this.json = json;
 		this.undelivered = meters.counter("moa_chat_pushes_failed_total");
 	}
 
 	@Override
 	public void message(UUID recipient, Message message) {
-		publish(StompDestinations.messages(recipient), message,
+		publish(StompDestinations.messagesKey(recipient), message,
 				Map.of("room-id", message.roomId().toString(), "seq", Long.toString(message.seq())));
 	}
 
 	@Override
 	public void receipt(UUID recipient, ReadReceipt receipt) {
-		publish(StompDestinations.receipts(recipient), receipt, Map.of());
+		publish(StompDestinations.receiptsKey(recipient), receipt, Map.of());
 	}
 
-	/** The relay refuses while the broker is away: the message is stored, so it waits. */
-	private void publish(String destination, Object payload, Map<String, Object> headers) {
+	/**
+	 * Best effort: the message is stored, so a push that fails only waits for catch-up.
+	 */
+	private void publish(String routingKey, Object payload, Map<String, String> headers) {
+		MessageProperties properties = new MessageProperties();
+		properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+		headers.forEach(properties::setHeader);
+		CorrelationData confirm = new CorrelationData();
 		try {
-			this.template.convertAndSend(destination, payload, headers);
-		}
-		catch (MessageDeliveryException ex) {
-			this.undelivered.increment();
-			if (this.warned.acquirePermission()) {
-				logger.warn("Not pushed (the STOMP broker is unavailable; clients catch up over REST): {}",
-						ex.getMessage());
+			this.rabbit.send("amq.topic", routingKey,
+					new org.springframework.amqp.core.Message(this.json.writeValueAsBytes(payload), properties),
+					confirm);
+			if (!confirm.getFuture().get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).ack()) {
+				failed("the broker refused it");
 			}
+		}
+		catch (AmqpException | ExecutionException | TimeoutException ex) {
+			failed(ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			failed("interrupted");
+		}
+	}
+
+	private void failed(String why) {
+		this.undelivered.increment();
+		if (this.warned.acquirePermission()) {
+			logger.warn("Not pushed (clients catch up over REST): {}", why);
 		}
 	}
 

@@ -50,16 +50,21 @@ final class StompDestinations {
 		return destination != null && SEND.matcher(destination).matches();
 	}
 
-	static String messages(UUID user) {
-		return topic(user, "messages");
+	/** The routing key on {@code amq.topic} of a user's messages. */
+	static String messagesKey(UUID user) {
+		return key(user, "messages");
 	}
 
-	static String receipts(UUID user) {
-		return topic(user, "receipts");
+	static String receiptsKey(UUID user) {
+		return key(user, "receipts");
 	}
 
 	private static String topic(UUID user, String kind) {
-		return "/topic/chat." + user + "." + kind;
+		return "/topic/" + key(user, kind);
+	}
+
+	private static String key(UUID user, String kind) {
+		return "chat." + user + "." + kind;
 	}
 
 }
