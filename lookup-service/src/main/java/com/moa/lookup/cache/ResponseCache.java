@@ -1,5 +1,6 @@
 package com.moa.lookup.cache;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,17 +13,20 @@ import java.util.function.Supplier;
 import com.moa.lookup.LookupProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.data.redis.connection.RedisStringCommands;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.types.Expiration;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Cache-aside in Redis for catalog responses, as JSON.
+ * Cache-aside in Redis for catalog responses, as JSON (or a codec's text form).
  *
  * <p>
  * Every entry key embeds the current <em>generation</em>, and {@link #invalidateAll()}
@@ -49,7 +53,8 @@ public class ResponseCache {
 	static final String ENTRY_PREFIX = "lookup:cache:";
 
 	// Redis scripts see only the keys they are given, so the entry key is built here from
-	// the generation it has just read.
+	// the generation it has just read. Entries are read and written as bytes: a listing
+	// hit is then copied to the response without decoding and encoding its text.
 	private static final RedisScript<List> READ = RedisScript.of("""
 			local generation = redis.call('GET', KEYS[1]) or '0'
 			return {generation, redis.call('GET', ARGV[1] .. generation .. ':' .. ARGV[2])}
@@ -103,32 +108,54 @@ public class ResponseCache {
 
 	/**
 	 * The cached response for the key, or the loader's, which is then cached for
-	 * {@code ttl}. The loader's exceptions reach every caller waiting for it.
+	 * {@code ttl} as JSON. The loader's exceptions reach every caller waiting for it.
 	 */
 	public <T> T get(String key, Duration ttl, TypeReference<T> type, Supplier<T> loader) {
+		return get(key, ttl, new Codec<>() {
+			@Override
+			public T decode(byte[] entry) {
+				return ResponseCache.this.jsonMapper.readValue(entry, type);
+			}
+
+			@Override
+			public byte[] encode(T value) {
+				return ResponseCache.this.jsonMapper.writeValueAsBytes(value);
+			}
+		}, loader);
+	}
+
+	/**
+	 * The cached response for the key, or the loader's, which is then cached for
+	 * {@code ttl} in the codec's form. The loader's exceptions reach every caller waiting
+	 * for it.
+	 */
+	public <T> T get(String key, Duration ttl, Codec<T> codec, Supplier<T> loader) {
 		if (!this.properties.enabled()) {
 			return loader.get();
 		}
-		List<?> read = invalidationOwed() ? null : this.availability
-			.call(() -> this.redis.execute(READ, List.of(GENERATION_KEY), ENTRY_PREFIX, key), () -> null);
+		List<byte[]> read = invalidationOwed() ? null
+				: this.availability.call(() -> this.redis.execute(READ, RedisSerializer.string(),
+						(RedisSerializer) RedisSerializer.byteArray(), List.of(GENERATION_KEY), ENTRY_PREFIX, key),
+						() -> null);
 		if (read == null) {
 			// Redis is not trusted or not there: PostgreSQL takes every request now, so
 			// concurrent misses still share one load, which is not stored.
 			this.bypasses.increment();
-			return loadOnce("bypass:" + key, null, loader);
+			return loadOnce("bypass:" + key, null, codec, loader);
 		}
 		if (read.size() > 1 && read.get(1) != null) {
 			try {
-				T cached = this.jsonMapper.readValue((String) read.get(1), type);
+				T cached = codec.decode(read.get(1));
 				this.hits.increment();
 				return cached;
 			}
-			catch (JacksonException ex) {
+			catch (RuntimeException ex) {
 				// Another version's response shape, or corrupt: treated as a miss.
 			}
 		}
 		this.misses.increment();
-		return loadOnce(ENTRY_PREFIX + read.get(0) + ":" + key, ttl, loader);
+		String generation = new String(read.get(0), StandardCharsets.US_ASCII);
+		return loadOnce(ENTRY_PREFIX + generation + ":" + key, ttl, codec, loader);
 	}
 
 	/**
@@ -136,7 +163,7 @@ public class ResponseCache {
 	 * shares; stores the result for {@code ttl} unless that is null.
 	 */
 	@SuppressWarnings("unchecked")
-	private <T> T loadOnce(String entryKey, Duration ttl, Supplier<T> loader) {
+	private <T> T loadOnce(String entryKey, Duration ttl, Codec<T> codec, Supplier<T> loader) {
 		CompletableFuture<Object> mine = new CompletableFuture<>();
 		CompletableFuture<Object> running = this.loading.putIfAbsent(entryKey, mine);
 		if (running != null) {
@@ -153,11 +180,12 @@ public class ResponseCache {
 		try {
 			T value = loader.get();
 			if (ttl != null) {
-				String json = this.jsonMapper.writeValueAsString(value);
-				this.availability.call(() -> {
-					this.redis.opsForValue().set(entryKey, json, ttl);
-					return null;
-				}, () -> null);
+				byte[] entry = codec.encode(value);
+				byte[] rawKey = entryKey.getBytes(StandardCharsets.UTF_8);
+				this.availability.call(
+						() -> this.redis.execute((RedisCallback<Boolean>) (connection) -> connection.stringCommands()
+							.set(rawKey, entry, Expiration.from(ttl), RedisStringCommands.SetOption.upsert())),
+						() -> null);
 			}
 			mine.complete(value);
 			return value;
@@ -199,6 +227,18 @@ public class ResponseCache {
 
 	private boolean invalidationOwed() {
 		return this.invalidationsWritten.get() < this.invalidationsRequested.get();
+	}
+
+	/**
+	 * How a response is stored. {@link #decode} throws for an entry it cannot use
+	 * (another version's shape, corrupt), which is then a miss.
+	 */
+	public interface Codec<T> {
+
+		T decode(byte[] entry);
+
+		byte[] encode(T value);
+
 	}
 
 }

@@ -10,14 +10,18 @@ import com.moa.lookup.search.SearchEvents;
 import com.moa.lookup.view.ViewCounter;
 import com.moa.platform.security.AuthenticatedUser;
 import com.moa.platform.web.PageQuery;
-import com.moa.platform.web.PageResponse;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.CookieValue;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -51,7 +55,8 @@ class ProductController {
 	}
 
 	@GetMapping("/api/products")
-	PageResponse<ProductSummary> list(@Valid PageQuery page, @RequestParam(required = false) String category,
+	@ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProductPage.class)))
+	ResponseEntity<byte[]> list(@Valid PageQuery page, @RequestParam(required = false) String category,
 			@RequestParam(required = false) String sort, @RequestParam(required = false) String q,
 			@AuthenticationPrincipal AuthenticatedUser user) {
 		// Normalized like search keywords: " Yoga MAT" finds "yoga mat" (the match is
@@ -63,22 +68,29 @@ class ProductController {
 			throw new InvalidParameterException("q",
 					"q is longer than " + SearchEvents.MAX_KEYWORD_LENGTH + " characters");
 		}
-		PageResponse<ProductSummary> result = this.queries.page(Category.fromParameter(category), query,
-				ProductSort.fromParameter(sort), page.pageOrDefault(), page.sizeOrDefault());
+		ListingJson result = this.queries.page(Category.fromParameter(category), query, ProductSort.fromParameter(sort),
+				page.pageOrDefault(), page.sizeOrDefault());
 		if (query.isPresent() && user != null) {
-			this.searches.performed(user.id(), query.get(), result.totalElements());
+			this.searches.performed(user.id(), query.get(), result.total());
 		}
-		return result;
+		return json(this.queries.withCurrentViewCounts(result));
 	}
 
 	@GetMapping("/api/products/feed")
-	ProductFeed feed(@RequestParam(required = false) String cursor,
+	@ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProductFeed.class)))
+	ResponseEntity<byte[]> feed(@RequestParam(required = false) String cursor,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size,
 			@RequestParam(required = false) String category) {
 		Optional<FeedCursor> after = Optional.ofNullable(cursor)
 			.filter((value) -> !value.isBlank())
 			.map(FeedCursor::decode);
-		return this.queries.feed(Category.fromParameter(category), after, size);
+		return json(
+				this.queries.withCurrentViewCounts(this.queries.feed(Category.fromParameter(category), after, size)));
+	}
+
+	// Listings are written as the cached bytes (ListingJson), not through Jackson again.
+	private static ResponseEntity<byte[]> json(byte[] body) {
+		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
 	}
 
 	/**
@@ -104,6 +116,12 @@ class ProductController {
 	@GetMapping("/api/categories")
 	List<CategoryCount> categories() {
 		return this.queries.categories();
+	}
+
+	/**
+	 * The listing's shape, for the API document only (the body is {@link ListingJson}).
+	 */
+	private record ProductPage(List<ProductSummary> content, int page, int size, long totalElements, int totalPages) {
 	}
 
 	private static Optional<UUID> parseVisitor(String cookie) {

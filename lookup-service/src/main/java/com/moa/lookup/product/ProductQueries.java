@@ -21,20 +21,14 @@ import org.springframework.stereotype.Service;
 
 /**
  * The catalog's read use cases: offset pages, the keyset feed, detail and categories.
- * Responses come from {@link ResponseCache} when they can; the view counts in them are
- * then replaced by the live ones from {@link ViewCounter}, so a cached page never shows
- * an old count.
+ * Responses come from {@link ResponseCache} when they can; listings are cached as the
+ * JSON clients get ({@link ListingJson}), whose view counts are then replaced by the live
+ * ones from {@link ViewCounter}.
  */
 @Service
 class ProductQueries {
 
 	private static final TypeReference<List<Plan>> PLANS = new TypeReference<>() {
-	};
-
-	private static final TypeReference<PageResponse<ProductSummary>> PAGE = new TypeReference<>() {
-	};
-
-	private static final TypeReference<ProductFeed> FEED = new TypeReference<>() {
 	};
 
 	private static final TypeReference<ProductDetail> DETAIL = new TypeReference<>() {
@@ -51,6 +45,8 @@ class ProductQueries {
 
 	private final JsonMapper jsonMapper;
 
+	private final Duration ttl;
+
 	private final Duration popularTtl;
 
 	ProductQueries(CatalogRepository catalog, ResponseCache cache, ViewCounter views, JsonMapper jsonMapper,
@@ -59,18 +55,18 @@ class ProductQueries {
 		this.cache = cache;
 		this.views = views;
 		this.jsonMapper = jsonMapper;
+		this.ttl = properties.cache().ttl();
 		this.popularTtl = properties.cache().popularTtl();
 	}
 
-	PageResponse<ProductSummary> page(Optional<Category> category, Optional<String> query, ProductSort sort, int page,
-			int size) {
+	ListingJson page(Optional<Category> category, Optional<String> query, ProductSort sort, int page, int size) {
 		String key = "page:" + sort + ":" + category.map(Enum::name).orElse("") + ":" + page + ":" + size + ":"
 				+ query.map((q) -> URLEncoder.encode(q, StandardCharsets.UTF_8)).orElse("");
-		PageResponse<ProductSummary> result = (sort == ProductSort.POPULAR)
-				? this.cache.get(key, this.popularTtl, PAGE, () -> loadPage(category, query, sort, page, size))
-				: this.cache.get(key, PAGE, () -> loadPage(category, query, sort, page, size));
-		return new PageResponse<>(withCurrentViewCounts(result.content()), result.page(), result.size(),
-				result.totalElements(), result.totalPages());
+		Duration ttl = (sort == ProductSort.POPULAR) ? this.popularTtl : this.ttl;
+		return this.cache.get(key, ttl, ListingJson.CODEC, () -> {
+			PageResponse<ProductSummary> loaded = loadPage(category, query, sort, page, size);
+			return ListingJson.of(loaded, loaded.content(), loaded.totalElements(), this.jsonMapper);
+		});
 	}
 
 	private PageResponse<ProductSummary> loadPage(Optional<Category> category, Optional<String> query, ProductSort sort,
@@ -81,11 +77,21 @@ class ProductQueries {
 		return PageResponse.of(content, page, size, total);
 	}
 
-	ProductFeed feed(Optional<Category> category, Optional<FeedCursor> after, int size) {
+	ListingJson feed(Optional<Category> category, Optional<FeedCursor> after, int size) {
 		String key = "feed:" + category.map(Enum::name).orElse("") + ":" + size + ":"
 				+ after.map(FeedCursor::encode).orElse("");
-		ProductFeed feed = this.cache.get(key, FEED, () -> loadFeed(category, after, size));
-		return new ProductFeed(withCurrentViewCounts(feed.items()), feed.nextCursor());
+		return this.cache.get(key, this.ttl, ListingJson.CODEC, () -> {
+			ProductFeed loaded = loadFeed(category, after, size);
+			return ListingJson.of(loaded, loaded.items(), -1, this.jsonMapper);
+		});
+	}
+
+	/**
+	 * The listing as JSON with the current view counts, so a cached one never shows old
+	 * ones.
+	 */
+	byte[] withCurrentViewCounts(ListingJson listing) {
+		return listing.render(this.views.totals(listing.ids()));
 	}
 
 	private ProductFeed loadFeed(Optional<Category> category, Optional<FeedCursor> after, int size) {
@@ -124,17 +130,6 @@ class ProductQueries {
 						counts.getOrDefault(category, 0L)))
 				.toList();
 		});
-	}
-
-	private List<ProductSummary> withCurrentViewCounts(List<ProductSummary> products) {
-		Map<UUID, Long> totals = this.views.totals(products.stream().map(ProductSummary::id).toList());
-		if (totals.isEmpty()) {
-			return products;
-		}
-		return products.stream()
-			.map((product) -> product
-				.withViewCount(Math.max(product.viewCount(), totals.getOrDefault(product.id(), 0L))))
-			.toList();
 	}
 
 }
