@@ -4,6 +4,13 @@
 #   direct   wrk -> lookup-service :18082
 #   nginx    wrk -> nginx :18070 (Debian's package; upstream keepalive 64, HTTP/1.1) -> lookup
 #   gateway  wrk -> gateway :18080 (rate limits lifted) -> lookup
+#   uncached wrk -> a second lookup-service :18092 with its response cache off (P3: cached ÷ uncached
+#            = direct ÷ uncached; both share the database and Redis)
+# With BENCH_PROTOTYPES=1 also the bare framework, each with the same Spring Security
+# resource-server chain and actuator but none of the gateway's own filters (bench/gateway-proto,
+# built here; both on Java 25 from BENCH_JAVA25):
+#   flux-proto  Spring Cloud Gateway Server WebFlux :18081
+#   mvc-proto   Spring Cloud Gateway Server MVC on virtual threads :18083
 # Requests: GET /api/products?size=20 (lookup's cached list, ~6 KB) and GET /api/products/{id}
 # (a detail). Every request carries one fixed moa_vid cookie: a returning anonymous viewer, so
 # the first request counts a view and every later one runs the check-and-skip in Redis (the
@@ -13,7 +20,7 @@
 # rounds, at 64 and then at 256 connections (wrk -t2; BENCH_CONNECTIONS="64 256"). Per row:
 # req/s, p50/p99, non-2xx and socket errors, and CPU µs per request per process from
 # /proc/<pid>/stat (lookup, gateway, nginx master+workers, Redis, the bench database's PostgreSQL
-# backends, wrk). Then P2: direct and gateway at ~50 % of direct's mean 64-connection req/s,
+# backends, wrk; the second lookup and the prototypes). Then P2: direct and gateway at ~50 % of direct's mean 64-connection req/s,
 # paced with wrk's delay() (bench/gateway.lua), p99 of both and their ratio.
 # Any non-2xx response or socket error in any row (warm-ups excluded) fails the run (exit 1)
 # after all rows are measured. Raw wrk output and the summary: bench/results/gateway-<time>.txt.
@@ -31,7 +38,9 @@ PRODUCTS=${BENCH_PRODUCTS:-10000}
 CONNECTION_COUNTS=${BENCH_CONNECTIONS:-64 256}
 P2_CONNECTIONS=${BENCH_P2_CONNECTIONS:-64}
 TIMEOUT=${BENCH_TIMEOUT:-2s} # wrk's default: a response slower than this is a socket error (timeout)
-LOOKUP_PORT=18082 GATEWAY_PORT=18080 NGINX_PORT=18070
+LOOKUP_PORT=18082 GATEWAY_PORT=18080 NGINX_PORT=18070 UNCACHED_PORT=18092 FLUX_PROTO_PORT=18081 MVC_PROTO_PORT=18083
+PROTOTYPES=${BENCH_PROTOTYPES:-0}
+JAVA25=${BENCH_JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 DB=moa_gateway_bench VHOST=moa-gateway-bench
 VIEWER=5f1d0c4e-7a52-4d0b-9c1e-000000000012 # the fixed anonymous viewer (moa_vid)
 OUT="$ROOT/bench/results"
@@ -44,9 +53,13 @@ command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -q wrk 
 command -v nginx >/dev/null || { echo "installing nginx"; RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/dev/null; }
 ./moa infra >/dev/null
 [ -f lookup-service/target/lookup-service-0.1.0-SNAPSHOT.jar ] && [ -f gateway/target/gateway-0.1.0-SNAPSHOT.jar ] || ./moa build
+if [ "$PROTOTYPES" = 1 ]; then
+  [ -x "$JAVA25" ] || { echo "BENCH_PROTOTYPES=1 needs Java 21+ at BENCH_JAVA25 ($JAVA25)"; exit 1; }
+  ./mvnw -B -q -f bench/gateway-proto/pom.xml package -DskipTests
+fi
 
 export PGHOST=127.0.0.1 PGUSER=moa_test PGPASSWORD=moa_test # development-only test role
-for port in $LOOKUP_PORT $GATEWAY_PORT $NGINX_PORT; do
+for port in $LOOKUP_PORT $GATEWAY_PORT $NGINX_PORT $UNCACHED_PORT $FLUX_PROTO_PORT $MVC_PROTO_PORT; do
   ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "port $port is in use (a previous run?)"; exit 1; }
 done
 
@@ -88,26 +101,45 @@ await_ready() {
   done
   echo "port $1 did not become ready; see $LOGS"; exit 1
 }
-java $JVM -jar lookup-service/target/lookup-service-0.1.0-SNAPSHOT.jar --server.port="$LOOKUP_PORT" \
-  --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$DB" --spring.datasource.username=$PGUSER \
-  --spring.datasource.password=$PGPASSWORD --spring.datasource.hikari.maximum-pool-size=10 \
-  --spring.rabbitmq.virtual-host=$VHOST --spring.data.redis.database="$REDIS_DB" \
-  >"$LOGS/bench-gateway-lookup-$LOOKUP_PORT.log" 2>&1 &
-LOOKUP_PID=$!
-pids+=($!)
+declare -A PID_OF
+start_lookup() { # name port extra-args...
+  local name=$1 port=$2; shift 2
+  java $JVM -jar lookup-service/target/lookup-service-0.1.0-SNAPSHOT.jar --server.port="$port" \
+    --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$DB" --spring.datasource.username=$PGUSER \
+    --spring.datasource.password=$PGPASSWORD --spring.datasource.hikari.maximum-pool-size=10 \
+    --spring.rabbitmq.virtual-host=$VHOST --spring.data.redis.database="$REDIS_DB" "$@" \
+    >"$LOGS/bench-gateway-lookup-$port.log" 2>&1 &
+  PID_OF[$name]=$!
+  pids+=($!)
+}
+start_lookup lookup $LOOKUP_PORT
 java $JVM -jar "${BENCH_GATEWAY_JAR:-gateway/target/gateway-0.1.0-SNAPSHOT.jar}" --server.port="$GATEWAY_PORT" \
   --MOA_LOOKUP_URL="http://127.0.0.1:$LOOKUP_PORT" --spring.data.redis.database="$REDIS_DB" \
   --moa.gateway.rate-limit.api.requests=100000000 --moa.gateway.rate-limit.auth.requests=100000000 \
   >"$LOGS/bench-gateway-$GATEWAY_PORT.log" 2>&1 &
-GATEWAY_PID=$!
+PID_OF[gateway]=$!
 pids+=($!)
+if [ "$PROTOTYPES" = 1 ]; then
+  for proto in flux-proto:webflux:$FLUX_PROTO_PORT mvc-proto:webmvc:$MVC_PROTO_PORT; do
+    IFS=: read -r name module port <<<"$proto"
+    "$JAVA25" $JVM -jar "bench/gateway-proto/$module/target/gateway-proto-$module-0.1.0-SNAPSHOT.jar" \
+      --server.port="$port" --upstream="http://127.0.0.1:$LOOKUP_PORT" >"$LOGS/bench-$name-$port.log" 2>&1 &
+    PID_OF[$name]=$!
+    pids+=($!)
+  done
+fi
 sed -e "s|@DIR@|$TMP|g" -e "s|@PORT@|$NGINX_PORT|g" -e "s|@UPSTREAM@|127.0.0.1:$LOOKUP_PORT|g" \
   -e "s|@WORKERS@|$(nproc)|g" bench/nginx/gateway-bench.conf >"$TMP/nginx.conf"
 nginx -t -q -p "$TMP" -e "$TMP/error.log" -c "$TMP/nginx.conf"
 nginx -p "$TMP" -e "$TMP/error.log" -c "$TMP/nginx.conf" -g 'daemon off;' &
 NGINX_PID=$!
-await_ready $LOOKUP_PORT
-await_ready $GATEWAY_PORT
+await_ready $LOOKUP_PORT # migrates the database before the second instance starts
+start_lookup uncached $UNCACHED_PORT --moa.lookup.cache.enabled=false
+for port in $GATEWAY_PORT $UNCACHED_PORT; do await_ready $port; done
+if [ "$PROTOTYPES" = 1 ]; then
+  for port in $FLUX_PROTO_PORT $MVC_PROTO_PORT; do await_ready $port; done
+fi
+LOOKUP_PID=${PID_OF[lookup]} GATEWAY_PID=${PID_OF[gateway]}
 
 # The read model as product events would leave it (as catalog-bench): 90% published, 8
 # categories, Korean and English titles, prices and view counts spread out.
@@ -127,9 +159,11 @@ ANALYZE catalog_products;
 SQL
 DETAIL_ID=$(psql -At -d "$DB" -c "SELECT id FROM catalog_products WHERE status = 'PUBLISHED' ORDER BY published_at DESC LIMIT 1")
 
-declare -A PORT=([direct]=$LOOKUP_PORT [nginx]=$NGINX_PORT [gateway]=$GATEWAY_PORT)
+declare -A PORT=([direct]=$LOOKUP_PORT [nginx]=$NGINX_PORT [gateway]=$GATEWAY_PORT [uncached]=$UNCACHED_PORT
+  [flux-proto]=$FLUX_PROTO_PORT [mvc-proto]=$MVC_PROTO_PORT)
 declare -A TARGET=([list]="/api/products?size=20" [detail]="/api/products/$DETAIL_ID")
-PATHS=(direct nginx gateway)
+PATHS=(direct nginx gateway uncached)
+[ "$PROTOTYPES" = 1 ] && PATHS+=(flux-proto mvc-proto)
 REQUESTS=(list detail)
 export BENCH_COOKIE="moa_vid=$VIEWER"
 declare -A BYTES
@@ -161,11 +195,21 @@ nginx_pids() { echo "$NGINX_PID" $(ps -o pid= --ppid "$NGINX_PID" 2>/dev/null); 
 pg_backends() { # the bench database's server processes (lookup's pool), not this query's own
   psql -At -d "$DB" -c "SELECT pid FROM pg_stat_activity WHERE datname = '$DB' AND pid <> pg_backend_pid()" | tr '\n' ' '
 }
-PROCS=(lookup gateway nginx redis pg wrk)
+# lookup = the cached one (direct, and behind every proxy); uncached = the second lookup.
+PROCS=(lookup uncached gateway nginx redis pg wrk)
+[ "$PROTOTYPES" = 1 ] && PROCS+=(flux-proto mvc-proto)
 snapshot() { # PG_PIDS must be set: ticks per process in PROCS order, then machine busy and total
-  echo "$(ticks "$LOOKUP_PID") $(ticks "$GATEWAY_PID") $(sum_ticks $(nginx_pids)) $(ticks "$REDIS_PID")" \
-    "$(sum_ticks $PG_PIDS) $(children_ticks)" \
-    "$(awk '$1 == "cpu" {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9; exit}' /proc/stat)"
+  local p
+  for p in "${PROCS[@]}"; do
+    case $p in
+      nginx) sum_ticks $(nginx_pids) ;;
+      redis) ticks "$REDIS_PID" ;;
+      pg) sum_ticks $PG_PIDS ;;
+      wrk) children_ticks ;;
+      *) ticks "${PID_OF[$p]}" ;;
+    esac
+  done | tr '\n' ' '
+  awk '$1 == "cpu" {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9; exit}' /proc/stat
 }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; } # format expression
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
@@ -220,7 +264,7 @@ measure() {
     [[ "$kinds" == *"timeout=0" ]] || note="; timeout = a request outstanding longer than $TIMEOUT (wrk leaves those out of its percentiles)"
     FAILURES+=("$key: non2xx=$non2xx (statuses $statuses) socket_errors=$socket_errors ($kinds$note)")
   fi
-  for p in $LOOKUP_PID $GATEWAY_PID $NGINX_PID; do
+  for p in "${PID_OF[@]}" $NGINX_PID; do
     kill -0 "$p" 2>/dev/null || { FAILURES+=("process $p died during $key"); fail_now; }
   done
 }
@@ -241,7 +285,7 @@ summary_and_exit() {
   out "## Summary (gateway-bench $stamp)"
   out ""
   out "Conditions: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($CPU_MODEL), $(free -g | awk '/Mem/{print $2}') GiB;" \
-    "load average at start $LOAD_AT_START, before the measured rows $LOAD_AT_ROWS; JVMs (lookup, gateway): \`$JVM\` (full JIT);" \
+    "load average at start $LOAD_AT_START, before the measured rows $LOAD_AT_ROWS; JVMs (lookups, gateway; prototypes on $JAVA25_VERSION): \`$JVM\` (full JIT);" \
     "$JAVA_VERSION; nginx $NGINX_VERSION ($(nproc) workers, upstream keepalive 64); wrk -t2, timeout $TIMEOUT" \
     "(a slower response counts as a socket error and is left out of the percentiles);" \
     "warm-up ${WARMUP} s per path, rows ${DURATION} s, $ROUNDS round(s); $PRODUCTS products; list ${BYTES[list]} B, detail ${BYTES[detail]} B;" \
@@ -249,27 +293,38 @@ summary_and_exit() {
     "PostgreSQL and Redis share the cores; \"others\" = CPU of everything else on the machine during the row, % of all cores." \
     "Redis µs is the whole server's CPU (shared with anything else using it)."
   out ""
-  out "| conns | request | round | path | req/s | p50 ms | p99 ms | non-2xx | socket err | lookup µs/req | gateway µs/req | nginx µs/req | redis µs/req | pg µs/req | wrk µs/req | others % |"
-  out "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  local c round req path key
+  out "| conns | request | round | path | req/s | p50 ms | p99 ms | non-2xx | socket err | service µs/req | proxy µs/req | redis µs/req | pg µs/req | wrk µs/req | others % |"
+  out "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  local c round req path key service proxy
   for c in $CONNECTION_COUNTS; do for round in $(seq 1 "$ROUNDS"); do for req in "${REQUESTS[@]}"; do for path in "${PATHS[@]}"; do
     key="c$c r$round $req $path"
     [ -n "${RPS[$key]:-}" ] || continue
-    out "| $c | $req | $round | $path | ${RPS[$key]} | ${P50[$key]} | ${P99[$key]} | ${NON2XX[$key]} | ${SOCK[$key]} | ${CPU[$key|lookup]} | ${CPU[$key|gateway]} | ${CPU[$key|nginx]} | ${CPU[$key|redis]} | ${CPU[$key|pg]} | ${CPU[$key|wrk]} | ${OTHERS[$key]} |"
+    service=lookup proxy=""
+    case $path in direct) ;; uncached) service=uncached ;; *) proxy=$path ;; esac
+    out "| $c | $req | $round | $path | ${RPS[$key]} | ${P50[$key]} | ${P99[$key]} | ${NON2XX[$key]} | ${SOCK[$key]} | ${CPU[$key|$service]} | ${proxy:+${CPU[$key|$proxy]}} | ${CPU[$key|redis]} | ${CPU[$key|pg]} | ${CPU[$key|wrk]} | ${OTHERS[$key]} |"
   done; done; done; done
   out ""
-  out "| conns | request | round | gateway ÷ direct req/s | nginx ÷ direct req/s | gateway CPU µs/req | nginx CPU µs/req | lookup µs/req: direct / via gateway |"
-  out "|---:|---|---:|---:|---:|---:|---:|---|"
+  out "Ratios per row set (req/s ÷ direct's in the same round; P3 = cached ÷ uncached = direct ÷ uncached):"
+  out ""
+  out "| conns | request | round | path | ÷ direct req/s | proxy CPU µs/req | lookup µs/req behind it (direct: …) |"
+  out "|---:|---|---:|---|---:|---:|---:|"
   for c in $CONNECTION_COUNTS; do for round in $(seq 1 "$ROUNDS"); do for req in "${REQUESTS[@]}"; do
     key="c$c r$round $req"
-    [ -n "${RPS[$key gateway]:-}" ] && [ -n "${RPS[$key direct]:-}" ] && [ -n "${RPS[$key nginx]:-}" ] || continue
-    out "| $c | $req | $round | $(ratio "${RPS[$key gateway]}" "${RPS[$key direct]}") | $(ratio "${RPS[$key nginx]}" "${RPS[$key direct]}") | ${CPU[$key gateway|gateway]} | ${CPU[$key nginx|nginx]} | ${CPU[$key direct|lookup]} / ${CPU[$key gateway|lookup]} |"
+    [ -n "${RPS[$key direct]:-}" ] || continue
+    for path in "${PATHS[@]}"; do
+      [ "$path" != direct ] && [ -n "${RPS[$key $path]:-}" ] || continue
+      if [ "$path" = uncached ]; then
+        out "| $c | $req | $round | **P3 cached ÷ uncached** | **$(ratio "${RPS[$key direct]}" "${RPS[$key uncached]}")** | | ${CPU[$key uncached|uncached]} (${CPU[$key direct|lookup]}) |"
+      else
+        out "| $c | $req | $round | $path | $(ratio "${RPS[$key $path]}" "${RPS[$key direct]}") | ${CPU[$key $path|$path]} | ${CPU[$key $path|lookup]} (${CPU[$key direct|lookup]}) |"
+      fi
+    done
   done; done; done
   if [ ${#P2_LINES[@]} -gt 0 ]; then
     out ""
     out "P2, latency at half load: $P2_CONNECTIONS connections paced with delay() to ~50 % of direct's mean ${P2_CONNECTIONS}-connection req/s (achieved below the target = the path could not carry it: saturation latency, not half-load latency)."
     out ""
-    out "| request | target req/s | path | achieved req/s | p50 ms | p99 ms | gateway p99 ÷ direct p99 |"
+    out "| request | target req/s | path | achieved req/s | p50 ms | p99 ms | p99 ÷ direct p99 |"
     out "|---|---:|---|---:|---:|---:|---:|"
     local l
     for l in "${P2_LINES[@]}"; do out "$l"; done
@@ -291,13 +346,14 @@ fail_now() { summary_and_exit; }
 
 CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 JAVA_VERSION=$(java -version 2>&1 | head -n 1)
+JAVA25_VERSION=$([ "$PROTOTYPES" = 1 ] && "$JAVA25" -version 2>&1 | head -n 1 || echo "not run")
 NGINX_VERSION=$(nginx -v 2>&1 | sed 's|.*nginx/||')
 LOAD_AT_ROWS="" P2_LINES=()
 out "# gateway-bench $stamp  warmup=${WARMUP}s duration=${DURATION}s rounds=$ROUNDS connections=\"$CONNECTION_COUNTS\" threads=2 products=$PRODUCTS"
 out "# jvm: $JVM; $JAVA_VERSION; nginx $NGINX_VERSION; $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
 out "# machine: $(nproc) cores ($CPU_MODEL), $(free -g | awk '/Mem/{print $2}') GiB; load average at start $LOAD_AT_START; CLK_TCK=$HZ"
 out "# list: GET ${TARGET[list]} (${BYTES[list]} B); detail: GET ${TARGET[detail]} (${BYTES[detail]} B); Cookie: $BENCH_COOKIE"
-out "# pids: lookup=$LOOKUP_PID gateway=$GATEWAY_PID nginx=$(nginx_pids | tr ' ' ',') redis=$REDIS_PID"
+out "# pids: $(for p in "${!PID_OF[@]}"; do printf '%s=%s ' "$p" "${PID_OF[$p]}"; done)nginx=$(nginx_pids | tr ' ' ',') redis=$REDIS_PID"
 for path in "${PATHS[@]}"; do warm "$path"; done
 LOAD_AT_ROWS=$(cut -d' ' -f1-3 /proc/loadavg)
 out "# load average before the measured rows: $LOAD_AT_ROWS"
@@ -317,11 +373,17 @@ for req in "${REQUESTS[@]}"; do
   target=$(calc '%.1f' "$saturation / 2")
   delay=$(calc '%.2f' "$P2_CONNECTIONS * 1000 / $target")
   out "P2 $req: direct saturation ${saturation} req/s at $P2_CONNECTIONS connections -> target $target req/s, mean delay $delay ms per connection"
-  for path in direct gateway; do measure "p2 $req $path" "$P2_CONNECTIONS" "$req" "$path" "$delay"; done
-  d="p2 $req direct" g="p2 $req gateway"
-  [ -n "${P99[$d]:-}" ] && [ -n "${P99[$g]:-}" ] || continue
+  p2_paths=(direct gateway)
+  [ "$PROTOTYPES" = 1 ] && p2_paths+=(flux-proto mvc-proto)
+  for path in "${p2_paths[@]}"; do measure "p2 $req $path" "$P2_CONNECTIONS" "$req" "$path" "$delay"; done
+  d="p2 $req direct"
+  [ -n "${P99[$d]:-}" ] || continue
   P2_LINES+=("| $req | $target | direct | ${RPS[$d]} | ${P50[$d]} | ${P99[$d]} | |")
-  P2_LINES+=("| $req | $target | gateway | ${RPS[$g]} | ${P50[$g]} | ${P99[$g]} | $(ratio "${P99[$g]}" "${P99[$d]}") |")
+  for path in "${p2_paths[@]:1}"; do
+    g="p2 $req $path"
+    [ -n "${P99[$g]:-}" ] || continue
+    P2_LINES+=("| $req | $target | $path | ${RPS[$g]} | ${P50[$g]} | ${P99[$g]} | $(ratio "${P99[$g]}" "${P99[$d]}") |")
+  done
 done
 
 summary_and_exit
