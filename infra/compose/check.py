@@ -2,7 +2,7 @@
 """Offline check of docker-compose.yml and docker-compose.prod.yml (./moa test, through check.sh).
 
 Both configurations, the base alone (development) and base + prod merged the way compose merges
-them, must satisfy the rules of RULES below; every SPRING_*/MOA_* (and SERVER_*, MANAGEMENT_*,
+them, must satisfy RULES (below); every SPRING_*/MOA_* (and SERVER_*, MANAGEMENT_*,
 LOGGING_*) variable an app is given must map, by Spring Boot's environment-variable rules, to a
 property that app really binds, and every setting it requires must be set. A self-test runs first:
 each file in must-fail/ is merged on top of base + prod and must be refused for the reason its
@@ -33,7 +33,7 @@ bound to 127.0.0.1; apps: a heap bounded by -XX:MaxRAMPercentage, variables that
 properties, required settings set; Redis: maxmemory well below the container limit; prod: the prod
 profile, no development default, every variable it reads listed in .env.prod.example."""
 
-# Variables an app reads that are no Spring property.
+# Variables an app is given that are not Spring properties.
 JVM_VARIABLES = {'JAVA_TOOL_OPTIONS'}
 SPRING_VARIABLE = re.compile(r'^(SPRING|MOA|SERVER|MANAGEMENT|LOGGING)_')
 # Boot property groups every app has (web server, actuator, logging, profiles); other Boot groups
