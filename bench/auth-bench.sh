@@ -60,3 +60,4 @@ stamp=$(date -u +%Y-%m-%dT%H:%MZ)
   run "me via gateway (verify twice + DB)" "http://127.0.0.1:$GATEWAY_PORT/api/auth/me" bearer.lua
   run "login (direct, BCrypt cost 10)" "http://127.0.0.1:$AUTH_PORT/api/auth/login" login.lua
 } | tee "$OUT/auth-$stamp.txt"
+bench_verdict

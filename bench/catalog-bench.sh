@@ -13,8 +13,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 . bench/lib.sh
-DURATION=${1:-15}
-CONNECTIONS=${2:-16}
+DURATION=${1:-30}
+CONNECTIONS=${2:-64}
+JIT_WARMUP=${BENCH_WARMUP:-60} # seconds of load through each gateway (and so its lookup) first
 PRODUCTS=${BENCH_PRODUCTS:-10000}
 VIEWS=${BENCH_VIEWS:-20000}
 VIEW_CONNECTIONS=${BENCH_VIEW_CONNECTIONS:-64}
@@ -115,6 +116,10 @@ ab_run() { # name url -> throughput, latency and errors (ab's "Length" failures 
     "$(awk '$1=="50%"{print $2}' <<<"$report")" "$(awk '$1=="99%"{print $2}' <<<"$report")" \
     "$(sed -nE 's/.*\(Connect: ([0-9]+), Receive: ([0-9]+), Length: [0-9]+, Exceptions: ([0-9]+)\).*/\1,\2,\3/p' <<<"$report" | grep . || echo 0,0,0)" \
     "$(awk '/Non-2xx responses/{print $3}' <<<"$report" | grep . || echo 0)"
+  local failed non2xx
+  failed=$(sed -nE 's/.*\(Connect: ([0-9]+), Receive: ([0-9]+), Length: [0-9]+, Exceptions: ([0-9]+)\).*/\1 \2 \3/p' <<<"$report")
+  non2xx=$(awk '/Non-2xx responses/{print $3}' <<<"$report")
+  [ -z "$non2xx" ] && { [ -z "$failed" ] || [ "$failed" = "0 0 0" ]; } || echo "$1: ab errors ($failed) non-2xx ${non2xx:-0}" >>"$BENCH_FAILURES"
 }
 
 listed_views() { # current count of $VIEWED as the listing shows it (flushed + pending)
@@ -124,12 +129,12 @@ flushed_views() { psql -At -d "$DB" -c "SELECT view_count FROM catalog_products 
 
 LIST="/api/products?page=0&size=20"
 POPULAR="/api/products?category=BOOKS&sort=popular&size=20"
-for port in $GATEWAY_PORT $UNCACHED_GATEWAY_PORT; do # JIT warm-up of both proxy paths
-  wrk -t2 -c"$CONNECTIONS" -d20s "http://127.0.0.1:$port$LIST" >/dev/null 2>&1
+for port in $GATEWAY_PORT $UNCACHED_GATEWAY_PORT; do # JIT warm-up of all four JVMs
+  wrk -t2 -c"$CONNECTIONS" -d"${JIT_WARMUP}s" "http://127.0.0.1:$port$LIST" >/dev/null 2>&1
 done
 stamp=$(date -u +%Y-%m-%dT%H:%MZ)
 {
-  echo "# catalog-bench $stamp  duration=${DURATION}s connections=$CONNECTIONS threads=2 products=$PRODUCTS"
+  echo "# catalog-bench $stamp  warm-up=${JIT_WARMUP}s per gateway+lookup, then ${WARMUP:-5}s per row; duration=${DURATION}s connections=$CONNECTIONS threads=2 products=$PRODUCTS"
   echo "# jvm: $JVM"
   echo "# machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; wrk/ab, four JVMs, PostgreSQL and Redis share the cores"
   run "baseline: lookup liveness (direct)" "http://127.0.0.1:$LOOKUP_PORT/actuator/health/liveness"
@@ -155,3 +160,4 @@ stamp=$(date -u +%Y-%m-%dT%H:%MZ)
   naive=$(redis-cli -n "$REDIS_DB" GET "bench:naive-views:$VIEWED")
   echo "naive counter: counted=$naive expected=$VIEWS lost=$((VIEWS - naive))"
 } | tee "$OUT/catalog-$stamp.txt"
+bench_verdict

@@ -192,3 +192,4 @@ SQL
   renewal_run 2
 } | tee -a "$RESULT"
 echo "written to $RESULT"
+bench_verdict

@@ -145,3 +145,4 @@ RESULT="$OUT/search-$stamp.txt"
   http_row "GET /api/search/suggestions (random prefix)" /api/search/suggestions suggest.lua
 } | tee "$RESULT"
 echo "written to $RESULT"
+bench_verdict
