@@ -68,7 +68,7 @@ public class MoaResourceServerAutoConfiguration {
 			ProblemSecurityHandlers handlers, Environment environment) throws Exception {
 		if (environment.matchesProfiles("prod")
 				&& properties.operatorKey().equals(MoaSecurityProperties.DEV_OPERATOR_KEY)) {
-			throw new IllegalStateException("moa.security.operator-key (MOA_OPERATOR_KEY) must be set under prod");
+			throw new IllegalStateException("moa.security.operator-key (MOA_SECURITY_OPERATOR_KEY) must be set under prod");
 		}
 		stateless(http, handlers).securityMatcher("/internal/**")
 			.addFilterBefore(new OperatorKeyFilter(properties.operatorKey()), AuthorizationFilter.class)
