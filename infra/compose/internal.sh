@@ -8,11 +8,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 [ $# -ge 3 ] || die "usage: infra/compose/internal.sh SERVICE METHOD PATH [JSON]"
 service=$1
 shift
-# No curl in the JRE image: bash speaks HTTP/1.0 to the service's own port.
+# No curl in the JRE image: bash speaks HTTP/1.0 to the service's own port (or its management
+# port for /actuator/**).
 compose exec -T "$service" bash -s -- "$@" <<'SCRIPT'
 set -eu
 body=${3:-}
-exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+# The actuator is on the management port under prod (application-prod.yml).
+case "$2" in /actuator/*) port=${MANAGEMENT_SERVER_PORT:-9090} ;; *) port=$PORT ;; esac
+exec 3<>"/dev/tcp/127.0.0.1/$port"
 printf '%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\nX-Operator-Key: %s\r\n' "$1" "$2" "$MOA_SECURITY_OPERATOR_KEY" >&3
 [ -z "$body" ] || printf 'Content-Type: application/json\r\nContent-Length: %s\r\n' "${#body}" >&3
 printf '\r\n%s' "$body" >&3

@@ -83,6 +83,33 @@ class CatalogThroughGatewaySystemTests {
 	}
 
 	@Test
+	void oneTraceFromTheGatewayThroughSellerServiceAndItsEventToLookupsConsumer() throws Exception {
+		String seller = accessToken("SELLER");
+		HttpResponse<String> created = post(gateway, "/api/seller/products", product("Traced " + UUID.randomUUID()),
+				seller);
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String id = json.readTree(created.body()).get("id").asString();
+
+		HttpResponse<String> published = post(gateway, "/api/seller/products/" + id + "/publish", null, seller);
+		assertThat(published.statusCode()).isEqualTo(200);
+		String traceId = published.headers().firstValue("X-Request-Id").orElseThrow();
+		assertThat(traceId).matches("[0-9a-f]{32}");
+
+		// The gateway passed the trace to seller-service, whose outbox stored it with the
+		// event; the relay sent it as traceparent and lookup's consumer continued it: its
+		// line for this product's event carries the same trace id.
+		String applied = "applied product.upserted";
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (SystemUnderTest.lookup.logLines()
+			.stream()
+			.noneMatch((line) -> line.contains(applied) && line.contains(traceId)) && System.nanoTime() < deadline) {
+			Thread.sleep(200);
+		}
+		assertThat(SystemUnderTest.lookup.logLines()).filteredOn((line) -> line.contains(applied))
+			.anySatisfy((line) -> assertThat(line).contains("[" + traceId + ","));
+	}
+
+	@Test
 	void productWithTheLongestValidFieldsReachesTheCatalogWithinTwoSeconds() throws Exception {
 		String seller = accessToken("SELLER");
 		String marker = "e2e" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);

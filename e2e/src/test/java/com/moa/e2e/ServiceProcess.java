@@ -105,6 +105,11 @@ final class ServiceProcess implements AutoCloseable {
 		throw new IllegalStateException(this.name + " not ready within " + timeout + ":\n" + tail());
 	}
 
+	/** The log so far. */
+	List<String> logLines() throws IOException {
+		return Files.readAllLines(this.log);
+	}
+
 	String tail() {
 		try {
 			List<String> lines = Files.readAllLines(this.log);

@@ -70,6 +70,8 @@ final class SystemUnderTest {
 				"--spring.data.redis.port=" + redis.getPort(), "--spring.data.redis.database=" + redis.getDatabase());
 		List<String> lookupArgs = new ArrayList<>(with(storeArgs(rabbit), jwks));
 		lookupArgs.addAll(redisArgs);
+		// Each applied event is logged, in its trace (CatalogThroughGatewaySystemTests).
+		lookupArgs.add("--logging.level.com.moa.platform.events.EventInbox=DEBUG");
 		lookup = ServiceProcess.start("lookup-service", ServiceProcess.freePort(), lookupArgs);
 		payment = ServiceProcess.start("payment-service", ServiceProcess.freePort(), with(storeArgs(rabbit), jwks));
 		mailSink = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());

@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A database deployed before this service's later migrations existed (V1 plus
- * platform/events' V1000) upgrades when the service starts: the service's V2+ apply after
- * V1000.
+ * platform/events' V1000) upgrades when the service starts: the service's V2+ and the
+ * events schema's later versions apply after V1000.
  */
 @SpringBootTest
 @Import({ SchemaUpgradeIntegrationTests.DeployedDatabase.class, TestRabbit.class })
@@ -45,16 +45,17 @@ class SchemaUpgradeIntegrationTests {
 	}
 
 	/**
-	 * V1, then the events schema, then every later migration this service ships, in
-	 * order.
+	 * V1, then the events schema's V1000, then every later migration this service and
+	 * platform/events ship, in version order.
 	 */
 	private static java.util.List<String> expectedOrder() {
 		try {
-			java.util.List<String> later = java.util.Arrays
-				.stream(new org.springframework.core.io.support.PathMatchingResourcePatternResolver()
-					.getResources("classpath:db/migration/V*__*.sql"))
+			org.springframework.core.io.support.PathMatchingResourcePatternResolver resolver = new org.springframework.core.io.support.PathMatchingResourcePatternResolver();
+			java.util.List<String> later = java.util.stream.Stream
+				.concat(java.util.Arrays.stream(resolver.getResources("classpath:db/migration/V*__*.sql")),
+						java.util.Arrays.stream(resolver.getResources("classpath:db/events/V*__*.sql")))
 				.map((resource) -> resource.getFilename().substring(1, resource.getFilename().indexOf("__")))
-				.filter((version) -> !version.equals("1"))
+				.filter((version) -> !version.equals("1") && !version.equals("1000"))
 				.sorted(java.util.Comparator.comparingInt(Integer::parseInt))
 				.toList();
 			java.util.List<String> order = new java.util.ArrayList<>(java.util.List.of("1", "1000"));
@@ -83,6 +84,7 @@ class SchemaUpgradeIntegrationTests {
 			Flyway.configure()
 				.dataSource(database.getJdbcUrl(), database.getUsername(), database.getPassword())
 				.locations("classpath:db/events")
+				.target("1000")
 				.ignoreMigrationPatterns("*:missing")
 				.load()
 				.migrate();

@@ -41,6 +41,8 @@ class SessionExpiry {
 		this.clientOutboundChannel = clientOutboundChannel;
 		this.scheduler = scheduler;
 		this.expired = meters.counter("moa_chat_sessions_expired_total");
+		// Every authenticated connection has its closing scheduled here until it ends.
+		meters.gauge("moa_chat_connections", this.closings, Map::size);
 	}
 
 	void schedule(String sessionId, Instant expiresAt) {

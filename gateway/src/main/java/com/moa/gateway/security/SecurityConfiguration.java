@@ -7,9 +7,13 @@ import com.moa.platform.security.UserAuthentication;
 import com.moa.platform.security.UserRole;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authorization.AuthorityReactiveAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -42,8 +46,8 @@ class SecurityConfiguration {
 	}
 
 	@Bean
-	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder,
-			ProblemSecurityHandlers handlers) {
+	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, Environment environment,
+			ReactiveJwtDecoder jwtDecoder, ProblemSecurityHandlers handlers) {
 		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -72,8 +76,18 @@ class SecurityConfiguration {
 				.permitAll()
 				.pathMatchers("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**", "/webjars/**")
 				.permitAll()
-				.pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+				.pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/livez", "/readyz")
 				.permitAll()
+				// With a management port of its own (prod: application-prod.yml) the
+				// actuator
+				// is not on the public port at all and only the internal network reaches
+				// it:
+				// Prometheus scrapes it without a token. Sharing the public port (local
+				// development), it stays ADMIN-only like the rest of /actuator.
+				.pathMatchers("/actuator/prometheus")
+				.access(separateManagementPort(environment)
+						? (authentication, context) -> Mono.just(new AuthorizationDecision(true))
+						: AuthorityReactiveAuthorizationManager.hasRole(UserRole.ADMIN.name()))
 				.pathMatchers("/actuator/**")
 				.hasRole(UserRole.ADMIN.name())
 				.pathMatchers("/api/seller/**")
@@ -84,6 +98,10 @@ class SecurityConfiguration {
 				.anyExchange()
 				.permitAll());
 		return http.build();
+	}
+
+	private static boolean separateManagementPort(Environment environment) {
+		return ManagementPortType.get(environment) == ManagementPortType.DIFFERENT;
 	}
 
 }

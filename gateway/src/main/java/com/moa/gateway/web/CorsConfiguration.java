@@ -22,7 +22,8 @@ class CorsConfiguration {
 		org.springframework.web.cors.CorsConfiguration cors = new org.springframework.web.cors.CorsConfiguration();
 		cors.setAllowedOrigins(properties.cors().allowedOrigins());
 		cors.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
-		cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-Id"));
+		cors.setAllowedHeaders(
+				List.of("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-Id", "traceparent"));
 		cors.setExposedHeaders(List.of("ETag", "Retry-After", "X-Request-Id", "Idempotent-Replayed",
 				"X-RateLimit-Remaining", "Location"));
 		// Bearer tokens, not cookies, carry identity across origins.

@@ -174,4 +174,18 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 		return ids.stream().map(UUID::fromString).toList();
 	}
 
+	@Test
+	void requestIdIsTheTraceIdContinuedFromTraceparent() {
+		String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+		assertThat(this.mvc.get()
+			.uri("/api/products")
+			.header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+			.header("X-Request-Id", "client-chosen")
+			.exchange()).hasStatusOk().hasHeader("X-Request-Id", traceId);
+		// Without one, a new trace (whatever the sampling decision) and its id.
+		assertThat(this.mvc.get().uri("/api/products").exchange().getResponse().getHeader("X-Request-Id"))
+			.matches("[0-9a-f]{32}")
+			.isNotEqualTo(traceId);
+	}
+
 }

@@ -16,6 +16,8 @@ import com.moa.payment.subscription.Subscription;
 import com.moa.payment.subscription.SubscriptionEvents;
 import com.moa.payment.subscription.SubscriptionRepository;
 import com.moa.payment.subscription.SubscriptionStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +62,12 @@ public class BillingJob {
 	// are kept apart by the database.
 	private final ReentrantLock running = new ReentrantLock();
 
+	private final Counter renewalCharges;
+
 	BillingJob(SubscriptionRepository subscriptions, PaymentRepository payments, Catalog catalog,
 			SubscriptionEvents events, Charging charging, TransactionTemplate transaction, BillingClock clock,
-			PaymentProperties properties, @Value("${moa.payment.billing.scheduled:true}") boolean scheduled) {
+			PaymentProperties properties, @Value("${moa.payment.billing.scheduled:true}") boolean scheduled,
+			MeterRegistry meters) {
 		this.subscriptions = subscriptions;
 		this.payments = payments;
 		this.catalog = catalog;
@@ -72,6 +77,9 @@ public class BillingJob {
 		this.clock = clock;
 		this.settings = properties.billing();
 		this.scheduled = scheduled;
+		this.renewalCharges = Counter.builder("moa.payment.renewal.charges")
+			.description("Renewal charges started by the billing job (their outcome: the payments' status)")
+			.register(meters);
 	}
 
 	@Scheduled(fixedDelayString = "${moa.payment.billing.interval:10s}", initialDelayString = "5s")
@@ -126,6 +134,7 @@ public class BillingJob {
 			}
 			return due.size();
 		});
+		this.renewalCharges.increment(toCharge.size());
 		for (Payment payment : toCharge) {
 			this.charging.charge(payment);
 		}

@@ -2,6 +2,9 @@ package com.moa.platform.events;
 
 import java.util.function.Consumer;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
@@ -25,6 +28,8 @@ import org.springframework.util.Assert;
  * </pre>
  */
 public class EventInbox {
+
+	private static final Log logger = LogFactory.getLog(EventInbox.class);
 
 	private final JdbcClient jdbc;
 
@@ -57,6 +62,10 @@ public class EventInbox {
 				return false;
 			}
 			handler.accept(event);
+			// In the trace of the request that caused the event (its traceparent).
+			if (logger.isDebugEnabled()) {
+				logger.debug(consumer + " applied " + event.type() + " " + event.id());
+			}
 			return true;
 		});
 		return Boolean.TRUE.equals(handled);

@@ -1,9 +1,13 @@
 package com.moa.platform.events;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
-import org.slf4j.MDC;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -23,10 +27,30 @@ public class EventPublisher {
 
 	private final String source;
 
-	EventPublisher(JdbcClient jdbc, EventJson json, String source) {
+	private final Tracer tracer;
+
+	private final Propagator propagator;
+
+	EventPublisher(JdbcClient jdbc, EventJson json, String source, Tracer tracer, Propagator propagator) {
 		this.jdbc = jdbc;
 		this.json = json;
 		this.source = source;
+		this.tracer = tracer;
+		this.propagator = propagator;
+	}
+
+	/**
+	 * The current span's W3C {@code traceparent}: the relay sends it later, from another
+	 * thread, so it is stored with the event rather than taken at sending time.
+	 */
+	private String currentTraceparent() {
+		Span span = this.tracer.currentSpan();
+		if (span == null) {
+			return null;
+		}
+		Map<String, String> carrier = new HashMap<>();
+		this.propagator.inject(span.context(), carrier, Map::put);
+		return carrier.get(EventTopology.TRACEPARENT_HEADER);
 	}
 
 	/**
@@ -61,8 +85,8 @@ public class EventPublisher {
 		}
 		EventEnvelope event = new EventEnvelope(UUID.randomUUID(), this.source, type, Instant.now(), subject,
 				dataversion, this.json.toTree(data));
-		this.jdbc.sql("INSERT INTO event_outbox (id, type, envelope, request_id) VALUES (?, ?, ?, ?)")
-			.params(event.id(), event.type(), this.json.write(event), MDC.get(EventTopology.REQUEST_ID_MDC_KEY))
+		this.jdbc.sql("INSERT INTO event_outbox (id, type, envelope, traceparent) VALUES (?, ?, ?, ?)")
+			.params(event.id(), event.type(), this.json.write(event), currentTraceparent())
 			.update();
 		return event;
 	}

@@ -41,11 +41,11 @@ public final class EventTopology {
 	/** Classpath location of the system's topology (infra/rabbitmq/definitions.json). */
 	public static final String DEFINITIONS = "moa/rabbitmq/definitions.json";
 
-	/** AMQP header carrying the request id of the request that caused the event. */
-	public static final String REQUEST_ID_HEADER = "x-request-id";
-
-	/** MDC key of the request id (the one platform/web's request filter uses). */
-	public static final String REQUEST_ID_MDC_KEY = "requestId";
+	/**
+	 * AMQP header carrying the W3C trace context of the transaction that wrote the event;
+	 * consumers continue that trace (the listener containers' observation reads it).
+	 */
+	public static final String TRACEPARENT_HEADER = "traceparent";
 
 	private EventTopology() {
 	}

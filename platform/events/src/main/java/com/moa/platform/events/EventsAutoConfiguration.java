@@ -8,6 +8,8 @@ import java.util.TreeSet;
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -62,8 +64,8 @@ public class EventsAutoConfiguration {
 
 	/**
 	 * Name of the listener container factory for event consumers: envelope conversion,
-	 * request-id MDC, acknowledgement after the listener returned, bounded retries with
-	 * backoff, then dead-lettering.
+	 * consumer's trace continued from the event's traceparent, acknowledgement after the
+	 * listener returned, bounded retries with backoff, then dead-lettering.
 	 */
 	public static final String LISTENER_CONTAINER_FACTORY = "moaEventsListenerContainerFactory";
 
@@ -140,19 +142,21 @@ public class EventsAutoConfiguration {
 			.build();
 		MessageRecoverer deadLetter = connectionFactory.isPublisherConfirms()
 				? new DeadLetterRecoverer(new RabbitTemplate(connectionFactory)) : new RejectAndDontRequeueRecoverer();
-		factory.setAdviceChain(new RequestIdAdvice(),
-				RetryInterceptorBuilder.stateless().retryPolicy(retryPolicy).recoverer((message, cause) -> {
-					// The consumer's store is down: nothing is wrong with the event. It
-					// goes
-					// back to its queue (after the retries' backoff) and waits there
-					// until
-					// the store answers, instead of filling the .dlq during an outage.
-					if (isStoreOutage(cause)) {
-						throw new ImmediateRequeueAmqpException("store unavailable: the event waits in its queue",
-								cause);
-					}
-					deadLetter.recover(message, cause);
-				}).build());
+		// The trace of the transaction that wrote the event goes on here (its traceparent
+		// header), so consumer log lines carry the originating request's trace id.
+		factory.setObservationEnabled(true);
+		factory
+			.setAdviceChain(RetryInterceptorBuilder.stateless().retryPolicy(retryPolicy).recoverer((message, cause) -> {
+				// The consumer's store is down: nothing is wrong with the event. It
+				// goes
+				// back to its queue (after the retries' backoff) and waits there
+				// until
+				// the store answers, instead of filling the .dlq during an outage.
+				if (isStoreOutage(cause)) {
+					throw new ImmediateRequeueAmqpException("store unavailable: the event waits in its queue", cause);
+				}
+				deadLetter.recover(message, cause);
+			}).build());
 		return factory;
 	}
 
@@ -182,10 +186,11 @@ public class EventsAutoConfiguration {
 
 		@Bean
 		EventPublisher eventPublisher(DataSource dataSource, EventJson json, EventsProperties properties,
-				Environment environment) {
+				Environment environment, ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
 			String source = StringUtils.hasText(properties.source()) ? properties.source()
 					: environment.getProperty("spring.application.name", "unknown");
-			return new EventPublisher(JdbcClient.create(dataSource), json, source);
+			return new EventPublisher(JdbcClient.create(dataSource), json, source,
+					tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
 		}
 
 		@Bean

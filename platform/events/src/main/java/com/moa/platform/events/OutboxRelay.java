@@ -97,11 +97,11 @@ class OutboxRelay implements SmartLifecycle {
 
 	private int relayBatch() {
 		List<OutboxRow> rows = this.jdbc
-			.sql("SELECT id, type, envelope, request_id FROM event_outbox WHERE published_at IS NULL "
+			.sql("SELECT id, type, envelope, traceparent FROM event_outbox WHERE published_at IS NULL "
 					+ "ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED")
 			.param(this.settings.batchSize())
 			.query((rs, n) -> new OutboxRow(rs.getObject("id", UUID.class), rs.getString("type"),
-					rs.getString("envelope"), rs.getString("request_id")))
+					rs.getString("envelope"), rs.getString("traceparent")))
 			.list();
 		if (rows.isEmpty()) {
 			return 0;
@@ -157,8 +157,8 @@ class OutboxRelay implements SmartLifecycle {
 		properties.setMessageId(row.id().toString());
 		properties.setType(row.type());
 		properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-		if (row.requestId() != null) {
-			properties.setHeader(EventTopology.REQUEST_ID_HEADER, row.requestId());
+		if (row.traceparent() != null) {
+			properties.setHeader(EventTopology.TRACEPARENT_HEADER, row.traceparent());
 		}
 		return new Message(row.envelope().getBytes(StandardCharsets.UTF_8), properties);
 	}
@@ -273,7 +273,7 @@ class OutboxRelay implements SmartLifecycle {
 		return this.scheduler != null;
 	}
 
-	private record OutboxRow(UUID id, String type, String envelope, String requestId) {
+	private record OutboxRow(UUID id, String type, String envelope, String traceparent) {
 	}
 
 }

@@ -83,7 +83,8 @@ class EventsTestApplication {
 		void on(EventEnvelope event) {
 			this.inbox.receive(CONSUMER_QUEUE, event, (received) -> {
 				this.jdbc.sql("INSERT INTO test_effects (event_id, type, request_id) VALUES (?, ?, ?)")
-					.params(received.id(), received.type(), MDC.get(EventTopology.REQUEST_ID_MDC_KEY))
+					// request_id holds the trace id the consumer logs with.
+					.params(received.id(), received.type(), MDC.get("traceId"))
 					.update();
 				if (received.type().equals("test.outage") && this.storeDown.get()) {
 					this.failedAttempts.computeIfAbsent(received.id(), (id) -> new AtomicInteger()).incrementAndGet();

@@ -54,9 +54,10 @@ class InboxIntegrationTests {
 		EventEnvelope event = event("test.duplicate");
 		EventEnvelope after = event("test.after-duplicate");
 
-		send(event, "req-dup");
-		send(event, "req-dup");
-		send(event, "req-dup");
+		String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+		send(event, traceparent);
+		send(event, traceparent);
+		send(event, traceparent);
 		send(after, null);
 
 		JdbcClient jdbc = JdbcClient.create(this.dataSource);
@@ -72,7 +73,8 @@ class InboxIntegrationTests {
 		assertThat(jdbc.sql("SELECT request_id FROM test_effects WHERE event_id = ?")
 			.param(event.id())
 			.query(String.class)
-			.single()).as("x-request-id header in the consumer's MDC").isEqualTo("req-dup");
+			.single()).as("the traceparent header's trace in the consumer's MDC")
+			.isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
 	}
 
 	@Test
@@ -133,12 +135,12 @@ class InboxIntegrationTests {
 	}
 
 	/** Sends an envelope straight to the exchange, as a redelivering relay would. */
-	private void send(EventEnvelope event, String requestId) {
+	private void send(EventEnvelope event, String traceparent) {
 		MessageProperties properties = new MessageProperties();
 		properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
 		properties.setMessageId(event.id().toString());
-		if (requestId != null) {
-			properties.setHeader(EventTopology.REQUEST_ID_HEADER, requestId);
+		if (traceparent != null) {
+			properties.setHeader(EventTopology.TRACEPARENT_HEADER, traceparent);
 		}
 		this.rabbit.send(EventTopology.EXCHANGE, event.type(),
 				new Message(this.eventJson.write(event).getBytes(StandardCharsets.UTF_8), properties));

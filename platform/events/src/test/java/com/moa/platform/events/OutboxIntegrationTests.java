@@ -7,8 +7,9 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
-import org.slf4j.MDC;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,6 +36,9 @@ import static org.awaitility.Awaitility.await;
 class OutboxIntegrationTests {
 
 	@Autowired
+	Tracer tracer;
+
+	@Autowired
 	EventPublisher publisher;
 
 	@Autowired
@@ -53,15 +57,15 @@ class OutboxIntegrationTests {
 	OutboxRelay relay;
 
 	@Test
-	void eventPublishedInACommittedTransactionArrivesWithItsEnvelopeAndRequestId() {
-		MDC.put(EventTopology.REQUEST_ID_MDC_KEY, "req-outbox-1");
+	void eventPublishedInACommittedTransactionArrivesWithItsEnvelopeAndTraceContext() {
+		Span request = this.tracer.nextSpan().name("request").start();
 		EventEnvelope event;
-		try {
+		try (Tracer.SpanInScope scope = this.tracer.withSpan(request)) {
 			event = this.transaction.execute((status) -> this.publisher.publish("probe.created", "product-42",
 					Map.of("title", "무선 키보드", "price", 9900)));
 		}
 		finally {
-			MDC.remove(EventTopology.REQUEST_ID_MDC_KEY);
+			request.end();
 		}
 
 		Message message = receiveMatching(this.rabbit, EventsTestApplication.PROBE_QUEUE, Duration.ofSeconds(10),
@@ -70,8 +74,9 @@ class OutboxIntegrationTests {
 		assertThat(message).as("message on the bound queue").isNotNull();
 		assertThat(message.getMessageProperties().getReceivedExchange()).isEqualTo(EventTopology.EXCHANGE);
 		assertThat(message.getMessageProperties().getReceivedRoutingKey()).isEqualTo("probe.created");
-		assertThat(message.getMessageProperties().<String>getHeader(EventTopology.REQUEST_ID_HEADER))
-			.isEqualTo("req-outbox-1");
+		// Sent later by the relay's thread, still in the publishing request's trace.
+		assertThat(message.getMessageProperties().<String>getHeader(EventTopology.TRACEPARENT_HEADER))
+			.startsWith("00-" + request.context().traceId() + "-");
 		JsonNode json = this.jsonMapper.readTree(body(message));
 		assertThat(json.get("id").stringValue()).isEqualTo(event.id().toString());
 		assertThat(json.get("source").stringValue()).isEqualTo("events-tests");

@@ -68,7 +68,8 @@ public class MoaResourceServerAutoConfiguration {
 			ProblemSecurityHandlers handlers, Environment environment) throws Exception {
 		if (environment.matchesProfiles("prod")
 				&& properties.operatorKey().equals(MoaSecurityProperties.DEV_OPERATOR_KEY)) {
-			throw new IllegalStateException("moa.security.operator-key (MOA_SECURITY_OPERATOR_KEY) must be set under prod");
+			throw new IllegalStateException(
+					"moa.security.operator-key (MOA_SECURITY_OPERATOR_KEY) must be set under prod");
 		}
 		stateless(http, handlers).securityMatcher("/internal/**")
 			.addFilterBefore(new OperatorKeyFilter(properties.operatorKey()), AuthorizationFilter.class)
@@ -88,7 +89,7 @@ public class MoaResourceServerAutoConfiguration {
 			.authorizeHttpRequests((requests) -> {
 				requests
 					.requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info",
-							"/actuator/prometheus", "/v3/api-docs/**", "/error")
+							"/actuator/prometheus", "/livez", "/readyz", "/v3/api-docs/**", "/error")
 					.permitAll();
 				for (String publicPath : properties.publicPaths()) {
 					requests.requestMatchers(matcher(publicPath)).permitAll();
