@@ -54,6 +54,16 @@ abstract class AbstractGatewayIntegrationTest {
 			.build();
 	}
 
+	/** Sends the request, expects 200 and answers its {@code X-Request-Id}. */
+	static String requestIdOf(WebTestClient.RequestHeadersSpec<?> request) {
+		return request.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(String.class)
+			.getResponseHeaders()
+			.getFirst("X-Request-Id");
+	}
+
 	static String bearer(String token) {
 		return "Bearer " + token;
 	}

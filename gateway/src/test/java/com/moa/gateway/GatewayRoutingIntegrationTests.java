@@ -152,15 +152,7 @@ class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 	@Test
 	void answersWithTheTraceIdAndPassesTheTraceOnToTheService() {
 		String path = "/api/products/" + UUID.randomUUID();
-		String requestId = this.client.get()
-			.uri(path)
-			.header("X-Request-Id", "client-req-42")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.returnResult(String.class)
-			.getResponseHeaders()
-			.getFirst("X-Request-Id");
+		String requestId = requestIdOf(this.client.get().uri(path).header("X-Request-Id", "client-req-42"));
 		assertThat(requestId).matches("[0-9a-f]{32}");
 		assertThat(this.backend.received(path::equals)).singleElement().satisfies((hit) -> {
 			assertThat(hit.headers().get("traceparent")).startsWith("00-" + requestId + "-");
