@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -88,6 +89,9 @@ public abstract class SearchIntegrationTestSupport {
 		return signer.token(userId, "CONSUMER");
 	}
 
+	// Per test: JUnit makes an instance per test method.
+	private final List<UUID> searchesSent = new ArrayList<>();
+
 	/**
 	 * Publishes {@code search.performed} as lookup-service does; returns the event id.
 	 */
@@ -95,6 +99,7 @@ public abstract class SearchIntegrationTestSupport {
 		UUID eventId = UUID.randomUUID();
 		send(eventId, "search.performed", userId,
 				Map.of("userId", userId, "keyword", keyword, "resultCount", 3, "time", time.toString()));
+		this.searchesSent.add(eventId);
 		return eventId;
 	}
 
@@ -113,7 +118,15 @@ public abstract class SearchIntegrationTestSupport {
 			.until(() -> this.mongo.findById(queue + ":" + eventId, Document.class, "processed_events") != null);
 	}
 
+	/**
+	 * Waits until search-service has processed the event and every search this test sent
+	 * before it: four consumers apply events in any order, so the last one done says
+	 * nothing about the others.
+	 */
 	protected void awaitSearch(UUID eventId) {
+		for (UUID sent : this.searchesSent) {
+			awaitProcessed("search.search-events", sent);
+		}
 		awaitProcessed("search.search-events", eventId);
 	}
 

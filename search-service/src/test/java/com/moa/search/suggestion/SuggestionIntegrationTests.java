@@ -76,17 +76,19 @@ class SuggestionIntegrationTests extends SearchIntegrationTestSupport {
 		return product(UUID.randomUUID(), title, status, version);
 	}
 
-	private UUID lastProductEvent;
+	private final List<UUID> productEvents = new java.util.ArrayList<>();
 
 	private UUID product(UUID productId, String title, String status, long version) {
-		this.lastProductEvent = UUID.randomUUID();
-		send(this.lastProductEvent, "product.upserted", productId, Map.of("productId", productId, "sellerId",
-				UUID.randomUUID(), "title", title, "status", status, "version", version, "plans", List.of()));
+		UUID eventId = UUID.randomUUID();
+		send(eventId, "product.upserted", productId, Map.of("productId", productId, "sellerId", UUID.randomUUID(),
+				"title", title, "status", status, "version", version, "plans", List.of()));
+		this.productEvents.add(eventId);
 		return productId;
 	}
 
+	/** Every product event this test sent is applied (four consumers: in any order). */
 	private void awaitProduct(UUID productId) {
-		awaitProcessed("search.product-events", this.lastProductEvent);
+		this.productEvents.forEach((eventId) -> awaitProcessed("search.product-events", eventId));
 	}
 
 }
