@@ -7,9 +7,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 import com.moa.lookup.LookupIntegrationTestSupport;
+import com.moa.lookup.LookupProperties;
+import com.moa.lookup.cache.RedisAvailability;
+import com.moa.platform.events.EventPublisher;
 import com.moa.platform.testing.TestEventQueue;
 import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.Test;
@@ -18,7 +26,9 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,6 +45,27 @@ class ViewCountingIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Autowired
 	StringRedisTemplate redis;
+
+	@Autowired
+	ViewFlusher flusher;
+
+	@Autowired
+	ViewCounter counter;
+
+	@Autowired
+	RedisAvailability availability;
+
+	@Autowired
+	JdbcTemplate jdbcTemplate;
+
+	@Autowired
+	TransactionTemplate transaction;
+
+	@Autowired
+	EventPublisher events;
+
+	@Autowired
+	LookupProperties properties;
 
 	@Test
 	void twoThousandConcurrentDistinctViewersCountExactlyTwoThousand() {
@@ -62,6 +93,68 @@ class ViewCountingIntegrationTests extends LookupIntegrationTestSupport {
 			.isEqualTo(before + 2000);
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> !this.redis.opsForSet().isMember(ViewCounter.DIRTY_KEY, product.id.toString()));
+	}
+
+	@Test
+	void twoInstancesFlushingAtOnceWriteEveryViewAndNeverReportATotalTwice() throws Exception {
+		String token = uniqueToken();
+		Product product = product("Two flushers " + token);
+		publishAndAwait(product);
+		long before = listedViewCount(token, product.id);
+		TestEventQueue viewStats = TestEventQueue.bind(this.admin, this.rabbit, "test.view-stats." + token,
+				"product.view-stats");
+		// A second instance's flusher: same Redis, database and outbox, its own rounds.
+		ViewFlusher other = new ViewFlusher(this.redis, this.availability, this.counter, this.jdbcTemplate,
+				this.transaction, this.events, this.properties);
+		ExecutorService pool = Executors.newFixedThreadPool(6);
+		try {
+			AtomicBoolean counting = new AtomicBoolean(true);
+			List<Future<?>> flushers = new ArrayList<>();
+			for (ViewFlusher flusher : List.of(this.flusher, other)) {
+				flushers.add(pool.submit(() -> {
+					while (counting.get()) {
+						flusher.flushRound();
+					}
+					return null;
+				}));
+			}
+			List<Future<?>> viewers = new ArrayList<>();
+			for (int t = 0; t < 4; t++) {
+				viewers.add(pool.submit(() -> {
+					for (int i = 0; i < 500; i++) {
+						this.counter.count(product.id, "v:" + UUID.randomUUID());
+					}
+					return null;
+				}));
+			}
+			for (Future<?> viewer : viewers) {
+				viewer.get(60, TimeUnit.SECONDS);
+			}
+			counting.set(false);
+			for (Future<?> flusher : flushers) {
+				flusher.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+
+		awaitFlushedViewCount(product.id, before + 2000);
+		assertThat(listedViewCount(token, product.id)).isEqualTo(before + 2000);
+		// Each total is written, and announced, by one flusher only; the exact count is
+		// announced. Their order is not asserted: two instances' events may interleave,
+		// and consumers keep the greatest total (seller-service's dashboard does).
+		List<Long> announced = new ArrayList<>();
+		Instant deadline = Instant.now().plusSeconds(20);
+		while (!announced.contains(before + 2000) && Instant.now().isBefore(deadline)) {
+			announced.add(viewStats.receiveEnvelope("product.view-stats", product.id.toString())
+				.path("data")
+				.path("totalViews")
+				.asLong());
+		}
+		assertThat(announced).contains(before + 2000)
+			.doesNotHaveDuplicates()
+			.allMatch((total) -> total <= before + 2000);
 	}
 
 	@Test
