@@ -36,32 +36,18 @@ for port in $LOOKUP_PORT $GATEWAY_PORT $UNCACHED_LOOKUP_PORT $UNCACHED_GATEWAY_P
 done
 dropdb --if-exists "$DB" >/dev/null
 createdb "$DB"
-curl -fsS -u guest:guest -XPUT "http://127.0.0.1:15672/api/vhosts/$VHOST" >/dev/null
-curl -fsS -u guest:guest -XPUT "http://127.0.0.1:15672/api/permissions/$VHOST/guest" \
-  -H 'Content-Type: application/json' -d '{"configure":".*","write":".*","read":".*"}' >/dev/null
-# A Redis DB leased like platform/testing does, so a test run never shares it.
-REDIS_DB=""
-for db in $(seq 15 -1 1); do
-  if [ "$(redis-cli -n 0 SET "moa:test-lease:$db" bench NX EX 7200)" = "OK" ]; then REDIS_DB=$db; break; fi
-done
-[ -n "$REDIS_DB" ] || { echo "no free Redis DB (1-15 leased)"; exit 1; }
-redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null
+fresh_vhost "$VHOST"
+lease_redis_db
 
 JVM=${BENCH_JVM:--XX:+UseSerialGC -Xss512k -Xmx384m}
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null; redis-cli -n 0 DEL "moa:test-lease:$REDIS_DB" >/dev/null
+  release_redis_db
+  drop_vhost "$VHOST"
 }
 trap cleanup EXIT
 
-await_ready() {
-  for _ in $(seq 1 240); do
-    curl -fsS "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null 2>&1 && return
-    sleep 0.5
-  done
-  echo "port $1 did not become ready; see $LOGS"; exit 1
-}
 start_lookup() { # port extra-args...
   local port=$1; shift
   java $JVM -jar lookup-service/target/lookup-service-0.1.0-SNAPSHOT.jar --server.port="$port" \
@@ -86,23 +72,10 @@ start_lookup $UNCACHED_LOOKUP_PORT --moa.lookup.cache.enabled=false
 start_gateway $GATEWAY_PORT $LOOKUP_PORT
 start_gateway $UNCACHED_GATEWAY_PORT $UNCACHED_LOOKUP_PORT
 for port in $UNCACHED_LOOKUP_PORT $GATEWAY_PORT $UNCACHED_GATEWAY_PORT; do await_ready $port; done
+# CPU µs per request in every row, per JVM (start order: lookup, uncached lookup, gateways).
+BENCH_PIDS="lookup=${pids[0]} lookup_uncached=${pids[1]} gateway=${pids[2]} gateway_uncached=${pids[3]}"
 
-# The read model as product events would leave it: 90% published, 8 categories, Korean and
-# English titles, prices and view counts spread out.
-psql -q -d "$DB" <<SQL
-INSERT INTO catalog_products (id, seller_id, seller_name, title, description, category, image_url, min_price,
-    currency, plans, terms, terms_version, status, version, published_at, updated_at, view_count)
-SELECT gen_random_uuid(), gen_random_uuid(), '셀러 ' || (i % 500),
-       (ARRAY['주간 밀키트','스트리밍 프리미엄','뷰티 박스','월간 도서','요가 클래스','펫 간식','cloud backup','coffee club'])[1 + i % 8] || ' ' || i,
-       'Subscription product number ' || i || ' 매달 배송되는 구독 상품',
-       (ARRAY['MEAL_KIT','STREAMING','BEAUTY','BOOKS','FITNESS','PET','SOFTWARE','LIFESTYLE'])[1 + i % 8],
-       'https://img.example.com/' || i || '.png', 1000 + (i * 37) % 90000, 'KRW',
-       '[{"id":"00000000-0000-0000-0000-000000000001","name":"Monthly","billingPeriod":"MONTHLY","price":9900,"currency":"KRW"}]',
-       'terms', 1, CASE WHEN i % 10 = 0 THEN 'DRAFT' ELSE 'PUBLISHED' END, 1,
-       now() - (i || ' minutes')::interval, now(), (i * 7919) % 5000
-FROM generate_series(1, $PRODUCTS) AS i;
-ANALYZE catalog_products;
-SQL
+seed_catalog "$DB" "$PRODUCTS"
 VIEWED=$(psql -At -d "$DB" -c "SELECT id FROM catalog_products WHERE status = 'PUBLISHED' ORDER BY published_at DESC LIMIT 1")
 
 run() { wrk_row "$1" "$2" plain.lua "${WARMUP:-5}"; } # name url; warm-up: pools, cache

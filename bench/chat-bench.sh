@@ -86,14 +86,6 @@ start() { # jar-name log-name args...
   LAST_PID=$!
   pids+=($!)
 }
-await_ready() { # port pid
-  for _ in $(seq 1 360); do
-    curl -fsS "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null 2>&1 && return
-    kill -0 "$2" 2>/dev/null || { echo "the process for port $1 exited; see $LOGS/bench-chat-*.log"; exit 1; }
-    sleep 0.5
-  done
-  echo "port $1 did not become ready; see $LOGS/bench-chat-*.log"; exit 1
-}
 
 MOA_MONGO_HOST=127.0.0.1 MOA_MONGO_PORT=$MONGO_PORT MOA_MONGO_DATA="$DATA/mongo/moa.mv.db" \
   java -XX:+UseSerialGC -Xmx384m -jar "$DATA/jars/mongo-server-0.1.0-SNAPSHOT.jar" >"$LOGS/bench-chat-mongo.log" 2>&1 &

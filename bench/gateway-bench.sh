@@ -94,13 +94,6 @@ fresh_vhost "$VHOST"
 VHOST_CREATED=1
 lease_redis_db
 
-await_ready() {
-  for _ in $(seq 1 240); do
-    curl -fsS "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null 2>&1 && return
-    sleep 0.5
-  done
-  echo "port $1 did not become ready; see $LOGS"; exit 1
-}
 declare -A PID_OF
 start_lookup() { # name port extra-args...
   local name=$1 port=$2; shift 2
@@ -141,22 +134,7 @@ if [ "$PROTOTYPES" = 1 ]; then
 fi
 LOOKUP_PID=${PID_OF[lookup]} GATEWAY_PID=${PID_OF[gateway]}
 
-# The read model as product events would leave it (as catalog-bench): 90% published, 8
-# categories, Korean and English titles, prices and view counts spread out.
-psql -q -d "$DB" <<SQL
-INSERT INTO catalog_products (id, seller_id, seller_name, title, description, category, image_url, min_price,
-    currency, plans, terms, terms_version, status, version, published_at, updated_at, view_count)
-SELECT gen_random_uuid(), gen_random_uuid(), '셀러 ' || (i % 500),
-       (ARRAY['주간 밀키트','스트리밍 프리미엄','뷰티 박스','월간 도서','요가 클래스','펫 간식','cloud backup','coffee club'])[1 + i % 8] || ' ' || i,
-       'Subscription product number ' || i || ' 매달 배송되는 구독 상품',
-       (ARRAY['MEAL_KIT','STREAMING','BEAUTY','BOOKS','FITNESS','PET','SOFTWARE','LIFESTYLE'])[1 + i % 8],
-       'https://img.example.com/' || i || '.png', 1000 + (i * 37) % 90000, 'KRW',
-       '[{"id":"00000000-0000-0000-0000-000000000001","name":"Monthly","billingPeriod":"MONTHLY","price":9900,"currency":"KRW"}]',
-       'terms', 1, CASE WHEN i % 10 = 0 THEN 'DRAFT' ELSE 'PUBLISHED' END, 1,
-       now() - (i || ' minutes')::interval, now(), (i * 7919) % 5000
-FROM generate_series(1, $PRODUCTS) AS i;
-ANALYZE catalog_products;
-SQL
+seed_catalog "$DB" "$PRODUCTS"
 DETAIL_ID=$(psql -At -d "$DB" -c "SELECT id FROM catalog_products WHERE status = 'PUBLISHED' ORDER BY published_at DESC LIMIT 1")
 
 declare -A PORT=([direct]=$LOOKUP_PORT [nginx]=$NGINX_PORT [gateway]=$GATEWAY_PORT [uncached]=$UNCACHED_PORT
@@ -178,13 +156,7 @@ REDIS_PID=$(redis-cli -p 6379 INFO server | tr -d '\r' | awk -F: '$1 == "process
 
 # --- accounting -------------------------------------------------------------------------------
 HZ=$(getconf CLK_TCK)
-ticks() { # utime+stime of one process (0 when gone); fields after the "(comm)" one
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
-  set -- ${stat##*") "}
-  echo $((${12} + ${13}))
-}
-sum_ticks() { local total=0 p; for p in "$@"; do total=$((total + $(ticks "$p"))); done; echo $total; }
+sum_ticks() { local total=0 p; for p in "$@"; do total=$((total + $(proc_ticks "$p"))); done; echo $total; }
 children_ticks() { # cutime+cstime of this shell: the wrk runs it waited for
   local stat
   stat=$(cat "/proc/$$/stat")
@@ -203,10 +175,10 @@ snapshot() { # PG_PIDS must be set: ticks per process in PROCS order, then machi
   for p in "${PROCS[@]}"; do
     case $p in
       nginx) sum_ticks $(nginx_pids) ;;
-      redis) ticks "$REDIS_PID" ;;
+      redis) proc_ticks "$REDIS_PID" ;;
       pg) sum_ticks $PG_PIDS ;;
       wrk) children_ticks ;;
-      *) ticks "${PID_OF[$p]}" ;;
+      *) proc_ticks "${PID_OF[$p]}" ;;
     esac
   done | tr '\n' ' '
   awk '$1 == "cpu" {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9; exit}' /proc/stat

@@ -15,6 +15,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+. bench/lib.sh
 RATE=${1:-5000}
 CONNECTIONS=${2:-2}
 WARMUP=${BENCH_WARMUP:-60}
@@ -115,7 +116,6 @@ await_sent() { # product version count
     sleep 0.2
   done
 }
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 HZ=$(getconf CLK_TCK)
 
 # Each recipient's count of mails whose subject names this version, from GreenMail's REST API.
@@ -142,13 +142,13 @@ purge() { curl -fsS -XPOST "http://127.0.0.1:$API/api/mail/purge" >/dev/null; }
 run() { # label product version count pid
   local t0 before_mail before_sink line
   purge
-  before_mail=$(ticks "$5"); before_sink=$(ticks "$SINK")
+  before_mail=$(proc_ticks "$5"); before_sink=$(proc_ticks "$SINK")
   t0=$(sql "SELECT extract(epoch FROM clock_timestamp())")
   publish "$2" "$3"
   await_sent "$2" "$3" "$4"
   local mail_us sink_us
-  mail_us=$(( ($(ticks "$5") - before_mail) * 1000000 / HZ / $4 ))
-  sink_us=$(( ($(ticks "$SINK") - before_sink) * 1000000 / HZ / $4 ))
+  mail_us=$(( ($(proc_ticks "$5") - before_mail) * 1000000 / HZ / $4 ))
+  sink_us=$(( ($(proc_ticks "$SINK") - before_sink) * 1000000 / HZ / $4 ))
   line=$(sql "SELECT round((extract(epoch FROM max(created_at)) - $t0)::numeric, 2) || ' ' ||
                      round((extract(epoch FROM max(sent_at)) - $t0)::numeric, 2) || ' ' ||
                      round(($4 / (extract(epoch FROM max(sent_at)) - $t0))::numeric, 0) || ' ' ||

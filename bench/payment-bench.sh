@@ -55,13 +55,6 @@ cleanup() {
   curl -fsS -u guest:guest -XDELETE "http://127.0.0.1:15672/api/vhosts/$VHOST" >/dev/null || true
 }
 trap cleanup EXIT
-await_ready() {
-  for _ in $(seq 1 240); do
-    curl -fsS "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null 2>&1 && return
-    sleep 0.5
-  done
-  echo "port $1 did not become ready; see $LOGS"; exit 1
-}
 LAST_PID=""
 start() { # module port log-name args...
   local module=$1 port=$2 name=$3; shift 3
@@ -119,7 +112,6 @@ products_file() { # first-index count -> a file of product,plan lines (disjoint 
     ORDER BY p.id OFFSET $1 LIMIT $2" >"$file"
   echo "$file"
 }
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user+system CPU, clock ticks
 HZ=$(getconf CLK_TCK)
 
 purchase_row() { # name gateway-port gateway-pid payment-pid products-offset
@@ -130,12 +122,12 @@ purchase_row() { # name gateway-port gateway-pid payment-pid products-offset
   BENCH_PRODUCTS_FILE=$(products_file "$5" "$SLICE")
   wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$script" "http://127.0.0.1:$2/api/subscriptions" >/dev/null 2>&1
   BENCH_PRODUCTS_FILE=$(products_file "$(($5 + SLICE))" "$SLICE")
-  before_gw=$(ticks "$3"); before_pay=$(ticks "$4")
+  before_gw=$(proc_ticks "$3"); before_pay=$(proc_ticks "$4")
   line=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$script" "http://127.0.0.1:$2/api/subscriptions" | grep '^RESULT')
   requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
   printf '%-40s %s gateway_cpu_us_per_req=%d payment_cpu_us_per_req=%d\n' "$1" "${line#RESULT }" \
-    $(( ($(ticks "$3") - before_gw) * 1000000 / HZ / requests )) \
-    $(( ($(ticks "$4") - before_pay) * 1000000 / HZ / requests ))
+    $(( ($(proc_ticks "$3") - before_gw) * 1000000 / HZ / requests )) \
+    $(( ($(proc_ticks "$4") - before_pay) * 1000000 / HZ / requests ))
   rm -f "$script"
 }
 
@@ -146,7 +138,7 @@ RESULT="$OUT/payment-$stamp.txt"
   echo "# jvm: $JVM"
   echo "# machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; wrk, the JVMs, PostgreSQL, Redis and RabbitMQ share the cores"
   echo "## purchases through the gateway (each: PENDING commit, provider call, settle commit, 2 outbox events)"
-  wrk_row "baseline: gateway liveness" "http://127.0.0.1:18080/actuator/health/liveness" plain.lua 10
+  BENCH_PIDS="gateway=$GW0" wrk_row "baseline: gateway liveness" "http://127.0.0.1:18080/actuator/health/liveness" plain.lua 10
   purchase_row "purchase, sandbox 0 ms" 18080 "$GW0" "$PAY0" 0
   purchase_row "purchase, sandbox 50 ms" 18090 "$GW50" "$PAY50" $((2 * SLICE))
   echo "## charges per purchase (must be 1): $(psql -At -d "$DB" -c "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM sandbox_charges c JOIN payments p ON p.id = c.idempotency_key GROUP BY p.subscription_id) x")"
