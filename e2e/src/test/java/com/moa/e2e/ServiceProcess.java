@@ -112,7 +112,7 @@ final class ServiceProcess implements AutoCloseable {
 
 	String tail() {
 		try {
-			List<String> lines = Files.readAllLines(this.log);
+			List<String> lines = logLines();
 			return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
 		}
 		catch (IOException ex) {

@@ -82,10 +82,9 @@ class WebSocketConfig implements WebSocketMessageBrokerConfigurer {
 			.setSystemPasscode(this.rabbit.getPassword())
 			.setSystemHeartbeatSendInterval(heartbeat)
 			.setSystemHeartbeatReceiveInterval(heartbeat)
-			// Frames to /app never reach the broker: with a scheduler the relay beats to
-			// the
-			// broker for a client that sends only those (else RabbitMQ closes it as
-			// silent).
+			// Frames to /app never reach the broker: with a scheduler the relay
+			// beats for a client that sends only those (else RabbitMQ closes it
+			// as silent).
 			.setTaskScheduler(this.scheduler);
 		registry.setApplicationDestinationPrefixes("/app");
 		// Frames to one connection leave in the order they were published.
@@ -94,11 +93,9 @@ class WebSocketConfig implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		// A send blocks on MongoDB for a few round trips; with Spring's default (2
-		// threads per
-		// core) a backlog of sends delayed heart-beats until RabbitMQ dropped every
-		// connection
-		// (bench/RESULTS.md).
+		// A send blocks on MongoDB for a few round trips; with Spring's default
+		// (2 threads per core) a backlog of sends delayed heart-beats until
+		// RabbitMQ dropped every connection (bench/RESULTS.md).
 		int threads = this.properties.inboundThreads();
 		registration.interceptors(this.guard).taskExecutor().corePoolSize(threads).maxPoolSize(threads);
 	}

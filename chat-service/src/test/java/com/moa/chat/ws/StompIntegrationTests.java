@@ -21,8 +21,11 @@ import com.moa.chat.StompConnection;
 import com.moa.chat.StompConnection.Frame;
 import com.moa.platform.testing.TestJwts;
 import com.moa.platform.testing.TestRabbit;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,6 +37,9 @@ import static org.awaitility.Awaitility.await;
  */
 class StompIntegrationTests extends ChatIntegrationTestSupport {
 
+	@Autowired
+	MeterRegistry meters;
+
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
 	@Test
@@ -41,6 +47,8 @@ class StompIntegrationTests extends ChatIntegrationTestSupport {
 		UUID[] room = room();
 		try (StompConnection consumer = StompConnection.ready(this.port, token(room[1], "CONSUMER"));
 				StompConnection seller = StompConnection.ready(this.port, token(room[2], "SELLER"))) {
+			// The dashboard's connection gauge counts both (and any other still open).
+			assertThat(this.meters.get("moa_chat_connections").gauge().value()).isGreaterThanOrEqualTo(2);
 			for (int i = 1; i <= 5; i++) {
 				consumer.send("SEND",
 						Map.of("destination", "/app/rooms/" + room[0] + "/messages", "content-type", "application/json",

@@ -78,12 +78,10 @@ class SecurityConfiguration {
 				.permitAll()
 				.pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/livez", "/readyz")
 				.permitAll()
-				// With a management port of its own (prod: application-prod.yml) the
-				// actuator
-				// is not on the public port at all and only the internal network reaches
-				// it:
-				// Prometheus scrapes it without a token. Sharing the public port (local
-				// development), it stays ADMIN-only like the rest of /actuator.
+				// On a management port of its own (prod) the actuator is off the
+				// public port and only the internal network reaches it: Prometheus
+				// scrapes without a token. On the public port (local development)
+				// it stays ADMIN-only like the rest of /actuator.
 				.pathMatchers("/actuator/prometheus")
 				.access(separateManagementPort(environment)
 						? (authentication, context) -> Mono.just(new AuthorizationDecision(true))

@@ -1,14 +1,16 @@
 package com.moa.gateway.web;
 
 import io.micrometer.tracing.Span;
+import io.micrometer.tracing.handler.TracingObservationHandler;
 import org.slf4j.MDC;
 
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Where the gateway keeps the span of the request being handled (an exchange attribute
- * written by {@link RequestIdFilter}), and how its few log lines get the trace and span
- * ids into the MDC keys {@code logging.pattern.correlation} prints, as the services' do.
+ * The span of the request being handled (the server observation's, kept on the exchange
+ * by WebFlux), and how the gateway's few log lines get its trace and span ids into the
+ * MDC keys {@code logging.pattern.correlation} prints, as the services' do.
  */
 public final class RequestIds {
 
@@ -16,10 +18,19 @@ public final class RequestIds {
 
 	private static final String SPAN_ID = "spanId";
 
-	/** Exchange attribute holding the request's span. */
-	static final String ATTRIBUTE = RequestIds.class.getName() + ".span";
-
 	private RequestIds() {
+	}
+
+	/**
+	 * The request's span, or null without tracing (the no-op tracer's has no trace id).
+	 */
+	static Span span(ServerWebExchange exchange) {
+		return ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+			.map((context) -> context.<TracingObservationHandler.TracingContext>get(
+					TracingObservationHandler.TracingContext.class))
+			.map(TracingObservationHandler.TracingContext::getSpan)
+			.filter((span) -> !span.context().traceId().isEmpty())
+			.orElse(null);
 	}
 
 	/**
@@ -29,7 +40,7 @@ public final class RequestIds {
 	 * @param action the code that logs
 	 */
 	public static void withMdc(ServerWebExchange exchange, Runnable action) {
-		Span span = exchange.getAttribute(ATTRIBUTE);
+		Span span = span(exchange);
 		String previousTrace = MDC.get(TRACE_ID);
 		String previousSpan = MDC.get(SPAN_ID);
 		MDC.put(TRACE_ID, (span != null) ? span.context().traceId() : "");

@@ -15,7 +15,8 @@ import org.springframework.web.server.WebFilterChain;
 
 /**
  * Removes headers a client must not be able to set: every {@code X-User-*} header
- * (identity reaches services only as the verified token) and the forwarding headers. The
+ * (identity reaches services only as the verified token), {@code X-Request-Id} (the
+ * request's id is its trace id, {@link RequestIdFilter}) and the forwarding headers. The
  * gateway is the edge, so it writes {@code X-Forwarded-For} afresh from the connection's
  * peer; a client-sent one would otherwise be kept as the leftmost value, which services
  * read as the client IP (login throttling per IP could then be dodged).
@@ -25,8 +26,8 @@ class UntrustedHeaderStripper implements WebFilter, Ordered {
 
 	private static final String PREFIX = "x-user-";
 
-	private static final Set<String> FORWARDING = Set.of("forwarded", "x-forwarded-for", "x-forwarded-host",
-			"x-forwarded-proto", "x-forwarded-port", "x-forwarded-prefix", "x-real-ip");
+	private static final Set<String> UNTRUSTED = Set.of("x-request-id", "forwarded", "x-forwarded-for",
+			"x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-forwarded-prefix", "x-real-ip");
 
 	@Override
 	public int getOrder() {
@@ -53,7 +54,7 @@ class UntrustedHeaderStripper implements WebFilter, Ordered {
 
 	private static boolean isUntrusted(String name) {
 		String lower = name.toLowerCase(Locale.ROOT);
-		return lower.startsWith(PREFIX) || FORWARDING.contains(lower);
+		return lower.startsWith(PREFIX) || UNTRUSTED.contains(lower);
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.moa.payment.PaymentIntegrationTestSupport;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,6 +26,9 @@ class BillingConcurrencyIntegrationTests extends PaymentIntegrationTestSupport {
 	@Autowired
 	BillingClock clock;
 
+	@Autowired
+	MeterRegistry meters;
+
 	@Test
 	void twoRunnersChargeEachDuePeriodExactlyOnce() throws Exception {
 		Product product = product(1000);
@@ -33,6 +37,7 @@ class BillingConcurrencyIntegrationTests extends PaymentIntegrationTestSupport {
 			ids.add(subscribed(consumer(), product, product.monthlyPlan));
 		}
 		this.clock.advance(Duration.ofDays(31));
+		double chargesBefore = this.meters.get("moa.payment.renewal.charges").counter().count();
 		ExecutorService runners = Executors.newFixedThreadPool(2);
 		try {
 			List<Future<Integer>> work = new ArrayList<>();
@@ -61,6 +66,9 @@ class BillingConcurrencyIntegrationTests extends PaymentIntegrationTestSupport {
 			assertThat(charges(id)).as(id).containsExactly("INITIAL SUCCEEDED 1000", "RENEWAL SUCCEEDED 1000");
 			assertThat(providerCharges(id)).isEqualTo(2);
 		}
+		// The dashboard's renewal counter saw them (and any other test's now due).
+		assertThat(this.meters.get("moa.payment.renewal.charges").counter().count() - chargesBefore)
+			.isGreaterThanOrEqualTo(ids.size());
 	}
 
 }

@@ -147,11 +147,9 @@ public class EventsAutoConfiguration {
 		factory.setObservationEnabled(true);
 		factory
 			.setAdviceChain(RetryInterceptorBuilder.stateless().retryPolicy(retryPolicy).recoverer((message, cause) -> {
-				// The consumer's store is down: nothing is wrong with the event. It
-				// goes
-				// back to its queue (after the retries' backoff) and waits there
-				// until
-				// the store answers, instead of filling the .dlq during an outage.
+				// The consumer's store is down: nothing is wrong with the event.
+				// It goes back to its queue (after the retries' backoff) and waits
+				// there until the store answers, instead of filling the .dlq.
 				if (isStoreOutage(cause)) {
 					throw new ImmediateRequeueAmqpException("store unavailable: the event waits in its queue", cause);
 				}

@@ -166,10 +166,9 @@ class OutboxRelay implements SmartLifecycle {
 	private void warnIfReturned(ReturnedMessage returned) {
 		if (returned != null) {
 			// The exchange accepted it but no queue is bound for this type: nobody
-			// consumes
-			// it yet. That is the subscribers' business; retrying would not change it.
-			// Said
-			// once per type, as a busy type would otherwise flood the log.
+			// consumes it yet. That is the subscribers' business; retrying would not
+			// change it. Said once per type, as a busy type would otherwise flood the
+			// log.
 			String type = returned.getRoutingKey();
 			boolean first = this.unroutableTypes.add(type);
 			String text = "Event {} of type {} was unroutable on {} (no queue bound); marked published anyway"
