@@ -1,10 +1,16 @@
 package com.moa.gateway;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * As under prod: the actuator on a management port of its own. Prometheus answers there
@@ -17,6 +23,15 @@ class ManagementPortIntegrationTests extends AbstractGatewayIntegrationTest {
 	@LocalManagementPort
 	int managementPort;
 
+	@Autowired
+	ApplicationContext context;
+
+	@Test
+	void metricsArePulledNotPushedToAnAbsentCollector() {
+		assertThat(this.context.getBeanNamesForType(PrometheusMeterRegistry.class)).hasSize(1);
+		assertThat(this.context.getBeanNamesForType(OtlpMeterRegistry.class)).isEmpty();
+	}
+
 	@Test
 	void prometheusOnTheManagementPortWithoutAToken() {
 		WebTestClient management = WebTestClient.bindToServer()
@@ -28,7 +43,7 @@ class ManagementPortIntegrationTests extends AbstractGatewayIntegrationTest {
 			.expectStatus()
 			.isOk()
 			.expectBody(String.class)
-			.value((body) -> org.assertj.core.api.Assertions.assertThat(body).contains("jvm_memory_used_bytes"));
+			.value((body) -> assertThat(body).contains("jvm_memory_used_bytes"));
 		management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
 	}
 

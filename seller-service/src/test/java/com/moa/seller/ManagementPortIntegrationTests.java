@@ -5,10 +5,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +32,15 @@ class ManagementPortIntegrationTests extends SellerIntegrationTestSupport {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	ApplicationContext context;
+
+	@Test
+	void metricsArePulledNotPushedToAnAbsentCollector() {
+		assertThat(this.context.getBeanNamesForType(PrometheusMeterRegistry.class)).hasSize(1);
+		assertThat(this.context.getBeanNamesForType(OtlpMeterRegistry.class)).isEmpty();
+	}
 
 	@Test
 	void prometheusOnTheManagementPortWithoutAToken() throws Exception {

@@ -3,22 +3,35 @@ package com.moa.platform.testing;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.testcontainers.DockerClientFactory;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import org.testcontainers.dockerclient.DockerClientProviderStrategy;
+import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.ImageNameSubstitutor;
+import org.testcontainers.utility.TestcontainersConfiguration;
 
 /**
  * Decides once per JVM whether tests use Testcontainers or the local servers, and checks
  * that a needed local server answers before a test waits on it.
  * <p>
  * {@code MOA_TEST_INFRA=docker|local} forces the choice; otherwise Docker is used when an
- * engine answers.
+ * engine answers and can get the images: they are present, or a registry answers.
  */
 public final class TestInfrastructure {
 
@@ -28,6 +41,16 @@ public final class TestInfrastructure {
 		DOCKER, LOCAL
 
 	}
+
+	static final String POSTGRES_IMAGE = "postgres:17-alpine";
+
+	static final String REDIS_IMAGE = "redis:7-alpine";
+
+	static final String RABBITMQ_IMAGE = "rabbitmq:4-management-alpine";
+
+	static final String MONGO_IMAGE = "mongo:7";
+
+	private static final List<String> IMAGES = List.of(POSTGRES_IMAGE, REDIS_IMAGE, RABBITMQ_IMAGE, MONGO_IMAGE);
 
 	static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
@@ -60,7 +83,78 @@ public final class TestInfrastructure {
 		boolean engineConfigured = System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock"))
 				|| Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"))
 				|| Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
-		return (engineConfigured && DockerClientFactory.instance().isDockerAvailable()) ? Mode.DOCKER : Mode.LOCAL;
+		if (!engineConfigured) {
+			return Mode.LOCAL;
+		}
+		// The engine is asked through a bare client: DockerClientFactory
+		// (isDockerAvailable()
+		// too) starts Ryuk at once, itself an image to pull.
+		DockerClient client;
+		try {
+			List<DockerClientProviderStrategy> strategies = new ArrayList<>();
+			ServiceLoader.load(DockerClientProviderStrategy.class).forEach(strategies::add);
+			client = DockerClientProviderStrategy.getFirstValidStrategy(strategies).getDockerClient();
+		}
+		catch (IllegalStateException ex) {
+			return Mode.LOCAL;
+		}
+		// An engine that has neither the images nor a registry (one started only for
+		// ./moa compose-smoke) would fail every suite at its first pull.
+		if (!imagesObtainable(client)) {
+			System.err.println("[moa tests] A Docker engine answers, but the test images are not present and "
+					+ "no registry is reachable: using the local servers (./moa infra). "
+					+ "MOA_TEST_INFRA=docker forces Testcontainers.");
+			return Mode.LOCAL;
+		}
+		return Mode.DOCKER;
+	}
+
+	private static boolean imagesObtainable(DockerClient client) {
+		List<String> needed = new ArrayList<>(IMAGES);
+		if (!"true".equalsIgnoreCase(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))) {
+			needed.add(TestcontainersConfiguration.getInstance().getRyukImage());
+		}
+		boolean allPresent = needed.stream().allMatch((image) -> present(client, image));
+		if (allPresent) {
+			return true;
+		}
+		// A configured mirror serves the pulls (docker-java types the list as Object).
+		if (client.infoCmd().exec().getRegistryConfig().getMirrors() instanceof List<?> mirrors && !mirrors.isEmpty()) {
+			return true;
+		}
+		DockerImageName image = ImageNameSubstitutor.instance().apply(DockerImageName.parse(POSTGRES_IMAGE));
+		String registry = image.getRegistry().isEmpty() ? "registry-1.docker.io" : image.getRegistry();
+		return answers(URI.create("https://" + registry + "/v2/"));
+	}
+
+	private static boolean present(DockerClient client, String image) {
+		try {
+			client
+				.inspectImageCmd(
+						ImageNameSubstitutor.instance().apply(DockerImageName.parse(image)).asCanonicalNameString())
+				.exec();
+			return true;
+		}
+		catch (NotFoundException ex) {
+			return false;
+		}
+	}
+
+	/** Any HTTP answer (a registry's is 401) means it can be reached. */
+	private static boolean answers(URI uri) {
+		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+		try {
+			http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+					HttpResponse.BodyHandlers.discarding());
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
 	}
 
 	/** A setting from a system property or environment variable of the same name. */

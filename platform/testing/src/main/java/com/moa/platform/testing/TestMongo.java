@@ -57,7 +57,7 @@ public class TestMongo {
 		}
 		if (TestInfrastructure.mode() == TestInfrastructure.Mode.DOCKER) {
 			if (container == null) {
-				container = new MongoDBContainer("mongo:7");
+				container = new MongoDBContainer(TestInfrastructure.MONGO_IMAGE);
 				container.start();
 			}
 			return container.getConnectionString();

@@ -71,7 +71,7 @@ public class TestPostgres {
 	private static synchronized Server server() {
 		if (TestInfrastructure.mode() == TestInfrastructure.Mode.DOCKER) {
 			if (container == null) {
-				container = new PostgreSQLContainer("postgres:17-alpine");
+				container = new PostgreSQLContainer(TestInfrastructure.POSTGRES_IMAGE);
 				container.start();
 			}
 			return new Server(container.getHost(), container.getMappedPort(5432), container.getUsername(),

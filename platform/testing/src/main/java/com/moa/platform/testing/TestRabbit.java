@@ -121,7 +121,7 @@ public class TestRabbit {
 	private static synchronized Server server() {
 		if (TestInfrastructure.mode() == TestInfrastructure.Mode.DOCKER) {
 			if (container == null) {
-				container = new RabbitMQContainer("rabbitmq:4-management-alpine");
+				container = new RabbitMQContainer(TestInfrastructure.RABBITMQ_IMAGE);
 				container.addExposedPort(STOMP_PORT);
 				container.start();
 				try {

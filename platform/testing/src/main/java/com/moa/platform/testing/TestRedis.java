@@ -66,7 +66,7 @@ public class TestRedis {
 	private static synchronized String[] server() {
 		if (TestInfrastructure.mode() == TestInfrastructure.Mode.DOCKER) {
 			if (container == null) {
-				container = new RedisContainer("redis:7-alpine");
+				container = new RedisContainer(TestInfrastructure.REDIS_IMAGE);
 				container.start();
 			}
 			return new String[] { container.getRedisHost(), String.valueOf(container.getRedisPort()) };
