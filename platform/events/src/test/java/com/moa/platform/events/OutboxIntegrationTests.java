@@ -2,8 +2,15 @@ package com.moa.platform.events;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import javax.sql.DataSource;
 
@@ -14,10 +21,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static com.moa.platform.events.EventsTestSupport.body;
@@ -55,6 +64,75 @@ class OutboxIntegrationTests {
 
 	@Autowired
 	OutboxRelay relay;
+
+	@Autowired
+	ConnectionFactory connectionFactory;
+
+	@Autowired
+	PlatformTransactionManager transactionManager;
+
+	@Autowired
+	EventsProperties properties;
+
+	@Test
+	void twoInstancesRelayingOneOutboxSendEveryEventExactlyOnce() throws Exception {
+		// A backlog of 1,000 events, then a second instance's relay on two threads of its
+		// own
+		// beside this context's scheduled one, until the outbox is empty.
+		List<String> expected = new ArrayList<>();
+		for (int batch = 0; batch < 20; batch++) {
+			expected.addAll(this.transaction.execute((status) -> {
+				List<String> ids = new ArrayList<>();
+				for (int n = 0; n < 50; n++) {
+					ids.add(this.publisher.publish("probe.relayed", "product-" + n, Map.of("n", n)).id().toString());
+				}
+				return ids;
+			}));
+		}
+		OutboxRelay second = new OutboxRelay(JdbcClient.create(this.dataSource),
+				new TransactionTemplate(this.transactionManager), this.connectionFactory, null,
+				this.properties.relay());
+		JdbcClient jdbc = JdbcClient.create(this.dataSource);
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			List<Future<?>> relays = new ArrayList<>();
+			long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+			for (int i = 0; i < 2; i++) {
+				relays.add(threads.submit(() -> {
+					while (System.nanoTime() < until
+							&& jdbc.sql("SELECT count(*) FROM event_outbox WHERE published_at IS NULL")
+								.query(Integer.class)
+								.single() > 0) {
+						second.relay();
+					}
+				}));
+			}
+			for (Future<?> relay : relays) {
+				relay.get();
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+
+		Set<String> wanted = Set.copyOf(expected);
+		Map<String, Integer> received = new HashMap<>();
+		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+		// Until every event arrived, then one more second for any duplicate still on its
+		// way.
+		long quietUntil = Long.MAX_VALUE;
+		while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+			Message message = this.rabbit.receive(EventsTestApplication.PROBE_QUEUE, 100);
+			if (message != null && wanted.contains(message.getMessageProperties().getMessageId())) {
+				received.merge(message.getMessageProperties().getMessageId(), 1, Integer::sum);
+			}
+			if (quietUntil == Long.MAX_VALUE && received.size() == wanted.size()) {
+				quietUntil = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+			}
+		}
+		assertThat(received.keySet()).containsExactlyInAnyOrderElementsOf(wanted);
+		assertThat(received).allSatisfy((id, copies) -> assertThat(copies).as("copies of %s", id).isEqualTo(1));
+	}
 
 	@Test
 	void eventPublishedInACommittedTransactionArrivesWithItsEnvelopeAndTraceContext() {
