@@ -6,8 +6,8 @@
 # publish → browse → subscribe → mail through the gateway container, and tears it all down.
 # Not part of ./moa test: it needs root for dockerd and takes minutes.
 #
-# Where no registry is reachable (these machines), the images start from a Debian base made
-# with debootstrap; MOA_SMOKE_BASE_IMAGE=debian:bookworm-slim uses a pulled one instead.
+# The images start from Debian bookworm: pulled (debian:bookworm-slim) where a registry answers,
+# else made here with debootstrap (these machines); MOA_SMOKE_BASE_IMAGE names another base.
 # MOA_SMOKE_KEEP=1 leaves the stack running (tear down: the command it prints).
 # Needs: MOA_SMOKE_MONGO_JAR, MOA_SMOKE_GREENMAIL_JAR (./moa passes them).
 set -euo pipefail
@@ -16,7 +16,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 SMOKE="$ROOT/infra/compose/smoke"
 WORK="$ROOT/.moa/compose-smoke"
 PROJECT=moasmoke
-BASE_IMAGE=${MOA_SMOKE_BASE_IMAGE:-moa-smoke/debian:bookworm}
+BASE_IMAGE=${MOA_SMOKE_BASE_IMAGE:-}
 DEBIAN_MIRROR=${MOA_SMOKE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 STANDINS=(build jre postgres redis rabbitmq mongodb smtp)
 
@@ -32,7 +32,7 @@ took() { echo "$((SECONDS - STEP_STARTED)) s"; }
 missing=()
 command -v dockerd >/dev/null || missing+=(docker.io)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
-[ "$BASE_IMAGE" != moa-smoke/debian:bookworm ] || command -v debootstrap >/dev/null || missing+=(debootstrap)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing ${missing[*]} from Debian's packages"
   { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"; } >/dev/null
@@ -82,9 +82,15 @@ cleanup() {
 trap cleanup EXIT
 
 # --- images ----------------------------------------------------------------------------------
+if [ -z "$BASE_IMAGE" ]; then
+  BASE_IMAGE=moa-smoke/debian:bookworm
+  if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 && timeout 120 docker pull -q debian:bookworm-slim >/dev/null 2>&1; then
+    BASE_IMAGE=debian:bookworm-slim
+  fi
+fi
 if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   if [ "$BASE_IMAGE" = moa-smoke/debian:bookworm ]; then
-    step "making the base image $BASE_IMAGE with debootstrap ($DEBIAN_MIRROR)"
+    step "no registry answers: making the base image $BASE_IMAGE with debootstrap ($DEBIAN_MIRROR)"
     rm -rf "$WORK/rootfs"
     debootstrap --variant=minbase bookworm "$WORK/rootfs" "$DEBIAN_MIRROR" >"$WORK/debootstrap.log" 2>&1 ||
       die "debootstrap failed; see $WORK/debootstrap.log"

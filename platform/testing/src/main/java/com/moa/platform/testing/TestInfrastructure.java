@@ -82,7 +82,7 @@ public final class TestInfrastructure {
 		// none is.
 		boolean engineConfigured = System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock"))
 				|| Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"))
-				|| Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
+				|| namesAnEngine(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
 		if (!engineConfigured) {
 			return Mode.LOCAL;
 		}
@@ -107,6 +107,19 @@ public final class TestInfrastructure {
 			return Mode.LOCAL;
 		}
 		return Mode.DOCKER;
+	}
+
+	/**
+	 * Whether Testcontainers' settings point at an engine; the file alone is no sign of
+	 * one (Testcontainers writes it after any run, e.g. once while an engine was up).
+	 */
+	static boolean namesAnEngine(Path settings) {
+		try {
+			return Files.exists(settings) && Files.readString(settings).matches("(?s).*\\b(docker|tc)\\.host\\s*=.*");
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	private static boolean imagesObtainable(DockerClient client) {

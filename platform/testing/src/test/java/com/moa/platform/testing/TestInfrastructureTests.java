@@ -1,15 +1,32 @@
 package com.moa.platform.testing;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class TestInfrastructureTests {
+
+	@Test
+	void testcontainersSettingsCountAsAnEngineOnlyWhenTheyNameOne(@TempDir Path home) throws Exception {
+		Path settings = home.resolve(".testcontainers.properties");
+		assertThat(TestInfrastructure.namesAnEngine(settings)).isFalse();
+		// What Testcontainers writes after a run on a local socket: no engine of its own.
+		Files.writeString(settings, "#Modified by Testcontainers\n"
+				+ "docker.client.strategy=org.testcontainers.dockerclient.UnixSocketClientProviderStrategy\n");
+		assertThat(TestInfrastructure.namesAnEngine(settings)).isFalse();
+		Files.writeString(settings, "docker.host=tcp://build-host:2375\n");
+		assertThat(TestInfrastructure.namesAnEngine(settings)).isTrue();
+		Files.writeString(settings, "tc.host=tcp://127.0.0.1:41293\n");
+		assertThat(TestInfrastructure.namesAnEngine(settings)).isTrue();
+	}
 
 	@Test
 	void missingLocalServerFailsAtOnceWithTheCommandThatFixesIt() throws Exception {
