@@ -40,17 +40,8 @@ fi
 
 mkdir -p "$WORK"
 started_dockerd=
-if ! docker info >/dev/null 2>&1; then
-  step "starting dockerd (log $WORK/dockerd.log)"
-  dockerd >"$WORK/dockerd.log" 2>&1 &
-  echo $! >"$WORK/dockerd.pid"
-  started_dockerd=1
-  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
-  docker info >/dev/null 2>&1 || die "dockerd did not start; see $WORK/dockerd.log"
-fi
-
 nofile=$(ulimit -Hn)
-[ "$nofile" = unlimited ] || [ "$nofile" -gt 65536 ] && nofile=65536
+if [ "$nofile" = unlimited ] || [ "$nofile" -gt 65536 ]; then nofile=65536; fi
 export MOA_SMOKE_NOFILE=$nofile
 
 compose() {
@@ -58,8 +49,8 @@ compose() {
     -f docker-compose.prod.yml -f infra/compose/smoke/docker-compose.smoke.yml "$@")
 }
 
-# While /var/run/docker.sock exists, the tests' platform/testing would pick Testcontainers:
-# the engine goes away with the run unless it was running before.
+# The machine is left as found: an engine that was not running before goes away again (the
+# tests' platform/testing would otherwise ask it for Testcontainers first).
 cleanup() {
   local status=$?
   if [ -n "${MOA_SMOKE_KEEP:-}" ] && [ $status = 0 ]; then
@@ -80,6 +71,15 @@ cleanup() {
   [ $status = 0 ] && say "PASSED in $SECONDS s" || printf '\033[31m[smoke] FAILED after %s s\033[0m\n' "$SECONDS" >&2
 }
 trap cleanup EXIT
+
+if ! docker info >/dev/null 2>&1; then
+  step "starting dockerd (log $WORK/dockerd.log)"
+  dockerd >"$WORK/dockerd.log" 2>&1 &
+  echo $! >"$WORK/dockerd.pid"
+  started_dockerd=1
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  docker info >/dev/null 2>&1 || die "dockerd did not start; see $WORK/dockerd.log"
+fi
 
 # --- images ----------------------------------------------------------------------------------
 if [ -z "$BASE_IMAGE" ]; then
