@@ -73,6 +73,9 @@ class LoginThrottle {
 	 */
 	void succeeded(long attemptId, String email) {
 		this.transaction.executeWithoutResult((status) -> {
+			// The account's lock first, as in reserve: two successes at once each
+			// held their own deleted row, waiting to update the other's (deadlock).
+			lock("login-account:" + email);
 			this.jdbc.sql("DELETE FROM login_failures WHERE id = ?").param(attemptId).update();
 			this.jdbc.sql("UPDATE login_failures SET counts_for_account = false WHERE email = ? AND counts_for_account")
 				.param(email)
