@@ -7,9 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -86,27 +86,24 @@ public final class TestInfrastructure {
 		if (!engineConfigured) {
 			return Mode.LOCAL;
 		}
-		// The engine is asked through a bare client: DockerClientFactory
-		// (isDockerAvailable()
-		// too) starts Ryuk at once, itself an image to pull.
-		DockerClient client;
-		try {
-			List<DockerClientProviderStrategy> strategies = new ArrayList<>();
-			ServiceLoader.load(DockerClientProviderStrategy.class).forEach(strategies::add);
-			client = DockerClientProviderStrategy.getFirstValidStrategy(strategies).getDockerClient();
-		}
-		catch (IllegalStateException ex) {
-			return Mode.LOCAL;
-		}
-		// An engine that has neither the images nor a registry (one started only for
-		// ./moa compose-smoke) would fail every suite at its first pull.
-		if (!imagesObtainable(client)) {
+		// Asked through a bare client: DockerClientFactory, isDockerAvailable() too,
+		// starts Ryuk at once, itself an image to pull.
+		List<DockerClientProviderStrategy> strategies = new ArrayList<>();
+		ServiceLoader.load(DockerClientProviderStrategy.class).forEach(strategies::add);
+		try (DockerClient client = DockerClientProviderStrategy.getFirstValidStrategy(strategies).getDockerClient()) {
+			// An engine that has neither the images nor a registry (one started only for
+			// ./moa compose-smoke) would fail every suite at its first pull.
+			if (imagesObtainable(client)) {
+				return Mode.DOCKER;
+			}
 			System.err.println("[moa tests] A Docker engine answers, but the test images are not present and "
 					+ "no registry is reachable: using the local servers (./moa infra). "
 					+ "MOA_TEST_INFRA=docker forces Testcontainers.");
 			return Mode.LOCAL;
 		}
-		return Mode.DOCKER;
+		catch (IllegalStateException | IOException ex) {
+			return Mode.LOCAL;
+		}
 	}
 
 	/**
