@@ -76,6 +76,10 @@ queue_backlog() {
   curl -fsS -u guest:guest "http://127.0.0.1:15672/api/queues/$VHOST/search.search-events" \
     | python3 -c "import json,sys; q=json.load(sys.stdin); print(q.get('messages', 0))"
 }
+# Exact (ready + unacknowledged), from the queue itself; costs a CLI start, so polled only near the end.
+exact_backlog() {
+  rabbitmqctl -q list_queues -p "$VHOST" name messages | awk '$1 == "search.search-events" { print $2 }'
+}
 publish() { # count seed
   java -cp "$AMQP_CP" bench/tools/PublishSearches.java "$VHOST" "$1" "$USERS" "$2"
 }
@@ -97,8 +101,13 @@ recording_run() { # listener-threads
   before_search=$(proc_ticks "$SEARCH"); before_mongo=$(proc_ticks "$MONGO")
   t0=$(date +%s.%N)
   published=$(publish "$EVENTS" 9999)
-  # Drained = the queue is empty and the last event's history entry exists.
-  until [ "$(queue_backlog)" = 0 ]; do sleep 0.2; done
+  # The management API's count lags by up to 5 s: read right after the publish it may still be
+  # the 0 from before (a 1-listener run once "finished" in 9 s with ~90,000 events queued). So:
+  # until it shows the backlog, then until it is nearly gone, then exactly 0 from RabbitMQ itself
+  # (every event acknowledged, i.e. processed).
+  for _ in $(seq 1 20); do [ "$(queue_backlog)" -gt 0 ] && break; sleep 0.5; done
+  until [ "$(queue_backlog)" -lt 2000 ]; do sleep 0.5; done
+  until [ "$(exact_backlog)" = 0 ]; do sleep 0.2; done
   t1=$(date +%s.%N)
   printf '%-44s events=%d users=%d seconds=%.1f events_per_s=%.0f search_cpu_us_per_event=%d mongo_cpu_us_per_event=%d (%s)\n' \
     "recording, $1 listener thread(s)" "$EVENTS" "$USERS" "$(echo "$t1 - $t0" | bc)" \
