@@ -155,8 +155,12 @@ run() { # label product version count pid
                      max(attempts)
               FROM deliveries WHERE source_key = '$2:$3'")
   set -- "$1" "$2" "$3" "$4" $line
+  local counts
+  counts=$(received "$3" "$4")
   printf '%-40s subscribers=%d queued_after_s=%s last_delivery_after_s=%s mails_per_s=%s max_attempts=%s mail_cpu_us_per_mail=%d sink_cpu_us_per_mail=%d %s\n' \
-    "$1" "$4" "$5" "$6" "$7" "$8" "$mail_us" "$sink_us" "$(received "$3" "$4")"
+    "$1" "$4" "$5" "$6" "$7" "$8" "$mail_us" "$sink_us" "$counts"
+  # A recipient with no mail or with two fails the run (bench_verdict), not just this line.
+  [[ "$counts" == *" OK" ]] || echo "$1: $counts" >>"$BENCH_FAILURES"
 }
 
 baseline() { # messages
@@ -206,3 +210,4 @@ RESULT="$OUT/mail-$stamp.txt"
   run "throttled to 50/s, 1,000 subscribers" "$P1K_SLOW" 2 1000 "$MAIL"
 } | tee "$RESULT"
 echo "written to $RESULT"
+bench_verdict
