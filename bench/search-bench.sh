@@ -89,6 +89,11 @@ await_drained() {
   sleep 5
   until [ "$(queue_backlog)" = 0 ]; do sleep 0.5; done
 }
+drain_or_fail() { # deadline listener-threads
+  # Recorded for bench_verdict: the rows run in the pipeline's subshell, whose exit ends only it.
+  [ "$SECONDS" -lt "$1" ] || { echo "recording with $2 listener thread(s) did not drain in 10 minutes" |
+    tee -a "$BENCH_FAILURES"; exit 1; }
+}
 recording_run() { # listener-threads
   start_search "$1"
   local warm_start=$SECONDS seed=1 before_search before_mongo t0 t1 published
@@ -105,9 +110,11 @@ recording_run() { # listener-threads
   # the 0 from before (a 1-listener run once "finished" in 9 s with ~90,000 events queued). So:
   # until it shows the backlog, then until it is nearly gone, then exactly 0 from RabbitMQ itself
   # (every event acknowledged, i.e. processed).
+  # A consumer that stops making progress fails the run instead of hanging it (10 minutes).
+  local deadline=$((SECONDS + 600))
   for _ in $(seq 1 20); do [ "$(queue_backlog)" -gt 0 ] && break; sleep 0.5; done
-  until [ "$(queue_backlog)" -lt 2000 ]; do sleep 0.5; done
-  until [ "$(exact_backlog)" = 0 ]; do sleep 0.2; done
+  until [ "$(queue_backlog)" -lt 2000 ]; do drain_or_fail "$deadline" "$1"; sleep 0.5; done
+  until [ "$(exact_backlog)" = 0 ]; do drain_or_fail "$deadline" "$1"; sleep 0.2; done
   t1=$(date +%s.%N)
   printf '%-44s events=%d users=%d seconds=%.1f events_per_s=%.0f search_cpu_us_per_event=%d mongo_cpu_us_per_event=%d (%s)\n' \
     "recording, $1 listener thread(s)" "$EVENTS" "$USERS" "$(echo "$t1 - $t0" | bc)" \
