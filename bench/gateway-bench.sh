@@ -22,6 +22,10 @@
 # /proc/<pid>/stat (lookup, gateway, nginx master+workers, Redis, the bench database's PostgreSQL
 # backends, wrk; the second lookup and the prototypes). Then P2: direct and gateway at ~50 % of direct's mean 64-connection req/s,
 # paced with wrk's delay() (bench/gateway.lua), p99 of both and their ratio.
+# BENCH_PATHS picks and orders the paths (default "direct nginx gateway uncached"; P3 alone:
+# "direct uncached"). BENCH_JAVA runs the lookups and the gateway on another JVM (default: java
+# on the PATH); production images run JRE 21, where the services' Tomcat uses virtual threads.
+# BENCH_LOOKUP_ARGS: extra arguments for the cached lookup (e.g. --moa.lookup.cache.local-ttl=0).
 # Any non-2xx response or socket error in any row (warm-ups excluded) fails the run (exit 1)
 # after all rows are measured. Raw wrk output and the summary: bench/results/gateway-<time>.txt.
 # Infrastructure as catalog-bench: a fresh database moa_gateway_bench (role moa_test) seeded
@@ -41,6 +45,7 @@ TIMEOUT=${BENCH_TIMEOUT:-2s} # wrk's default: a response slower than this is a s
 LOOKUP_PORT=18082 GATEWAY_PORT=18080 NGINX_PORT=18070 UNCACHED_PORT=18092 FLUX_PROTO_PORT=18081 MVC_PROTO_PORT=18083
 PROTOTYPES=${BENCH_PROTOTYPES:-0}
 JAVA25=${BENCH_JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+JAVA=${BENCH_JAVA:-java}
 DB=moa_gateway_bench VHOST=moa-gateway-bench
 VIEWER=5f1d0c4e-7a52-4d0b-9c1e-000000000012 # the fixed anonymous viewer (moa_vid)
 OUT="$ROOT/bench/results"
@@ -97,7 +102,7 @@ lease_redis_db
 declare -A PID_OF
 start_lookup() { # name port extra-args...
   local name=$1 port=$2; shift 2
-  java $JVM -jar lookup-service/target/lookup-service-0.1.0-SNAPSHOT.jar --server.port="$port" \
+  "$JAVA" $JVM -jar lookup-service/target/lookup-service-0.1.0-SNAPSHOT.jar --server.port="$port" \
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$DB" --spring.datasource.username=$PGUSER \
     --spring.datasource.password=$PGPASSWORD --spring.datasource.hikari.maximum-pool-size=10 \
     --spring.rabbitmq.virtual-host=$VHOST --spring.data.redis.database="$REDIS_DB" "$@" \
@@ -105,8 +110,8 @@ start_lookup() { # name port extra-args...
   PID_OF[$name]=$!
   pids+=($!)
 }
-start_lookup lookup $LOOKUP_PORT
-java $JVM -jar "${BENCH_GATEWAY_JAR:-gateway/target/gateway-0.1.0-SNAPSHOT.jar}" --server.port="$GATEWAY_PORT" \
+start_lookup lookup $LOOKUP_PORT ${BENCH_LOOKUP_ARGS:-}
+"$JAVA" $JVM -jar "${BENCH_GATEWAY_JAR:-gateway/target/gateway-0.1.0-SNAPSHOT.jar}" --server.port="$GATEWAY_PORT" \
   --MOA_LOOKUP_URL="http://127.0.0.1:$LOOKUP_PORT" --spring.data.redis.database="$REDIS_DB" \
   --moa.gateway.rate-limit.api.requests=100000000 --moa.gateway.rate-limit.auth.requests=100000000 \
   >"$LOGS/bench-gateway-$GATEWAY_PORT.log" 2>&1 &
@@ -140,7 +145,7 @@ DETAIL_ID=$(psql -At -d "$DB" -c "SELECT id FROM catalog_products WHERE status =
 declare -A PORT=([direct]=$LOOKUP_PORT [nginx]=$NGINX_PORT [gateway]=$GATEWAY_PORT [uncached]=$UNCACHED_PORT
   [flux-proto]=$FLUX_PROTO_PORT [mvc-proto]=$MVC_PROTO_PORT)
 declare -A TARGET=([list]="/api/products?size=20" [detail]="/api/products/$DETAIL_ID")
-PATHS=(direct nginx gateway uncached)
+read -r -a PATHS <<<"${BENCH_PATHS:-direct nginx gateway uncached}"
 [ "$PROTOTYPES" = 1 ] && PATHS+=(flux-proto mvc-proto)
 REQUESTS=(list detail)
 export BENCH_COOKIE="moa_vid=$VIEWER"
@@ -317,7 +322,7 @@ summary_and_exit() {
 fail_now() { summary_and_exit; }
 
 CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
-JAVA_VERSION=$(java -version 2>&1 | head -n 1)
+JAVA_VERSION=$("$JAVA" -version 2>&1 | head -n 1)
 JAVA25_VERSION=$([ "$PROTOTYPES" = 1 ] && "$JAVA25" -version 2>&1 | head -n 1 || echo "not run")
 NGINX_VERSION=$(nginx -v 2>&1 | sed 's|.*nginx/||')
 LOAD_AT_ROWS="" P2_LINES=()
@@ -338,7 +343,9 @@ for c in $CONNECTION_COUNTS; do
 done
 
 # --- P2: latency at half load -------------------------------------------------------------------
-for req in "${REQUESTS[@]}"; do
+P2_REQUESTS=("${REQUESTS[@]}")
+[[ " ${PATHS[*]} " == *" gateway "* ]] || P2_REQUESTS=() # P2 compares the gateway with direct
+for req in "${P2_REQUESTS[@]}"; do
   saturation=$(for round in $(seq 1 "$ROUNDS"); do echo "${RPS[c$P2_CONNECTIONS r$round $req direct]:-}"; done |
     awk 'NF { s += $1; n++ } END { if (n) printf "%.1f", s / n }')
   if [ -z "$saturation" ]; then out "P2 $req: no direct row at $P2_CONNECTIONS connections; skipped"; continue; fi

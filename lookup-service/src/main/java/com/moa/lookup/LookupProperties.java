@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@code moa.lookup.*}: the response cache and view counting.
@@ -23,9 +24,15 @@ public record LookupProperties(@DefaultValue Cache cache, @DefaultValue Views vi
 	 * @param redisUrl a Redis of its own for cached responses
 	 * ({@code redis://host:port/db}), one that may evict; empty: the main Redis, which
 	 * also holds the view counters
+	 * @param localTtl how long an instance serves a response it has just read from Redis
+	 * without asking Redis again; a change consumed by another instance reaches this
+	 * one's copies within this time (API.md: a seller's change is visible within 2 s); 0:
+	 * off
+	 * @param localMaxSize the most bytes of entries each instance keeps so
 	 */
 	public record Cache(@DefaultValue("true") boolean enabled, @DefaultValue("60s") Duration ttl,
-			@DefaultValue("10s") Duration popularTtl, String redisUrl) {
+			@DefaultValue("10s") Duration popularTtl, String redisUrl, @DefaultValue("500ms") Duration localTtl,
+			@DefaultValue("16MB") DataSize localMaxSize) {
 
 	}
 

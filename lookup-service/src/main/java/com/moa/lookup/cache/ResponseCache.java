@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import com.moa.lookup.LookupProperties;
@@ -15,6 +16,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import org.springframework.data.redis.connection.RedisStringCommands;
 import org.springframework.data.redis.core.RedisCallback;
@@ -44,6 +48,13 @@ import org.springframework.stereotype.Component;
  * When Redis fails the cache is bypassed, though concurrent misses still share one load.
  * An invalidation that could not be written is remembered and the cache stays bypassed
  * here until {@link #retryOwedInvalidation()} has written it.
+ *
+ * <p>
+ * Each instance also keeps what it has just read or stored for {@code local-ttl} (500
+ * ms), decoded, and serves it from memory meanwhile: a hot listing then costs one Redis
+ * round trip (its live view counts) instead of two, and no decoding (issue 12). An
+ * invalidation here drops these copies at once; one consumed by another instance reaches
+ * them within {@code local-ttl}, which keeps a seller's change inside API.md's 2 s.
  */
 @Component
 public class ResponseCache {
@@ -75,6 +86,15 @@ public class ResponseCache {
 
 	private final AtomicLong invalidationsWritten = new AtomicLong();
 
+	// Null when local-ttl is 0. Values are the decoded responses, weighed by entry bytes.
+	private final Cache<String, Local> local;
+
+	// Bumped when the local copies are dropped: a reader that read Redis before then must
+	// not store what it read (it may predate the invalidation).
+	private final AtomicLong localEpoch = new AtomicLong();
+
+	private final Counter localHits;
+
 	private final Counter hits;
 
 	private final Counter misses;
@@ -86,9 +106,22 @@ public class ResponseCache {
 		this.availability = redis.availability();
 		this.jsonMapper = jsonMapper;
 		this.properties = properties.cache();
+		this.local = localCache(this.properties);
+		this.localHits = requests(meters, "local-hit");
 		this.hits = requests(meters, "hit");
 		this.misses = requests(meters, "miss");
 		this.bypasses = requests(meters, "bypass");
+	}
+
+	private static Cache<String, Local> localCache(LookupProperties.Cache properties) {
+		if (properties.localTtl().isZero() || properties.localTtl().isNegative()) {
+			return null;
+		}
+		return Caffeine.newBuilder()
+			.expireAfterWrite(properties.localTtl())
+			.maximumWeight(properties.localMaxSize().toBytes())
+			.weigher((String key, Local entry) -> entry.bytes())
+			.build();
 	}
 
 	private static Counter requests(MeterRegistry meters, String result) {
@@ -129,11 +162,21 @@ public class ResponseCache {
 	 * {@code ttl} in the codec's form. The loader's exceptions reach every caller waiting
 	 * for it.
 	 */
+	@SuppressWarnings("unchecked") // a key is only ever read with one codec
 	public <T> T get(String key, Duration ttl, Codec<T> codec, Supplier<T> loader) {
 		if (!this.properties.enabled()) {
 			return loader.get();
 		}
-		List<byte[]> read = invalidationOwed() ? null
+		boolean trusted = !invalidationOwed();
+		if (trusted && this.local != null) {
+			Local copy = this.local.getIfPresent(key);
+			if (copy != null) {
+				this.localHits.increment();
+				return (T) copy.value();
+			}
+		}
+		long epoch = this.localEpoch.get();
+		List<byte[]> read = !trusted ? null
 				: this.availability.call(() -> this.redis.execute(READ, RedisSerializer.string(),
 						(RedisSerializer) RedisSerializer.byteArray(), List.of(GENERATION_KEY), ENTRY_PREFIX, key),
 						() -> null);
@@ -141,12 +184,13 @@ public class ResponseCache {
 			// Redis is not trusted or not there: PostgreSQL takes every request now, so
 			// concurrent misses still share one load, which is not stored.
 			this.bypasses.increment();
-			return loadOnce("bypass:" + key, null, codec, loader);
+			return loadOnce("bypass:" + key, null, codec, loader, null);
 		}
 		if (read.size() > 1 && read.get(1) != null) {
 			try {
 				T cached = codec.decode(read.get(1));
 				this.hits.increment();
+				keepLocally(key, cached, read.get(1).length, epoch, ttl);
 				return cached;
 			}
 			catch (RuntimeException ex) {
@@ -155,15 +199,18 @@ public class ResponseCache {
 		}
 		this.misses.increment();
 		String generation = new String(read.get(0), StandardCharsets.US_ASCII);
-		return loadOnce(ENTRY_PREFIX + generation + ":" + key, ttl, codec, loader);
+		return loadOnce(ENTRY_PREFIX + generation + ":" + key, ttl, codec, loader,
+				(value, bytes) -> keepLocally(key, value, bytes, epoch, ttl));
 	}
 
 	/**
 	 * Runs the loader unless a load for the same key is in flight, whose result it then
-	 * shares; stores the result for {@code ttl} unless that is null.
+	 * shares; stores the result for {@code ttl} unless that is null, and hands it to
+	 * {@code stored} with its size.
 	 */
 	@SuppressWarnings("unchecked")
-	private <T> T loadOnce(String entryKey, Duration ttl, Codec<T> codec, Supplier<T> loader) {
+	private <T> T loadOnce(String entryKey, Duration ttl, Codec<T> codec, Supplier<T> loader,
+			BiConsumer<T, Integer> stored) {
 		CompletableFuture<Object> mine = new CompletableFuture<>();
 		CompletableFuture<Object> running = this.loading.putIfAbsent(entryKey, mine);
 		if (running != null) {
@@ -186,6 +233,9 @@ public class ResponseCache {
 						() -> this.redis.execute((RedisCallback<Boolean>) (connection) -> connection.stringCommands()
 							.set(rawKey, entry, Expiration.from(ttl), RedisStringCommands.SetOption.upsert())),
 						() -> null);
+				if (stored != null) {
+					stored.accept(value, entry.length);
+				}
 			}
 			mine.complete(value);
 			return value;
@@ -207,6 +257,27 @@ public class ResponseCache {
 	public void invalidateAll() {
 		this.invalidationsRequested.incrementAndGet();
 		retryOwedInvalidation();
+		// After the new generation is written: a reader that reads Redis from now on sees
+		// it, one that read before finds the epoch moved on and keeps nothing.
+		dropLocalCopies();
+	}
+
+	private void dropLocalCopies() {
+		if (this.local != null) {
+			this.localEpoch.incrementAndGet();
+			this.local.invalidateAll();
+		}
+	}
+
+	private void keepLocally(String key, Object value, int bytes, long epoch, Duration ttl) {
+		if (this.local == null || ttl.compareTo(this.properties.localTtl()) < 0 || this.localEpoch.get() != epoch) {
+			return;
+		}
+		this.local.put(key, new Local(value, bytes));
+		if (this.localEpoch.get() != epoch) {
+			// Dropped while this was put: it may be older than the invalidation.
+			this.local.invalidate(key);
+		}
 	}
 
 	/**
@@ -227,6 +298,9 @@ public class ResponseCache {
 
 	private boolean invalidationOwed() {
 		return this.invalidationsWritten.get() < this.invalidationsRequested.get();
+	}
+
+	private record Local(Object value, int bytes) {
 	}
 
 	/**

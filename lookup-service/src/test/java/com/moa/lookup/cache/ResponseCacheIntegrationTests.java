@@ -3,9 +3,15 @@ package com.moa.lookup.cache;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.moa.lookup.LookupIntegrationTestSupport;
+import com.moa.lookup.LookupProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -17,12 +23,25 @@ import static org.awaitility.Awaitility.await;
 /**
  * The Redis response cache: hits after the first request, a seller's change visible
  * within 2 s although entries live 60 s (event-driven invalidation), and concurrent
- * misses on one key served by one database query.
+ * misses on one key served by one database query. Each instance's local copies: dropped
+ * by its own invalidations at once, by another instance's within {@code local-ttl}.
  */
 class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 
+	private static final TypeReference<String> STRING = new TypeReference<>() {
+	};
+
 	@Autowired
 	StringRedisTemplate redis;
+
+	@Autowired
+	ResponseCacheRedis cacheRedis;
+
+	@Autowired
+	JsonMapper jsonMapper;
+
+	@Autowired
+	LookupProperties properties;
 
 	@Test
 	void repeatedRequestsAreServedFromTheCache() {
@@ -31,14 +50,71 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 		publishAndAwait(product);
 
 		assertThat(get("/api/products?q=" + token)).hasStatusOk();
-		double hits = cacheRequests("hit");
+		double hits = cacheRequests("hit") + cacheRequests("local-hit");
 		for (int i = 0; i < 5; i++) {
 			assertThat(get("/api/products?q=" + token)).bodyJson()
 				.extractingPath("$.content[0].title")
 				.isEqualTo(product.title);
 		}
 
-		assertThat(cacheRequests("hit") - hits).isEqualTo(5);
+		// From this instance's memory within local-ttl of the first, from Redis after.
+		assertThat(cacheRequests("hit") + cacheRequests("local-hit") - hits).isEqualTo(5);
+	}
+
+	@Test
+	void anInvalidationHereDropsTheLocalCopiesAtOnce() {
+		ResponseCache cache = instance(Duration.ofMinutes(1));
+		String key = "test:" + uniqueToken();
+		AtomicInteger loads = new AtomicInteger();
+
+		assertThat(cache.get(key, STRING, () -> "v" + loads.incrementAndGet())).isEqualTo("v1");
+		assertThat(cache.get(key, STRING, () -> "v" + loads.incrementAndGet())).isEqualTo("v1");
+		assertThat(loads).hasValue(1);
+		cache.invalidateAll();
+
+		assertThat(cache.get(key, STRING, () -> "v" + loads.incrementAndGet())).isEqualTo("v2");
+	}
+
+	@Test
+	void aResponseLoadedWhileAnInvalidationCameIsNotKeptLocally() {
+		ResponseCache cache = instance(Duration.ofMinutes(1));
+		String key = "test:" + uniqueToken();
+
+		// The product event is consumed while the query for the old data runs.
+		assertThat(cache.get(key, STRING, () -> {
+			cache.invalidateAll();
+			return "old";
+		})).isEqualTo("old");
+
+		assertThat(cache.get(key, STRING, () -> "new")).isEqualTo("new");
+	}
+
+	@Test
+	void aChangeConsumedByAnotherInstanceReachesThisOneWithinTheLocalTtl() {
+		Duration localTtl = Duration.ofMillis(300);
+		ResponseCache here = instance(localTtl);
+		ResponseCache other = instance(localTtl);
+		String key = "test:" + uniqueToken();
+		AtomicReference<String> database = new AtomicReference<>("before");
+		assertThat(here.get(key, STRING, database::get)).isEqualTo("before");
+
+		database.set("after");
+		other.invalidateAll();
+		long invalidated = System.nanoTime();
+
+		await().atMost(Duration.ofSeconds(1))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> here.get(key, STRING, database::get).equals("after"));
+		// Not much later than local-ttl (nor earlier than Redis could say so).
+		assertThat(Duration.ofNanos(System.nanoTime() - invalidated)).isLessThan(localTtl.plusMillis(300));
+	}
+
+	/** A ResponseCache as another instance would have, on the same Redis. */
+	private ResponseCache instance(Duration localTtl) {
+		LookupProperties.Cache cache = this.properties.cache();
+		LookupProperties properties = new LookupProperties(new LookupProperties.Cache(true, cache.ttl(),
+				cache.popularTtl(), cache.redisUrl(), localTtl, cache.localMaxSize()), this.properties.views());
+		return new ResponseCache(this.cacheRedis, this.jsonMapper, properties, new SimpleMeterRegistry());
 	}
 
 	@Test
