@@ -20,12 +20,18 @@
 # rounds, at 64 and then at 256 connections (wrk -t2; BENCH_CONNECTIONS="64 256"). Per row:
 # req/s, p50/p99, non-2xx and socket errors, and CPU µs per request per process from
 # /proc/<pid>/stat (lookup, gateway, nginx master+workers, Redis, the bench database's PostgreSQL
-# backends, wrk; the second lookup and the prototypes). Then P2: direct and gateway at ~50 % of direct's mean 64-connection req/s,
+# backends, wrk; the second lookup and the prototypes). Then P2: direct, gateway (and nginx) at ~50 % of direct's mean 64-connection req/s,
 # paced with wrk's delay() (bench/gateway.lua), p99 of both and their ratio.
 # BENCH_PATHS picks and orders the paths (default "direct nginx gateway uncached"; P3 alone:
 # "direct uncached"). BENCH_JAVA runs the lookups and the gateway on another JVM (default: java
 # on the PATH); production images run JRE 21, where the services' Tomcat uses virtual threads.
-# BENCH_LOOKUP_ARGS: extra arguments for the cached lookup (e.g. --moa.lookup.cache.local-ttl=0).
+# BENCH_PIN=1 gives the proxies a core of their own (not issue 12's condition, which shares both
+# cores; the setting the recommendation in RESULTS.md asks to measure): the gateway, nginx and the
+# prototypes run on CPU 1; wrk, the lookups, Redis and the lookups' PostgreSQL backends on CPU 0
+# (Redis's own mask is put back at the end). Direct rows then have one core, as lookup has behind
+# the proxies.
+# BENCH_LOOKUP_ARGS: extra arguments for the cached lookup (e.g. --moa.lookup.cache.local-ttl=0);
+# BENCH_GATEWAY_JVM: the gateway's JVM flags (default BENCH_JVM's).
 # Any non-2xx response or socket error in any row (warm-ups excluded) fails the run (exit 1)
 # after all rows are measured. Raw wrk output and the summary: bench/results/gateway-<time>.txt.
 # Infrastructure as catalog-bench: a fresh database moa_gateway_bench (role moa_test) seeded
@@ -46,6 +52,13 @@ LOOKUP_PORT=18082 GATEWAY_PORT=18080 NGINX_PORT=18070 UNCACHED_PORT=18092 FLUX_P
 PROTOTYPES=${BENCH_PROTOTYPES:-0}
 JAVA25=${BENCH_JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 JAVA=${BENCH_JAVA:-java}
+PIN=${BENCH_PIN:-0}
+SERVICE_PIN=() PROXY_PIN=() PROXY_WORKERS=$(nproc)
+if [ "$PIN" = 1 ]; then
+  [ "$(nproc)" -ge 2 ] || { echo "BENCH_PIN=1 needs 2 CPUs"; exit 1; }
+  SERVICE_PIN=(taskset -c 0) PROXY_PIN=(taskset -c 1) PROXY_WORKERS=1
+  PIN_NOTE=" (PINNED: the proxies on CPU 1; wrk, the lookups, Redis and the PostgreSQL backends on CPU 0)"
+fi
 DB=moa_gateway_bench VHOST=moa-gateway-bench
 VIEWER=5f1d0c4e-7a52-4d0b-9c1e-000000000012 # the fixed anonymous viewer (moa_vid)
 OUT="$ROOT/bench/results"
@@ -69,10 +82,11 @@ for port in $LOOKUP_PORT $GATEWAY_PORT $NGINX_PORT $UNCACHED_PORT $FLUX_PROTO_PO
 done
 
 JVM=${BENCH_JVM:--XX:+UseSerialGC -Xss512k -Xmx384m}
+GATEWAY_JVM=${BENCH_GATEWAY_JVM:-$JVM}
 TMP=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 chmod 755 "$TMP" # nginx's workers run as nobody
 pids=()
-NGINX_PID="" REDIS_DB="" DB_CREATED="" VHOST_CREATED=""
+NGINX_PID="" REDIS_DB="" DB_CREATED="" VHOST_CREATED="" REDIS_PID="" REDIS_MASK=""
 cleanup() {
   set +e
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
@@ -87,6 +101,7 @@ cleanup() {
   [ -n "$DB_CREATED" ] && dropdb --if-exists --force "$DB" >/dev/null 2>&1
   [ -n "$VHOST_CREATED" ] && drop_vhost "$VHOST"
   release_redis_db
+  [ -n "$REDIS_MASK" ] && taskset -p "$REDIS_MASK" "$REDIS_PID" >/dev/null
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -102,7 +117,7 @@ lease_redis_db
 declare -A PID_OF
 start_lookup() { # name port extra-args...
   local name=$1 port=$2; shift 2
-  "$JAVA" $JVM -jar lookup-service/target/lookup-service-0.1.0-SNAPSHOT.jar --server.port="$port" \
+  "${SERVICE_PIN[@]}" "$JAVA" $JVM -jar lookup-service/target/lookup-service-0.1.0-SNAPSHOT.jar --server.port="$port" \
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$DB" --spring.datasource.username=$PGUSER \
     --spring.datasource.password=$PGPASSWORD --spring.datasource.hikari.maximum-pool-size=10 \
     --spring.rabbitmq.virtual-host=$VHOST --spring.data.redis.database="$REDIS_DB" "$@" \
@@ -111,7 +126,7 @@ start_lookup() { # name port extra-args...
   pids+=($!)
 }
 start_lookup lookup $LOOKUP_PORT ${BENCH_LOOKUP_ARGS:-}
-"$JAVA" $JVM -jar "${BENCH_GATEWAY_JAR:-gateway/target/gateway-0.1.0-SNAPSHOT.jar}" --server.port="$GATEWAY_PORT" \
+"${PROXY_PIN[@]}" "$JAVA" $GATEWAY_JVM -jar "${BENCH_GATEWAY_JAR:-gateway/target/gateway-0.1.0-SNAPSHOT.jar}" --server.port="$GATEWAY_PORT" \
   --MOA_LOOKUP_URL="http://127.0.0.1:$LOOKUP_PORT" --spring.data.redis.database="$REDIS_DB" \
   --moa.gateway.rate-limit.api.requests=100000000 --moa.gateway.rate-limit.auth.requests=100000000 \
   >"$LOGS/bench-gateway-$GATEWAY_PORT.log" 2>&1 &
@@ -120,16 +135,16 @@ pids+=($!)
 if [ "$PROTOTYPES" = 1 ]; then
   for proto in flux-proto:webflux:$FLUX_PROTO_PORT mvc-proto:webmvc:$MVC_PROTO_PORT; do
     IFS=: read -r name module port <<<"$proto"
-    "$JAVA25" $JVM -jar "bench/gateway-proto/$module/target/gateway-proto-$module-0.1.0-SNAPSHOT.jar" \
+    "${PROXY_PIN[@]}" "$JAVA25" $JVM -jar "bench/gateway-proto/$module/target/gateway-proto-$module-0.1.0-SNAPSHOT.jar" \
       --server.port="$port" --upstream="http://127.0.0.1:$LOOKUP_PORT" >"$LOGS/bench-$name-$port.log" 2>&1 &
     PID_OF[$name]=$!
     pids+=($!)
   done
 fi
 sed -e "s|@DIR@|$TMP|g" -e "s|@PORT@|$NGINX_PORT|g" -e "s|@UPSTREAM@|127.0.0.1:$LOOKUP_PORT|g" \
-  -e "s|@WORKERS@|$(nproc)|g" bench/nginx/gateway-bench.conf >"$TMP/nginx.conf"
+  -e "s|@WORKERS@|$PROXY_WORKERS|g" bench/nginx/gateway-bench.conf >"$TMP/nginx.conf"
 nginx -t -q -p "$TMP" -e "$TMP/error.log" -c "$TMP/nginx.conf"
-nginx -p "$TMP" -e "$TMP/error.log" -c "$TMP/nginx.conf" -g 'daemon off;' &
+"${PROXY_PIN[@]}" nginx -p "$TMP" -e "$TMP/error.log" -c "$TMP/nginx.conf" -g 'daemon off;' &
 NGINX_PID=$!
 await_ready $LOOKUP_PORT # migrates the database before the second instance starts
 start_lookup uncached $UNCACHED_PORT --moa.lookup.cache.enabled=false
@@ -158,6 +173,10 @@ for req in "${REQUESTS[@]}"; do
   done
 done
 REDIS_PID=$(redis-cli -p 6379 INFO server | tr -d '\r' | awk -F: '$1 == "process_id" {print $2}')
+if [ "$PIN" = 1 ]; then
+  REDIS_MASK=$(taskset -p "$REDIS_PID" | awk '{print $NF}')
+  taskset -pc 0 "$REDIS_PID" >/dev/null
+fi
 
 # --- accounting -------------------------------------------------------------------------------
 HZ=$(getconf CLK_TCK)
@@ -206,8 +225,9 @@ measure() {
   url="http://127.0.0.1:${PORT[$path]}${TARGET[$req]}"
   file="$TMP/wrk.txt"
   PG_PIDS=$(pg_backends)
+  if [ "$PIN" = 1 ]; then for p in $PG_PIDS; do taskset -pc 0 "$p" >/dev/null 2>&1 || true; done; fi
   before=($(snapshot))
-  BENCH_DELAY_MS=$delay wrk -t2 -c"$c" -d"${DURATION}s" --timeout "$TIMEOUT" --latency -s bench/gateway.lua \
+  BENCH_DELAY_MS=$delay "${SERVICE_PIN[@]}" wrk -t2 -c"$c" -d"${DURATION}s" --timeout "$TIMEOUT" --latency -s bench/gateway.lua \
     "$url" >"$file" 2>&1 || true
   after=($(snapshot))
   { echo "### $key  ($url, wrk -t2 -c$c -d${DURATION}s, delay ${delay} ms)"; cat "$file"; } | raw
@@ -249,7 +269,7 @@ measure() {
 warm() { # path: WARMUP seconds of load, half list, half detail, at the first connection count
   local path=$1 c=${CONNECTION_COUNTS%% *} half=$(((WARMUP + 1) / 2)) req line
   for req in "${REQUESTS[@]}"; do
-    wrk -t2 -c"$c" -d"${half}s" --timeout "$TIMEOUT" -s bench/gateway.lua \
+    "${SERVICE_PIN[@]}" wrk -t2 -c"$c" -d"${half}s" --timeout "$TIMEOUT" -s bench/gateway.lua \
       "http://127.0.0.1:${PORT[$path]}${TARGET[$req]}" >"$TMP/warm.txt" 2>&1 || true
     { echo "### warm-up $path $req (${half}s, -c$c)"; cat "$TMP/warm.txt"; } | raw
     line=$(grep '^RESULT' "$TMP/warm.txt" || echo "RESULT (none)")
@@ -267,7 +287,7 @@ summary_and_exit() {
     "(a slower response counts as a socket error and is left out of the percentiles);" \
     "warm-up ${WARMUP} s per path, rows ${DURATION} s, $ROUNDS round(s); $PRODUCTS products; list ${BYTES[list]} B, detail ${BYTES[detail]} B;" \
     "every request with Cookie moa_vid=<one fixed viewer> (detail: a repeat view, counted once). wrk, the JVMs, nginx," \
-    "PostgreSQL and Redis share the cores; \"others\" = CPU of everything else on the machine during the row, % of all cores." \
+    "PostgreSQL and Redis share the cores${PIN_NOTE:-}; \"others\" = CPU of everything else on the machine during the row, % of all cores." \
     "Redis µs is the whole server's CPU (shared with anything else using it)."
   out ""
   out "| conns | request | round | path | req/s | p50 ms | p99 ms | non-2xx | socket err | service µs/req | proxy µs/req | redis µs/req | pg µs/req | wrk µs/req | others % |"
@@ -327,8 +347,10 @@ JAVA25_VERSION=$([ "$PROTOTYPES" = 1 ] && "$JAVA25" -version 2>&1 | head -n 1 ||
 NGINX_VERSION=$(nginx -v 2>&1 | sed 's|.*nginx/||')
 LOAD_AT_ROWS="" P2_LINES=()
 out "# gateway-bench $stamp  warmup=${WARMUP}s duration=${DURATION}s rounds=$ROUNDS connections=\"$CONNECTION_COUNTS\" threads=2 products=$PRODUCTS"
+out "# paths: ${PATHS[*]}; lookup args: ${BENCH_LOOKUP_ARGS:-none}; gateway jvm: $GATEWAY_JVM"
 out "# jvm: $JVM; $JAVA_VERSION; nginx $NGINX_VERSION; $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
 out "# machine: $(nproc) cores ($CPU_MODEL), $(free -g | awk '/Mem/{print $2}') GiB; load average at start $LOAD_AT_START; CLK_TCK=$HZ"
+[ "$PIN" = 1 ] && out "# pinned:${PIN_NOTE}"
 out "# list: GET ${TARGET[list]} (${BYTES[list]} B); detail: GET ${TARGET[detail]} (${BYTES[detail]} B); Cookie: $BENCH_COOKIE"
 out "# pids: $(for p in "${!PID_OF[@]}"; do printf '%s=%s ' "$p" "${PID_OF[$p]}"; done)nginx=$(nginx_pids | tr ' ' ',') redis=$REDIS_PID"
 for path in "${PATHS[@]}"; do warm "$path"; done
@@ -353,6 +375,8 @@ for req in "${P2_REQUESTS[@]}"; do
   delay=$(calc '%.2f' "$P2_CONNECTIONS * 1000 / $target")
   out "P2 $req: direct saturation ${saturation} req/s at $P2_CONNECTIONS connections -> target $target req/s, mean delay $delay ms per connection"
   p2_paths=(direct gateway)
+  # nginx too when measured: how much of the half-load p99 any proxy hop adds on this box
+  [[ " ${PATHS[*]} " == *" nginx "* ]] && p2_paths+=(nginx)
   [ "$PROTOTYPES" = 1 ] && p2_paths+=(flux-proto mvc-proto)
   for path in "${p2_paths[@]}"; do measure "p2 $req $path" "$P2_CONNECTIONS" "$req" "$path" "$delay"; done
   d="p2 $req direct"
