@@ -28,8 +28,8 @@ public record LookupProperties(@DefaultValue Cache cache, @DefaultValue Views vi
 	 * without asking Redis again; a change consumed by another instance reaches this
 	 * one's copies within this time (API.md: a seller's change is visible within 2 s); 0:
 	 * off
-	 * @param localMaxSize how much each instance keeps so, counted as the entries' size in
-	 * Redis
+	 * @param localMaxSize how much each instance keeps so, counted as the entries' size
+	 * in Redis
 	 */
 	public record Cache(@DefaultValue("true") boolean enabled, @DefaultValue("60s") Duration ttl,
 			@DefaultValue("10s") Duration popularTtl, String redisUrl, @DefaultValue("500ms") Duration localTtl,
