@@ -259,10 +259,6 @@ public class ResponseCache {
 		retryOwedInvalidation();
 		// After the new generation is written: a reader that reads Redis from now on sees
 		// it, one that read before finds the epoch moved on and keeps nothing.
-		dropLocalCopies();
-	}
-
-	private void dropLocalCopies() {
 		if (this.local != null) {
 			this.localEpoch.incrementAndGet();
 			this.local.invalidateAll();

@@ -63,16 +63,25 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void anInvalidationHereDropsTheLocalCopiesAtOnce() {
-		ResponseCache cache = instance(Duration.ofMinutes(1));
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		ResponseCache cache = instance(Duration.ofMinutes(1), meters);
 		String key = "test:" + uniqueToken();
 		AtomicInteger loads = new AtomicInteger();
 
 		assertThat(cache.get(key, STRING, () -> "v" + loads.incrementAndGet())).isEqualTo("v1");
 		assertThat(cache.get(key, STRING, () -> "v" + loads.incrementAndGet())).isEqualTo("v1");
 		assertThat(loads).hasValue(1);
+		// From memory, not from Redis (one round trip less per hot listing).
+		assertThat(requests(meters, "local-hit")).isEqualTo(1);
+		assertThat(requests(meters, "hit")).isZero();
 		cache.invalidateAll();
 
 		assertThat(cache.get(key, STRING, () -> "v" + loads.incrementAndGet())).isEqualTo("v2");
+		assertThat(requests(meters, "local-hit")).isEqualTo(1);
+	}
+
+	private static double requests(SimpleMeterRegistry meters, String result) {
+		return meters.get("lookup.cache.requests").tag("result", result).counter().count();
 	}
 
 	@Test
@@ -111,10 +120,14 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 
 	/** A ResponseCache as another instance would have, on the same Redis. */
 	private ResponseCache instance(Duration localTtl) {
+		return instance(localTtl, new SimpleMeterRegistry());
+	}
+
+	private ResponseCache instance(Duration localTtl, SimpleMeterRegistry meters) {
 		LookupProperties.Cache cache = this.properties.cache();
 		LookupProperties properties = new LookupProperties(new LookupProperties.Cache(true, cache.ttl(),
 				cache.popularTtl(), cache.redisUrl(), localTtl, cache.localMaxSize()), this.properties.views());
-		return new ResponseCache(this.cacheRedis, this.jsonMapper, properties, new SimpleMeterRegistry());
+		return new ResponseCache(this.cacheRedis, this.jsonMapper, properties, meters);
 	}
 
 	@Test
