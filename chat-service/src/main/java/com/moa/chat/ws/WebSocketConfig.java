@@ -17,7 +17,6 @@ import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
-import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
@@ -25,9 +24,9 @@ import org.springframework.web.socket.config.annotation.WebSocketTransportRegist
 /**
  * STOMP over WebSocket at {@code /ws/chat}, relayed to RabbitMQ's STOMP plugin so a
  * message published by any instance reaches the recipient's connection on any other.
+ * Enabled by {@link StompMessagingConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableWebSocketMessageBroker
 class WebSocketConfig implements WebSocketMessageBrokerConfigurer {
 
 	static final String ENDPOINT = "/ws/chat";
