@@ -31,7 +31,7 @@ missing tag), log rotation, a restart policy; depends_on only on healthy, active
 ${VAR} without a default or :?; published ports: the gateway's, and under the base only others
 bound to 127.0.0.1; apps: a heap bounded by -XX:MaxRAMPercentage, variables that map to bound
 properties, required settings set; Redis: maxmemory well below the container limit; prod: the prod
-profile, no development default, every variable it reads listed in .env.prod.example."""
+profile, Redis passwords, no development default, every variable it reads listed in .env.prod.example."""
 
 # Variables an app is given that are not Spring properties.
 JVM_VARIABLES = {'JAVA_TOOL_OPTIONS'}
@@ -433,6 +433,8 @@ def check(config, prod, apps, example_keys):
                 errors.append(f'{where} publishes {port}: only the gateway may be published'
                               + ('' if prod else ' (others on 127.0.0.1 only)'))
         command = s.get('command') if isinstance(s.get('command'), list) else str(s.get('command') or '').split()
+        if prod and 'redis-server' in command and '--requirepass' not in command:
+            errors.append(f'{where} Redis without --requirepass under prod (every container shares the network)')
         if 'redis-server' in command and '--maxmemory' in command:
             maxmemory = memory_bytes(command[command.index('--maxmemory') + 1])
             if limit and maxmemory and maxmemory > 0.75 * memory_bytes(limit):

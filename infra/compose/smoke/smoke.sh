@@ -264,6 +264,15 @@ for service in gateway seller-service payment-service; do
     die "$service: its last log line is not structured JSON"
 done
 say "actuator 404 through the gateway; Prometheus on :9090 inside; X-Request-Id; ECS JSON logs"
+# Both Redis refuse a client without the password, and hold what the gateway (rate limits),
+# lookup (views) and lookup's cache stored during the flow: the clients did log in.
+for redis in redis redis-cache; do
+  docker exec "${PROJECT}_${redis}_1" env -u REDISCLI_AUTH redis-cli ping 2>&1 | grep -q NOAUTH ||
+    die "$redis answers without a password"
+  keys=$(docker exec "${PROJECT}_${redis}_1" redis-cli dbsize)
+  [ "${keys:-0}" -gt 0 ] || die "$redis holds no keys after the flow: its clients did not log in"
+done
+say "both Redis require their password; the gateway and lookup logged in (keys stored)"
 say "smoke flow passed ($(took))"
 say "memory and CPU after the flow (limits from docker-compose.yml):"
 docker stats --no-stream --format 'table {{.Name}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.CPUPerc}}' $containers
