@@ -53,6 +53,33 @@ class OutageIntegrationTests extends ChatIntegrationTestSupport {
 		assertThat(get(this.port, messages, room[2]).json()).hasSize(1);
 	}
 
+	/**
+	 * A connection's frames are handled one at a time; with MongoDB gone each send waits
+	 * for its timeout. A flood is still cut on arrival instead of queueing behind them
+	 * (with the limit checked at handling, the 21st frame came after ~20 timeouts).
+	 */
+	@Test
+	void aFloodWhileMongoIsDownIsCutOnArrivalNotQueued() {
+		UUID[] room = room();
+		String send = "SEND\ndestination:/app/rooms/" + room[0] + "/messages\ncontent-type:application/json\n\n";
+		try (StompConnection flood = StompConnection.connect(this.port, token(room[1], "CONSUMER"))) {
+			this.mongoProxy.cut();
+			try {
+				// 30 frames in one WebSocket message count as 30.
+				StringBuilder packed = new StringBuilder();
+				for (int i = 0; i < 30; i++) {
+					packed.append(send).append("{\"text\":\"x\",\"clientMessageId\":\"p").append(i).append("\"}\0");
+				}
+				flood.sendRaw(packed.toString());
+				assertThat(flood.awaitClosed(Duration.ofSeconds(5))).isEqualTo(1008);
+				assertThat(flood.closeReason()).startsWith("too many frames");
+			}
+			finally {
+				this.mongoProxy.restore();
+			}
+		}
+	}
+
 	@Test
 	void withoutTheStompBrokerMessagesAreKeptAndRealTimeResumes() {
 		UUID[] room = room();

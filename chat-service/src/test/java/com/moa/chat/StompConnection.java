@@ -27,6 +27,8 @@ public final class StompConnection implements WebSocket.Listener, AutoCloseable 
 
 	private final StringBuilder buffer = new StringBuilder();
 
+	private volatile String closeReason;
+
 	private WebSocket socket;
 
 	/** A received frame. */
@@ -137,6 +139,11 @@ public final class StompConnection implements WebSocket.Listener, AutoCloseable 
 		}
 	}
 
+	/** The reason the server gave with its close (null before). */
+	public String closeReason() {
+		return this.closeReason;
+	}
+
 	public boolean isClosed() {
 		return this.closed.isDone();
 	}
@@ -178,6 +185,7 @@ public final class StompConnection implements WebSocket.Listener, AutoCloseable 
 
 	@Override
 	public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+		this.closeReason = reason;
 		this.closed.complete(statusCode);
 		return null;
 	}

@@ -2,18 +2,14 @@ package com.moa.chat.ws;
 
 import java.security.Principal;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 
-import com.moa.chat.ChatProperties;
 import com.moa.platform.security.AccessTokenClaims;
 import com.moa.platform.security.AuthenticatedUser;
 import com.moa.platform.security.UserAuthentication;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,7 +43,6 @@ import org.springframework.stereotype.Component;
  * queue arguments) are dropped.</li>
  * <li>SEND: only to {@code /app/rooms/{roomId}/messages} (nothing straight to the
  * broker), with an unexpired token.</li>
- * <li>At most {@code moa.chat.frames-per-second} frames per second per connection.</li>
  * </ul>
  * A refused frame is dropped and answered with an ERROR frame, after which the connection
  * is closed, as STOMP requires.
@@ -64,8 +59,6 @@ class StompGuard implements ChannelInterceptor {
 	/** The session's subscription id for /user/queue/errors, if it has one. */
 	static final String ERRORS_SUBSCRIPTION = "moa.errors-subscription";
 
-	private static final String LIMITER = "moa.limiter";
-
 	private static final Set<String> SUBSCRIBE_HEADERS = Set.of("id", "destination", "receipt");
 
 	private final JwtDecoder jwtDecoder;
@@ -74,24 +67,17 @@ class StompGuard implements ChannelInterceptor {
 
 	private final Clock clock;
 
-	private final RateLimiterConfig frameRate;
-
 	private final MessageChannel clientOutboundChannel;
 
 	private final Counter refusals;
 
-	StompGuard(JwtDecoder jwtDecoder, SessionExpiry expiry, ChatProperties properties, Clock clock,
+	StompGuard(JwtDecoder jwtDecoder, SessionExpiry expiry, Clock clock,
 			@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutboundChannel, MeterRegistry meters) {
 		this.clientOutboundChannel = clientOutboundChannel;
 		this.refusals = meters.counter("moa_chat_frames_refused_total");
 		this.jwtDecoder = jwtDecoder;
 		this.expiry = expiry;
 		this.clock = clock;
-		this.frameRate = RateLimiterConfig.custom()
-			.limitForPeriod(properties.framesPerSecond())
-			.limitRefreshPeriod(Duration.ofSeconds(1))
-			.timeoutDuration(Duration.ZERO)
-			.build();
 	}
 
 	@Override
@@ -195,7 +181,6 @@ class StompGuard implements ChannelInterceptor {
 		accessor.setUser(new UserAuthentication(jwt, user));
 		session.put(USER, user);
 		session.put(EXPIRES, jwt.getExpiresAt());
-		session.put(LIMITER, RateLimiter.of("stomp-" + accessor.getSessionId(), this.frameRate));
 		this.expiry.schedule(accessor.getSessionId(), jwt.getExpiresAt());
 	}
 
@@ -228,14 +213,11 @@ class StompGuard implements ChannelInterceptor {
 		}
 	}
 
-	/** The connection's user; every frame after CONNECT also counts against its rate. */
+	/** The connection's user (refused before CONNECT). */
 	private AuthenticatedUser connected(Message<?> message, Map<String, Object> session) {
 		AuthenticatedUser user = (AuthenticatedUser) session.get(USER);
 		if (user == null) {
 			throw refused(message, "not connected");
-		}
-		if (!((RateLimiter) session.get(LIMITER)).acquirePermission()) {
-			throw refused(message, "too many frames; at most " + this.frameRate.getLimitForPeriod() + " per second");
 		}
 		return user;
 	}

@@ -43,9 +43,12 @@ class WebSocketConfig implements WebSocketMessageBrokerConfigurer {
 
 	private final TaskScheduler scheduler;
 
+	private final FrameRateLimit frameRateLimit;
+
 	WebSocketConfig(ChatProperties properties, StompGuard guard, OutboundDestinations outboundDestinations,
 			JsonMapper jsonMapper, RabbitConnectionDetails rabbit,
-			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler) {
+			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler, FrameRateLimit frameRateLimit) {
+		this.frameRateLimit = frameRateLimit;
 		this.rabbit = rabbit;
 		this.scheduler = scheduler;
 		this.properties = properties;
@@ -107,7 +110,10 @@ class WebSocketConfig implements WebSocketMessageBrokerConfigurer {
 	@Override
 	public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
 		int limit = (int) this.properties.frameLimit().toBytes();
-		registration.setMessageSizeLimit(limit).setSendBufferSizeLimit(512 * 1024).setSendTimeLimit(10_000);
+		registration.setMessageSizeLimit(limit)
+			.setSendBufferSizeLimit(512 * 1024)
+			.setSendTimeLimit(10_000)
+			.addDecoratorFactory(this.frameRateLimit);
 	}
 
 	@Override
