@@ -29,6 +29,8 @@ public final class StompConnection implements WebSocket.Listener, AutoCloseable 
 
 	private volatile String closeReason;
 
+	private volatile Throwable error;
+
 	private WebSocket socket;
 
 	/** A received frame. */
@@ -123,7 +125,7 @@ public final class StompConnection implements WebSocket.Listener, AutoCloseable 
 				return frame;
 			}
 		}
-		throw new AssertionError("no matching frame within " + timeout);
+		throw new AssertionError("no matching frame within " + timeout + " (" + this + ")");
 	}
 
 	/** The close status code once the server closed (or null if still open). */
@@ -150,20 +152,27 @@ public final class StompConnection implements WebSocket.Listener, AutoCloseable 
 
 	@Override
 	public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-		synchronized (this.buffer) {
-			this.buffer.append(data);
-			int end;
-			while ((end = this.buffer.indexOf("\0")) >= 0) {
-				String frame = this.buffer.substring(0, end);
-				this.buffer.delete(0, end + 1);
-				parse(frame);
-			}
-			// Heart-beats between frames.
-			while (this.buffer.length() > 0 && (this.buffer.charAt(0) == '\n' || this.buffer.charAt(0) == '\r')) {
-				this.buffer.deleteCharAt(0);
+		try {
+			synchronized (this.buffer) {
+				this.buffer.append(data);
+				int end;
+				while ((end = this.buffer.indexOf("\0")) >= 0) {
+					String frame = this.buffer.substring(0, end);
+					this.buffer.delete(0, end + 1);
+					parse(frame);
+				}
+				// Heart-beats between frames.
+				while (this.buffer.length() > 0 && (this.buffer.charAt(0) == '\n' || this.buffer.charAt(0) == '\r')) {
+					this.buffer.deleteCharAt(0);
+				}
 			}
 		}
-		webSocket.request(1);
+		catch (RuntimeException ex) {
+			this.error = ex; // shown by toString(); reading goes on
+		}
+		finally {
+			webSocket.request(1);
+		}
 		return null;
 	}
 
@@ -192,7 +201,20 @@ public final class StompConnection implements WebSocket.Listener, AutoCloseable 
 
 	@Override
 	public void onError(WebSocket webSocket, Throwable error) {
+		this.error = error;
 		this.closed.complete(-1);
+	}
+
+	/** The connection's state, for failure messages. */
+	@Override
+	public String toString() {
+		int buffered;
+		synchronized (this.buffer) {
+			buffered = this.buffer.length();
+		}
+		return "connection " + (isClosed() ? "closed " + this.closed.getNow(null) + " " + this.closeReason : "open")
+				+ ", " + buffered + " chars of an unfinished frame"
+				+ ((this.error != null) ? ", error " + this.error : "");
 	}
 
 	@Override

@@ -65,7 +65,7 @@ class StompIntegrationTests extends ChatIntegrationTestSupport {
 			List<String> receipts = new ArrayList<>();
 			while (echoes.size() < 5 || receipts.size() < 5) {
 				Frame frame = consumer.next(WAIT);
-				assertThat(frame).as("echo %s receipts %s", echoes.size(), receipts).isNotNull();
+				assertThat(frame).as("echo %s receipts %s; %s", echoes.size(), receipts, consumer).isNotNull();
 				if (frame.command().equals("RECEIPT")) {
 					receipts.add(frame.header("receipt-id"));
 				}
