@@ -110,8 +110,7 @@ public final class StompConnection implements WebSocket.Listener, AutoCloseable 
 	public Frame expect(String command) {
 		Frame frame = next(Duration.ofSeconds(10));
 		if (frame == null || !frame.command().equals(command)) {
-			throw new AssertionError("expected " + command + " but got " + frame
-					+ (isClosed() ? " (the server closed with " + this.closed.getNow(null) + ")" : ""));
+			throw new AssertionError("expected " + command + " but got " + frame + " (" + this + ")");
 		}
 		return frame;
 	}

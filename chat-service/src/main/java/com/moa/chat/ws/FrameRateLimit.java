@@ -47,7 +47,7 @@ class FrameRateLimit implements WebSocketHandlerDecoratorFactory {
 			.limitRefreshPeriod(Duration.ofSeconds(1))
 			.timeoutDuration(Duration.ZERO)
 			.build();
-		this.refusals = meters.counter("moa_chat_frames_refused_total");
+		this.refusals = meters.counter(StompGuard.REFUSALS);
 	}
 
 	@Override

@@ -45,7 +45,8 @@ import org.springframework.stereotype.Component;
  * broker), with an unexpired token.</li>
  * </ul>
  * A refused frame is dropped and answered with an ERROR frame, after which the connection
- * is closed, as STOMP requires.
+ * is closed, as STOMP requires. The frame rate is limited before this, as frames arrive
+ * ({@link FrameRateLimit}).
  */
 @Component
 class StompGuard implements ChannelInterceptor {
@@ -58,6 +59,9 @@ class StompGuard implements ChannelInterceptor {
 
 	/** The session's subscription id for /user/queue/errors, if it has one. */
 	static final String ERRORS_SUBSCRIPTION = "moa.errors-subscription";
+
+	/** Frames refused here or by {@link FrameRateLimit}. */
+	static final String REFUSALS = "moa_chat_frames_refused_total";
 
 	private static final Set<String> SUBSCRIBE_HEADERS = Set.of("id", "destination", "receipt");
 
@@ -74,7 +78,7 @@ class StompGuard implements ChannelInterceptor {
 	StompGuard(JwtDecoder jwtDecoder, SessionExpiry expiry, Clock clock,
 			@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutboundChannel, MeterRegistry meters) {
 		this.clientOutboundChannel = clientOutboundChannel;
-		this.refusals = meters.counter("moa_chat_frames_refused_total");
+		this.refusals = meters.counter(REFUSALS);
 		this.jwtDecoder = jwtDecoder;
 		this.expiry = expiry;
 		this.clock = clock;
