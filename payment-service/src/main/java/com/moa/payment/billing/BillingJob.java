@@ -142,6 +142,11 @@ public class BillingJob {
 	}
 
 	private Payment handle(Subscription s, Instant now) {
+		if (this.payments.hasPending(s.id())) {
+			// Claimed while a consumer's charge was committing (the claim's check saw the
+			// statement's snapshot): it settles that charge first.
+			return null;
+		}
 		if (s.status() == SubscriptionStatus.ACTIVE && s.cancelAtPeriodEnd()) {
 			Subscription canceled = this.subscriptions
 				.update(s.change().status(SubscriptionStatus.CANCELED).nextChargeAt(null).build(), now);

@@ -69,8 +69,18 @@ public class Charging {
 
 	/**
 	 * Asks the provider to charge a committed PENDING payment and settles the outcome.
+	 * The row is stamped as requested just before the call, so the reconciler, which
+	 * judges only charges requested longer ago than any provider answer takes, never
+	 * settles one that is at the provider right now (a billing batch may reach its last
+	 * charge minutes after claiming it); one the reconciler settled meanwhile is not sent
+	 * at all.
 	 */
 	public Settled charge(Payment pending) {
+		if (!this.payments.markRequested(pending.id())) {
+			Payment resolved = this.payments.find(pending.id()).orElseThrow();
+			Subscription subscription = this.subscriptions.find(pending.subscriptionId()).orElseThrow();
+			return new Settled(resolved, subscription, resultOf(resolved), false);
+		}
 		ChargeResult result = this.provider.charge(pending.id(), pending.paymentToken(), pending.amount(),
 				pending.currency());
 		return settle(pending, result);
@@ -81,14 +91,30 @@ public class Charging {
 	 * resolved and changes nothing) and moves the subscription accordingly.
 	 */
 	public Settled settle(Payment pending, ChargeResult result) {
+		return settle(pending, result, null);
+	}
+
+	/**
+	 * The reconciler's settle of a charge the provider has no record of: "nothing
+	 * charged", but only if the charge has not been handed to the provider again within
+	 * {@code requestedBefore} (then it changes nothing and says so).
+	 */
+	public Settled settleIfRequestedBefore(Payment pending, ChargeResult result, java.time.Duration requestedBefore) {
+		return settle(pending, result, requestedBefore);
+	}
+
+	private Settled settle(Payment pending, ChargeResult result, java.time.Duration requestedBefore) {
 		return this.transaction.execute((status) -> {
 			// Subscription first, then payment: the billing job locks in the same order.
 			Subscription before = this.subscriptions.lock(pending.subscriptionId()).orElseThrow();
 			boolean succeeded = result.outcome() == ChargeResult.Outcome.SUCCEEDED;
-			if (!this.payments.resolve(pending.id(), succeeded ? PaymentStatus.SUCCEEDED : PaymentStatus.FAILED,
-					result.reason())) {
-				Payment resolved = this.payments.find(pending.id()).orElseThrow();
-				return new Settled(resolved, before, resultOf(resolved), false);
+			PaymentStatus outcome = succeeded ? PaymentStatus.SUCCEEDED : PaymentStatus.FAILED;
+			boolean resolved = (requestedBefore != null)
+					? this.payments.resolveIfRequestedBefore(pending.id(), requestedBefore, outcome, result.reason())
+					: this.payments.resolve(pending.id(), outcome, result.reason());
+			if (!resolved) {
+				Payment current = this.payments.find(pending.id()).orElseThrow();
+				return new Settled(current, before, resultOf(current), false);
 			}
 			Instant now = this.clock.now();
 			Subscription after = switch (pending.kind()) {
@@ -120,11 +146,27 @@ public class Charging {
 	}
 
 	private Subscription renewal(Subscription s, Payment payment, ChargeResult result, Instant now) {
+		if (!s.isLive()) {
+			// Changes wait while a charge is in flight (409 charge-in-progress), so this
+			// is
+			// a bug, not a race: keep the money on record (the payment settles) for a
+			// refund, and do not bring the subscription back.
+			log.error("Renewal charge {} settled {} on subscription {} that is {}; subscription left as it is",
+					payment.id(), result.outcome(), s.id(), s.status());
+			return s;
+		}
+		// The consumer's own retry with a new payment method, ahead of the next scheduled
+		// one: if it fails, the dunning schedule (API.md: after 1, 3 and 5 days) stays.
+		boolean ownRetry = s.status() == SubscriptionStatus.PAST_DUE && s.nextChargeAt() != null
+				&& payment.createdAt().isBefore(s.nextChargeAt());
 		switch (result.outcome()) {
 			case SUCCEEDED -> {
 				Subscription.Change change = s.change();
 				UUID fromPlan = s.planId();
-				if (s.pendingPlan() != null) {
+				// The plan the money was taken for: a pending downgrade only if this
+				// charge
+				// paid for it.
+				if (s.pendingPlan() != null && s.pendingPlan().planId().equals(payment.planId())) {
 					Subscription.PendingPlan next = s.pendingPlan();
 					change.planId(next.planId())
 						.planName(next.name())
@@ -160,6 +202,9 @@ public class Charging {
 					this.events.pastDue(pastDue, payment.id());
 					return pastDue;
 				}
+				if (ownRetry) {
+					return s;
+				}
 				int retriesDone = s.dunningAttempts() + 1;
 				if (retriesDone >= this.dunning.size()) {
 					Subscription expired = this.subscriptions.update(s.change()
@@ -176,6 +221,9 @@ public class Charging {
 					.build(), now);
 			}
 			default -> {
+				if (ownRetry) {
+					return s;
+				}
 				// The provider is down: nothing was charged; try again later, outside
 				// dunning.
 				return this.subscriptions.update(s.change().nextChargeAt(now.plus(this.unavailableRetry)).build(), now);
@@ -207,7 +255,8 @@ public class Charging {
 		return upgraded;
 	}
 
-	private static ChargeResult resultOf(Payment resolved) {
+	/** What the provider answered for a resolved charge, as recorded. */
+	public static ChargeResult resultOf(Payment resolved) {
 		if (resolved.status() == PaymentStatus.SUCCEEDED) {
 			return ChargeResult.SUCCEEDED;
 		}

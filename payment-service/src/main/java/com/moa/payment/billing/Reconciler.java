@@ -2,6 +2,7 @@ package com.moa.payment.billing;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import com.moa.payment.PaymentProperties;
 import com.moa.payment.payment.Payment;
@@ -62,11 +63,14 @@ public class Reconciler {
 	public int reconcile() {
 		int settled = 0;
 		for (Payment pending : this.payments.pendingOlderThan(this.after, 100)) {
-			ChargeResult result = this.provider.find(pending.id()).orElse(ChargeResult.UNAVAILABLE);
-			Charging.Settled outcome = this.charging.settle(pending, result);
+			Optional<ChargeResult> known = this.provider.find(pending.id());
+			// No record at the provider means nothing was charged, unless the charge was
+			// handed to it again since this list was read (then it is left alone).
+			Charging.Settled outcome = known.isPresent() ? this.charging.settle(pending, known.get())
+					: this.charging.settleIfRequestedBefore(pending, ChargeResult.UNAVAILABLE, this.after);
 			if (outcome.byThisCall()) {
 				log.warn("Reconciled charge {} ({} of subscription {}) left pending: {}", pending.id(), pending.kind(),
-						pending.subscriptionId(), result.outcome());
+						pending.subscriptionId(), outcome.result().outcome());
 				this.listeners.forEach((listener) -> listener.onReconciled(outcome));
 				settled++;
 			}

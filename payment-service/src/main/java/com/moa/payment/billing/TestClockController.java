@@ -29,6 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
 @Validated
 class TestClockController {
 
+	private static final Duration MAX_STEP = Duration.ofDays(3660);
+
 	private final BillingClock clock;
 
 	private final BillingJob billing;
@@ -47,6 +49,13 @@ class TestClockController {
 	Now advance(@RequestBody @jakarta.validation.Valid Advance request) {
 		if (request.duration().isNegative() || request.duration().isZero()) {
 			throw new InvalidInputException(List.of(new FieldError("duration", "must be positive")));
+		}
+		// Bounded so that billing times stay representable (Instant, PostgreSQL's
+		// timestamptz): the offset is kept for the life of the process.
+		if (request.duration().compareTo(MAX_STEP) > 0
+				|| this.clock.now().plus(request.duration()).isAfter(Instant.parse("9000-01-01T00:00:00Z"))) {
+			throw new InvalidInputException(
+					List.of(new FieldError("duration", "must be at most " + MAX_STEP + " (and stay before 9000)")));
 		}
 		this.clock.advance(request.duration());
 		this.billing.runUntilIdle();

@@ -23,6 +23,9 @@ public class IdempotencyKeys {
 
 	private static final Logger log = LoggerFactory.getLogger(IdempotencyKeys.class);
 
+	/** A request holding its key this long without a purchase recorded has died. */
+	private static final Duration ABANDONED_AFTER = Duration.ofMinutes(1);
+
 	private final JdbcClient jdbc;
 
 	private final Duration retention;
@@ -44,12 +47,14 @@ public class IdempotencyKeys {
 	}
 
 	public Optional<Entry> find(UUID userId, String key) {
-		return this.jdbc
-			.sql("SELECT request_hash, state, response_status, response_body FROM idempotency_keys "
-					+ "WHERE user_id = ? AND key = ?")
-			.params(userId, key)
+		return this.jdbc.sql("""
+				SELECT request_hash, state, response_status, response_body, subscription_id,
+				       created_at < now() - make_interval(secs => ?) AS abandoned
+				FROM idempotency_keys WHERE user_id = ? AND key = ?""")
+			.params(ABANDONED_AFTER.toSeconds(), userId, key)
 			.query((rs, n) -> new Entry(rs.getString("request_hash"), "DONE".equals(rs.getString("state")),
-					new StoredResponse(rs.getInt("response_status"), rs.getString("response_body"))))
+					new StoredResponse(rs.getInt("response_status"), rs.getString("response_body")),
+					rs.getObject("subscription_id", UUID.class), rs.getBoolean("abandoned")))
 			.optional();
 	}
 
@@ -82,6 +87,19 @@ public class IdempotencyKeys {
 			.update();
 	}
 
+	/**
+	 * Gives the key back if its request recorded no purchase (it failed before, or died):
+	 * nothing was charged under it. A key with a purchase is completed by whoever settles
+	 * its charge.
+	 */
+	public void releaseUnattached(UUID userId, String key) {
+		this.jdbc.sql("""
+				DELETE FROM idempotency_keys
+				WHERE user_id = ? AND key = ? AND state = 'IN_PROGRESS' AND subscription_id IS NULL""")
+			.params(userId, key)
+			.update();
+	}
+
 	public void releaseFor(UUID subscriptionId) {
 		this.jdbc.sql("DELETE FROM idempotency_keys WHERE subscription_id = ? AND state = 'IN_PROGRESS'")
 			.param(subscriptionId)
@@ -104,8 +122,11 @@ public class IdempotencyKeys {
 	 * @param requestHash what the first request sent
 	 * @param done whether its response is stored
 	 * @param response the stored response, when done
+	 * @param subscriptionId the purchase its request recorded (null before that)
+	 * @param abandoned in progress for longer than any request runs: its request died
 	 */
-	public record Entry(String requestHash, boolean done, StoredResponse response) {
+	public record Entry(String requestHash, boolean done, StoredResponse response, UUID subscriptionId,
+			boolean abandoned) {
 	}
 
 }

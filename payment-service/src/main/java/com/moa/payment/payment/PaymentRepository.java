@@ -48,6 +48,46 @@ public class PaymentRepository {
 				WHERE id = ? AND status = 'PENDING'""").params(status.name(), failureReason, id).update() == 1;
 	}
 
+	/**
+	 * Like {@link #resolve}, but only while the charge has not been handed to the
+	 * provider for {@code age} (wall clock): false when a caller has just (re)stamped it
+	 * with {@link #markRequested}, i.e. it may be at the provider right now.
+	 */
+	public boolean resolveIfRequestedBefore(UUID id, Duration age, PaymentStatus status, String failureReason) {
+		return this.jdbc.sql("""
+				UPDATE payments SET status = ?, failure_reason = ?, resolved_at = now()
+				WHERE id = ? AND status = 'PENDING' AND requested_at < now() - make_interval(secs => ?)""")
+			.params(status.name(), failureReason, id, age.toMillis() / 1000.0)
+			.update() == 1;
+	}
+
+	/**
+	 * Stamps a PENDING charge as handed to the provider now, just before the call.
+	 * @return false when it is no longer PENDING (the reconciler settled it meanwhile):
+	 * it must not be sent
+	 */
+	public boolean markRequested(UUID id) {
+		return this.jdbc.sql("UPDATE payments SET requested_at = now() WHERE id = ? AND status = 'PENDING'")
+			.param(id)
+			.update() == 1;
+	}
+
+	/** Whether the subscription has a charge in flight (callers hold its row lock). */
+	public boolean hasPending(UUID subscriptionId) {
+		return this.jdbc.sql("SELECT EXISTS (SELECT 1 FROM payments WHERE subscription_id = ? AND status = 'PENDING')")
+			.param(subscriptionId)
+			.query(Boolean.class)
+			.single();
+	}
+
+	/** The first charge of a subscription (a purchase's). */
+	public Optional<Payment> findInitial(UUID subscriptionId) {
+		return this.jdbc.sql("SELECT * FROM payments WHERE subscription_id = ? AND kind = 'INITIAL'")
+			.param(subscriptionId)
+			.query(PaymentRepository::map)
+			.optional();
+	}
+
 	public Optional<Payment> find(UUID id) {
 		return this.jdbc.sql("SELECT * FROM payments WHERE id = ?").param(id).query(PaymentRepository::map).optional();
 	}
@@ -74,13 +114,6 @@ public class PaymentRepository {
 			.params(age.toMillis() / 1000.0, limit)
 			.query(PaymentRepository::map)
 			.list();
-	}
-
-	/** Whether any charge is PENDING (the test clock waits for them). */
-	public boolean anyPending() {
-		return this.jdbc.sql("SELECT EXISTS (SELECT 1 FROM payments WHERE status = 'PENDING')")
-			.query(Boolean.class)
-			.single();
 	}
 
 	List<Payment> findVisible(UUID userId, long offset, int limit) {

@@ -98,6 +98,10 @@ public class Purchases implements Reconciler.SettledListener {
 			if (entry.done()) {
 				return new Answer(entry.response(), true);
 			}
+			Optional<StoredResponse> recovered = recover(user, key, entry);
+			if (recovered.isPresent()) {
+				return new Answer(recovered.get(), true);
+			}
 			if (System.nanoTime() > deadline) {
 				throw SubscriptionProblems.inProgress();
 			}
@@ -118,8 +122,51 @@ public class Purchases implements Reconciler.SettledListener {
 			}
 			response = problem(problem);
 		}
+		catch (RuntimeException ex) {
+			// Failed before its charge was recorded (e.g. the database): the key is given
+			// back for a retry. After, the charge's settle (or the reconciler) answers
+			// it.
+			try {
+				this.keys.releaseUnattached(user.id(), key);
+			}
+			catch (RuntimeException releaseFailed) {
+				ex.addSuppressed(releaseFailed);
+			}
+			throw ex;
+		}
 		this.keys.complete(user.id(), key, response);
 		return response;
+	}
+
+	/**
+	 * A key still in progress whose request is gone: one that died before recording its
+	 * purchase is released (the next claim takes it); one whose charge settled without
+	 * its answer being stored (it died in between) gets the answer from the settled
+	 * charge. Either way the client's retry is answered instead of waiting for the key's
+	 * expiry.
+	 */
+	private Optional<StoredResponse> recover(AuthenticatedUser user, String key, IdempotencyKeys.Entry entry) {
+		if (entry.subscriptionId() == null) {
+			if (entry.abandoned()) {
+				this.keys.releaseUnattached(user.id(), key);
+			}
+			return Optional.empty();
+		}
+		Payment initial = this.payments.findInitial(entry.subscriptionId()).orElse(null);
+		if (initial == null || initial.status() == PaymentStatus.PENDING) {
+			return Optional.empty(); // still running, or the reconciler's
+		}
+		Subscription subscription = this.subscriptions.find(entry.subscriptionId()).orElseThrow();
+		try {
+			StoredResponse response = respond(
+					new Charging.Settled(initial, subscription, Charging.resultOf(initial), false));
+			this.keys.completeFor(entry.subscriptionId(), response);
+			return Optional.of(response);
+		}
+		catch (ApiProblemException unavailable) {
+			this.keys.releaseFor(entry.subscriptionId());
+			return Optional.empty();
+		}
 	}
 
 	private StoredResponse buy(AuthenticatedUser user, String key, SubscribeRequest request) {

@@ -15,6 +15,7 @@ import com.moa.payment.payment.PaymentStatus;
 import com.moa.payment.provider.ChargeResult;
 import com.moa.payment.provider.PaymentProvider;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -65,6 +66,7 @@ class SubscriptionChanges {
 		return this.transaction.execute((status) -> {
 			Subscription s = locked(userId, id);
 			requireLive(s);
+			requireNoChargeInFlight(s);
 			Instant now = this.clock.now();
 			if (atPeriodEnd && s.status() == SubscriptionStatus.ACTIVE) {
 				return this.subscriptions.update(s.change().cancelAtPeriodEnd(true).build(), now);
@@ -94,58 +96,51 @@ class SubscriptionChanges {
 	 * Upgrade (a higher monthly equivalent): now, with a prorated charge for the rest of
 	 * the period (402 and no change if declined). Downgrade: at the period end
 	 * ({@code pendingPlanId}). Choosing the current plan again withdraws a pending
-	 * downgrade; choosing it with none pending is a 400.
+	 * downgrade; choosing it with none pending is a 400. Decided on the locked row, so a
+	 * repeated request sees what the first one did.
 	 */
 	Subscription changePlan(UUID userId, UUID id, UUID planId) {
 		Subscription current = find(userId, id);
 		if (current.status() != SubscriptionStatus.ACTIVE) {
 			throw SubscriptionProblems.notActive("Only an active subscription can change its plan");
 		}
-		CatalogProduct product = this.catalog.find(current.productId())
+		UUID productId = current.productId();
+		CatalogProduct product = this.catalog.find(productId)
 			.filter(CatalogProduct::isSellable)
-			.orElseThrow(() -> SubscriptionProblems.notFound("product " + current.productId()));
+			.orElseThrow(() -> SubscriptionProblems.notFound("product " + productId));
 		CatalogPlan target = product.plan(planId).orElseThrow(() -> SubscriptionProblems.notFound("plan " + planId));
-		if (target.id().equals(current.planId())) {
-			if (current.pendingPlan() == null) {
-				throw SubscriptionProblems.invalid("planId", "is the current plan");
-			}
-			return withPending(userId, id, null);
-		}
-		long from = current.billingPeriod().monthlyEquivalent(current.price());
-		long to = target.billingPeriod().monthlyEquivalent(target.price());
-		if (to <= from) {
-			return withPending(userId, id,
-					new Subscription.PendingPlan(target.id(), target.name(), target.billingPeriod(), target.price()));
-		}
-		return upgrade(userId, id, target, from, to);
-	}
-
-	private Subscription withPending(UUID userId, UUID id, Subscription.PendingPlan pending) {
-		return this.transaction.execute((status) -> {
+		Object decided = this.transaction.execute((status) -> {
 			Subscription s = locked(userId, id);
 			if (s.status() != SubscriptionStatus.ACTIVE) {
 				throw SubscriptionProblems.notActive("Only an active subscription can change its plan");
 			}
-			return this.subscriptions.update(s.change().pendingPlan(pending).build(), this.clock.now());
-		});
-	}
-
-	private Subscription upgrade(UUID userId, UUID id, CatalogPlan target, long fromMonthly, long toMonthly) {
-		Payment proration = this.transaction.execute((status) -> {
-			Subscription s = locked(userId, id);
-			if (s.status() != SubscriptionStatus.ACTIVE) {
-				throw SubscriptionProblems.notActive("Only an active subscription can change its plan");
-			}
+			requireNoChargeInFlight(s);
 			Instant now = this.clock.now();
-			long amount = prorate(s, fromMonthly, toMonthly, now);
-			Payment payment = new Payment(UUID.randomUUID(), s.id(), s.userId(), s.sellerId(), s.productId(), amount,
-					s.currency(), PaymentStatus.PENDING, Payment.PRORATION, s.currentPeriodStart(),
-					this.payments.attempts(s.id(), s.currentPeriodStart(), Payment.PRORATION), s.paymentToken(),
-					target.id(), null, now);
-			this.payments.insertPending(payment);
-			return payment;
+			if (target.id().equals(s.planId())) {
+				if (s.pendingPlan() == null) {
+					throw SubscriptionProblems.invalid("planId", "is the current plan");
+				}
+				return this.subscriptions.update(s.change().pendingPlan(null).build(), now);
+			}
+			long from = s.billingPeriod().monthlyEquivalent(s.price());
+			long to = target.billingPeriod().monthlyEquivalent(target.price());
+			if (to <= from) {
+				return this.subscriptions.update(s.change()
+					.pendingPlan(new Subscription.PendingPlan(target.id(), target.name(), target.billingPeriod(),
+							target.price()))
+					.build(), now);
+			}
+			Payment proration = new Payment(UUID.randomUUID(), s.id(), s.userId(), s.sellerId(), s.productId(),
+					prorate(s, from, to, now), s.currency(), PaymentStatus.PENDING, Payment.PRORATION,
+					s.currentPeriodStart(), this.payments.attempts(s.id(), s.currentPeriodStart(), Payment.PRORATION),
+					s.paymentToken(), target.id(), null, now);
+			insertCharge(proration);
+			return proration;
 		});
-		Charging.Settled settled = this.charging.charge(proration);
+		if (decided instanceof Subscription changed) {
+			return changed;
+		}
+		Charging.Settled settled = this.charging.charge((Payment) decided);
 		switch (settled.result().outcome()) {
 			case DECLINED -> throw SubscriptionProblems.declined(settled.result().reason());
 			case UNAVAILABLE -> throw SubscriptionProblems.providerUnavailable();
@@ -174,7 +169,8 @@ class SubscriptionChanges {
 
 	/**
 	 * Stores the new token; a past-due subscription is charged again at once with it (402
-	 * when that is declined too; the token stays).
+	 * when that is declined too; the token stays; a declined retry of the consumer's own
+	 * does not count against the dunning schedule).
 	 */
 	Subscription replacePaymentMethod(UUID userId, UUID id, String token) {
 		if (!this.provider.accepts(token)) {
@@ -183,16 +179,20 @@ class SubscriptionChanges {
 		Payment retry = this.transaction.execute((status) -> {
 			Subscription s = locked(userId, id);
 			requireLive(s);
+			// A charge in flight uses the old method; the new one waits until it settled.
+			requireNoChargeInFlight(s);
 			Instant now = this.clock.now();
 			Subscription updated = this.subscriptions.update(s.change().paymentToken(token).build(), now);
-			if (updated.status() != SubscriptionStatus.PAST_DUE) {
+			if (updated.status() != SubscriptionStatus.PAST_DUE || !sellable(s.productId())) {
+				// A product that no longer sells does not renew (API.md): the billing job
+				// expires the subscription instead.
 				return null;
 			}
 			Payment payment = new Payment(UUID.randomUUID(), s.id(), s.userId(), s.sellerId(), s.productId(),
 					s.renewalPrice(), s.currency(), PaymentStatus.PENDING, Payment.RENEWAL, s.currentPeriodEnd(),
 					this.payments.attempts(s.id(), s.currentPeriodEnd(), Payment.RENEWAL), token, s.renewalPlanId(),
 					null, now);
-			this.payments.insertPending(payment);
+			insertCharge(payment);
 			return payment;
 		});
 		if (retry == null) {
@@ -209,6 +209,26 @@ class SubscriptionChanges {
 		return this.subscriptions.lock(id)
 			.filter((s) -> s.userId().equals(userId) && s.status().isVisible())
 			.orElseThrow(() -> SubscriptionProblems.notFound("subscription " + id));
+	}
+
+	private void insertCharge(Payment payment) {
+		try {
+			this.payments.insertPending(payment);
+		}
+		catch (DuplicateKeyException ex) {
+			throw SubscriptionProblems.chargeInProgress();
+		}
+	}
+
+	private boolean sellable(UUID productId) {
+		return this.catalog.find(productId).filter(CatalogProduct::isSellable).isPresent();
+	}
+
+	/** One charge at a time per subscription (also the database's rule). */
+	private void requireNoChargeInFlight(Subscription s) {
+		if (this.payments.hasPending(s.id())) {
+			throw SubscriptionProblems.chargeInProgress();
+		}
 	}
 
 	private static void requireLive(Subscription s) {

@@ -76,6 +76,18 @@ final class SubscriptionProblems {
 		};
 	}
 
+	static ApiProblemException chargeInProgress() {
+		return new ApiProblemException(HttpStatus.CONFLICT, "charge-in-progress", "Charge in progress",
+				"A charge for this subscription is in progress; retry shortly") {
+			@Override
+			public HttpHeaders getHeaders() {
+				HttpHeaders headers = new HttpHeaders();
+				headers.set(HttpHeaders.RETRY_AFTER, "2");
+				return headers;
+			}
+		};
+	}
+
 	static ApiProblemException keyReused() {
 		return new ApiProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
 				"Idempotency-Key reused", "This Idempotency-Key was used with a different request body");
