@@ -23,7 +23,9 @@ public final class Keywords {
 
 	public static String normalize(String text) {
 		String composed = Normalizer.normalize(text, Normalizer.Form.NFC);
-		return WHITESPACE.matcher(composed.strip()).replaceAll(" ").toLowerCase(Locale.ROOT);
+		// Collapsed before trimming: String.strip() keeps the no-break spaces (U+00A0,
+		// U+2007, U+202F) that Unicode's whitespace class matches.
+		return WHITESPACE.matcher(composed).replaceAll(" ").strip().toLowerCase(Locale.ROOT);
 	}
 
 	/** Whether a normalized keyword has a valid length. */

@@ -186,6 +186,13 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return response;
 	}
 
+	@Override
+	protected ResponseEntity<Object> handleMissingServletRequestParameter(
+			org.springframework.web.bind.MissingServletRequestParameterException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		return validationProblem(ex, List.of(new FieldError(ex.getParameterName(), "is required")), request);
+	}
+
 	/**
 	 * Missing required headers (such as {@code Idempotency-Key}) are validation failures.
 	 */

@@ -12,6 +12,13 @@ class KeywordsTests {
 	}
 
 	@Test
+	void noBreakSpacesAreTrimmedLikeAnyOtherWhitespace() {
+		assertThat(Keywords.normalize("\u00A0요가\u202F")).isEqualTo("요가");
+		assertThat(Keywords.normalize("\u2007요가\u0085 매트\u00A0")).isEqualTo("요가 매트");
+		assertThat(Keywords.isValid(Keywords.normalize("\u00A0"))).isFalse();
+	}
+
+	@Test
 	void hangulTypedAsJamoIsTheSameKeywordAsPrecomposedHangul() {
 		// "요가" as conjoining jamo (NFD, as some keyboards and macOS file names produce).
 		String decomposed = "\u110B\u116D\u1100\u1161";

@@ -95,7 +95,10 @@ class ProblemDetailsAdviceTests {
 	@Test
 	void missingParameterAndHeaderAre400() {
 		assertThat(this.mvc.get().uri("/required")).hasStatus(HttpStatus.BAD_REQUEST)
-			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyJson()
+			.extractingPath("$.errors[0].field")
+			.isEqualTo("q");
 		assertThat(this.mvc.get().uri("/header")).hasStatus(HttpStatus.BAD_REQUEST)
 			.bodyJson()
 			.extractingPath("$.errors[0].field")
