@@ -3,13 +3,23 @@ package com.moa.search;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import com.moa.platform.events.EventEnvelope;
 import com.moa.platform.events.EventTopology;
+import com.moa.search.events.MongoInbox;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.core.Message;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -18,6 +28,9 @@ import static org.awaitility.Awaitility.await;
  * wait in their queue (none in the .dlq) and are in the history once MongoDB is back.
  */
 class MongoOutageIntegrationTests extends SearchIntegrationTestSupport {
+
+	@Autowired
+	MongoInbox inbox;
 
 	@Test
 	void historyFailsFastPopularServesItsLastAnswerAndSearchesWaitForMongo() throws Exception {
@@ -50,6 +63,61 @@ class MongoOutageIntegrationTests extends SearchIntegrationTestSupport {
 		assertThat(history(user)).containsExactly("during", "before");
 		Message dead = this.rabbit.receive(EventTopology.deadLetterQueue("search.search-events"), 500);
 		assertThat(dead).isNull();
+	}
+
+	/**
+	 * MongoDB goes away in the middle of an event's effect, so the attempt cannot give
+	 * its claim back either: once MongoDB is back and the claim's lease ran out, the
+	 * retry runs the effect (it used to find the record and skip the event: a lost
+	 * search).
+	 */
+	@Test
+	void anEventWhoseEffectWasCutOffByAnOutageIsHandledWhenMongoIsBack() {
+		EventEnvelope event = new EventEnvelope(UUID.randomUUID(), "test", "search.performed", Instant.now(), "subject",
+				1, this.jsonMapper.createObjectNode());
+		AtomicInteger effects = new AtomicInteger();
+		try {
+			assertThatException().isThrownBy(() -> this.inbox.receive("outage-test", event, (received) -> {
+				this.mongoProxy.cut();
+				throw new DataAccessResourceFailureException("MongoDB went away during the effect");
+			}));
+		}
+		finally {
+			this.mongoProxy.restore();
+		}
+
+		assertThatException().as("the claim's lease has not run out")
+			.isThrownBy(() -> this.inbox.receive("outage-test", event, (received) -> effects.incrementAndGet()))
+			.isInstanceOf(TransientDataAccessException.class);
+		this.clock.advance(Duration.ofMinutes(1));
+		assertThat(this.inbox.receive("outage-test", event, (received) -> effects.incrementAndGet())).isTrue();
+		assertThat(this.inbox.receive("outage-test", event, (received) -> effects.incrementAndGet())).isFalse();
+		assertThat(effects).hasValue(1);
+	}
+
+	/** The same event delivered twice at once (a producer's republish): one effect. */
+	@Test
+	void aDuplicateArrivingWhileTheFirstIsHandledIsNotHandledTwice() throws Exception {
+		EventEnvelope event = new EventEnvelope(UUID.randomUUID(), "test", "search.performed", Instant.now(), "subject",
+				1, this.jsonMapper.createObjectNode());
+		AtomicInteger effects = new AtomicInteger();
+		CountDownLatch inEffect = new CountDownLatch(1);
+		CountDownLatch finish = new CountDownLatch(1);
+		CompletableFuture<Boolean> first = CompletableFuture
+			.supplyAsync(() -> this.inbox.receive("duplicate-test", event, (received) -> {
+				effects.incrementAndGet();
+				inEffect.countDown();
+				await().until(() -> finish.getCount() == 0);
+			}));
+		assertThat(inEffect.await(10, TimeUnit.SECONDS)).isTrue();
+
+		assertThatException()
+			.isThrownBy(() -> this.inbox.receive("duplicate-test", event, (received) -> effects.incrementAndGet()))
+			.isInstanceOf(TransientDataAccessException.class);
+		finish.countDown();
+		assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.inbox.receive("duplicate-test", event, (received) -> effects.incrementAndGet())).isFalse();
+		assertThat(effects).hasValue(1);
 	}
 
 }

@@ -1,26 +1,40 @@
 package com.moa.search.events;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
 
 import com.moa.platform.events.EventEnvelope;
+import com.moa.search.SearchProperties;
 import org.bson.Document;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
 /**
  * Idempotent consumption on MongoDB, the counterpart of platform/events' EventInbox for a
- * service without PostgreSQL: an event id is recorded (unique {@code _id}) before its
- * effect, so a redelivered event is skipped. MongoDB transactions are not available on
- * the local test server, so the record and the effect are two writes: if the effect fails
- * the record is removed again and the event is retried; only a process killed between the
- * two loses the event's effect (at most once). History updates are idempotent anyway;
- * this guards the popularity counters.
+ * service without PostgreSQL (MongoDB transactions are not available on the local test
+ * server, so the record and the effect cannot commit together). An event's record is
+ * claimed (unique {@code _id}, with a lease) before its effect and marked done after it:
+ * <ul>
+ * <li>done: a redelivered or republished event is skipped;</li>
+ * <li>claimed by an attempt still inside its lease (a duplicate message being handled
+ * concurrently, or the attempt that just failed): a transient failure, so the message is
+ * retried, then requeued, until that attempt finished or its lease ran out;</li>
+ * <li>claimed with the lease run out (the attempt failed or its process died, even with
+ * MongoDB gone so that it could not give the claim back): taken over and the effect run
+ * again.</li>
+ * </ul>
+ * So no event is lost to a MongoDB outage in the middle of its effect. History updates
+ * are idempotent; a popularity count can be counted twice only if MongoDB applied the
+ * increment but its answer, or the done mark after it, was lost (a failure between two
+ * consecutive writes).
  */
 @Component
 public class MongoInbox {
@@ -31,28 +45,69 @@ public class MongoInbox {
 
 	private final Clock clock;
 
-	MongoInbox(MongoTemplate mongo, Clock clock) {
+	private final Duration lease;
+
+	MongoInbox(MongoTemplate mongo, Clock clock, SearchProperties properties) {
 		this.mongo = mongo;
 		this.clock = clock;
+		// Longer than an effect can take: a few writes, each failing within a few
+		// MongoDB timeouts.
+		this.lease = properties.mongoTimeout().multipliedBy(15);
 	}
 
 	/** Runs the handler unless this consumer already processed the event. */
 	public boolean receive(String consumer, EventEnvelope event, Consumer<EventEnvelope> handler) {
 		String id = consumer + ":" + event.id();
-		try {
-			this.mongo.insert(new Document("_id", id).append("at", this.clock.instant()), COLLECTION);
-		}
-		catch (DuplicateKeyException ex) {
+		if (!claim(id)) {
 			return false;
 		}
 		try {
 			handler.accept(event);
-			return true;
 		}
 		catch (RuntimeException ex) {
-			this.mongo.remove(Query.query(Criteria.where("_id").is(id)), COLLECTION);
+			try {
+				// Back for the retry at once; if MongoDB is gone, the lease runs out.
+				this.mongo.updateFirst(byId(id), new Update().set("claimedUntil", Instant.EPOCH), COLLECTION);
+			}
+			catch (RuntimeException releaseFailed) {
+				ex.addSuppressed(releaseFailed);
+			}
 			throw ex;
 		}
+		this.mongo.updateFirst(byId(id), new Update().set("done", true).unset("claimedUntil"), COLLECTION);
+		return true;
+	}
+
+	/**
+	 * @return true when this attempt now holds the event; false when it is done
+	 */
+	private boolean claim(String id) {
+		Instant now = this.clock.instant();
+		try {
+			this.mongo.insert(new Document("_id", id).append("at", now)
+				.append("done", false)
+				.append("claimedUntil", now.plus(this.lease)), COLLECTION);
+			return true;
+		}
+		catch (DuplicateKeyException ex) {
+			Document takenOver = this.mongo.findAndModify(
+					Query.query(Criteria.where("_id").is(id).and("done").is(false).and("claimedUntil").lt(now)),
+					new Update().set("claimedUntil", now.plus(this.lease)), Document.class, COLLECTION);
+			if (takenOver != null) {
+				return true;
+			}
+			Document record = this.mongo.findOne(byId(id), Document.class, COLLECTION);
+			// Records of before the done mark have no such field: they were written only
+			// for events whose effect followed.
+			if (record == null || !Boolean.FALSE.equals(record.get("done"))) {
+				return false;
+			}
+			throw new TransientDataAccessResourceException("event " + id + " is being handled by another attempt");
+		}
+	}
+
+	private static Query byId(String id) {
+		return Query.query(Criteria.where("_id").is(id));
 	}
 
 	/** Forgets records older than the cutoff (no redelivery arrives that late). */
