@@ -139,13 +139,18 @@ public abstract class ChatIntegrationTestSupport {
 	}
 
 	protected Response send(int port, String method, String path, UUID user, String body) {
+		return send(port, method, path, user, "CONSUMER", body);
+	}
+
+	/** A request with a token of the role (the methods above send a consumer's). */
+	protected Response send(int port, String method, String path, UUID user, String role, String body) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.timeout(Duration.ofSeconds(20))
 			.header("Content-Type", "application/json")
 			.method(method,
 					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
 		if (user != null) {
-			request.header("Authorization", "Bearer " + token(user, "CONSUMER"));
+			request.header("Authorization", "Bearer " + token(user, role));
 		}
 		try {
 			HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -3,6 +3,8 @@ package com.moa.chat;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -85,14 +87,23 @@ public final class StompConnection implements WebSocket.Listener, AutoCloseable 
 	}
 
 	public void send(String command, Map<String, String> headers, String body) {
-		StringBuilder frame = new StringBuilder(command).append('\n');
-		headers.forEach((name, value) -> frame.append(name).append(':').append(value).append('\n'));
-		frame.append('\n').append(body).append('\0');
-		sendRaw(frame.toString());
+		sendRaw(frame(command, headers, body));
+	}
+
+	/** The same frame in one binary WebSocket message (UTF-8), as some clients send. */
+	public void sendBinary(String command, Map<String, String> headers, String body) {
+		this.socket.sendBinary(ByteBuffer.wrap(frame(command, headers, body).getBytes(StandardCharsets.UTF_8)), true)
+			.join();
 	}
 
 	public void sendRaw(String text) {
 		this.socket.sendText(text, true).join();
+	}
+
+	private static String frame(String command, Map<String, String> headers, String body) {
+		StringBuilder frame = new StringBuilder(command).append('\n');
+		headers.forEach((name, value) -> frame.append(name).append(':').append(value).append('\n'));
+		return frame.append('\n').append(body).append('\0').toString();
 	}
 
 	/** The next frame (heart-beats skipped), or null after the timeout. */

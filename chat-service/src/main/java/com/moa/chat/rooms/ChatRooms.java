@@ -3,6 +3,7 @@ package com.moa.chat.rooms;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -183,11 +184,13 @@ public class ChatRooms {
 		try {
 			long seq = room.get("lastSeq", Number.class).longValue() + 1;
 			Document counts = counts(room.get("sent", Document.class));
+			// MongoDB keeps milliseconds: the pushed message must equal the stored one.
+			Instant sentAt = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
 			while (true) {
 				String side = sender.toString().equals(room.getString("consumerId")) ? "consumer" : "seller";
 				Document mine = new Document(counts);
 				mine.put(side, counts.get(side, Number.class).longValue() + 1);
-				Message message = new Message(UUID.randomUUID(), roomId, seq, sender, text, this.clock.instant());
+				Message message = new Message(UUID.randomUUID(), roomId, seq, sender, text, sentAt);
 				Document stored = message.toDocument()
 					.append("_id", messageId(roomId, seq))
 					.append("clientKey", clientKey)
@@ -304,18 +307,36 @@ public class ChatRooms {
 		}
 	}
 
-	/** Gives the lease back, moving the room to the last message stored under it. */
+	/**
+	 * Gives the lease back and moves the room to the last message stored under it. The
+	 * room only moves forward (to a higher seq), whether or not the lease is still ours:
+	 * a sender whose lease ran out while it still worked may store the newest message
+	 * after the next holder stored an older one and released.
+	 */
 	private void release(UUID roomId, String owner, Document last) {
-		Update update = new Update().unset("lease");
+		String id = roomId.toString();
 		if (last != null) {
-			Message message = Message.of(last);
-			update.set("lastSeq", message.seq())
-				.set("lastMessage", message.toDocument())
-				.set("sent", last.get("sent"))
-				.set("updatedAt", Date.from(message.sentAt()));
+			long seq = last.get("seq", Number.class).longValue();
+			// Usually one write: the lease still ours, the room behind this message.
+			Query leasedAndBehind = Query
+				.query(Criteria.where("_id").is(id).and("lease.owner").is(owner).and("lastSeq").lt(seq));
+			if (this.mongo.updateFirst(leasedAndBehind, moveTo(last).unset("lease"), ROOMS).getMatchedCount() > 0) {
+				return;
+			}
+			this.mongo.updateFirst(Query.query(Criteria.where("_id").is(id).and("lastSeq").lt(seq)), moveTo(last),
+					ROOMS);
 		}
-		this.mongo.updateFirst(Query.query(Criteria.where("_id").is(roomId.toString()).and("lease.owner").is(owner)),
-				update, ROOMS);
+		this.mongo.updateFirst(Query.query(Criteria.where("_id").is(id).and("lease.owner").is(owner)),
+				new Update().unset("lease"), ROOMS);
+	}
+
+	/** The room's last message and its counts as of that message. */
+	private static Update moveTo(Document last) {
+		Message message = Message.of(last);
+		return new Update().set("lastSeq", message.seq())
+			.set("lastMessage", message.toDocument())
+			.set("sent", last.get("sent"))
+			.set("updatedAt", Date.from(message.sentAt()));
 	}
 
 	private void deliver(Document room, Message message) {

@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import com.moa.chat.rooms.ChatRooms.RoomView;
 import com.moa.platform.security.AuthenticatedUser;
+import com.moa.platform.security.UserRole;
+import com.moa.platform.web.ApiProblemException;
 import com.moa.platform.web.MultiLineText;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -39,10 +41,17 @@ public class RoomController {
 		this.rooms = rooms;
 	}
 
-	/** 201 for a new room, 200 for the one the caller already has. */
+	/**
+	 * 201 for a new room, 200 for the one the caller already has; only a consumer opens
+	 * one (403 otherwise: it would be stored as the room's consumer).
+	 */
 	@PostMapping
 	ResponseEntity<RoomView> open(@AuthenticationPrincipal AuthenticatedUser user,
 			@Valid @RequestBody OpenRoomRequest request) {
+		if (user.role() != UserRole.CONSUMER) {
+			throw new ApiProblemException(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+					"Only consumers open chat rooms");
+		}
 		ChatRooms.Opened opened = this.rooms.open(user.id(), request.sellerId(), request.productId());
 		return ResponseEntity.status(opened.created() ? HttpStatus.CREATED : HttpStatus.OK).body(opened.room());
 	}

@@ -25,6 +25,7 @@ import org.springframework.messaging.handler.annotation.DestinationVariable;
 import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
 import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.handler.annotation.Payload;
+import org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
@@ -75,6 +76,16 @@ class StompMessageController {
 			reply.setReceiptId(receipt);
 			this.clientOutboundChannel.send(MessageBuilder.createMessage(new byte[0], reply.getMessageHeaders()));
 		}
+	}
+
+	/**
+	 * A SEND without a body: Spring refuses the empty payload before {@link #send} runs.
+	 * The client's mistake, answered like invalid text.
+	 */
+	@MessageExceptionHandler
+	void emptyBody(MethodArgumentNotValidException ex, StompHeaderAccessor accessor) {
+		failed(new InvalidInputException(List.of(new FieldError("body", "must be JSON {text, clientMessageId}"))),
+				accessor);
 	}
 
 	@MessageExceptionHandler

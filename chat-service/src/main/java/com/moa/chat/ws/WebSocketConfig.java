@@ -20,6 +20,7 @@ import org.springframework.security.oauth2.server.resource.web.DefaultBearerToke
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
  * STOMP over WebSocket at {@code /ws/chat}, relayed to RabbitMQ's STOMP plugin so a
@@ -109,11 +110,29 @@ class WebSocketConfig implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
-		int limit = (int) this.properties.frameLimit().toBytes();
-		registration.setMessageSizeLimit(limit)
+		registration.setMessageSizeLimit(frameLimit())
 			.setSendBufferSizeLimit(512 * 1024)
 			.setSendTimeLimit(10_000)
 			.addDecoratorFactory(this.frameRateLimit);
+	}
+
+	/**
+	 * Tomcat takes a WebSocket message whole into a buffer of its own before Spring's
+	 * STOMP decoder sees it (Spring's handler accepts no partial messages): 8 KB by
+	 * default, text raised by Spring to 16 KB only, so the largest valid message
+	 * JSON-escaped, or in a binary frame, was closed with 1009. As large as a frame may
+	 * be.
+	 */
+	@Bean
+	ServletServerContainerFactoryBean webSocketContainer() {
+		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+		container.setMaxTextMessageBufferSize(frameLimit());
+		container.setMaxBinaryMessageBufferSize(frameLimit());
+		return container;
+	}
+
+	private int frameLimit() {
+		return (int) this.properties.frameLimit().toBytes();
 	}
 
 	@Override

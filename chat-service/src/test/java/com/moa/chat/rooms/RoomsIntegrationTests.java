@@ -1,17 +1,31 @@
 package com.moa.chat.rooms;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import com.moa.chat.ChatIntegrationTestSupport;
+import com.moa.chat.ChatProperties;
+import com.moa.chat.users.ChatUsers;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Rooms and messages over REST against real MongoDB-wire and RabbitMQ servers.
  */
 class RoomsIntegrationTests extends ChatIntegrationTestSupport {
+
+	@Autowired
+	ChatUsers users;
 
 	@Test
 	void aRoomIsOpenedOnceEvenByConcurrentRequests() throws Exception {
@@ -59,6 +76,22 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 		Response self = post(this.port, "/api/chat/rooms", seller, Map.of("sellerId", seller));
 		assertThat(self.status()).isEqualTo(400);
 		assertThat(self.body()).contains("chat-with-self");
+	}
+
+	/** API.md: the consumer opens the room; a seller (or admin) token is refused. */
+	@Test
+	void onlyAConsumerOpensARoom() {
+		UUID seller = user("SELLER", "a");
+		UUID otherSeller = user("SELLER", "b");
+		Response refused = send(this.port, "POST", "/api/chat/rooms", seller, "SELLER",
+				this.json.writeValueAsString(Map.of("sellerId", otherSeller)));
+		assertThat(refused.status()).isEqualTo(403);
+		assertThat(refused.json().get("type").asString()).isEqualTo("https://moa-subscribe.com/problems/forbidden");
+		assertThat(send(this.port, "POST", "/api/chat/rooms", seller, "ADMIN",
+				this.json.writeValueAsString(Map.of("sellerId", otherSeller)))
+			.status()).isEqualTo(403);
+		assertThat(get(this.port, "/api/chat/rooms", seller).json()).isEmpty();
+		assertThat(get(this.port, "/api/chat/rooms", otherSeller).json()).isEmpty();
 	}
 
 	@Test
@@ -104,14 +137,7 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 		UUID[] room = room();
 		String messages = "/api/chat/rooms/" + room[0] + "/messages";
 		post(this.port, messages, room[1], Map.of("text", "one", "clientMessageId", "1"));
-		this.mongo.insert(new org.bson.Document("_id", room[0] + ":2").append("id", UUID.randomUUID().toString())
-			.append("roomId", room[0].toString())
-			.append("seq", 2L)
-			.append("senderId", room[2].toString())
-			.append("text", "orphan")
-			.append("sentAt", new java.util.Date())
-			.append("clientKey", room[0] + ":" + room[2] + ":o")
-			.append("sent", new org.bson.Document("consumer", 1L).append("seller", 1L)), "messages");
+		orphan(room, 2, new Document("consumer", 1L).append("seller", 1L));
 		Response third = post(this.port, messages, room[1], Map.of("text", "three", "clientMessageId", "3"));
 		assertThat(third.status()).isEqualTo(201);
 		assertThat(third.json().get("seq").asLong()).isEqualTo(3);
@@ -119,6 +145,61 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 		var rooms = get(this.port, "/api/chat/rooms", room[1]).json();
 		assertThat(rooms.get(0).get("lastMessage").get("seq").asLong()).isEqualTo(3);
 		assertThat(rooms.get(0).get("unreadCount").asLong()).isEqualTo(1);
+	}
+
+	/**
+	 * A sender whose lease ran out while it still worked (here a push that hangs) and
+	 * that then stored the newest message still moves the room to it. Its lease was taken
+	 * and given back by the next sender meanwhile, so a release tied to the lease moved
+	 * nothing: the room kept the older last message (and counts) until the next send.
+	 */
+	@Test
+	void aSenderThatOutlivedItsLeaseStillMovesTheRoomToItsMessage() throws Exception {
+		UUID[] room = room();
+		orphan(room, 1, new Document("consumer", 0L).append("seller", 1L));
+		CountDownLatch pushing = new CountDownLatch(1);
+		CountDownLatch resume = new CountDownLatch(1);
+		AtomicBoolean first = new AtomicBoolean(true);
+		ChatDeliveries firstPushHangs = new ChatDeliveries() {
+
+			@Override
+			public void message(UUID recipient, Message message) {
+				if (first.compareAndSet(true, false)) {
+					pushing.countDown();
+					try {
+						resume.await(10, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+			}
+
+			@Override
+			public void receipt(UUID recipient, ReadReceipt receipt) {
+			}
+
+		};
+		ChatProperties shortLease = new ChatProperties(Duration.ofSeconds(2), Duration.ofMillis(200),
+				Duration.ofSeconds(5), 61613, DataSize.ofKilobytes(64), 20, 1, Duration.ofSeconds(10));
+		ChatRooms rooms = new ChatRooms(this.mongo, this.users, firstPushHangs, shortLease, Clock.systemUTC(),
+				new SimpleMeterRegistry());
+		// The consumer's send repairs message 1 and hangs pushing it, past its lease.
+		CompletableFuture<ChatRooms.Sent> late = CompletableFuture
+			.supplyAsync(() -> rooms.send(room[0], room[1], "late", "a"));
+		assertThat(pushing.await(10, TimeUnit.SECONDS)).isTrue();
+		// The seller takes the expired lease, stores 2 and gives the lease back.
+		assertThat(rooms.send(room[0], room[2], "in time", "b").message().seq()).isEqualTo(2);
+		resume.countDown();
+		assertThat(late.get(10, TimeUnit.SECONDS).message().seq()).isEqualTo(3);
+
+		Document stored = this.mongo.findById(room[0].toString(), Document.class, "rooms");
+		assertThat(stored.get("lastSeq", Number.class).longValue()).isEqualTo(3);
+		assertThat(stored.get("lease")).isNull();
+		var listed = get(this.port, "/api/chat/rooms", room[2]).json().get(0);
+		assertThat(listed.get("lastMessage").get("text").asString()).isEqualTo("late");
+		assertThat(listed.get("unreadCount").asLong()).isEqualTo(1);
+		assertThat(unread(room[1], room[0])).isEqualTo(2);
 	}
 
 	@Test
@@ -192,6 +273,18 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 			assertThat(refused.status()).as(bad.toString()).isEqualTo(400);
 		}
 		assertThat(get(this.port, messages, room[1]).json()).hasSize(1);
+	}
+
+	/** Message {@code seq} as a sender that died before moving the room left it. */
+	private void orphan(UUID[] room, long seq, Document sent) {
+		this.mongo.insert(new Document("_id", room[0] + ":" + seq).append("id", UUID.randomUUID().toString())
+			.append("roomId", room[0].toString())
+			.append("seq", seq)
+			.append("senderId", room[2].toString())
+			.append("text", "orphan")
+			.append("sentAt", new Date())
+			.append("clientKey", room[0] + ":" + room[2] + ":o" + seq)
+			.append("sent", sent), "messages");
 	}
 
 	private List<Long> seqs(Response response) {

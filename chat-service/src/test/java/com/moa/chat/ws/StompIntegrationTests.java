@@ -268,6 +268,68 @@ class StompIntegrationTests extends ChatIntegrationTestSupport {
 		}
 	}
 
+	/**
+	 * The largest valid message fits however a client encodes it: every character
+	 * JSON-escaped (2,000 emoji as surrogate pairs, 24,000 chars in a text frame) or raw
+	 * in a binary frame (~8.2 KB of UTF-8). Tomcat's own message buffers closed both with
+	 * 1009: 8 KB by default, text raised by Spring's STOMP handler to 16 KB only.
+	 */
+	@Test
+	void theLargestMessageIsStoredWhenSentJsonEscapedOrInABinaryFrame() {
+		UUID[] room = room();
+		String emoji = "😀".repeat(2000);
+		Map<String, String> headers = Map.of("destination", "/app/rooms/" + room[0] + "/messages", "content-type",
+				"application/json", "receipt", "largest");
+		try (StompConnection consumer = StompConnection.ready(this.port, token(room[1], "CONSUMER"))) {
+			consumer.send("SEND", headers, "{\"text\":\"" + "\\ud83d\\ude00".repeat(2000) + "\",\"clientMessageId\":\""
+					+ "t".repeat(100) + "\"}");
+			assertThat(body(messages(consumer, 1).get(0)).get("text").asString()).as(consumer.toString())
+				.isEqualTo(emoji);
+			assertThat(consumer.awaitFrame((frame) -> frame.command().equals("RECEIPT"), WAIT).header("receipt-id"))
+				.isEqualTo("largest");
+			consumer.sendBinary("SEND", headers,
+					"{\"text\":\"" + emoji + "\",\"clientMessageId\":\"" + "b".repeat(100) + "\"}");
+			assertThat(body(messages(consumer, 1).get(0)).get("text").asString()).as(consumer.toString())
+				.isEqualTo(emoji);
+			assertThat(consumer.awaitFrame((frame) -> frame.command().equals("RECEIPT"), WAIT).header("receipt-id"))
+				.isEqualTo("largest");
+		}
+		JsonNode stored = get(this.port, "/api/chat/rooms/" + room[0] + "/messages", room[1]).json();
+		assertThat(stored).extracting((message) -> message.get("text").asString()).containsExactly(emoji, emoji);
+	}
+
+	/**
+	 * A SEND without a body is the client's mistake: a 400 problem for the session (it
+	 * was a 500, logged as an error).
+	 */
+	@Test
+	void aSendWithoutABodyIsAValidationProblem() {
+		UUID[] room = room();
+		try (StompConnection consumer = StompConnection.ready(this.port, token(room[1], "CONSUMER"))) {
+			consumer.send("SEND", Map.of("destination", "/app/rooms/" + room[0] + "/messages", "content-type",
+					"application/json", "content-length", "0", "receipt", "empty"), "");
+			Frame error = consumer.awaitFrame((frame) -> "/user/queue/errors".equals(frame.header("destination")),
+					WAIT);
+			assertThat(body(error).get("status").asInt()).isEqualTo(400);
+			assertThat(body(error).get("type").asString()).endsWith("/validation");
+			assertThat(body(error).get("receiptId").asString()).isEqualTo("empty");
+		}
+	}
+
+	/**
+	 * A pushed message is the stored one, {@code sentAt} included (to the millisecond).
+	 */
+	@Test
+	void thePushedMessageEqualsTheStoredOne() {
+		UUID[] room = room();
+		try (StompConnection consumer = StompConnection.ready(this.port, token(room[1], "CONSUMER"))) {
+			consumer.sendMessage(room[0], "{\"text\":\"같은 메시지\",\"clientMessageId\":\"s\"}");
+			JsonNode pushed = body(messages(consumer, 1).get(0));
+			JsonNode stored = get(this.port, "/api/chat/rooms/" + room[0] + "/messages", room[1]).json().get(0);
+			assertThat(pushed).isEqualTo(stored);
+		}
+	}
+
 	@Test
 	void theConnectionClosesWhenItsTokenExpires() {
 		UUID[] room = room();
