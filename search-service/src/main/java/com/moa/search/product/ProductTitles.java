@@ -10,6 +10,7 @@ import org.bson.Document;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.aggregation.Aggregation;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
@@ -60,13 +61,18 @@ public class ProductTitles {
 		}
 	}
 
-	/** Titles of published products whose normalized title starts with the prefix. */
+	/**
+	 * Titles of published products whose normalized title starts with the prefix, one per
+	 * normalized title (ten products named alike are one suggestion, not ten).
+	 */
 	public List<String> startingWith(String prefix, int limit) {
-		return this.mongo
-			.find(Query
-				.query(Criteria.where("normalized").regex("^" + Prefixes.escape(prefix)).and("published").is(true))
-				.with(Sort.by("normalized"))
-				.limit(limit), Document.class, COLLECTION)
+		Aggregation distinctTitles = Aggregation.newAggregation(
+				Aggregation
+					.match(Criteria.where("normalized").regex("^" + Prefixes.escape(prefix)).and("published").is(true)),
+				Aggregation.group("normalized").min("title").as("title"),
+				Aggregation.sort(Sort.by(Sort.Order.asc("_id"))), Aggregation.limit(limit));
+		return this.mongo.aggregate(distinctTitles, COLLECTION, Document.class)
+			.getMappedResults()
 			.stream()
 			.map((document) -> document.getString("title"))
 			.toList();

@@ -50,6 +50,17 @@ class SuggestionIntegrationTests extends SearchIntegrationTestSupport {
 	}
 
 	@Test
+	void productsSharingATitleTakeOneSuggestionNotTheWholeLimit() {
+		String tag = "mat" + UUID.randomUUID().toString().substring(0, 4);
+		for (int i = 0; i < 10; i++) {
+			product(tag + " Yoga Mat", "PUBLISHED", 1);
+		}
+		awaitProduct(product(tag + " Yoga Mat Pro", "PUBLISHED", 1));
+
+		assertThat(suggestions(tag + " yoga")).containsExactly(tag + " Yoga Mat", tag + " Yoga Mat Pro");
+	}
+
+	@Test
 	void prefixesAreLiteral() {
 		awaitSearch(searched(UUID.randomUUID(), "c++ (basics) [1]", Instant.now()));
 		assertThat(suggestions("c++ (")).containsExactly("c++ (basics) [1]");
