@@ -74,10 +74,10 @@ class SearchEventListeners {
 			if (!Keywords.isValid(keyword)) {
 				throw new InvalidEventException("keyword must be 1 to 100 characters after normalization");
 			}
-			if (!this.settings.recording(userId)) {
+			Instant searchedAt = searchedAt(data);
+			if (!this.settings.recording(userId, searchedAt)) {
 				return;
 			}
-			Instant searchedAt = searchedAt(data);
 			this.history.record(userId, keyword, searchedAt);
 			this.popular.count(keyword, searchedAt);
 		});

@@ -134,6 +134,29 @@ class HistoryIntegrationTests extends SearchIntegrationTestSupport {
 		assertThat(settings(user, null)).hasStatus(400);
 	}
 
+	/**
+	 * A search made while recording was off, arriving (a backlog) after it was turned on
+	 * again, is judged by when it was made.
+	 */
+	@Test
+	void aSearchMadeWhileRecordingWasOffIsNotRecordedWhenItArrivesLater() {
+		UUID user = UUID.randomUUID();
+		assertThat(settings(user, false)).hasStatusOk();
+		Instant whileOff = this.clock.instant().plusSeconds(30);
+		this.clock.advance(Duration.ofMinutes(1));
+		assertThat(settings(user, true)).hasStatusOk();
+		assertThat(settings(user, true)).hasStatusOk(); // a repeat does not move the
+														// period
+		String secret = "off " + UUID.randomUUID();
+
+		searched(user, secret, whileOff);
+		awaitSearch(searched(user, "on again", this.clock.instant()));
+
+		assertThat(history(user)).containsExactly("on again");
+		assertThat(this.mongo.getCollection("popular_buckets")
+			.countDocuments(new org.bson.Document("keyword", secret.toLowerCase()))).isZero();
+	}
+
 	@Test
 	void nobodySeesOrDeletesAnotherUsersHistory() {
 		UUID owner = UUID.randomUUID();
