@@ -20,6 +20,7 @@ import org.springframework.dao.TransientDataAccessException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -93,6 +94,28 @@ class MongoOutageIntegrationTests extends SearchIntegrationTestSupport {
 		assertThat(this.inbox.receive("outage-test", event, (received) -> effects.incrementAndGet())).isTrue();
 		assertThat(this.inbox.receive("outage-test", event, (received) -> effects.incrementAndGet())).isFalse();
 		assertThat(effects).hasValue(1);
+	}
+
+	/**
+	 * An instance (re)started while MongoDB is away must come up: its indexes, only for
+	 * speed, are created once MongoDB answers (an exception from a startup runner would
+	 * abort the start).
+	 */
+	@Test
+	void indexesWaitForMongoInsteadOfStoppingTheStart() {
+		SearchIndexes indexes = new SearchIndexes(this.mongo);
+		this.mongoProxy.cut();
+		try {
+			assertThatNoException().isThrownBy(() -> indexes.run(null));
+			assertThat(indexes.created()).isFalse();
+		}
+		finally {
+			this.mongoProxy.restore();
+		}
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			indexes.ensureAll();
+			assertThat(indexes.created()).isTrue();
+		});
 	}
 
 	/** The same event delivered twice at once (a producer's republish): one effect. */
