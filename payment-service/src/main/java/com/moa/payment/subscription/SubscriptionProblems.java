@@ -65,20 +65,18 @@ final class SubscriptionProblems {
 	}
 
 	static ApiProblemException inProgress() {
-		return new ApiProblemException(HttpStatus.CONFLICT, "request-in-progress", "Request in progress",
-				"A request with this Idempotency-Key is still running; retry it shortly") {
-			@Override
-			public HttpHeaders getHeaders() {
-				HttpHeaders headers = new HttpHeaders();
-				headers.set(HttpHeaders.RETRY_AFTER, "2");
-				return headers;
-			}
-		};
+		return retryShortly("request-in-progress", "Request in progress",
+				"A request with this Idempotency-Key is still running; retry it shortly");
 	}
 
 	static ApiProblemException chargeInProgress() {
-		return new ApiProblemException(HttpStatus.CONFLICT, "charge-in-progress", "Charge in progress",
-				"A charge for this subscription is in progress; retry shortly") {
+		return retryShortly("charge-in-progress", "Charge in progress",
+				"A charge for this subscription is in progress; retry shortly");
+	}
+
+	/** A 409 that resolves itself within seconds: the client retries after 2 s. */
+	private static ApiProblemException retryShortly(String type, String title, String detail) {
+		return new ApiProblemException(HttpStatus.CONFLICT, type, title, detail) {
 			@Override
 			public HttpHeaders getHeaders() {
 				HttpHeaders headers = new HttpHeaders();
