@@ -199,10 +199,15 @@ class SubscriptionChanges {
 			return find(userId, id);
 		}
 		Charging.Settled settled = this.charging.charge(retry);
-		if (settled.result().outcome() == ChargeResult.Outcome.DECLINED) {
-			throw SubscriptionProblems.declined(settled.result().reason());
+		switch (settled.result().outcome()) {
+			case DECLINED -> throw SubscriptionProblems.declined(settled.result().reason());
+			// Nothing charged, the new method kept: the client says so and may retry
+			// (a 200 would read as "paid").
+			case UNAVAILABLE -> throw SubscriptionProblems.providerUnavailable();
+			default -> {
+				return settled.subscription();
+			}
 		}
-		return settled.subscription();
 	}
 
 	private Subscription locked(UUID userId, UUID id) {

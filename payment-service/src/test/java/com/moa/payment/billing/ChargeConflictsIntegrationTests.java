@@ -188,6 +188,26 @@ class ChargeConflictsIntegrationTests extends PaymentIntegrationTestSupport {
 	}
 
 	@Test
+	void aNewPaymentMethodTheProviderCannotChargeNowIsA503NotAPaidLooking200() {
+		Product product = product(39_000);
+		String token = consumer();
+		String id = pastDue(token, product);
+
+		MvcTestResult unavailable = put("/api/subscriptions/" + id + "/payment-method",
+				"{\"paymentMethod\":{\"token\":\"tok_error\"}}", token);
+
+		assertThat(unavailable).hasStatus(503);
+		assertThat(body(unavailable)).contains("payment-provider-unavailable");
+		assertThat(read(get("/api/subscriptions/" + id, token), "$.status").toString()).isEqualTo("PAST_DUE");
+		assertThat(charges(id)).containsExactly("INITIAL SUCCEEDED 39000", "RENEWAL FAILED 39000",
+				"RENEWAL FAILED 39000");
+		assertThat(put("/api/subscriptions/" + id + "/payment-method", "{\"paymentMethod\":{\"token\":\"tok_ok\"}}",
+				token))
+			.hasStatus(200);
+		assertThat(read(get("/api/subscriptions/" + id, token), "$.status").toString()).isEqualTo("ACTIVE");
+	}
+
+	@Test
 	void aPurchaseThatFailedBeforeRecordingAnythingGivesItsKeyBack() {
 		Product product = product(37_000);
 		this.jdbc.sql("""
