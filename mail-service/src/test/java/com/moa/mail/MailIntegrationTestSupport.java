@@ -130,6 +130,10 @@ public abstract class MailIntegrationTestSupport {
 		data.put("effectiveAt", Instant.now().toString());
 		data.put("atPeriodEnd", false);
 		send(type, subscriptionId, data);
+		if (type.equals("subscription.past-due")) {
+			// payment-service announces the failed charge in the same transaction.
+			failedPayment((UUID) data.get("paymentId"), subscriptionId, user, 15000);
+		}
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.jdbc
 				.sql("SELECT count(*) FROM mail_subscriptions WHERE subscription_id = ? AND version = ?")
@@ -137,6 +141,14 @@ public abstract class MailIntegrationTestSupport {
 				.query(Integer.class)
 				.single() == 1);
 		return subscriptionId;
+	}
+
+	/** Announces a failed charge ({@code payment.failed}) as payment-service does. */
+	protected void failedPayment(UUID paymentId, UUID subscriptionId, User user, long amount) {
+		send("payment.failed", paymentId,
+				Map.of("paymentId", paymentId, "subscriptionId", subscriptionId, "userId", user.id, "amount", amount,
+						"currency", "KRW", "kind", "RENEWAL", "reason", "card declined", "time",
+						Instant.now().toString()));
 	}
 
 	/** An active subscriber of the product (subscription.activated). */

@@ -1,10 +1,10 @@
 package com.moa.mail.content;
 
 import java.text.NumberFormat;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.format.FormatStyle;
 import java.util.Currency;
 import java.util.Locale;
@@ -118,7 +118,9 @@ public class MailComposer {
 				.withZone(ZoneId.of(this.properties.timeZone()))
 				.format(Instant.parse(text));
 		}
-		catch (DateTimeParseException ex) {
+		catch (DateTimeException ex) {
+			// Not an instant, or one so far out that its local date has no year
+			// (Instant.MAX plus Seoul's 9 hours): the value as the producer wrote it.
 			return text;
 		}
 	}

@@ -80,7 +80,8 @@ public class Deliveries {
 	/**
 	 * Claims up to {@code limit} deliveries due now, transactional mail first: QUEUED
 	 * ones whose time has come, and SENDING ones whose sender did not finish within its
-	 * lease (it died). Each gets a lease; rows other senders hold are skipped.
+	 * lease (it died). Each gets a lease and this claim's token, which every later change
+	 * of the row must name; rows other senders hold are skipped.
 	 */
 	List<Delivery> claim(int limit, Duration lease) {
 		// The rows are picked once, in a materialized CTE: as "WHERE id IN (SELECT ...
@@ -93,47 +94,73 @@ public class Deliveries {
 				       OR (status = 'SENDING' AND lease_until < now())
 				    ORDER BY priority, next_attempt_at
 				    LIMIT ? FOR UPDATE SKIP LOCKED)
-				UPDATE deliveries d SET status = 'SENDING', lease_until = now() + make_interval(secs => ?)
+				UPDATE deliveries d SET status = 'SENDING', claim = ?, lease_until = now() + make_interval(secs => ?)
 				FROM due WHERE d.id = due.id
-				RETURNING d.*""").params(limit, lease.toMillis() / 1000.0).query(Deliveries::map).list();
+				RETURNING d.*""").params(limit, UUID.randomUUID(), seconds(lease)).query(Deliveries::map).list();
 	}
 
-	/** Records deliveries the SMTP server accepted, with the address each went to. */
-	void sent(Map<UUID, String> emails) {
+	/**
+	 * Extends the lease of rows still held under {@code claim}, while their sender is
+	 * still at work.
+	 * @return how many rows the claim still holds
+	 */
+	int extendLease(UUID claim, List<UUID> ids, Duration lease) {
+		return this.jdbc.sql("""
+				UPDATE deliveries SET lease_until = now() + make_interval(secs => ?)
+				WHERE id = ANY(?) AND status = 'SENDING' AND claim = ?""")
+			.params(seconds(lease), ids.toArray(UUID[]::new), claim)
+			.update();
+	}
+
+	/**
+	 * Records deliveries the SMTP server accepted, with the address each went to; rows no
+	 * longer held under {@code claim} are left alone.
+	 */
+	void sent(UUID claim, Map<UUID, String> emails) {
 		if (emails.isEmpty()) {
 			return;
 		}
-		List<Object[]> rows = emails.entrySet().stream().map((e) -> new Object[] { e.getValue(), e.getKey() }).toList();
+		List<Object[]> rows = emails.entrySet()
+			.stream()
+			.map((e) -> new Object[] { e.getValue(), e.getKey(), claim })
+			.toList();
 		this.jdbcTemplate.batchUpdate("""
 				UPDATE deliveries SET status = 'SENT', sent_at = now(), email = ?, attempts = attempts + 1,
-				    lease_until = NULL, last_error = NULL
-				WHERE id = ? AND status = 'SENDING'""", rows);
+				    lease_until = NULL, claim = NULL, last_error = NULL
+				WHERE id = ? AND status = 'SENDING' AND claim = ?""", rows);
 	}
 
 	/**
 	 * Puts deliveries back unsent and uncounted: the SMTP server could not be reached,
 	 * which says nothing about the mails themselves.
 	 */
-	void release(List<UUID> ids, String error) {
+	void release(UUID claim, List<UUID> ids, String error) {
 		if (ids.isEmpty()) {
 			return;
 		}
 		this.jdbc.sql("""
-				UPDATE deliveries SET status = 'QUEUED', lease_until = NULL, last_error = ?
-				WHERE id = ANY(?) AND status = 'SENDING'""").params(truncate(error), ids.toArray(UUID[]::new)).update();
+				UPDATE deliveries SET status = 'QUEUED', lease_until = NULL, claim = NULL, last_error = ?
+				WHERE id = ANY(?) AND status = 'SENDING' AND claim = ?""")
+			.params(truncate(error), ids.toArray(UUID[]::new), claim)
+			.update();
 	}
 
-	void retryLater(UUID id, String error, Duration after) {
+	void retryLater(Delivery delivery, String error, Duration after) {
 		this.jdbc.sql("""
 				UPDATE deliveries SET status = 'QUEUED', attempts = attempts + 1, last_error = ?, lease_until = NULL,
-				    next_attempt_at = now() + make_interval(secs => ?)
-				WHERE id = ? AND status = 'SENDING'""").params(truncate(error), after.toMillis() / 1000.0, id).update();
+				    claim = NULL, next_attempt_at = now() + make_interval(secs => ?)
+				WHERE id = ? AND status = 'SENDING' AND claim = ?""")
+			.params(truncate(error), seconds(after), delivery.id(), delivery.claim())
+			.update();
 	}
 
-	void failed(UUID id, String error) {
+	void failed(Delivery delivery, String error) {
 		this.jdbc.sql("""
-				UPDATE deliveries SET status = 'FAILED', attempts = attempts + 1, last_error = ?, lease_until = NULL
-				WHERE id = ? AND status = 'SENDING'""").params(truncate(error), id).update();
+				UPDATE deliveries SET status = 'FAILED', attempts = attempts + 1, last_error = ?, lease_until = NULL,
+				    claim = NULL
+				WHERE id = ? AND status = 'SENDING' AND claim = ?""")
+			.params(truncate(error), delivery.id(), delivery.claim())
+			.update();
 	}
 
 	/** The log for one recipient (operators: "did user X get terms v3?"). */
@@ -170,6 +197,10 @@ public class Deliveries {
 		return "<" + id + "@" + MESSAGE_ID_DOMAIN + ">";
 	}
 
+	private static double seconds(Duration duration) {
+		return duration.toMillis() / 1000.0;
+	}
+
 	private static String truncate(String error) {
 		return (error == null || error.length() <= 2000) ? error : error.substring(0, 2000);
 	}
@@ -180,7 +211,7 @@ public class Deliveries {
 				rs.getString("source_key"), rs.getObject("recipient_id", UUID.class), rs.getString("payload"),
 				rs.getString("status"), rs.getInt("attempts"), rs.getString("last_error"), rs.getString("message_id"),
 				rs.getString("email"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-				(sentAt != null) ? sentAt.toInstant() : null);
+				(sentAt != null) ? sentAt.toInstant() : null, rs.getObject("claim", UUID.class));
 	}
 
 	/**
@@ -188,9 +219,11 @@ public class Deliveries {
 	 *
 	 * @param payload the mail's variables, as JSON
 	 * @param email where it went (set when sent)
+	 * @param claim the token of the sender holding it (while SENDING)
 	 */
 	public record Delivery(UUID id, MailKind kind, String sourceKey, UUID recipientId, String payload, String status,
-			int attempts, String lastError, String messageId, String email, Instant createdAt, Instant sentAt) {
+			int attempts, String lastError, String messageId, String email, Instant createdAt, Instant sentAt,
+			UUID claim) {
 
 		/** The payload as a mutable map. */
 		public Map<String, Object> variables() {

@@ -4,6 +4,7 @@ import java.io.UnsupportedEncodingException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -11,12 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
 
 import com.moa.mail.MailProperties;
 import com.moa.mail.content.MailComposer;
 import com.moa.mail.content.MailComposer.Composed;
 import com.moa.mail.delivery.Deliveries.Delivery;
 import com.moa.mail.recipient.Directory;
+import com.moa.mail.recipient.Directory.Amount;
 import com.moa.mail.recipient.Directory.Recipient;
 import com.moa.mail.recipient.Directory.Terms;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -37,6 +40,7 @@ import org.springframework.mail.MailException;
 import org.springframework.mail.MailSendException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.MimeMessageHelper;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
@@ -73,6 +77,8 @@ public class DeliveryWorker implements SmartLifecycle {
 
 	private final RateLimiter rateLimiter;
 
+	private final TaskScheduler scheduler;
+
 	private final MeterRegistry meters;
 
 	private final Timer sendLatency;
@@ -84,7 +90,7 @@ public class DeliveryWorker implements SmartLifecycle {
 	private volatile boolean running;
 
 	DeliveryWorker(Deliveries deliveries, Directory directory, MailComposer composer, JavaMailSender sender,
-			MailProperties properties, MeterRegistry meters) {
+			MailProperties properties, MeterRegistry meters, TaskScheduler scheduler) {
 		this.deliveries = deliveries;
 		this.directory = directory;
 		this.composer = composer;
@@ -92,6 +98,7 @@ public class DeliveryWorker implements SmartLifecycle {
 		this.properties = properties;
 		this.settings = properties.sending();
 		this.meters = meters;
+		this.scheduler = scheduler;
 		this.rateLimiter = RateLimiter.of("mail",
 				RateLimiterConfig.custom()
 					.limitForPeriod(this.settings.rate())
@@ -194,9 +201,34 @@ public class DeliveryWorker implements SmartLifecycle {
 		List<Delivery> batch = this.deliveries.claim(Math.min(this.settings.batchSize(), this.settings.rate()),
 				this.settings.lease());
 		if (!batch.isEmpty()) {
-			send(batch);
+			ScheduledFuture<?> renewal = keepLeased(batch);
+			try {
+				send(batch);
+			}
+			finally {
+				renewal.cancel(false);
+			}
 		}
 		return batch.size();
+	}
+
+	/**
+	 * Renews the batch's lease while this sender works on it: a session can outlast any
+	 * fixed lease (25 messages with slow replies), and another sender must take the rows
+	 * only when this one died. The claim token keeps a late write off rows taken anyway.
+	 */
+	private ScheduledFuture<?> keepLeased(List<Delivery> batch) {
+		UUID claim = batch.get(0).claim();
+		List<UUID> ids = batch.stream().map(Delivery::id).toList();
+		Duration every = this.settings.lease().dividedBy(3);
+		return this.scheduler.scheduleAtFixedRate(() -> {
+			try {
+				this.deliveries.extendLease(claim, ids, this.settings.lease());
+			}
+			catch (DataAccessException ex) {
+				log.warn("Lease of claim {} not renewed: {}", claim, ex.getMessage());
+			}
+		}, Instant.now().plus(every), every);
 	}
 
 	/** Sends claimed deliveries in one SMTP session and records what happened to each. */
@@ -234,17 +266,20 @@ public class DeliveryWorker implements SmartLifecycle {
 			this.sender.send(messages.keySet().toArray(MimeMessage[]::new));
 		}
 		catch (MailSendException ex) {
-			failures = ex.getFailedMessages().isEmpty() ? allFailed(messages, ex) : ex.getFailedMessages();
+			// JavaMailSenderImpl lists every message it did not get accepted; the others
+			// were, also when only closing the session failed (then the list is empty).
+			failures = ex.getFailedMessages();
 		}
 		catch (MailAuthenticationException ex) {
-			failures = allFailed(messages, new SmtpUnreachableException("SMTP login refused", ex));
+			failures = loginRefused(messages.keySet(), ex);
 		}
 		catch (MailException ex) {
-			failures = allFailed(messages, ex);
+			failures = allFailed(messages.keySet(), ex);
 		}
 		finally {
 			session.stop(this.smtpSession);
 		}
+		boolean noneAccepted = failures.size() == messages.size();
 		Map<UUID, String> sent = new LinkedHashMap<>();
 		List<UUID> unreachable = new ArrayList<>();
 		Exception outage = null;
@@ -254,16 +289,23 @@ public class DeliveryWorker implements SmartLifecycle {
 			if (failure == null) {
 				sent.put(delivery.id(), addresses.get(entry.getKey()));
 			}
-			else if (failure instanceof SmtpUnreachableException
+			else if (!handedOver(entry.getKey()) || failure instanceof SmtpUnreachableException
 					|| SmtpFailure.of(failure) == SmtpFailure.UNREACHABLE) {
 				unreachable.add(delivery.id());
 				outage = failure;
+			}
+			else if (noneAccepted && SmtpFailure.of(failure) == SmtpFailure.PERMANENT) {
+				// A server that refuses every mail of a session (relay denied, our sender
+				// blocked) is more likely refusing us than each recipient: counted, but
+				// not
+				// FAILED at once, so a misconfigured server cannot fail a whole backlog.
+				retryOrFail(delivery, describe(failure));
 			}
 			else {
 				record(delivery, failure);
 			}
 		}
-		this.deliveries.sent(sent);
+		this.deliveries.sent(batch.get(0).claim(), sent);
 		for (Delivery delivery : batch) {
 			if (sent.containsKey(delivery.id())) {
 				this.sendLatency.record(Duration.between(delivery.createdAt(), Instant.now()));
@@ -271,14 +313,45 @@ public class DeliveryWorker implements SmartLifecycle {
 			}
 		}
 		if (outage != null) {
-			this.deliveries.release(unreachable, describe(outage));
+			this.deliveries.release(batch.get(0).claim(), unreachable, describe(outage));
 			throw new SmtpUnreachableException(describe(outage), outage);
 		}
 	}
 
-	private static Map<Object, Exception> allFailed(Map<MimeMessage, Delivery> messages, Exception failure) {
+	private static Map<Object, Exception> allFailed(Collection<MimeMessage> messages, Exception failure) {
 		Map<Object, Exception> failures = new IdentityHashMap<>();
-		messages.keySet().forEach((message) -> failures.put(message, failure));
+		messages.forEach((message) -> failures.put(message, failure));
+		return failures;
+	}
+
+	/**
+	 * JavaMailSenderImpl sets each message's Sent date as it hands the message to the
+	 * server, after connecting: a failed message without one failed while connecting
+	 * (refused, a 421 or no greeting, STARTTLS), which says nothing about the mail.
+	 */
+	private static boolean handedOver(MimeMessage message) {
+		try {
+			return message.getSentDate() != null;
+		}
+		catch (MessagingException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * The login was refused, on the first connection or on reconnecting after the server
+	 * closed the session mid-batch. Messages handed over before that were accepted (the
+	 * session was still open after each), except perhaps the last one, whose failure may
+	 * be what closed it: that one goes back with the rest, to be sent again with the same
+	 * Message-ID if it did arrive. (A message refused earlier in that session is the one
+	 * case recorded SENT wrongly: JavaMailSenderImpl drops those failures here.)
+	 */
+	private static Map<Object, Exception> loginRefused(Collection<MimeMessage> messages,
+			MailAuthenticationException ex) {
+		SmtpUnreachableException refused = new SmtpUnreachableException("SMTP login refused", ex);
+		List<MimeMessage> handedOver = messages.stream().filter(DeliveryWorker::handedOver).toList();
+		Map<Object, Exception> failures = allFailed(messages, refused);
+		handedOver.stream().limit(Math.max(handedOver.size() - 1, 0)).forEach(failures::remove);
 		return failures;
 	}
 
@@ -304,7 +377,18 @@ public class DeliveryWorker implements SmartLifecycle {
 			variables.put("terms", terms.terms());
 			variables.put("effectiveAt", terms.effectiveAt());
 		}
-		else if (variables.get("productId") instanceof String productId && !variables.containsKey("productTitle")) {
+		if (delivery.kind() == MailKind.PAYMENT_FAILED) {
+			// The amount charged, from payment.failed (the past-due event's price is the
+			// current plan's, not a pending downgrade's). Its source is the payment.
+			Amount charged = this.directory.failedPayment(UUID.fromString(delivery.sourceKey())).orElse(null);
+			if (charged == null) {
+				retryOrFail(delivery, "payment " + delivery.sourceKey() + " unknown (no payment.failed yet)");
+				return Optional.empty();
+			}
+			variables.put("price", charged.minorUnits());
+			variables.put("currency", charged.currency());
+		}
+		if (variables.get("productId") instanceof String productId && !variables.containsKey("productTitle")) {
 			String title = this.directory.productTitle(UUID.fromString(productId)).orElse(null);
 			if (title == null) {
 				retryOrFail(delivery, "product " + productId + " unknown (no product.upserted yet)");
@@ -344,13 +428,13 @@ public class DeliveryWorker implements SmartLifecycle {
 			return;
 		}
 		Duration backoff = this.settings.initialBackoff().multipliedBy(1L << Math.min(delivery.attempts(), 20));
-		this.deliveries.retryLater(delivery.id(), error,
+		this.deliveries.retryLater(delivery, error,
 				(backoff.compareTo(this.settings.maxBackoff()) > 0) ? this.settings.maxBackoff() : backoff);
 	}
 
 	private void fail(Delivery delivery, String error) {
 		log.warn("Mail {} {} to {} failed for good: {}", delivery.kind(), delivery.id(), delivery.recipientId(), error);
-		this.deliveries.failed(delivery.id(), error);
+		this.deliveries.failed(delivery, error);
 		Counter.builder("moa.mail.failed").tag("kind", delivery.kind().name()).register(this.meters).increment();
 	}
 

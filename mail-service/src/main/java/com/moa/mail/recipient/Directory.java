@@ -8,9 +8,9 @@ import org.springframework.stereotype.Repository;
 
 /**
  * mail-service's projections: users (address, name, language), who holds which product,
- * and product titles. Every write applies only a newer version, so redelivered and
- * reordered events are harmless; mail can be addressed while auth- or payment-service are
- * down.
+ * product titles and what failed charges asked for. Every write applies only a newer
+ * version, so redelivered and reordered events are harmless; mail can be addressed while
+ * auth- or payment-service are down.
  */
 @Repository
 public class Directory {
@@ -61,6 +61,21 @@ public class Directory {
 			.update();
 	}
 
+	/** Keeps what a failed charge asked for; a payment's amount never changes. */
+	void storeFailedPayment(UUID paymentId, long amount, String currency) {
+		this.jdbc.sql("""
+				INSERT INTO mail_failed_payments (payment_id, amount, currency) VALUES (?, ?, ?)
+				ON CONFLICT (payment_id) DO NOTHING""").params(paymentId, amount, currency).update();
+	}
+
+	/** What the failed charge asked for, once its payment.failed event arrived. */
+	public Optional<Amount> failedPayment(UUID paymentId) {
+		return this.jdbc.sql("SELECT amount, currency FROM mail_failed_payments WHERE payment_id = ?")
+			.param(paymentId)
+			.query((rs, n) -> new Amount(rs.getLong("amount"), rs.getString("currency")))
+			.optional();
+	}
+
 	public Optional<Terms> terms(UUID productId, int termsVersion) {
 		return this.jdbc
 			.sql("SELECT title, terms, effective_at FROM terms_versions WHERE product_id = ? AND terms_version = ?")
@@ -90,6 +105,14 @@ public class Directory {
 	 * @param effectiveAt ISO-8601, or {@code null}
 	 */
 	public record Terms(String title, String terms, String effectiveAt) {
+	}
+
+	/**
+	 * An amount of money.
+	 *
+	 * @param minorUnits in the currency's minor unit (KRW has none)
+	 */
+	public record Amount(long minorUnits, String currency) {
 	}
 
 	/**

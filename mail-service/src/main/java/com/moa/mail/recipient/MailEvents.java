@@ -3,6 +3,7 @@ package com.moa.mail.recipient;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import com.moa.mail.delivery.Deliveries;
 import com.moa.mail.delivery.MailKind;
@@ -26,6 +27,9 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 class MailEvents {
+
+	private static final Pattern CANONICAL_UUID = Pattern
+		.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
 	static final String USERS = "mail.user-events";
 
@@ -106,12 +110,16 @@ class MailEvents {
 	@RabbitListener(queues = SUBSCRIPTIONS, containerFactory = EventsAutoConfiguration.LISTENER_CONTAINER_FACTORY)
 	void onSubscription(EventEnvelope event) {
 		this.inbox.receive(SUBSCRIPTIONS, event, (received) -> {
+			JsonNode data = received.data();
+			if (received.type().equals("payment.failed")) {
+				failedPayment(data);
+				return;
+			}
 			if (!received.type().startsWith("subscription.")) {
-				// payment.*: the subscription events already tell what a subscriber
+				// payment.succeeded: the subscription events tell what a subscriber
 				// needs.
 				return;
 			}
-			JsonNode data = received.data();
 			UUID subscriptionId = uuid(data, "subscriptionId");
 			UUID userId = uuid(data, "userId");
 			UUID productId = uuid(data, "productId");
@@ -128,11 +136,12 @@ class MailEvents {
 			switch (received.type()) {
 				case "subscription.activated" ->
 					this.deliveries.enqueue(MailKind.SUBSCRIPTION_CONFIRMED, subscription, userId, payload);
-				case "subscription.renewed" ->
-					this.deliveries.enqueue(MailKind.RENEWAL_RECEIPT, text(data, "paymentId"), userId, payload);
+				case "subscription.renewed" -> this.deliveries.enqueue(MailKind.RENEWAL_RECEIPT,
+						uuid(data, "paymentId").toString(), userId, payload);
 				case "subscription.past-due" -> {
 					payload.put("nextRetryAt", data.path("nextRetryAt").asString(null));
-					this.deliveries.enqueue(MailKind.PAYMENT_FAILED, text(data, "paymentId"), userId, payload);
+					this.deliveries.enqueue(MailKind.PAYMENT_FAILED, uuid(data, "paymentId").toString(), userId,
+							payload);
 				}
 				case "subscription.renewal-upcoming" -> {
 					payload.put("renewsAt", data.path("renewsAt").asString(null));
@@ -153,8 +162,29 @@ class MailEvents {
 		});
 	}
 
-	private static UUID uuid(JsonNode node, String field) {
-		return UUID.fromString(text(node, field));
+	/**
+	 * The amount a charge asked for: what the "payment failed" mail states. A renewal
+	 * with a downgrade pending charges the new plan's price, while
+	 * {@code subscription.past-due} carries the current plan's price only.
+	 */
+	private void failedPayment(JsonNode data) {
+		JsonNode amount = data.path("amount");
+		if (!amount.isIntegralNumber()) {
+			throw new InvalidEventException("event data 'amount' is not a whole number");
+		}
+		this.directory.storeFailedPayment(uuid(data, "paymentId"), amount.asLong(), text(data, "currency"));
+	}
+
+	/**
+	 * A UUID in its canonical 36-character form, or a poison event: UUID.fromString takes
+	 * "1-1-1-1-1" and throws IllegalArgumentException, which would be retried in vain.
+	 */
+	static UUID uuid(JsonNode node, String field) {
+		String value = text(node, field);
+		if (!CANONICAL_UUID.matcher(value).matches()) {
+			throw new InvalidEventException("event data '" + field + "' is not a UUID");
+		}
+		return UUID.fromString(value);
 	}
 
 	private static String text(JsonNode node, String field) {

@@ -1,5 +1,7 @@
 package com.moa.mail.content;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +13,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What arrives: Korean by default and English for {@code en}, HTML with a plain-text
@@ -73,6 +76,68 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 		assertThat(subject(confirmation)).isEqualTo("[모아 구독] 밀키트 정기배송 구독이 시작되었습니다");
 		assertThat(parts(confirmation).get(0))
 			.contains("밀키트 정기배송 구독이 시작되었습니다. 결제 금액: ₩15,000 (월간), 다음 결제일: 2026년 12월 31일.");
+	}
+
+	@Test
+	void termsEffectiveBeyondTheCalendarAreMailedWithTheDateAsWritten() {
+		User user = user("en");
+		UUID productId = product("Far Future Box");
+		subscribe(user, productId);
+		awaitInbox(user.email(), 2);
+		// Both parse as instants; neither has a date in Seoul (the second overflows by
+		// the +9 hours).
+		List<String> farOut = List.of("+1000000000-01-01T00:00:00Z", "+1000000000-12-31T23:59:59.999999999Z");
+		for (int i = 0; i < farOut.size(); i++) {
+			send("product.terms-changed", productId, Map.of("productId", productId, "title", "Far Future Box",
+					"termsVersion", i + 2, "terms", "New terms", "effectiveAt", farOut.get(i)));
+		}
+		List<MimeMessage> terms = awaitInbox(user.email(), 4).stream()
+			.filter((mail) -> subject(mail).contains("The terms of Far Future Box"))
+			.toList();
+		assertThat(terms).hasSize(2);
+		assertThat(terms).extracting((mail) -> parts(mail).get(0))
+			.anySatisfy((text) -> assertThat(text).contains("effective +1000000000-01-01T00:00:00Z."))
+			.anySatisfy((text) -> assertThat(text).contains("effective +1000000000-12-31T23:59:59.999999999Z."));
+		assertThat(deliveries(user.id())).filteredOn((row) -> row.startsWith("TERMS_CHANGED"))
+			.containsExactly("TERMS_CHANGED SENT", "TERMS_CHANGED SENT");
+	}
+
+	@Test
+	void paymentFailedMailStatesTheAmountTheRenewalCharged() {
+		User user = user("en");
+		UUID productId = product("Downgraded Box");
+		UUID subscriptionId = subscribe(user, productId);
+		awaitInbox(user.email(), 2);
+		// A downgrade was pending: the renewal charged 9,000 while the current plan,
+		// and so subscription.past-due's price, is 15,000. payment.failed comes later
+		// here, so the mail has to wait for it.
+		UUID paymentId = UUID.randomUUID();
+		Map<String, Object> pastDue = new LinkedHashMap<>();
+		pastDue.put("subscriptionId", subscriptionId);
+		pastDue.put("userId", user.id());
+		pastDue.put("productId", productId);
+		pastDue.put("price", 15000);
+		pastDue.put("currency", "KRW");
+		pastDue.put("billingPeriod", "MONTHLY");
+		pastDue.put("status", "PAST_DUE");
+		pastDue.put("version", 2);
+		pastDue.put("paymentId", paymentId);
+		pastDue.put("nextRetryAt", "2026-12-02T00:00:00Z");
+		send("subscription.past-due", subscriptionId, pastDue);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.jdbc.sql("SELECT attempts FROM deliveries WHERE source_key = ?")
+				.param(paymentId.toString())
+				.query(Integer.class)
+				.optional()
+				.orElse(0) > 0);
+		failedPayment(paymentId, subscriptionId, user, 9000);
+
+		MimeMessage mail = awaitInbox(user.email(), 3).stream()
+			.filter((each) -> subject(each).contains("Payment for Downgraded Box failed"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(parts(mail).get(0)).contains("We could not charge ₩9,000 for Downgraded Box.")
+			.doesNotContain("15,000");
 	}
 
 	@Test

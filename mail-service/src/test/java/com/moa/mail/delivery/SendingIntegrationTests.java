@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import com.moa.mail.MailIntegrationTestSupport;
 import com.moa.mail.MailProperties;
 import com.moa.mail.content.MailComposer;
+import com.moa.mail.delivery.Deliveries.Delivery;
 import com.moa.mail.recipient.Directory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.mail.internet.MimeMessage;
@@ -25,9 +26,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The sender driven by hand (the service's own sender threads are off here): a crash
@@ -59,6 +63,9 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 	@Autowired
 	JdbcTemplate jdbcTemplate;
 
+	@Autowired
+	TaskScheduler scheduler;
+
 	@BeforeEach
 	void emptyLog() {
 		this.jdbc.sql("DELETE FROM deliveries").update();
@@ -71,7 +78,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 		// The SMTP server accepts the mail, then the sender dies before recording it.
 		Deliveries crashing = new Deliveries(this.jdbc, this.jdbcTemplate) {
 			@Override
-			void sent(Map<UUID, String> emails) {
+			void sent(UUID claim, Map<UUID, String> emails) {
 				throw new IllegalStateException("process killed before the SENT commit");
 			}
 		};
@@ -156,7 +163,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 
 	@Test
 	void aPermanentRefusalFailsAtOnceATemporaryOneIsRetriedUntilTheLimit() throws Exception {
-		try (RefusingSmtpServer server = new RefusingSmtpServer()) {
+		try (StubSmtpServer server = StubSmtpServer.refusing()) {
 			User bounce = userWithEmail("bounce-" + UUID.randomUUID() + "@example.com");
 			User later = userWithEmail("later-" + UUID.randomUUID() + "@example.com");
 			User fine = userWithEmail("fine-" + UUID.randomUUID() + "@example.com");
@@ -196,11 +203,160 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 			throw new IllegalStateException(ex);
 		}
 		DeliveryWorker cut = worker(this.deliveries, sender(closedPort), this.properties.sending());
-		org.assertj.core.api.Assertions.assertThatExceptionOfType(SmtpUnreachableException.class)
-			.isThrownBy(cut::sendDue);
+		assertThatExceptionOfType(SmtpUnreachableException.class).isThrownBy(cut::sendDue);
 		assertThat(row(user.id())).containsEntry("status", "QUEUED").containsEntry("attempts", 0);
 		assertThat(this.worker.sendDue()).isEqualTo(1);
 		assertThat(row(user.id())).containsEntry("status", "SENT").containsEntry("attempts", 1);
+	}
+
+	@Test
+	void aSessionOutlastingTheLeaseKeepsItsMailFromASecondSender() throws Exception {
+		// 4 messages at 600 ms each: the session takes 2.4 s, the lease is 1 s.
+		try (StubSmtpServer slow = StubSmtpServer.acceptingSlowly(Duration.ofMillis(600))) {
+			List<User> users = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				User user = userWithEmail("slow-" + i + "-" + UUID.randomUUID() + "@example.com");
+				this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+				users.add(user);
+			}
+			MailProperties.Sending shortLease = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
+					Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, 3);
+			DeliveryWorker first = worker(this.deliveries, sender(slow.port()), shortLease);
+			DeliveryWorker second = worker(this.deliveries, sender(slow.port()), shortLease);
+			ExecutorService pool = Executors.newSingleThreadExecutor();
+			try {
+				Future<Integer> firstClaimed = pool.submit(first::sendDue);
+				await().atMost(Duration.ofSeconds(5)).until(() -> !slow.accepted().isEmpty());
+				int secondClaimed = 0;
+				while (!firstClaimed.isDone()) {
+					secondClaimed += second.sendDue();
+					Thread.sleep(100);
+				}
+				assertThat(firstClaimed.get()).isEqualTo(4);
+				assertThat(secondClaimed).isZero();
+			}
+			finally {
+				pool.shutdown();
+			}
+			assertThat(slow.accepted()).containsExactlyInAnyOrderElementsOf(users.stream().map(User::email).toList());
+			for (User user : users) {
+				assertThat(row(user.id())).containsEntry("status", "SENT")
+					.containsEntry("attempts", 1)
+					.containsEntry("email", user.email());
+			}
+		}
+	}
+
+	@Test
+	void aSenderWhoseClaimWasTakenCannotChangeTheNewClaimsRows() {
+		User user = userWithEmail("claimed-" + UUID.randomUUID() + "@example.com");
+		this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+		Delivery late = this.deliveries.claim(10, Duration.ofMinutes(1)).get(0);
+		this.jdbc.sql("UPDATE deliveries SET lease_until = now() - interval '1 second'").update();
+		Delivery current = this.deliveries.claim(10, Duration.ofMinutes(1)).get(0);
+		assertThat(current.claim()).isNotEqualTo(late.claim());
+
+		// The first sender's writes arrive late: none may touch the second one's claim.
+		this.deliveries.failed(late, "late failure");
+		this.deliveries.retryLater(late, "late retry", Duration.ZERO);
+		this.deliveries.release(late.claim(), List.of(late.id()), "late release");
+		this.deliveries.sent(late.claim(), Map.of(late.id(), "elsewhere@example.com"));
+		assertThat(row(user.id())).containsEntry("status", "SENDING")
+			.containsEntry("attempts", 0)
+			.containsEntry("last_error", null);
+
+		this.deliveries.sent(current.claim(), Map.of(current.id(), user.email()));
+		assertThat(row(user.id())).containsEntry("status", "SENT").containsEntry("email", user.email());
+	}
+
+	@Test
+	void aSessionFailingOnlyAtQuitRecordsEveryAcceptedMailSent() throws Exception {
+		try (StubSmtpServer server = StubSmtpServer.resettingOnQuit()) {
+			List<User> users = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				User user = userWithEmail("quit-" + i + "-" + UUID.randomUUID() + "@example.com");
+				this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+				users.add(user);
+			}
+			MailProperties.Sending quick = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
+					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3);
+			DeliveryWorker worker = worker(this.deliveries, sender(server.port()), quick);
+
+			assertThat(worker.sendDue()).isEqualTo(3);
+			for (User user : users) {
+				assertThat(row(user.id())).containsEntry("status", "SENT").containsEntry("attempts", 1);
+			}
+			// Nothing is left to be sent a second time.
+			assertThat(worker.sendDue()).isZero();
+			assertThat(server.accepted()).containsExactlyInAnyOrderElementsOf(users.stream().map(User::email).toList());
+		}
+	}
+
+	@Test
+	void aLoginRefusedOnReconnectingMidBatchKeepsWhatWasAlreadyAccepted() throws Exception {
+		try (StubSmtpServer server = StubSmtpServer.endingSessionsThenRefusingLogin(1)) {
+			List<User> users = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				User user = userWithEmail("relogin-" + i + "-" + UUID.randomUUID() + "@example.com");
+				this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+				users.add(user);
+			}
+			JavaMailSenderImpl sender = (JavaMailSenderImpl) sender(server.port());
+			sender.setUsername("moa");
+			sender.setPassword("secret");
+			sender.getJavaMailProperties().put("mail.smtp.auth", "true");
+			MailProperties.Sending quick = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
+					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3);
+			DeliveryWorker worker = worker(this.deliveries, sender, quick);
+
+			// The first is accepted, the second gets a 421 that ends the session, the
+			// login for the third is refused.
+			assertThatExceptionOfType(SmtpUnreachableException.class).isThrownBy(worker::sendDue);
+			assertThat(server.accepted()).containsExactly(users.get(0).email());
+			assertThat(row(users.get(0).id())).containsEntry("status", "SENT").containsEntry("attempts", 1);
+			for (User user : users.subList(1, 3)) {
+				assertThat(row(user.id())).containsEntry("status", "QUEUED").containsEntry("attempts", 0);
+			}
+		}
+	}
+
+	@Test
+	void aServerThatWillNotGreetCostsTheMailNoAttempt() throws Exception {
+		for (StubSmtpServer server : List.of(StubSmtpServer.greetingWith("421 4.3.2 busy, try later"),
+				StubSmtpServer.closingAtOnce())) {
+			try (server) {
+				this.jdbc.sql("DELETE FROM deliveries").update();
+				User user = user("ko");
+				this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+				DeliveryWorker away = worker(this.deliveries, sender(server.port()), this.properties.sending());
+
+				assertThatExceptionOfType(SmtpUnreachableException.class).isThrownBy(away::sendDue);
+				assertThat(row(user.id())).containsEntry("status", "QUEUED").containsEntry("attempts", 0);
+				// A real server back: delivered once.
+				assertThat(this.worker.sendDue()).isEqualTo(1);
+				assertThat(row(user.id())).containsEntry("status", "SENT").containsEntry("attempts", 1);
+				assertThat(inbox(user.email())).hasSize(1);
+			}
+		}
+	}
+
+	@Test
+	void aServerRefusingEveryMailOfASessionDoesNotFailThemAtOnce() throws Exception {
+		try (StubSmtpServer server = StubSmtpServer.refusing()) {
+			User first = userWithEmail("bounce-" + UUID.randomUUID() + "@example.com");
+			User second = userWithEmail("bounce-" + UUID.randomUUID() + "@example.com");
+			for (User user : List.of(first, second)) {
+				this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+			}
+			MailProperties.Sending quick = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
+					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3);
+			DeliveryWorker refused = worker(this.deliveries, sender(server.port()), quick);
+
+			assertThat(refused.sendDue()).isEqualTo(2);
+			for (User user : List.of(first, second)) {
+				assertThat(row(user.id())).containsEntry("status", "QUEUED").containsEntry("attempts", 1);
+			}
+		}
 	}
 
 	@Test
@@ -251,7 +407,8 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 	private DeliveryWorker worker(Deliveries log, JavaMailSender mailSender, MailProperties.Sending sending) {
 		MailProperties settings = new MailProperties(this.properties.from(), this.properties.replyTo(),
 				this.properties.webUrl(), this.properties.timeZone(), sending);
-		return new DeliveryWorker(log, this.directory, this.composer, mailSender, settings, new SimpleMeterRegistry());
+		return new DeliveryWorker(log, this.directory, this.composer, mailSender, settings, new SimpleMeterRegistry(),
+				this.scheduler);
 	}
 
 	private static JavaMailSender sender(int port) {
@@ -292,7 +449,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 	}
 
 	private Map<String, Object> row(UUID recipientId) {
-		return this.jdbc.sql("SELECT status, attempts, last_error FROM deliveries WHERE recipient_id = ?")
+		return this.jdbc.sql("SELECT status, attempts, last_error, email FROM deliveries WHERE recipient_id = ?")
 			.param(recipientId)
 			.query()
 			.singleRow();
