@@ -90,6 +90,10 @@ public class ChatRooms {
 			Message lastMessage, long unreadCount, Instant updatedAt) {
 	}
 
+	/** Where a page of rooms ends: the last room's {@code updatedAt} and id. */
+	public record RoomCursor(Instant updatedAt, UUID id) {
+	}
+
 	public record Counterpart(UUID id, String name) {
 	}
 
@@ -136,12 +140,20 @@ public class ChatRooms {
 		return new Opened(view(room, caller, Map.of(sellerId, seller)), created);
 	}
 
-	/** The caller's rooms, most recent activity first. */
-	public List<RoomView> rooms(UUID caller, int limit) {
+	/**
+	 * The caller's rooms, most recent activity first (ties by id), after {@code cursor}
+	 * when given. A room that gets a message while the caller pages moves to the top: it
+	 * is on the first page again, not skipped silently on a later one.
+	 */
+	public List<RoomView> rooms(UUID caller, RoomCursor cursor, int limit) {
 		String id = caller.toString();
-		Query query = Query
-			.query(new Criteria().orOperator(Criteria.where("consumerId").is(id), Criteria.where("sellerId").is(id)))
-			.with(Sort.by(Sort.Direction.DESC, "updatedAt"))
+		Criteria mine = new Criteria().orOperator(Criteria.where("consumerId").is(id),
+				Criteria.where("sellerId").is(id));
+		Criteria criteria = (cursor == null) ? mine : new Criteria().andOperator(mine, new Criteria().orOperator(
+				Criteria.where("updatedAt").lt(Date.from(cursor.updatedAt())),
+				Criteria.where("updatedAt").is(Date.from(cursor.updatedAt())).and("_id").lt(cursor.id().toString())));
+		Query query = Query.query(criteria)
+			.with(Sort.by(Sort.Direction.DESC, "updatedAt").and(Sort.by(Sort.Direction.DESC, "_id")))
 			.limit(limit);
 		List<Document> rooms = this.mongo.find(query, Document.class, ROOMS);
 		Map<UUID, ChatUser> counterparts = this.users

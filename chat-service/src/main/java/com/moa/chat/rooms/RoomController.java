@@ -1,5 +1,6 @@
 package com.moa.chat.rooms;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -7,6 +8,8 @@ import com.moa.chat.rooms.ChatRooms.RoomView;
 import com.moa.platform.security.AuthenticatedUser;
 import com.moa.platform.security.UserRole;
 import com.moa.platform.web.ApiProblemException;
+import com.moa.platform.web.FieldError;
+import com.moa.platform.web.InvalidInputException;
 import com.moa.platform.web.MultiLineText;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -56,10 +59,20 @@ public class RoomController {
 		return ResponseEntity.status(opened.created() ? HttpStatus.CREATED : HttpStatus.OK).body(opened.room());
 	}
 
+	/**
+	 * The caller's rooms, most recent activity first; the next page starts after the last
+	 * room of this one: {@code before} = its {@code updatedAt}, {@code beforeId} = its
+	 * {@code id} (a seller with hundreds of rooms pages through them all).
+	 */
 	@GetMapping
-	List<RoomView> list(@AuthenticationPrincipal AuthenticatedUser user,
+	List<RoomView> list(@AuthenticationPrincipal AuthenticatedUser user, @RequestParam(required = false) Instant before,
+			@RequestParam(required = false) UUID beforeId,
 			@RequestParam(defaultValue = "50") @Min(1) @Max(100) int limit) {
-		return this.rooms.rooms(user.id(), limit);
+		if ((before == null) != (beforeId == null)) {
+			throw new InvalidInputException(List.of(new FieldError((before == null) ? "before" : "beforeId",
+					"before and beforeId go together: the updatedAt and id of the last room seen")));
+		}
+		return this.rooms.rooms(user.id(), (before != null) ? new ChatRooms.RoomCursor(before, beforeId) : null, limit);
 	}
 
 	@GetMapping("/{roomId}/messages")

@@ -3,6 +3,7 @@ package com.moa.chat.rooms;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,9 @@ import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -254,6 +258,48 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 		assertThat(rooms).hasSize(1);
 		assertThat(rooms.get(0).get("lastMessage").get("text").asString()).isEqualTo("감사합니다");
 		assertThat(rooms.get(0).get("counterpart").get("name").asString()).isEqualTo("구매자");
+	}
+
+	@Test
+	void aSellerPagesThroughAllItsRoomsEachOnce() {
+		UUID seller = user("SELLER", "많은 판매자");
+		List<String> opened = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			Response room = post(this.port, "/api/chat/rooms", user("CONSUMER", "구매자 " + i),
+					Map.of("sellerId", seller));
+			opened.add(room.json().get("id").asString());
+		}
+		// Three rooms share one instant: the id breaks the tie, and no page boundary
+		// loses or repeats one of them.
+		Date tie = new Date();
+		this.mongo.updateMulti(Query.query(Criteria.where("_id").in(opened.subList(1, 4))),
+				Update.update("updatedAt", tie), "rooms");
+
+		List<String> seen = new ArrayList<>();
+		String page = "/api/chat/rooms?limit=2";
+		for (int pages = 0; pages < 5; pages++) {
+			Response answer = get(this.port, page, seller);
+			assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+			var rooms = answer.json();
+			rooms.forEach((room) -> seen.add(room.get("id").asString()));
+			if (rooms.size() < 2) {
+				break;
+			}
+			var last = rooms.get(rooms.size() - 1);
+			page = "/api/chat/rooms?limit=2&before=" + last.get("updatedAt").asString() + "&beforeId="
+					+ last.get("id").asString();
+		}
+		assertThat(seen).containsExactlyInAnyOrderElementsOf(opened);
+		List<String> tied = seen.stream().filter(opened.subList(1, 4)::contains).toList();
+		assertThat(tied).isSortedAccordingTo(Comparator.reverseOrder());
+
+		String someId = opened.get(0);
+		for (String bad : List.of("?before=2026-12-01T00:00:00Z", "?beforeId=" + someId, "?before=x&beforeId=" + someId,
+				"?before=2026-12-01T00:00:00Z&beforeId=nope", "?limit=101")) {
+			Response refused = get(this.port, "/api/chat/rooms" + bad, seller);
+			assertThat(refused.status()).as(bad).isEqualTo(400);
+			assertThat(refused.body()).as(bad).contains("\"status\":400");
+		}
 	}
 
 	@Test
