@@ -64,6 +64,10 @@ public class RoomController {
 	 * room of this one: {@code before} = its {@code updatedAt}, {@code beforeId} = its
 	 * {@code id} (a seller with hundreds of rooms pages through them all).
 	 */
+	private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+
+	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
 	@GetMapping
 	List<RoomView> list(@AuthenticationPrincipal AuthenticatedUser user, @RequestParam(required = false) Instant before,
 			@RequestParam(required = false) UUID beforeId,
@@ -71,6 +75,11 @@ public class RoomController {
 		if ((before == null) != (beforeId == null)) {
 			throw new InvalidInputException(List.of(new FieldError((before == null) ? "before" : "beforeId",
 					"before and beforeId go together: the updatedAt and id of the last room seen")));
+		}
+		if (before != null && (before.isBefore(EARLIEST) || before.isAfter(LATEST))) {
+			// An instant MongoDB's dates cannot hold (ISO-8601 allows year
+			// ±1,000,000,000).
+			throw new InvalidInputException(List.of(new FieldError("before", "must be an updatedAt from a room")));
 		}
 		return this.rooms.rooms(user.id(), (before != null) ? new ChatRooms.RoomCursor(before, beforeId) : null, limit);
 	}

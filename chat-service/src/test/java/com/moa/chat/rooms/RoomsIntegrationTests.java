@@ -295,7 +295,9 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 
 		String someId = opened.get(0);
 		for (String bad : List.of("?before=2026-12-01T00:00:00Z", "?beforeId=" + someId, "?before=x&beforeId=" + someId,
-				"?before=2026-12-01T00:00:00Z&beforeId=nope", "?limit=101")) {
+				"?before=2026-12-01T00:00:00Z&beforeId=nope", "?limit=101",
+				"?before=-300000000-01-01T00:00:00Z&beforeId=" + someId,
+				"?before=%2B300000000-01-01T00:00:00Z&beforeId=" + someId)) {
 			Response refused = get(this.port, "/api/chat/rooms" + bad, seller);
 			assertThat(refused.status()).as(bad).isEqualTo(400);
 			assertThat(refused.body()).as(bad).contains("\"status\":400");
