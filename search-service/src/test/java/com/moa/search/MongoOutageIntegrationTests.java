@@ -90,7 +90,7 @@ class MongoOutageIntegrationTests extends SearchIntegrationTestSupport {
 		assertThatException().as("the claim's lease has not run out")
 			.isThrownBy(() -> this.inbox.receive("outage-test", event, (received) -> effects.incrementAndGet()))
 			.isInstanceOf(TransientDataAccessException.class);
-		this.clock.advance(Duration.ofMinutes(1));
+		this.clock.advance(Duration.ofMinutes(2));
 		assertThat(this.inbox.receive("outage-test", event, (received) -> effects.incrementAndGet())).isTrue();
 		assertThat(this.inbox.receive("outage-test", event, (received) -> effects.incrementAndGet())).isFalse();
 		assertThat(effects).hasValue(1);

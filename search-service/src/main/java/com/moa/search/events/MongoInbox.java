@@ -50,9 +50,11 @@ public class MongoInbox {
 	MongoInbox(MongoTemplate mongo, Clock clock, SearchProperties properties) {
 		this.mongo = mongo;
 		this.clock = clock;
-		// Longer than an effect can take: a few writes, each failing within a few
-		// MongoDB timeouts.
-		this.lease = properties.mongoTimeout().multipliedBy(15);
+		// Longer than an effect can take: up to ten operations (a search: settings,
+		// history upsert, counter, deletion mark, trim, popular count, done mark), each
+		// failing within four MongoDB timeouts (pool wait 1×, socket read 3×). Only a
+		// crashed attempt's duplicate waits this long.
+		this.lease = properties.mongoTimeout().multipliedBy(45);
 	}
 
 	/** Runs the handler unless this consumer already processed the event. */

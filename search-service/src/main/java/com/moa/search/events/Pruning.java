@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 
 import com.moa.search.SearchProperties;
+import com.moa.search.history.SearchHistory;
 import com.moa.search.popular.PopularKeywords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Drops hourly counters and processed-event records older than
+ * Drops hourly counters, processed-event records and history deletion marks older than
  * {@code moa.search.retention} (8 days), hourly. Done here rather than by TTL indexes,
  * which the local test server accepts but ignores. Idempotent, so every instance may run
  * it.
@@ -31,9 +32,13 @@ class Pruning {
 
 	private final Clock clock;
 
-	Pruning(PopularKeywords popular, MongoInbox inbox, SearchProperties properties, Clock clock) {
+	private final SearchHistory history;
+
+	Pruning(PopularKeywords popular, MongoInbox inbox, SearchHistory history, SearchProperties properties,
+			Clock clock) {
 		this.popular = popular;
 		this.inbox = inbox;
+		this.history = history;
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -44,8 +49,11 @@ class Pruning {
 		try {
 			long buckets = this.popular.prune(before);
 			long events = this.inbox.prune(before);
-			if (buckets + events > 0) {
-				log.info("Pruned {} hourly counters and {} processed-event records before {}", buckets, events, before);
+			long deletions = this.history.pruneDeletions(before);
+			if (buckets + events + deletions > 0) {
+				log.info(
+						"Pruned {} hourly counters, {} processed-event records and {} history deletion marks before {}",
+						buckets, events, deletions, before);
 			}
 		}
 		catch (DataAccessException ex) {

@@ -55,6 +55,21 @@ class HistoryController {
 	@DeleteMapping("/{keyword}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void delete(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable String keyword) {
+		deleteKeyword(user, keyword);
+	}
+
+	/**
+	 * The same as a query parameter (an addition to API.md): a keyword with {@code /},
+	 * {@code %}, {@code ;} or a backslash, or one that is {@code ..}, cannot be a path
+	 * segment (Tomcat and Spring Security's firewall refuse those encodings, and should).
+	 */
+	@DeleteMapping(params = "keyword")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	void deleteByParameter(@AuthenticationPrincipal AuthenticatedUser user, @RequestParam String keyword) {
+		deleteKeyword(user, keyword);
+	}
+
+	private void deleteKeyword(AuthenticatedUser user, String keyword) {
 		String normalized = Keywords.normalize(keyword);
 		if (!Keywords.isValid(normalized)) {
 			throw new InvalidInputException(List.of(new FieldError("keyword", "must be 1 to 100 characters")));

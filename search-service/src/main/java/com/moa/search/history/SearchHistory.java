@@ -1,7 +1,10 @@
 package com.moa.search.history;
 
+import java.time.Clock;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.moa.search.SearchProperties;
@@ -38,15 +41,20 @@ public class SearchHistory {
 
 	static final String USERS = "search_users";
 
+	static final String DELETED = "search_history_deleted";
+
 	private static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("searchedAt"), Sort.Order.asc("keyword"));
 
 	private final MongoTemplate mongo;
 
 	private final int size;
 
-	SearchHistory(MongoTemplate mongo, SearchProperties properties) {
+	private final Clock clock;
+
+	SearchHistory(MongoTemplate mongo, SearchProperties properties, Clock clock) {
 		this.mongo = mongo;
 		this.size = properties.historySize();
+		this.clock = clock;
 	}
 
 	/**
@@ -56,21 +64,62 @@ public class SearchHistory {
 	 * and a repeated keyword is newer).
 	 */
 	public void record(UUID userId, String keyword, Instant searchedAt) {
-		UpdateResult result = this.mongo.upsert(Query.query(Criteria.where("_id").is(id(userId, keyword))),
+		String id = id(userId, keyword);
+		UpdateResult result = this.mongo.upsert(Query.query(Criteria.where("_id").is(id)),
 				new Update().max("searchedAt", searchedAt)
 					.setOnInsert("userId", userId.toString())
 					.setOnInsert("keyword", keyword),
 				COLLECTION);
-		if (result.getUpsertedId() != null && entries(userId, 1) > this.size) {
+		if (result.getUpsertedId() == null) {
+			// It was there: either searched again after any delete (a newer search), or
+			// the delete running now removes it.
+			return;
+		}
+		Document user = entries(userId, 1);
+		if (deletedSince(userId, user, id, searchedAt)) {
+			return;
+		}
+		if (((Number) user.get("entries")).longValue() > this.size) {
 			trim(userId);
 		}
 	}
 
-	private long entries(UUID userId, long change) {
-		Document counter = this.mongo.findAndModify(Query.query(Criteria.where("_id").is(userId.toString())),
+	/**
+	 * Whether a search just inserted was made before the user deleted that keyword or
+	 * cleared the history: searches reach this service late (queued events, a backlog
+	 * after an outage), and a deleted keyword must not come back from one made before.
+	 * Checked after the insert, and a delete marks before it removes, so one of the two
+	 * always sees the other. Then the entry goes again, unless searched anew meanwhile.
+	 */
+	private boolean deletedSince(UUID userId, Document user, String id, Instant searchedAt) {
+		Instant deletedAt = later(user.getDate("clearedAt"),
+				Optional.ofNullable(this.mongo.findById(id, Document.class, DELETED))
+					.map((deleted) -> deleted.getDate("deletedAt"))
+					.orElse(null));
+		if (deletedAt == null || searchedAt.isAfter(deletedAt)) {
+			return false;
+		}
+		long removed = this.mongo
+			.remove(Query.query(Criteria.where("_id").is(id).and("searchedAt").lte(deletedAt)), COLLECTION)
+			.getDeletedCount();
+		if (removed > 0) {
+			entries(userId, -removed);
+		}
+		return true;
+	}
+
+	private static Instant later(Date a, Date b) {
+		if (a == null || b == null) {
+			return (a != null) ? a.toInstant() : (b != null) ? b.toInstant() : null;
+		}
+		return a.after(b) ? a.toInstant() : b.toInstant();
+	}
+
+	/** The user's counter document after adding {@code change} to its entries. */
+	private Document entries(UUID userId, long change) {
+		return this.mongo.findAndModify(Query.query(Criteria.where("_id").is(userId.toString())),
 				new Update().inc("entries", change), FindAndModifyOptions.options().upsert(true).returnNew(true),
 				Document.class, USERS);
-		return ((Number) counter.get("entries")).longValue();
 	}
 
 	private void trim(UUID userId) {
@@ -103,20 +152,41 @@ public class SearchHistory {
 			.toList();
 	}
 
+	/**
+	 * Deletes one keyword, also against searches for it made before now that arrive later
+	 * (the mark is kept for {@code moa.search.retention}).
+	 */
 	public void delete(UUID userId, String keyword) {
-		long deleted = this.mongo.remove(Query.query(Criteria.where("_id").is(id(userId, keyword))), COLLECTION)
+		String id = id(userId, keyword);
+		Instant now = this.clock.instant();
+		this.mongo.upsert(Query.query(Criteria.where("_id").is(id)),
+				new Update().max("deletedAt", now).setOnInsert("userId", userId.toString()), DELETED);
+		long deleted = this.mongo
+			.remove(Query.query(Criteria.where("_id").is(id).and("searchedAt").lte(now)), COLLECTION)
 			.getDeletedCount();
 		if (deleted > 0) {
 			entries(userId, -deleted);
 		}
 	}
 
+	/** Clears the history, also against searches made before now that arrive later. */
 	public void deleteAll(UUID userId) {
-		long deleted = this.mongo.remove(Query.query(Criteria.where("userId").is(userId.toString())), COLLECTION)
+		Instant now = this.clock.instant();
+		this.mongo.upsert(Query.query(Criteria.where("_id").is(userId.toString())),
+				new Update().max("clearedAt", now).inc("entries", 0), USERS);
+		long deleted = this.mongo
+			.remove(Query.query(Criteria.where("userId").is(userId.toString()).and("searchedAt").lte(now)), COLLECTION)
 			.getDeletedCount();
 		if (deleted > 0) {
 			entries(userId, -deleted);
 		}
+	}
+
+	/**
+	 * Drops deletion marks older than {@code before}: no search that old is still queued.
+	 */
+	public long pruneDeletions(Instant before) {
+		return this.mongo.remove(Query.query(Criteria.where("deletedAt").lt(before)), DELETED).getDeletedCount();
 	}
 
 	private static String id(UUID userId, String keyword) {

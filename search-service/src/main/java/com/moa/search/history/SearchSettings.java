@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import org.bson.Document;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -56,21 +57,26 @@ public class SearchSettings {
 				|| !searchedAt.isBefore(offUntil.toInstant());
 	}
 
+	/**
+	 * Turns recording on or off, each change one conditional write, so a failure or a
+	 * concurrent PUT never leaves a half-changed period (on without its end, say, which
+	 * would let a backlog from the off period in). A repeat changes nothing.
+	 */
 	public void setRecording(UUID userId, boolean enabled) {
 		Instant now = this.clock.instant();
-		Query user = Query.query(Criteria.where("_id").is(userId.toString()));
-		this.mongo.upsert(user, new Update().set("enabled", enabled).set("updatedAt", now), COLLECTION);
-		// Only a change of state moves the off period's bounds (a repeated PUT does not).
 		if (enabled) {
-			this.mongo.updateFirst(Query.query(Criteria.where("_id").is(userId.toString()).and("offUntil").is(null)),
-					new Update().set("offUntil", now), COLLECTION);
+			// No document, or one that is not off: on already (the default).
+			this.mongo.updateFirst(Query.query(Criteria.where("_id").is(userId.toString()).and("enabled").is(false)),
+					new Update().set("enabled", true).set("offUntil", now).set("updatedAt", now), COLLECTION);
+			return;
 		}
-		else {
-			this.mongo.updateFirst(
-					Query.query(Criteria.where("_id")
-						.is(userId.toString())
-						.orOperator(Criteria.where("offSince").is(null), Criteria.where("offUntil").ne(null))),
-					new Update().set("offSince", now).unset("offUntil"), COLLECTION);
+		try {
+			this.mongo.upsert(Query.query(Criteria.where("_id").is(userId.toString()).and("enabled").ne(false)),
+					new Update().set("enabled", false).set("offSince", now).unset("offUntil").set("updatedAt", now),
+					COLLECTION);
+		}
+		catch (DuplicateKeyException ex) {
+			// The document exists and is off already: the upsert's insert collided.
 		}
 	}
 

@@ -49,15 +49,16 @@ public class ProductTitles {
 
 	/**
 	 * The upsert inserts when no stored document is older; if one exists that is newer
-	 * (or removed), the insert collides on {@code _id}, which means "keep what is
-	 * stored".
+	 * (or removed), the insert collides on {@code _id}. It also collides when another
+	 * event of the product inserted first (events run concurrently), so the update is
+	 * tried once more against what is stored now: it applies unless that is newer.
 	 */
 	private void upsertIfNewer(Query newer, Update update) {
 		try {
 			this.mongo.upsert(newer, update, COLLECTION);
 		}
 		catch (DuplicateKeyException ex) {
-			// a newer state is stored
+			this.mongo.updateFirst(newer, update, COLLECTION);
 		}
 	}
 

@@ -1,9 +1,12 @@
 package com.moa.search.history;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -11,11 +14,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.moa.search.SearchIntegrationTestSupport;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -115,6 +120,102 @@ class HistoryIntegrationTests extends SearchIntegrationTestSupport {
 		assertThat(history(user)).isEmpty();
 	}
 
+	/**
+	 * A search made before a delete that arrives after it (a queued event, a backlog)
+	 * does not bring the keyword back; one made after it does.
+	 */
+	@Test
+	void aDeletedKeywordDoesNotComeBackFromASearchMadeBeforeTheDelete() {
+		UUID user = UUID.randomUUID();
+		Instant inFlight = this.clock.instant().minusSeconds(5);
+		searched(user, "gone", inFlight.minusSeconds(10));
+		awaitSearch(searched(user, "cleared", inFlight.minusSeconds(9)));
+		assertThat(deleteHistory("/api/search/history/gone", user)).hasStatus(204);
+
+		awaitSearch(searched(user, "gone", inFlight));
+		assertThat(history(user)).containsExactly("cleared");
+		assertThat(deleteHistory("/api/search/history", user)).hasStatus(204);
+		searched(user, "cleared", inFlight);
+		awaitSearch(searched(user, "made before the clear", inFlight.plusSeconds(1)));
+		assertThat(history(user)).isEmpty();
+
+		this.clock.advance(Duration.ofSeconds(1));
+		awaitSearch(searched(user, "gone", this.clock.instant()));
+		assertThat(history(user)).containsExactly("gone");
+		assertThat(((Number) this.mongo.findById(user.toString(), Document.class, "search_users").get("entries"))
+			.longValue()).as("the counter matches what is stored").isEqualTo(1);
+	}
+
+	/**
+	 * A keyword with {@code /}, {@code %}, {@code ;} or a backslash cannot be a path
+	 * segment (the firewall refuses those encodings): the query parameter form deletes
+	 * it. An empty parameter is refused, never read as "delete everything".
+	 */
+	@Test
+	void keywordsThatCannotBeAPathSegmentAreDeletedByParameter() {
+		UUID user = UUID.randomUUID();
+		List<String> awkward = List.of("ac/dc", "50% 할인", "a;b", "back\\slash", "..", "?&=#+");
+		Instant t = this.clock.instant().minusSeconds(60);
+		for (int i = 0; i < awkward.size(); i++) {
+			this.searchHistory.record(user, awkward.get(i), t.plusSeconds(i));
+		}
+		this.searchHistory.record(user, "kept", t.minusSeconds(1));
+		assertThat(deleteHistory("/api/search/history/50%25%20%ED%95%A0%EC%9D%B8", user).getResponse().getStatus())
+			.as("the path form of a keyword with %")
+			.isEqualTo(400);
+
+		for (String keyword : awkward) {
+			String parameter = URLEncoder.encode(" " + keyword.toUpperCase(Locale.ROOT) + " ", StandardCharsets.UTF_8)
+				.replace("+", "%20"); // MockMvc does not read + as a space, as Tomcat
+										// does
+			assertThat(deleteHistory("/api/search/history?keyword=" + parameter, user)).as(keyword).hasStatus(204);
+		}
+		assertThat(history(user)).containsExactly("kept");
+		for (String empty : List.of("?keyword=", "?keyword=%20%20", "?keyword")) {
+			assertThat(deleteHistory("/api/search/history" + empty, user)).as(empty).hasStatus(400);
+		}
+		assertThat(history(user)).containsExactly("kept");
+	}
+
+	/**
+	 * Concurrent PUTs (two devices) never leave recording on without the end of its off
+	 * period, which would let searches made while it was off in.
+	 */
+	@Test
+	void concurrentTogglesLeaveAWholeOffPeriod() throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		try {
+			for (int round = 0; round < 30; round++) {
+				UUID user = UUID.randomUUID();
+				CountDownLatch start = new CountDownLatch(1);
+				List<Future<?>> puts = new ArrayList<>();
+				for (int i = 0; i < 8; i++) {
+					boolean enabled = i % 2 == 0;
+					puts.add(pool.submit(() -> {
+						start.await();
+						return settings(user, enabled).getResponse().getStatus();
+					}));
+				}
+				start.countDown();
+				for (Future<?> put : puts) {
+					assertThat(put.get()).isEqualTo(200);
+				}
+				Document stored = this.mongo.findById(user.toString(), Document.class, "search_settings");
+				assertThat(stored).as("some PUT turned it off").isNotNull();
+				assertThat(stored.get("offSince")).as("%s", stored).isNotNull();
+				if (stored.getBoolean("enabled")) {
+					assertThat(stored.get("offUntil")).as("%s", stored).isNotNull();
+				}
+				else {
+					assertThat(stored.get("offUntil")).as("%s", stored).isNull();
+				}
+			}
+		}
+		finally {
+			pool.shutdown();
+		}
+	}
+
 	@Test
 	void recordingOffStoresAndCountsNothingUntilItIsOnAgain() {
 		UUID user = UUID.randomUUID();
@@ -192,7 +293,14 @@ class HistoryIntegrationTests extends SearchIntegrationTestSupport {
 			.getInteger("count")).isEqualTo(1);
 	}
 
-	private org.springframework.test.web.servlet.assertj.MvcTestResult settings(UUID user, Boolean enabled) {
+	private MvcTestResult deleteHistory(String uri, UUID user) {
+		return this.mvc.delete()
+			.uri(java.net.URI.create(uri))
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token(user))
+			.exchange();
+	}
+
+	private MvcTestResult settings(UUID user, Boolean enabled) {
 		return this.mvc.put()
 			.uri("/api/search/history/settings")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token(user))

@@ -1,13 +1,22 @@
 package com.moa.search.suggestion;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.jayway.jsonpath.JsonPath;
 import com.moa.search.SearchIntegrationTestSupport;
+import com.moa.search.product.ProductTitles;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,6 +58,9 @@ class SuggestionIntegrationTests extends SearchIntegrationTestSupport {
 		assertThat(suggestions(tag + " 요가 블")).isEmpty();
 	}
 
+	@Autowired
+	ProductTitles titles;
+
 	@Test
 	void productsSharingATitleTakeOneSuggestionNotTheWholeLimit() {
 		String tag = "mat" + UUID.randomUUID().toString().substring(0, 4);
@@ -58,6 +70,52 @@ class SuggestionIntegrationTests extends SearchIntegrationTestSupport {
 		awaitProduct(product(tag + " Yoga Mat Pro", "PUBLISHED", 1));
 
 		assertThat(suggestions(tag + " yoga")).containsExactly(tag + " Yoga Mat", tag + " Yoga Mat Pro");
+	}
+
+	/**
+	 * Two events of a product the service has not seen, applied at once (four consumers,
+	 * several instances): both upserts insert, one collides, and the newer state must
+	 * still win, whichever came first. (The local MongoDB-wire server applies an upsert
+	 * atomically, so the collision happens only against real MongoDB, under Docker;
+	 * ProductTitlesTests plays it on every machine.)
+	 */
+	@Test
+	void theNewerOfTwoConcurrentFirstEventsOfAProductWins() throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(4);
+		List<UUID> products = new ArrayList<>();
+		try {
+			List<Future<?>> stores = new ArrayList<>();
+			for (int i = 0; i < 100; i++) {
+				UUID productId = UUID.randomUUID();
+				products.add(productId);
+				CountDownLatch start = new CountDownLatch(1);
+				stores.add(pool.submit(() -> {
+					start.await();
+					this.titles.store(productId, "Draft", false, 1);
+					return null;
+				}));
+				stores.add(pool.submit(() -> {
+					start.await();
+					this.titles.store(productId, "Published", true, 2);
+					return null;
+				}));
+				stores.add(pool.submit(() -> {
+					start.countDown();
+					return null;
+				}));
+			}
+			for (Future<?> store : stores) {
+				store.get();
+			}
+		}
+		finally {
+			pool.shutdown();
+		}
+		for (UUID productId : products) {
+			Document stored = this.mongo.findById(productId.toString(), Document.class, "product_titles");
+			assertThat(stored.get("version", Number.class).longValue()).as(productId.toString()).isEqualTo(2);
+			assertThat(stored.getString("title")).isEqualTo("Published");
+		}
 	}
 
 	@Test
@@ -87,7 +145,7 @@ class SuggestionIntegrationTests extends SearchIntegrationTestSupport {
 		return product(UUID.randomUUID(), title, status, version);
 	}
 
-	private final List<UUID> productEvents = new java.util.ArrayList<>();
+	private final List<UUID> productEvents = new ArrayList<>();
 
 	private UUID product(UUID productId, String title, String status, long version) {
 		UUID eventId = UUID.randomUUID();
