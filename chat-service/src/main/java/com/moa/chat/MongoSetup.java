@@ -19,6 +19,9 @@ class MongoSetup {
 		long millis = properties.mongoTimeout().toMillis();
 		return (settings) -> settings
 			.applyToClusterSettings((cluster) -> cluster.serverSelectionTimeout(millis, TimeUnit.MILLISECONDS))
+			// A stalled (not refusing) server holds every pooled connection: a request
+			// waits this long for one, not the driver's 2 minutes.
+			.applyToConnectionPoolSettings((pool) -> pool.maxWaitTime(millis, TimeUnit.MILLISECONDS))
 			.applyToSocketSettings((socket) -> socket.connectTimeout((int) millis, TimeUnit.MILLISECONDS)
 				.readTimeout((int) (millis * 3), TimeUnit.MILLISECONDS));
 	}

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import org.bson.Document;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -51,8 +52,11 @@ public class ChatUsers {
 		try {
 			this.mongo.upsert(olderOrMissing, update, COLLECTION);
 		}
-		catch (org.springframework.dao.DuplicateKeyException ex) {
-			// A same-or-newer version is stored: this one is stale.
+		catch (DuplicateKeyException ex) {
+			// A same-or-newer version is stored, or a concurrent event of the user
+			// (another consumer, another instance) inserted first: tried once more
+			// against what is stored now, it applies unless that is newer.
+			this.mongo.updateFirst(olderOrMissing, update, COLLECTION);
 		}
 	}
 
