@@ -43,7 +43,7 @@ public record PaymentProperties(@DefaultValue Billing billing, @DefaultValue Ide
 	 * @param inProgressWait how long a request waits for the first request with the same
 	 * key before answering 409 {@code request-in-progress}
 	 */
-	public record Idempotency(@DefaultValue("25h") Duration retention, @DefaultValue("10s") Duration inProgressWait) {
+	public record Idempotency(@DefaultValue("25h") Duration retention, @DefaultValue("5s") Duration inProgressWait) {
 	}
 
 	/**

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.UUID;
 
 import com.moa.payment.PaymentProperties;
-import com.moa.payment.catalog.Catalog;
 import com.moa.payment.catalog.CatalogPlan;
 import com.moa.payment.payment.Payment;
 import com.moa.payment.payment.PaymentRepository;
@@ -43,8 +42,6 @@ public class Charging {
 
 	private final SubscriptionEvents events;
 
-	private final Catalog catalog;
-
 	private final TransactionTemplate transaction;
 
 	private final BillingClock clock;
@@ -54,13 +51,12 @@ public class Charging {
 	private final java.time.Duration unavailableRetry;
 
 	Charging(PaymentProvider provider, PaymentRepository payments, SubscriptionRepository subscriptions,
-			SubscriptionEvents events, Catalog catalog, TransactionTemplate transaction, BillingClock clock,
+			SubscriptionEvents events, TransactionTemplate transaction, BillingClock clock,
 			PaymentProperties properties) {
 		this.provider = provider;
 		this.payments = payments;
 		this.subscriptions = subscriptions;
 		this.events = events;
-		this.catalog = catalog;
 		this.transaction = transaction;
 		this.clock = clock;
 		this.dunning = properties.billing().dunning();
@@ -81,9 +77,18 @@ public class Charging {
 			Subscription subscription = this.subscriptions.find(pending.subscriptionId()).orElseThrow();
 			return new Settled(resolved, subscription, resultOf(resolved), false);
 		}
-		ChargeResult result = this.provider.charge(pending.id(), pending.paymentToken(), pending.amount(),
-				pending.currency());
+		ChargeResult result = isFree(pending) ? ChargeResult.SUCCEEDED
+				: this.provider.charge(pending.id(), pending.paymentToken(), pending.amount(), pending.currency());
 		return settle(pending, result);
+	}
+
+	/**
+	 * Nothing to take (a free plan; an upgrade whose period has run out): providers
+	 * refuse zero-amount charges and none is needed, so it is never sent and is settled
+	 * as paid.
+	 */
+	public static boolean isFree(Payment payment) {
+		return payment.amount() == 0;
 	}
 
 	/**
@@ -235,12 +240,12 @@ public class Charging {
 		if (result.outcome() != ChargeResult.Outcome.SUCCEEDED) {
 			return s;
 		}
-		CatalogPlan target = this.catalog.find(s.productId())
-			.flatMap((product) -> product.plan(payment.planId()))
-			.orElse(null);
+		// The plan as priced when it was charged: the seller may have changed it since
+		// (a reconciler's settle comes minutes later).
+		CatalogPlan target = this.payments.upgradeTarget(payment).orElse(null);
 		if (target == null) {
-			log.error("Upgrade charge {} succeeded but plan {} is gone from the catalog; subscription {} keeps plan {}",
-					payment.id(), payment.planId(), s.id(), s.planId());
+			log.error("Upgrade charge {} succeeded but records no plan; subscription {} keeps plan {}", payment.id(),
+					s.id(), s.planId());
 			return s;
 		}
 		UUID fromPlan = s.planId();

@@ -40,10 +40,19 @@ public class IdempotencyKeys {
 	 * @return empty when this request now owns the key, else the existing entry
 	 */
 	public Optional<Entry> claim(UUID userId, String key, String requestHash) {
-		int inserted = this.jdbc.sql("""
-				INSERT INTO idempotency_keys (user_id, key, request_hash, state) VALUES (?, ?, ?, 'IN_PROGRESS')
-				ON CONFLICT (user_id, key) DO NOTHING""").params(userId, key, requestHash).update();
-		return (inserted == 1) ? Optional.empty() : find(userId, key);
+		while (true) {
+			int inserted = this.jdbc.sql("""
+					INSERT INTO idempotency_keys (user_id, key, request_hash, state) VALUES (?, ?, ?, 'IN_PROGRESS')
+					ON CONFLICT (user_id, key) DO NOTHING""").params(userId, key, requestHash).update();
+			if (inserted == 1) {
+				return Optional.empty();
+			}
+			Optional<Entry> existing = find(userId, key);
+			if (existing.isPresent()) {
+				return existing;
+			}
+			// Released or pruned between the two statements: not ours until inserted.
+		}
 	}
 
 	public Optional<Entry> find(UUID userId, String key) {

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.moa.payment.catalog.BillingPeriod;
+import com.moa.payment.catalog.CatalogPlan;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -32,13 +35,39 @@ public class PaymentRepository {
 	 * attempt already has a charge
 	 */
 	public void insertPending(Payment p) {
+		insertPending(p, null);
+	}
+
+	/**
+	 * An upgrade's charge, with the plan it pays for as priced now: its settle applies
+	 * that, whatever the catalog says by then.
+	 * @throws org.springframework.dao.DuplicateKeyException when this period, kind and
+	 * attempt already has a charge
+	 */
+	public void insertPending(Payment p, CatalogPlan upgradeTarget) {
 		this.jdbc.sql("""
 				INSERT INTO payments (id, subscription_id, user_id, seller_id, product_id, amount, currency, status,
-				    kind, period_start, attempt, payment_token, plan_id, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?)""")
+				    kind, period_start, attempt, payment_token, plan_id, created_at,
+				    plan_name, plan_billing_period, plan_price)
+				VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
 			.params(p.id(), p.subscriptionId(), p.userId(), p.sellerId(), p.productId(), p.amount(), p.currency(),
-					p.kind(), utc(p.periodStart()), p.attempt(), p.paymentToken(), p.planId(), utc(p.createdAt()))
+					p.kind(), utc(p.periodStart()), p.attempt(), p.paymentToken(), p.planId(), utc(p.createdAt()),
+					(upgradeTarget != null) ? upgradeTarget.name() : null,
+					(upgradeTarget != null) ? upgradeTarget.billingPeriod().name() : null,
+					(upgradeTarget != null) ? upgradeTarget.price() : null)
 			.update();
+	}
+
+	/** The plan an upgrade's charge paid for, as recorded when it was charged. */
+	public Optional<CatalogPlan> upgradeTarget(Payment payment) {
+		return this.jdbc.sql("""
+				SELECT plan_name, plan_billing_period, plan_price FROM payments
+				WHERE id = ? AND kind = 'PRORATION' AND plan_name IS NOT NULL""")
+			.param(payment.id())
+			.query((rs, n) -> new CatalogPlan(payment.planId(), rs.getString("plan_name"),
+					BillingPeriod.valueOf(rs.getString("plan_billing_period")), rs.getLong("plan_price"),
+					payment.currency()))
+			.optional();
 	}
 
 	/** Moves a PENDING charge to its outcome; false when it was resolved already. */

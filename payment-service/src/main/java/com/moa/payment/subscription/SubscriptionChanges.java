@@ -134,7 +134,7 @@ class SubscriptionChanges {
 					prorate(s, from, to, now), s.currency(), PaymentStatus.PENDING, Payment.PRORATION,
 					s.currentPeriodStart(), this.payments.attempts(s.id(), s.currentPeriodStart(), Payment.PRORATION),
 					s.paymentToken(), target.id(), null, now);
-			insertCharge(proration);
+			insertCharge(proration, target);
 			return proration;
 		});
 		if (decided instanceof Subscription changed) {
@@ -192,7 +192,7 @@ class SubscriptionChanges {
 					s.renewalPrice(), s.currency(), PaymentStatus.PENDING, Payment.RENEWAL, s.currentPeriodEnd(),
 					this.payments.attempts(s.id(), s.currentPeriodEnd(), Payment.RENEWAL), token, s.renewalPlanId(),
 					null, now);
-			insertCharge(payment);
+			insertCharge(payment, null);
 			return payment;
 		});
 		if (retry == null) {
@@ -216,9 +216,9 @@ class SubscriptionChanges {
 			.orElseThrow(() -> SubscriptionProblems.notFound("subscription " + id));
 	}
 
-	private void insertCharge(Payment payment) {
+	private void insertCharge(Payment payment, CatalogPlan upgradeTarget) {
 		try {
-			this.payments.insertPending(payment);
+			this.payments.insertPending(payment, upgradeTarget);
 		}
 		catch (DuplicateKeyException ex) {
 			throw SubscriptionProblems.chargeInProgress();

@@ -26,20 +26,25 @@ class CrashRecoveryIntegrationTests extends PaymentIntegrationTestSupport {
 		this.jdbc.sql("DROP TRIGGER IF EXISTS crash_after_charge ON payments").update();
 	}
 
-	@Test
-	void aChargeWhoseOutcomeWasNeverCommittedIsSettledOnceByTheReconciler() throws Exception {
+	/** The commit of a charge's outcome fails for payments matching the condition. */
+	private void crashAfterCharging(String condition) {
 		this.jdbc.sql("""
 				CREATE OR REPLACE FUNCTION crash_after_charge() RETURNS trigger LANGUAGE plpgsql AS $$
 				BEGIN
-				  IF OLD.status = 'PENDING' AND NEW.status <> 'PENDING' AND NEW.amount = %d THEN
+				  IF OLD.status = 'PENDING' AND NEW.status <> 'PENDING' AND %s THEN
 				    RAISE EXCEPTION 'simulated crash after the provider charged';
 				  END IF;
 				  RETURN NEW;
-				END $$""".formatted(CRASHING_PRICE)).update();
+				END $$""".formatted(condition)).update();
 		this.jdbc
 			.sql("CREATE TRIGGER crash_after_charge BEFORE UPDATE ON payments FOR EACH ROW "
 					+ "EXECUTE FUNCTION crash_after_charge()")
 			.update();
+	}
+
+	@Test
+	void aChargeWhoseOutcomeWasNeverCommittedIsSettledOnceByTheReconciler() throws Exception {
+		crashAfterCharging("NEW.amount = " + CRASHING_PRICE);
 		Product product = product(CRASHING_PRICE);
 		String token = consumer();
 		String key = UUID.randomUUID().toString();
@@ -67,6 +72,33 @@ class CrashRecoveryIntegrationTests extends PaymentIntegrationTestSupport {
 		assertThat(read(retried, "$.status").toString()).isEqualTo("ACTIVE");
 		assertThat(this.reconciler.reconcile()).isZero();
 		assertThat(providerCharges(id)).isEqualTo(1);
+	}
+
+	@Test
+	void anUpgradeSettledByTheReconcilerGetsThePlanAsPricedWhenItWasCharged() throws Exception {
+		Product product = product(10000);
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+		advance("P10D");
+		crashAfterCharging("NEW.subscription_id = '" + id + "' AND NEW.kind = 'PRORATION'");
+
+		MvcTestResult crashed = post("/api/subscriptions/" + id + "/change-plan",
+				"{\"planId\":\"" + product.premiumPlan + "\"}", token);
+
+		assertThat(crashed.getResponse().getStatus()).isEqualTo(500);
+		removeTheCrash();
+		// Before the reconciler settles the upgrade, the seller raises the premium plan
+		// from 20,000 to 30,000: the consumer paid the prorated difference to 20,000.
+		product.monthlyPrice = 15000;
+		publish(product.next());
+		Thread.sleep(Duration.ofMillis(1200).toMillis());
+		assertThat(this.reconciler.reconcile()).isGreaterThanOrEqualTo(1);
+
+		MvcTestResult upgraded = get("/api/subscriptions/" + id, token);
+		assertThat(read(upgraded, "$.planId").toString()).isEqualTo(product.premiumPlan.toString());
+		assertThat(read(upgraded, "$.planName").toString()).isEqualTo("Premium");
+		assertThat(read(upgraded, "$.price").toString()).isEqualTo("20000");
+		assertThat(charges(id).get(1)).startsWith("PRORATION SUCCEEDED ");
 	}
 
 }

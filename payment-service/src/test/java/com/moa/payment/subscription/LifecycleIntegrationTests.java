@@ -57,6 +57,23 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 	}
 
 	@Test
+	void aFreePlanIsBoughtAndRenewedWithoutAskingTheProviderToChargeNothing() {
+		Product product = product(0);
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+
+		advance("P31D");
+
+		assertThat(read(get("/api/subscriptions/" + id, token), "$.status").toString()).isEqualTo("ACTIVE");
+		assertThat(charges(id)).containsExactly("INITIAL SUCCEEDED 0", "RENEWAL SUCCEEDED 0");
+		assertThat(this.jdbc.sql("""
+				SELECT count(*) FROM sandbox_charges c JOIN payments p ON p.id = c.idempotency_key
+				WHERE p.subscription_id = ?""").param(UUID.fromString(id)).query(Integer.class).single())
+			.as("charges sent to the provider")
+			.isZero();
+	}
+
+	@Test
 	void aDeclinedRenewalGoesPastDueIsRetriedByDunningAndExpires() {
 		TestEventQueue events = TestEventQueue.bind(this.admin, this.rabbit,
 				"payment-tests.dunning-" + UUID.randomUUID(), "subscription.past-due", "subscription.expired",
