@@ -139,9 +139,10 @@ public class Charging {
 		if (result.outcome() != ChargeResult.Outcome.SUCCEEDED) {
 			return this.subscriptions.update(s.change().status(SubscriptionStatus.FAILED).build(), now);
 		}
-		Instant end = s.billingPeriod().after(now);
+		Instant end = s.billingPeriod().end(now, now);
 		Subscription active = this.subscriptions.update(s.change()
 			.status(SubscriptionStatus.ACTIVE)
+			.billingAnchor(now)
 			.currentPeriodStart(now)
 			.currentPeriodEnd(end)
 			.nextChargeAt(end)
@@ -181,7 +182,8 @@ public class Charging {
 				}
 				Subscription switched = change.build();
 				Instant start = payment.periodStart();
-				Instant end = switched.billingPeriod().after(start);
+				Instant anchor = (switched.billingAnchor() != null) ? switched.billingAnchor() : start;
+				Instant end = switched.billingPeriod().end(anchor, start);
 				Subscription renewed = this.subscriptions.update(switched.change()
 					.status(SubscriptionStatus.ACTIVE)
 					.currentPeriodStart(start)

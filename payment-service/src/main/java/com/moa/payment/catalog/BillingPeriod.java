@@ -2,6 +2,8 @@ package com.moa.payment.catalog;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 
 /**
  * How often a plan is charged.
@@ -16,9 +18,22 @@ public enum BillingPeriod {
 		this.months = months;
 	}
 
-	/** The end of a period starting at {@code start} (calendar months, UTC). */
-	public Instant after(Instant start) {
-		return start.atZone(ZoneOffset.UTC).plusMonths(this.months).toInstant();
+	/**
+	 * The end of a period starting at {@code start}, for a subscription whose periods are
+	 * counted from {@code anchor}: calendar months (UTC) added to the anchor, never to
+	 * the previous end, so a day the short months cut (the 29th to 31st) comes back after
+	 * them. {@code start} is the anchor or a previous period's end.
+	 */
+	public Instant end(Instant anchor, Instant start) {
+		ZonedDateTime from = anchor.atZone(ZoneOffset.UTC);
+		ZonedDateTime at = start.atZone(ZoneOffset.UTC);
+		// Whole months from the anchor to the start; one short when the start is a
+		// month-end cut short (the 31st to the 28th counts as no whole month).
+		long elapsed = Math.max(0, ChronoUnit.MONTHS.between(from, at));
+		while (!from.plusMonths(elapsed + 1).isAfter(at)) {
+			elapsed++;
+		}
+		return from.plusMonths(elapsed + this.months).toInstant();
 	}
 
 	public int months() {

@@ -7,12 +7,15 @@ import com.moa.payment.catalog.BillingPeriod;
 
 /**
  * A stored subscription (the row of {@code subscriptions}).
+ *
+ * @param billingAnchor the first period's start: periods end whole calendar months after
+ * it ({@link BillingPeriod#end}); null before activation
  */
 public record Subscription(UUID id, UUID userId, UUID productId, UUID sellerId, String productTitle, UUID planId,
 		String planName, BillingPeriod billingPeriod, long price, String currency, SubscriptionStatus status,
 		String paymentToken, Instant currentPeriodStart, Instant currentPeriodEnd, Instant nextChargeAt,
 		boolean cancelAtPeriodEnd, PendingPlan pendingPlan, Instant pastDueSince, int dunningAttempts,
-		Instant renewalNoticeFor, long version, Instant createdAt) {
+		Instant renewalNoticeFor, Instant billingAnchor, long version, Instant createdAt) {
 
 	/** A downgrade waiting for the period end. */
 	public record PendingPlan(UUID planId, String name, BillingPeriod billingPeriod, long price) {
@@ -69,6 +72,8 @@ public record Subscription(UUID id, UUID userId, UUID productId, UUID sellerId, 
 
 		private Instant renewalNoticeFor;
 
+		private Instant billingAnchor;
+
 		private Change(Subscription base) {
 			this.base = base;
 			this.planId = base.planId;
@@ -85,6 +90,7 @@ public record Subscription(UUID id, UUID userId, UUID productId, UUID sellerId, 
 			this.pastDueSince = base.pastDueSince;
 			this.dunningAttempts = base.dunningAttempts;
 			this.renewalNoticeFor = base.renewalNoticeFor;
+			this.billingAnchor = base.billingAnchor;
 		}
 
 		public Change planId(UUID planId) {
@@ -157,12 +163,18 @@ public record Subscription(UUID id, UUID userId, UUID productId, UUID sellerId, 
 			return this;
 		}
 
+		public Change billingAnchor(Instant billingAnchor) {
+			this.billingAnchor = billingAnchor;
+			return this;
+		}
+
 		public Subscription build() {
 			return new Subscription(this.base.id, this.base.userId, this.base.productId, this.base.sellerId,
 					this.base.productTitle, this.planId, this.planName, this.billingPeriod, this.price,
 					this.base.currency, this.status, this.paymentToken, this.currentPeriodStart, this.currentPeriodEnd,
 					this.nextChargeAt, this.cancelAtPeriodEnd, this.pendingPlan, this.pastDueSince,
-					this.dunningAttempts, this.renewalNoticeFor, this.base.version, this.base.createdAt);
+					this.dunningAttempts, this.renewalNoticeFor, this.billingAnchor, this.base.version,
+					this.base.createdAt);
 		}
 
 	}

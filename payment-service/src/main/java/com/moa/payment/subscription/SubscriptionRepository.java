@@ -109,7 +109,7 @@ public class SubscriptionRepository {
 				    payment_token = ?, current_period_start = ?, current_period_end = ?, next_charge_at = ?,
 				    cancel_at_period_end = ?, pending_plan_id = ?, pending_plan_name = ?, pending_billing_period = ?,
 				    pending_price = ?, past_due_since = ?, dunning_attempts = ?, renewal_notice_for = ?,
-				    version = version + 1, updated_at = ?
+				    billing_anchor = ?, version = version + 1, updated_at = ?
 				WHERE id = ?""")
 			.params(s.planId(), s.planName(), s.billingPeriod().name(), s.price(), s.status().name(), s.paymentToken(),
 					utc(s.currentPeriodStart()), utc(s.currentPeriodEnd()), utc(s.nextChargeAt()),
@@ -117,7 +117,7 @@ public class SubscriptionRepository {
 					(pending != null) ? pending.name() : null,
 					(pending != null) ? pending.billingPeriod().name() : null,
 					(pending != null) ? pending.price() : null, utc(s.pastDueSince()), s.dunningAttempts(),
-					utc(s.renewalNoticeFor()), utc(now), s.id())
+					utc(s.renewalNoticeFor()), utc(s.billingAnchor()), utc(now), s.id())
 			.update();
 		return find(s.id()).orElseThrow();
 	}
@@ -144,8 +144,8 @@ public class SubscriptionRepository {
 				SubscriptionStatus.valueOf(rs.getString("status")), rs.getString("payment_token"),
 				instant(rs, "current_period_start"), instant(rs, "current_period_end"), instant(rs, "next_charge_at"),
 				rs.getBoolean("cancel_at_period_end"), pending, instant(rs, "past_due_since"),
-				rs.getInt("dunning_attempts"), instant(rs, "renewal_notice_for"), rs.getLong("version"),
-				instant(rs, "created_at"));
+				rs.getInt("dunning_attempts"), instant(rs, "renewal_notice_for"), instant(rs, "billing_anchor"),
+				rs.getLong("version"), instant(rs, "created_at"));
 	}
 
 }

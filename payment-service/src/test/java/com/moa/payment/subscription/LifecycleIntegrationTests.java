@@ -3,6 +3,7 @@ package com.moa.payment.subscription;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.UUID;
 
 import com.moa.payment.PaymentIntegrationTestSupport;
@@ -53,6 +54,33 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 				"RENEWAL SUCCEEDED 9900", "RENEWAL SUCCEEDED 9900");
 		assertThat(providerCharges(id)).isEqualTo(4);
 		advance("PT1H");
+		assertThat(charges(id)).hasSize(4);
+	}
+
+	@Test
+	void periodsBoughtOnThe31stEndOnTheLastDayOfShortMonthsAndReturnToThe31st() {
+		ZonedDateTime now = now().atZone(ZoneOffset.UTC);
+		ZonedDateTime the31st = now.plusDays(1);
+		while (the31st.getDayOfMonth() != 31) {
+			the31st = the31st.plusDays(1);
+		}
+		advance(Duration.between(now, the31st).toString());
+		Product product = product(5000);
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+		ZonedDateTime anchor = Instant.parse(read(get("/api/subscriptions/" + id, token), "$.currentPeriodStart"))
+			.atZone(ZoneOffset.UTC);
+		assertThat(anchor.getDayOfMonth()).isEqualTo(31);
+
+		// No three months in a row have 31 days: these renewals cross a short one.
+		for (int renewal = 1; renewal <= 3; renewal++) {
+			Instant end = Instant.parse(read(get("/api/subscriptions/" + id, token), "$.currentPeriodEnd"));
+			advance(Duration.between(now(), end).plusMinutes(1).toString());
+			MvcTestResult renewed = get("/api/subscriptions/" + id, token);
+			assertThat(Instant.parse(read(renewed, "$.currentPeriodStart"))).isEqualTo(end);
+			assertThat(Instant.parse(read(renewed, "$.currentPeriodEnd")))
+				.isEqualTo(anchor.plusMonths(renewal + 1).toInstant());
+		}
 		assertThat(charges(id)).hasSize(4);
 	}
 
