@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param frameLimit the largest inbound STOMP frame (a 2,000-character message with every
  * character JSON-escaped fits)
  * @param framesPerSecond frames one connection may send per second (more closes it)
+ * @param sendsInFlight SEND frames one connection may have waiting or being handled (more
+ * closes it): what a client can pile up while MongoDB is slow
  * @param inboundThreads threads handling client frames (sends wait on MongoDB)
  * @param heartbeat the heart-beat between the broker relay and RabbitMQ (clients
  * negotiate theirs with the broker through the relay; API.md asks for 10 s)
@@ -30,6 +32,7 @@ import org.springframework.validation.annotation.Validated;
 public record ChatProperties(@DefaultValue("2s") Duration mongoTimeout, @DefaultValue("5s") Duration roomLease,
 		@DefaultValue("3s") Duration roomWait, @DefaultValue("61613") int stompPort,
 		@DefaultValue("64KB") DataSize frameLimit, @DefaultValue("20") @Min(1) int framesPerSecond,
-		@DefaultValue("32") @Min(1) int inboundThreads, @DefaultValue("10s") Duration heartbeat) {
+		@DefaultValue("50") @Min(1) int sendsInFlight, @DefaultValue("32") @Min(1) int inboundThreads,
+		@DefaultValue("10s") Duration heartbeat) {
 
 }

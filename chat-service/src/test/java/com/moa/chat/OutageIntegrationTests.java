@@ -80,6 +80,45 @@ class OutageIntegrationTests extends ChatIntegrationTestSupport {
 		}
 	}
 
+	/**
+	 * Within the frame rate a client still sends faster than its sends fail with MongoDB
+	 * away (one at a time, each after its timeout): past {@code moa.chat.sends-in-flight}
+	 * (50) waiting, an ERROR frame and the close, not a queue that grows for as long as
+	 * the outage lasts.
+	 */
+	@Test
+	void sendsPilingUpWhileMongoIsDownAreCutAtTheBacklogLimit() {
+		UUID[] room = room();
+		String send = "SEND\ndestination:/app/rooms/" + room[0] + "/messages\ncontent-type:application/json\n\n";
+		try (StompConnection client = StompConnection.connect(this.port, token(room[1], "CONSUMER"))) {
+			this.mongoProxy.cut();
+			try {
+				StompConnection.Frame answer = null;
+				int sent = 0;
+				// 15 frames a second, within the 20 allowed, for up to 12 s.
+				while (answer == null && sent < 180 && !client.isClosed()) {
+					StringBuilder batch = new StringBuilder();
+					for (int i = 0; i < 15; i++) {
+						batch.append(send)
+							.append("{\"text\":\"x\",\"clientMessageId\":\"q")
+							.append(sent++)
+							.append("\"}\0");
+					}
+					client.sendRaw(batch.toString());
+					answer = client.next(Duration.ofMillis(1100));
+				}
+				assertThat(answer).as("after %s sends: %s", sent, client).isNotNull();
+				assertThat(answer.command()).isEqualTo("ERROR");
+				assertThat(answer.header("message")).startsWith("too many sends in flight");
+				assertThat(sent).isGreaterThan(50);
+				assertThat(client.awaitClosed(Duration.ofSeconds(5))).isEqualTo(1002);
+			}
+			finally {
+				this.mongoProxy.restore();
+			}
+		}
+	}
+
 	@Test
 	void withoutTheStompBrokerMessagesAreKeptAndRealTimeResumes() {
 		UUID[] room = room();

@@ -12,9 +12,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.context.event.EventListener;
 import org.springframework.messaging.MessageChannel;
-import org.springframework.messaging.simp.stomp.StompCommand;
-import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
-import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
@@ -64,10 +61,7 @@ class SessionExpiry {
 	private void close(String sessionId) {
 		this.closings.remove(sessionId);
 		this.expired.increment();
-		StompHeaderAccessor error = StompHeaderAccessor.create(StompCommand.ERROR);
-		error.setSessionId(sessionId);
-		error.setMessage("token expired");
-		this.clientOutboundChannel.send(MessageBuilder.createMessage(new byte[0], error.getMessageHeaders()));
+		this.clientOutboundChannel.send(StompFrames.error(sessionId, "token expired", null));
 	}
 
 }

@@ -21,10 +21,8 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageDeliveryException;
-import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.ChannelInterceptor;
-import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -38,15 +36,17 @@ import org.springframework.stereotype.Component;
  * {@code Authorization} header if it has one (it must name the upgrade's user), else the
  * upgrade's own — and the connection is closed when it expires ({@link SessionExpiry});
  * the token is not passed on to the broker.</li>
- * <li>SUBSCRIBE: only the client-facing destinations of API.md, mapped to the caller's
- * own broker topics; broker options a client could set (durable, exclusive, ack modes,
- * queue arguments) are dropped.</li>
+ * <li>SUBSCRIBE: with an {@code id} (STOMP 1.2 requires one), only to the client-facing
+ * destinations of API.md, mapped to the caller's own broker topics, each id once and
+ * {@link Subscriptions#MAX} in all (each is a queue in RabbitMQ); broker options a client
+ * could set (durable, exclusive, ack modes, queue arguments) are dropped. UNSUBSCRIBE
+ * (with its {@code id}) frees the destination again.</li>
  * <li>SEND: only to {@code /app/rooms/{roomId}/messages} (nothing straight to the
  * broker), with an unexpired token.</li>
  * </ul>
  * A refused frame is dropped and answered with an ERROR frame, after which the connection
- * is closed, as STOMP requires. The frame rate is limited before this, as frames arrive
- * ({@link FrameRateLimit}).
+ * is closed, as STOMP requires. The frame rate and the SENDs waiting are limited before
+ * this, as frames arrive ({@link FrameRateLimit}, {@link SendBacklogLimit}).
  */
 @Component
 class StompGuard implements ChannelInterceptor {
@@ -57,10 +57,7 @@ class StompGuard implements ChannelInterceptor {
 
 	static final String EXPIRES = "moa.expires";
 
-	/** The session's subscription id for /user/queue/errors, if it has one. */
-	static final String ERRORS_SUBSCRIPTION = "moa.errors-subscription";
-
-	/** Frames refused here or by {@link FrameRateLimit}. */
+	/** Frames refused here, by {@link FrameRateLimit} or by {@link SendBacklogLimit}. */
 	static final String REFUSALS = "moa_chat_frames_refused_total";
 
 	private static final Set<String> SUBSCRIBE_HEADERS = Set.of("id", "destination", "receipt");
@@ -98,18 +95,16 @@ class StompGuard implements ChannelInterceptor {
 			switch (accessor.getCommand()) {
 				case CONNECT, STOMP -> connect(message, accessor, session);
 				case SUBSCRIBE -> {
-					if (StompDestinations.ERRORS.equals(accessor.getDestination())) {
-						connected(message, session);
-						session.put(ERRORS_SUBSCRIPTION, accessor.getSubscriptionId());
+					boolean errors = StompDestinations.ERRORS.equals(accessor.getDestination());
+					subscribe(message, accessor, session);
+					if (errors) {
 						return answeredHere(accessor);
 					}
-					subscribe(message, accessor, session);
 				}
 				case UNSUBSCRIBE -> {
-					connected(message, session);
-					if (accessor.getSubscriptionId() != null
-							&& accessor.getSubscriptionId().equals(session.get(ERRORS_SUBSCRIPTION))) {
-						session.remove(ERRORS_SUBSCRIPTION);
+					String destination = unsubscribe(message, accessor, session);
+					// Nothing to end in the broker (an unknown id, or errors).
+					if (destination == null || StompDestinations.ERRORS.equals(destination)) {
 						return answeredHere(accessor);
 					}
 				}
@@ -125,24 +120,19 @@ class StompGuard implements ChannelInterceptor {
 			this.refusals.increment();
 			logger.debug("Refused {} in session {}: {}", accessor.getCommand(), accessor.getSessionId(),
 					ex.getMessage());
-			StompHeaderAccessor error = StompHeaderAccessor.create(StompCommand.ERROR);
-			error.setSessionId(accessor.getSessionId());
-			error.setMessage(ex.getMessage());
-			if (accessor.getReceipt() != null) {
-				error.setReceiptId(accessor.getReceipt());
-			}
-			this.clientOutboundChannel.send(MessageBuilder.createMessage(new byte[0], error.getMessageHeaders()));
+			this.clientOutboundChannel
+				.send(StompFrames.error(accessor.getSessionId(), ex.getMessage(), accessor.getReceipt()));
 			return null;
 		}
 	}
 
-	/** A frame about the session-local errors destination: not for the broker. */
+	/**
+	 * A frame with nothing for the broker to do (the errors destination is answered by
+	 * this instance, {@link StompMessageController}).
+	 */
 	private Message<?> answeredHere(StompHeaderAccessor accessor) {
 		if (accessor.getReceipt() != null) {
-			StompHeaderAccessor receipt = StompHeaderAccessor.create(StompCommand.RECEIPT);
-			receipt.setSessionId(accessor.getSessionId());
-			receipt.setReceiptId(accessor.getReceipt());
-			this.clientOutboundChannel.send(MessageBuilder.createMessage(new byte[0], receipt.getMessageHeaders()));
+			this.clientOutboundChannel.send(StompFrames.receipt(accessor.getSessionId(), accessor.getReceipt()));
 		}
 		return null;
 	}
@@ -185,17 +175,30 @@ class StompGuard implements ChannelInterceptor {
 		accessor.setUser(new UserAuthentication(jwt, user));
 		session.put(USER, user);
 		session.put(EXPIRES, jwt.getExpiresAt());
+		session.put(Subscriptions.ATTRIBUTE, new Subscriptions());
 		this.expiry.schedule(accessor.getSessionId(), jwt.getExpiresAt());
 	}
 
 	private void subscribe(Message<?> message, StompHeaderAccessor accessor, Map<String, Object> session) {
 		AuthenticatedUser user = connected(message, session);
+		String id = accessor.getSubscriptionId();
+		if (id == null) {
+			throw refused(message, "SUBSCRIBE requires an id header");
+		}
 		String destination = accessor.getDestination();
 		String broker = (destination != null) ? StompDestinations.brokerDestination(destination, user.id()) : null;
 		if (broker == null) {
 			throw refused(message, "cannot subscribe to " + destination + " (only " + StompDestinations.MESSAGES + ", "
 					+ StompDestinations.RECEIPTS + ", " + StompDestinations.ERRORS + ")");
 		}
+		Subscriptions subscriptions = Subscriptions.of(session);
+		if (subscriptions.hasId(id)) {
+			throw refused(message, "subscription id " + id + " is already in use");
+		}
+		if (subscriptions.isFull()) {
+			throw refused(message, "at most " + Subscriptions.MAX + " subscriptions per connection");
+		}
+		subscriptions.add(id, destination);
 		Map<String, ?> headers = accessor.toNativeHeaderMap();
 		for (String name : new ArrayList<>(headers.keySet())) {
 			if (!SUBSCRIBE_HEADERS.contains(name)) {
@@ -203,6 +206,16 @@ class StompGuard implements ChannelInterceptor {
 			}
 		}
 		accessor.setDestination(broker);
+	}
+
+	/** Frees the subscription's destination: which it was, or null for an unknown id. */
+	private String unsubscribe(Message<?> message, StompHeaderAccessor accessor, Map<String, Object> session) {
+		connected(message, session);
+		String id = accessor.getSubscriptionId();
+		if (id == null) {
+			throw refused(message, "UNSUBSCRIBE requires an id header");
+		}
+		return Subscriptions.of(session).remove(id);
 	}
 
 	private void send(Message<?> message, StompHeaderAccessor accessor, Map<String, Object> session) {

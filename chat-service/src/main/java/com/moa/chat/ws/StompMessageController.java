@@ -69,12 +69,8 @@ class StompMessageController {
 		}
 		MessageRules.check(request.text(), request.clientMessageId());
 		this.rooms.send(room, user(accessor).id(), request.text(), request.clientMessageId());
-		String receipt = accessor.getReceipt();
-		if (receipt != null) {
-			StompHeaderAccessor reply = StompHeaderAccessor.create(StompCommand.RECEIPT);
-			reply.setSessionId(accessor.getSessionId());
-			reply.setReceiptId(receipt);
-			this.clientOutboundChannel.send(MessageBuilder.createMessage(new byte[0], reply.getMessageHeaders()));
+		if (accessor.getReceipt() != null) {
+			this.clientOutboundChannel.send(StompFrames.receipt(accessor.getSessionId(), accessor.getReceipt()));
 		}
 	}
 
@@ -116,8 +112,8 @@ class StompMessageController {
 		if (receipt != null) {
 			problem.put("receiptId", receipt);
 		}
-		Map<String, Object> session = accessor.getSessionAttributes();
-		String subscription = (session != null) ? (String) session.get(StompGuard.ERRORS_SUBSCRIPTION) : null;
+		Subscriptions subscriptions = Subscriptions.of(accessor.getSessionAttributes());
+		String subscription = (subscriptions != null) ? subscriptions.idOf(StompDestinations.ERRORS) : null;
 		if (subscription != null) {
 			StompHeaderAccessor error = StompHeaderAccessor.create(StompCommand.MESSAGE);
 			error.setSessionId(accessor.getSessionId());

@@ -185,7 +185,7 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 
 		};
 		ChatProperties shortLease = new ChatProperties(Duration.ofSeconds(2), Duration.ofMillis(200),
-				Duration.ofSeconds(5), 61613, DataSize.ofKilobytes(64), 20, 1, Duration.ofSeconds(10));
+				Duration.ofSeconds(5), 61613, DataSize.ofKilobytes(64), 20, 50, 1, Duration.ofSeconds(10));
 		ChatRooms rooms = new ChatRooms(this.mongo, this.users, firstPushHangs, shortLease, Clock.systemUTC(),
 				new SimpleMeterRegistry());
 		// The consumer's send repairs message 1 and hangs pushing it, past its lease.

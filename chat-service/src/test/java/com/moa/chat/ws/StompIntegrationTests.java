@@ -237,6 +237,101 @@ class StompIntegrationTests extends ChatIntegrationTestSupport {
 		}
 	}
 
+	/**
+	 * STOMP 1.2 requires an id on SUBSCRIBE and UNSUBSCRIBE: without one, an ERROR and
+	 * the close, as for any refused frame (a SUBSCRIBE to the errors destination was a
+	 * NullPointerException in the guard, and no answer).
+	 */
+	@Test
+	void aSubscribeOrUnsubscribeWithoutAnIdIsRefused() {
+		String token = token(user("CONSUMER", "no id"), "CONSUMER");
+		for (String destination : List.of("/user/queue/errors", "/user/queue/messages")) {
+			try (StompConnection client = StompConnection.connect(this.port, token)) {
+				client.send("SUBSCRIBE", Map.of("destination", destination, "receipt", "s"), "");
+				assertThat(client.expect("ERROR").header("message")).as(destination)
+					.isEqualTo("SUBSCRIBE requires an id header");
+				assertThat(client.awaitClosed(WAIT)).as(destination).isNotNull();
+			}
+		}
+		try (StompConnection client = StompConnection.ready(this.port, token)) {
+			client.send("UNSUBSCRIBE", Map.of("receipt", "u"), "");
+			assertThat(client.expect("ERROR").header("message")).isEqualTo("UNSUBSCRIBE requires an id header");
+			assertThat(client.awaitClosed(WAIT)).isNotNull();
+		}
+	}
+
+	/**
+	 * Each subscription but the errors one is a queue in RabbitMQ: a connection has eight
+	 * at most (two screens of an app may each subscribe to one destination) and uses an
+	 * id once, else an ERROR and the close; UNSUBSCRIBE frees its slot.
+	 */
+	@Test
+	void aConnectionHasAtMostEightSubscriptionsEachIdOnceUntilItUnsubscribes() {
+		UUID[] room = room();
+		String token = token(room[1], "CONSUMER");
+		try (StompConnection client = StompConnection.ready(this.port, token)) {
+			for (int i = 4; i <= 8; i++) {
+				client.subscribe("extra" + i, "/user/queue/messages");
+			}
+			client.send("UNSUBSCRIBE", Map.of("id", "extra8", "receipt", "u"), "");
+			assertThat(client.expect("RECEIPT").header("receipt-id")).isEqualTo("u");
+			client.subscribe("eighth", "/user/queue/receipts");
+			client.send("SUBSCRIBE", Map.of("id", "ninth", "destination", "/user/queue/errors"), "");
+			assertThat(client.expect("ERROR").header("message")).isEqualTo("at most 8 subscriptions per connection");
+			assertThat(client.awaitClosed(WAIT)).isNotNull();
+		}
+		try (StompConnection client = StompConnection.connect(this.port, token)) {
+			client.subscribe("1", "/user/queue/messages");
+			client.send("SUBSCRIBE", Map.of("id", "1", "destination", "/user/queue/receipts"), "");
+			assertThat(client.expect("ERROR").header("message")).isEqualTo("subscription id 1 is already in use");
+			assertThat(client.awaitClosed(WAIT)).isNotNull();
+		}
+		try (StompConnection client = StompConnection.ready(this.port, token)) {
+			for (String id : List.of("m", "e")) {
+				client.send("UNSUBSCRIBE", Map.of("id", id, "receipt", "u-" + id), "");
+				assertThat(client.expect("RECEIPT").header("receipt-id")).isEqualTo("u-" + id);
+			}
+			client.subscribe("m2", "/user/queue/messages").subscribe("e2", "/user/queue/errors");
+			post(this.port, "/api/chat/rooms/" + room[0] + "/messages", room[2],
+					Map.of("text", "again", "clientMessageId", "1"));
+			assertThat(messages(client, 1).get(0).header("subscription")).isEqualTo("m2");
+			client.sendMessage(room[0], "not json");
+			assertThat(client.awaitFrame((frame) -> "/user/queue/errors".equals(frame.header("destination")), WAIT)
+				.header("subscription")).isEqualTo("e2");
+		}
+	}
+
+	/**
+	 * A SEND holds one of its connection's {@code moa.chat.sends-in-flight} slots until
+	 * it is handled, whatever became of it (stored, invalid, not JSON, not a
+	 * participant), so a long-lived connection never runs out of them.
+	 */
+	@Test
+	void everySendGivesItsSlotBackOnceHandled() throws Exception {
+		UUID[] room = room();
+		UUID[] othersRoom = room();
+		try (StompConnection consumer = StompConnection.ready(this.port, token(room[1], "CONSUMER"))) {
+			// A second of their own for the 16 sends (at most 20 frames a second).
+			Thread.sleep(1100);
+			for (int i = 0; i < 4; i++) {
+				consumer.sendMessage(room[0], "{\"text\":\"ok\",\"clientMessageId\":\"ok" + i + "\"}");
+				consumer.sendMessage(room[0], "{\"text\":\" \",\"clientMessageId\":\"blank" + i + "\"}");
+				consumer.sendMessage(room[0], "not json");
+				consumer.sendMessage(othersRoom[0], "{\"text\":\"hi\",\"clientMessageId\":\"o" + i + "\"}");
+			}
+			int stored = 0;
+			int refused = 0;
+			while (stored < 4 || refused < 12) {
+				Frame frame = consumer.next(WAIT);
+				assertThat(frame).as("stored %s, refused %s; %s", stored, refused, consumer).isNotNull();
+				stored += "/user/queue/messages".equals(frame.header("destination")) ? 1 : 0;
+				refused += "/user/queue/errors".equals(frame.header("destination")) ? 1 : 0;
+			}
+			await().atMost(WAIT).until(() -> this.meters.get(SendBacklogLimit.IN_FLIGHT).gauge().value() == 0);
+			assertThat(consumer.isClosed()).isFalse();
+		}
+	}
+
 	@Test
 	void aStrangersOrABadSendIsAnErrorForThatSessionOnly() {
 		UUID[] room = room();
