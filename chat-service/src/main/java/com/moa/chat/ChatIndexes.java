@@ -30,6 +30,9 @@ class ChatIndexes implements ApplicationRunner {
 		ensure("rooms", new Index().on("key", Sort.Direction.ASC).unique());
 		ensure("rooms", new Index().on("consumerId", Sort.Direction.ASC).on("updatedAt", Sort.Direction.DESC));
 		ensure("rooms", new Index().on("sellerId", Sort.Direction.ASC).on("updatedAt", Sort.Direction.DESC));
+		// Finds leases that ran out unreleased (ChatRooms.repairAbandoned); most rooms
+		// have none.
+		ensure("rooms", new Index().on("lease.until", Sort.Direction.ASC).sparse());
 		ensure("messages", new Index().on("roomId", Sort.Direction.ASC).on("seq", Sort.Direction.ASC).unique());
 		ensure("messages", new Index().on("clientKey", Sort.Direction.ASC).unique());
 	}

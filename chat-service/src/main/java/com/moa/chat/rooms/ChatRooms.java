@@ -45,8 +45,9 @@ import org.springframework.stereotype.Service;
  * under {@code _id = <room>:<seq>}: a number exists only once a message holds it (no gap,
  * even if a sender dies between steps), and reading a page is a lookup of known ids. A
  * sender that died after storing message n but before moving {@code lastSeq} is repaired
- * by the next one, whose insert of n collides: it republishes n and goes on with n + 1.
- * The local MongoDB-wire server has no transactions, so none of this relies on one.
+ * by the next one, whose insert of n collides: it republishes n and goes on with n + 1,
+ * or by {@link #repairAbandoned} if nobody sends. The local MongoDB-wire server has no
+ * transactions, so none of this relies on one.
  *
  * <p>
  * Unread counts: the room counts the messages each side sent, every message records those
@@ -287,17 +288,12 @@ public class ChatRooms {
 		Instant deadline = this.clock.instant().plus(this.properties.roomWait());
 		long pause = 1;
 		boolean participant = false;
+		Criteria participantsRoom = new Criteria().andOperator(Criteria.where("_id").is(roomId.toString()),
+				new Criteria().orOperator(Criteria.where("consumerId").is(caller.toString()),
+						Criteria.where("sellerId").is(caller.toString())));
 		while (true) {
 			Instant now = this.clock.instant();
-			Query free = Query.query(new Criteria().andOperator(Criteria.where("_id").is(roomId.toString()),
-					new Criteria().orOperator(Criteria.where("consumerId").is(caller.toString()),
-							Criteria.where("sellerId").is(caller.toString())),
-					new Criteria().orOperator(Criteria.where("lease.until").exists(false),
-							Criteria.where("lease.until").lt(Date.from(now)))));
-			Update take = new Update().set("lease.owner", owner)
-				.set("lease.until", Date.from(now.plus(this.properties.roomLease())));
-			Document room = this.mongo.findAndModify(free, take, FindAndModifyOptions.options().returnNew(true),
-					Document.class, ROOMS);
+			Document room = take(participantsRoom, owner, now);
 			if (room != null) {
 				return room;
 			}
@@ -317,6 +313,59 @@ public class ChatRooms {
 			}
 			pause = Math.min(pause * 2, 16);
 		}
+	}
+
+	/**
+	 * The room's lease for {@code owner} if it is free (never taken, given back, run
+	 * out).
+	 */
+	private Document take(Criteria room, String owner, Instant now) {
+		Query free = Query.query(new Criteria().andOperator(room, new Criteria().orOperator(
+				Criteria.where("lease.until").exists(false), Criteria.where("lease.until").lt(Date.from(now)))));
+		Update take = new Update().set("lease.owner", owner)
+			.set("lease.until", Date.from(now.plus(this.properties.roomLease())));
+		return this.mongo.findAndModify(free, take, FindAndModifyOptions.options().returnNew(true), Document.class,
+				ROOMS);
+	}
+
+	/**
+	 * Repairs rooms whose lease ran out without being given back: a sender died (or lost
+	 * MongoDB) between storing a message and moving the room. Without this, a room nobody
+	 * sends to again would list a stale last message and unread count for good. Each is
+	 * taken as a send takes it (so instances and senders never repair one twice at once),
+	 * moved to the messages stored under the dead lease, which are pushed (their sender
+	 * may not have; a push is best effort and clients drop a seq they have), and given
+	 * back.
+	 * @return how many such messages were found
+	 */
+	public int repairAbandoned(int limit) {
+		Instant now = this.clock.instant();
+		Query abandoned = Query.query(Criteria.where("lease.until").lt(Date.from(now))).limit(limit);
+		abandoned.fields().include("_id");
+		int found = 0;
+		for (Document candidate : this.mongo.find(abandoned, Document.class, ROOMS)) {
+			String owner = UUID.randomUUID().toString();
+			Document room = take(Criteria.where("_id").is(candidate.getString("_id")), owner, now);
+			if (room == null) {
+				continue; // a sender took it first, and repairs as it sends
+			}
+			UUID roomId = UUID.fromString(room.getString("_id"));
+			Document last = null;
+			try {
+				long seq = room.get("lastSeq", Number.class).longValue();
+				Document orphan;
+				while ((orphan = this.mongo.findById(messageId(roomId, ++seq), Document.class, MESSAGES)) != null) {
+					this.repaired.increment();
+					deliver(room, Message.of(orphan));
+					last = orphan;
+					found++;
+				}
+			}
+			finally {
+				release(roomId, owner, last);
+			}
+		}
+		return found;
 	}
 
 	/**

@@ -2,6 +2,7 @@ package com.moa.chat.rooms;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +42,9 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 
 	@Autowired
 	ChatUsers users;
+
+	@Autowired
+	ChatProperties properties;
 
 	@Test
 	void aRoomIsOpenedOnceEvenByConcurrentRequests() throws Exception {
@@ -149,6 +154,51 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 		var rooms = get(this.port, "/api/chat/rooms", room[1]).json();
 		assertThat(rooms.get(0).get("lastMessage").get("seq").asLong()).isEqualTo(3);
 		assertThat(rooms.get(0).get("unreadCount").asLong()).isEqualTo(1);
+	}
+
+	/**
+	 * A sender that died after storing message 2 and before moving the room, with nobody
+	 * sending after it: the repair finds its run-out lease, moves the room to message 2
+	 * (the rooms list shows it, and it counts as unread) and pushes it to both.
+	 */
+	@Test
+	void aRoomLeftByASenderThatDiedIsRepairedWithoutAnotherSend() {
+		UUID[] room = room();
+		post(this.port, "/api/chat/rooms/" + room[0] + "/messages", room[1],
+				Map.of("text", "one", "clientMessageId", "1"));
+		orphan(room, 2, new Document("consumer", 1L).append("seller", 1L));
+		// Runs out in an hour: this instance's own repair, every 10 s, leaves it to the
+		// one
+		// here, whose clock is two hours ahead.
+		this.mongo.updateFirst(Query.query(Criteria.where("_id").is(room[0].toString())),
+				new Update().set("lease.owner", "dead")
+					.set("lease.until", Date.from(Instant.now().plus(Duration.ofHours(1)))),
+				"rooms");
+		List<String> pushed = new CopyOnWriteArrayList<>();
+		ChatDeliveries recording = new ChatDeliveries() {
+
+			@Override
+			public void message(UUID recipient, Message message) {
+				pushed.add(recipient + ":" + message.roomId() + ":" + message.seq());
+			}
+
+			@Override
+			public void receipt(UUID recipient, ReadReceipt receipt) {
+			}
+
+		};
+		ChatRooms rooms = new ChatRooms(this.mongo, this.users, recording, this.properties,
+				Clock.offset(Clock.systemUTC(), Duration.ofHours(2)), new SimpleMeterRegistry());
+
+		assertThat(rooms.repairAbandoned(10_000)).isGreaterThanOrEqualTo(1);
+
+		assertThat(pushed).containsOnlyOnce(room[1] + ":" + room[0] + ":2", room[2] + ":" + room[0] + ":2");
+		var listed = get(this.port, "/api/chat/rooms", room[1]).json().get(0);
+		assertThat(listed.get("lastMessage").get("seq").asLong()).isEqualTo(2);
+		assertThat(listed.get("unreadCount").asLong()).isEqualTo(1);
+		assertThat(this.mongo.findById(room[0].toString(), Document.class, "rooms").get("lease")).isNull();
+		rooms.repairAbandoned(10_000);
+		assertThat(pushed).as("repaired once").containsOnlyOnce(room[1] + ":" + room[0] + ":2");
 	}
 
 	/**
