@@ -75,7 +75,10 @@ public class ResponseCache {
 
 	private final RedisAvailability availability;
 
-	private final JsonMapper jsonMapper;
+	// Its own, not Boot's: entries are this service's output, not client input, and the
+	// input rules Boot's mapper applies to request bodies (no line break in single-line
+	// text) made every product whose description or terms had one a miss, every time.
+	private final JsonMapper jsonMapper = JsonMapper.builder().build();
 
 	private final LookupProperties.Cache properties;
 
@@ -101,10 +104,9 @@ public class ResponseCache {
 
 	private final Counter bypasses;
 
-	ResponseCache(ResponseCacheRedis redis, JsonMapper jsonMapper, LookupProperties properties, MeterRegistry meters) {
+	ResponseCache(ResponseCacheRedis redis, LookupProperties properties, MeterRegistry meters) {
 		this.redis = redis.template();
 		this.availability = redis.availability();
-		this.jsonMapper = jsonMapper;
 		this.properties = properties.cache();
 		this.local = localCache(this.properties);
 		this.localHits = requests(meters, "local-hit");

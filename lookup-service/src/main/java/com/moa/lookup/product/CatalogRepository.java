@@ -38,6 +38,7 @@ class CatalogRepository {
 	 * @return whether the row changed
 	 */
 	boolean upsert(ProductSnapshot product) {
+		lockProduct(product.id());
 		return this.jdbc.sql("""
 				INSERT INTO catalog_products (id, seller_id, seller_name, title, description, category, image_url,
 				    min_price, currency, plans, terms, terms_version, status, version, published_at, updated_at,
@@ -183,6 +184,7 @@ class CatalogRepository {
 			return false;
 		}
 		boolean wasLive = stored != null && stored.live();
+		lockProduct(productId);
 		this.jdbc.sql("""
 				INSERT INTO catalog_subscriptions (subscription_id, product_id, live, version) VALUES (?, ?, ?, ?)
 				ON CONFLICT (subscription_id) DO UPDATE SET live = EXCLUDED.live, version = EXCLUDED.version""")
@@ -195,6 +197,19 @@ class CatalogRepository {
 				.update();
 		}
 		return delta != 0;
+	}
+
+	/**
+	 * Orders a product's first snapshot and its subscription changes (callers are in a
+	 * transaction, which holds it): a first snapshot counts the live subscriptions with a
+	 * query that cannot see one being added concurrently, whose +1 finds no product row
+	 * yet, so without this both commit and the count stays one short for good.
+	 */
+	private void lockProduct(UUID productId) {
+		this.jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(CAST(? AS text), 8))")
+			.param(productId)
+			.query((rs, n) -> 1)
+			.list();
 	}
 
 	private record StoredSubscription(boolean live, long version) {

@@ -21,8 +21,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Applies {@code product.upserted} and {@code product.removed} to the read model. The
  * inbox skips redelivered events; the version check in {@link CatalogRepository#upsert}
- * makes reordered and stale snapshots harmless. Every applied event invalidates the
- * response cache once it has committed.
+ * makes reordered and stale snapshots harmless. Every event, applied or redelivered,
+ * invalidates the response cache once it has committed.
  */
 @Configuration(proxyBeanMethods = false)
 class ProductEventsListener {
@@ -53,13 +53,13 @@ class ProductEventsListener {
 
 	@RabbitListener(queues = QUEUE, containerFactory = EventsAutoConfiguration.LISTENER_CONTAINER_FACTORY)
 	void on(EventEnvelope event) {
-		if (this.inbox.receive(QUEUE, event, this::apply)) {
-			// After the commit: a response cached from here on is built from the new
-			// state.
-			this.cache.invalidateAll();
-			if (event.type().equals("product.removed")) {
-				this.views.forget(uuid(event.data(), "productId"));
-			}
+		this.inbox.receive(QUEUE, event, this::apply);
+		// After the commit: a response cached from here on is built from the new state.
+		// A redelivery too (one INCR): the instance that applied it may have died
+		// between its commit and this, and nothing else would drop the stale entries.
+		this.cache.invalidateAll();
+		if (event.type().equals("product.removed")) {
+			this.views.forget(uuid(event.data(), "productId"));
 		}
 	}
 

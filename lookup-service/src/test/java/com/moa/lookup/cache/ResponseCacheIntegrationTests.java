@@ -11,7 +11,6 @@ import com.moa.lookup.LookupProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -36,9 +35,6 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Autowired
 	ResponseCacheRedis cacheRedis;
-
-	@Autowired
-	JsonMapper jsonMapper;
 
 	@Autowired
 	LookupProperties properties;
@@ -78,6 +74,22 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 
 		assertThat(cache.get(key, STRING, () -> "v" + loads.incrementAndGet())).isEqualTo("v2");
 		assertThat(requests(meters, "local-hit")).isEqualTo(1);
+	}
+
+	/**
+	 * Entries are read back whatever text they hold: product terms and descriptions have
+	 * line breaks, which the request-body rules of Boot's mapper refuse.
+	 */
+	@Test
+	void anEntryWithLineBreaksIsReadBackFromRedis() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		ResponseCache cache = instance(Duration.ZERO, meters);
+		String key = "test:" + uniqueToken();
+		String terms = "제1조 (목적)\n\t이 약관은…\r\n제2조";
+
+		assertThat(cache.get(key, STRING, () -> terms)).isEqualTo(terms);
+		assertThat(cache.get(key, STRING, () -> "loaded again")).isEqualTo(terms);
+		assertThat(requests(meters, "hit")).isEqualTo(1);
 	}
 
 	private static double requests(SimpleMeterRegistry meters, String result) {
@@ -127,7 +139,7 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 		LookupProperties.Cache cache = this.properties.cache();
 		LookupProperties properties = new LookupProperties(new LookupProperties.Cache(true, cache.ttl(),
 				cache.popularTtl(), cache.redisUrl(), localTtl, cache.localMaxSize()), this.properties.views());
-		return new ResponseCache(this.cacheRedis, this.jsonMapper, properties, meters);
+		return new ResponseCache(this.cacheRedis, properties, meters);
 	}
 
 	@Test

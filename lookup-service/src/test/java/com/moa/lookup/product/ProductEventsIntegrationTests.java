@@ -1,21 +1,32 @@
 package com.moa.lookup.product;
 
+import java.time.Duration;
 import java.util.UUID;
 
 import com.moa.lookup.LookupIntegrationTestSupport;
 import com.moa.platform.events.EventEnvelope;
+import com.moa.platform.events.EventInbox;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * product.upserted / product.removed arriving on a real RabbitMQ keep the read model at
  * the newest version: stale, duplicate and reordered events change nothing.
  */
 class ProductEventsIntegrationTests extends LookupIntegrationTestSupport {
+
+	@Autowired
+	EventInbox inbox;
+
+	@Autowired
+	CatalogRepository catalog;
 
 	@Test
 	void publishedProductAppearsInListAndDetailWithinTwoSeconds() {
@@ -124,6 +135,29 @@ class ProductEventsIntegrationTests extends LookupIntegrationTestSupport {
 		awaitConsumed(publishUpserted(product));
 
 		assertThat(get("/api/products/" + product.id)).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+	/**
+	 * The instance that applied a removal died between its commit and its cache
+	 * invalidation: the redelivery is a duplicate for the inbox, and still invalidates.
+	 */
+	@Test
+	void aRedeliveryInvalidatesWhatAnInstanceThatDiedAfterItsCommitLeftCached() {
+		Product product = product("Crashed " + uniqueToken());
+		publishAndAwait(product);
+		assertThat(get("/api/products/" + product.id)).hasStatusOk();
+		ObjectNode data = this.jsonMapper.createObjectNode();
+		data.put("productId", product.id.toString());
+		data.put("version", 2);
+		EventEnvelope removal = envelope("product.removed", product.id, data);
+		this.inbox.receive(ProductEventsListener.QUEUE, removal, (event) -> this.catalog.remove(product.id, 2));
+		assertThat(get("/api/products/" + product.id)).as("still cached").hasStatusOk();
+
+		send(removal);
+
+		await().atMost(VISIBLE_WITHIN)
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> get("/api/products/" + product.id).getResponse().getStatus() == 404);
 	}
 
 	@Test

@@ -2,11 +2,17 @@ package com.moa.lookup.product;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import com.moa.lookup.LookupIntegrationTestSupport;
 import com.moa.platform.events.EventEnvelope;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,6 +23,12 @@ import static org.awaitility.Awaitility.await;
  * (before the product itself) leave the count right.
  */
 class SubscriberCountIntegrationTests extends LookupIntegrationTestSupport {
+
+	@Autowired
+	CatalogRepository catalog;
+
+	@Autowired
+	TransactionTemplate transaction;
 
 	@Test
 	void countsLiveSubscriptionsWhateverOrderTheirEventsArriveIn() {
@@ -39,6 +51,46 @@ class SubscriberCountIntegrationTests extends LookupIntegrationTestSupport {
 		awaitConsumed(subscription("subscription.activated", second, product.id, "ACTIVE", 1));
 		assertThat(subscriberCount(product)).isEqualTo(1);
 		assertThat(this.<Integer>read(get("/api/products/" + product.id), "$.subscriberCount")).isEqualTo(1);
+	}
+
+	/**
+	 * A subscription's +1 whose transaction is still open when the product's first
+	 * snapshot is stored: the snapshot's count cannot see it, and the +1 found no product
+	 * row, so the snapshot must wait for it to commit.
+	 */
+	@Test
+	void aSubscriptionAppliedWhileTheFirstSnapshotIsStoredIsCounted() throws Exception {
+		Product product = product("Raced " + uniqueToken());
+		CountDownLatch applied = new CountDownLatch(1);
+		CountDownLatch commit = new CountDownLatch(1);
+		CompletableFuture<Void> subscription = CompletableFuture
+			.runAsync(() -> this.transaction.executeWithoutResult((status) -> {
+				this.catalog.applySubscription(UUID.randomUUID(), product.id, true, 1);
+				applied.countDown();
+				awaitQuietly(commit);
+			}));
+		assertThat(applied.await(10, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<Void> snapshot = CompletableFuture.runAsync(() -> this.transaction.executeWithoutResult(
+				(status) -> this.catalog.upsert(ProductEventsListener.snapshot(product.toJson(this.jsonMapper)))));
+		// Enough for the snapshot to store its count, unless it waits for the +1.
+		Thread.sleep(500);
+		commit.countDown();
+		subscription.get(10, TimeUnit.SECONDS);
+		snapshot.get(10, TimeUnit.SECONDS);
+
+		assertThat(this.jdbc.sql("SELECT subscriber_count FROM catalog_products WHERE id = ?")
+			.param(product.id)
+			.query(Long.class)
+			.single()).isEqualTo(1);
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private EventEnvelope subscription(String type, UUID id, UUID productId, String status, long version) {

@@ -102,21 +102,28 @@ class DashboardRepository {
 			.list();
 	}
 
-	/** One row per UTC day from {@code first} to {@code last}, oldest first. */
+	/**
+	 * One row per UTC day from {@code first} to {@code last}, oldest first. Days are
+	 * counted as timestamps without a zone and turned into instants at UTC, so the
+	 * session's time zone (the JVM's, set by the driver) labels and cuts nothing.
+	 */
 	List<Dashboard.Day> daily(UUID sellerId, LocalDate first, LocalDate last) {
 		return this.jdbc.sql("""
-				SELECT CAST(d AS date) AS day,
+				SELECT day,
 				       (SELECT count(*) FROM dashboard_subscriptions WHERE seller_id = :seller
-				          AND activated_at >= d AND activated_at < d + interval '1 day') AS created,
+				          AND activated_at >= since AND activated_at < until) AS created,
 				       (SELECT count(*) FROM dashboard_subscriptions WHERE seller_id = :seller AND status = 'CANCELED'
-				          AND ended_at >= d AND ended_at < d + interval '1 day') AS canceled,
+				          AND ended_at >= since AND ended_at < until) AS canceled,
 				       (SELECT coalesce(sum(amount), 0) FROM dashboard_payments WHERE seller_id = :seller
-				          AND paid_at >= d AND paid_at < d + interval '1 day') AS revenue
-				FROM generate_series(CAST(:first AS timestamptz), CAST(:last AS timestamptz), interval '1 day') AS d
-				ORDER BY d""")
+				          AND paid_at >= since AND paid_at < until) AS revenue
+				FROM (SELECT CAST(d AS date) AS day, d AT TIME ZONE 'UTC' AS since,
+				             (d + interval '1 day') AT TIME ZONE 'UTC' AS until
+				      FROM generate_series(CAST(:first AS timestamp), CAST(:last AS timestamp), interval '1 day') AS d)
+				     AS days
+				ORDER BY day""")
 			.param("seller", sellerId)
-			.param("first", first.atStartOfDay().atOffset(ZoneOffset.UTC))
-			.param("last", last.atStartOfDay().atOffset(ZoneOffset.UTC))
+			.param("first", first.atStartOfDay())
+			.param("last", last.atStartOfDay())
 			.query((rs, n) -> new Dashboard.Day(rs.getObject("day", LocalDate.class), rs.getLong("created"),
 					rs.getLong("canceled"), rs.getLong("revenue")))
 			.list();

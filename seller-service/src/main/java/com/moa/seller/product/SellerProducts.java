@@ -135,9 +135,10 @@ class SellerProducts {
 			if (this.products.update(next, current.version())) {
 				break;
 			}
-			// Without If-Match the change applies to whatever is current: a concurrent
-			// change (the seller's name arriving just after signup) is reread, not a 409.
-			if (ifMatch != null || attempt == 3) {
+			// A concurrent change (the seller's name arriving just after signup) is
+			// reread: with If-Match the client's version is now stale, a 412 at the
+			// check above; without it (or with *) the change applies to what is current.
+			if (attempt == 3) {
 				throw new ConcurrentChangeException(id);
 			}
 		}

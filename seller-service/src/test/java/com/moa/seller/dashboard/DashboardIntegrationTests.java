@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -19,6 +20,8 @@ import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,6 +40,15 @@ class DashboardIntegrationTests extends SellerIntegrationTestSupport {
 
 	@Autowired
 	JsonMapper json;
+
+	@Autowired
+	DashboardRepository repository;
+
+	@Autowired
+	TransactionTemplate transaction;
+
+	@Autowired
+	JdbcClient jdbc;
 
 	@Test
 	void showsSubscribersRevenueViewsAndCancellationsPerProduct() {
@@ -99,6 +111,32 @@ class DashboardIntegrationTests extends SellerIntegrationTestSupport {
 		assertThat(read(body(get("/api/seller/dashboard/daily?days=365", seller)), "$.length()")).isEqualTo(365);
 		assertThat(get("/api/seller/dashboard", signer.token("CONSUMER"))).hasStatus(403);
 		assertThat(read(body(get("/api/seller/dashboard", seller)), "$.totals.products")).isEqualTo(0);
+	}
+
+	/**
+	 * The driver sets the session's time zone to the JVM's: under a zone west of UTC the
+	 * chart labelled each UTC day with the day before.
+	 */
+	@Test
+	void theDailyChartIsCutInUtcWhateverTheSessionsTimeZone() {
+		UUID sellerId = UUID.randomUUID();
+		String kit = createProduct(signer.token(sellerId, "SELLER"), "Kit");
+		Instant now = Instant.now();
+		payment(UUID.randomUUID(), sellerId, kit, 1234, now);
+		await().atMost(VISIBLE_WITHIN)
+			.until(() -> this.jdbc.sql("SELECT count(*) FROM dashboard_payments WHERE seller_id = ?")
+				.param(sellerId)
+				.query(Long.class)
+				.single() == 1);
+		LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+
+		List<Dashboard.Day> days = this.transaction.execute((status) -> {
+			this.jdbc.sql("SET LOCAL TIME ZONE 'America/New_York'").update();
+			return this.repository.daily(sellerId, today.minusDays(2), today);
+		});
+
+		assertThat(days).extracting(Dashboard.Day::date).containsExactly(today.minusDays(2), today.minusDays(1), today);
+		assertThat(days.get(2).revenue()).isEqualTo(1234);
 	}
 
 	private void awaitDashboard(String seller, String path, int expected) {

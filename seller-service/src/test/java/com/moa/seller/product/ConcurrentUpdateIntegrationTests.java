@@ -65,4 +65,34 @@ class ConcurrentUpdateIntegrationTests extends SellerIntegrationTestSupport {
 		assertThat(read(stored, "$.title")).isEqualTo(lastTitle);
 	}
 
+	/**
+	 * Concurrent updates that all name version 1: one lands, the others' version is stale
+	 * by the time they write, which API.md answers with 412, not 409.
+	 */
+	@Test
+	void concurrentUpdatesWithTheSameIfMatchAreOneSuccessAndPreconditionFailures() throws Exception {
+		String seller = newSeller();
+		String id = createProduct(seller, "Contended with If-Match");
+		String version = read(get(PRODUCTS + "/" + id, seller), "$.version").toString();
+		int writers = 8;
+		CountDownLatch start = new CountDownLatch(1);
+		ExecutorService pool = Executors.newFixedThreadPool(writers);
+		List<Future<MvcTestResult>> futures = new ArrayList<>();
+		for (int i = 0; i < writers; i++) {
+			String title = "If-Match writer " + i;
+			futures.add(pool.submit(() -> {
+				start.await();
+				return put(PRODUCTS + "/" + id, productJson(title), seller, "\"" + version + "\"");
+			}));
+		}
+		start.countDown();
+		List<Integer> statuses = new ArrayList<>();
+		for (Future<MvcTestResult> future : futures) {
+			statuses.add(future.get().getResponse().getStatus());
+		}
+		pool.shutdown();
+
+		assertThat(statuses).containsOnly(200, 412).containsOnlyOnce(200);
+	}
+
 }
