@@ -67,7 +67,7 @@ import static org.awaitility.Awaitility.await;
  * HTTP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "moa.events.metrics-interval=500ms")
+		properties = { "moa.events.metrics-interval=500ms", "moa.lookup.cache.count-refresh=PT1S" })
 @AutoConfigureMockMvc
 @Import({ TestPostgres.class, TestRabbit.class, TestRedis.class })
 public abstract class LookupIntegrationTestSupport {

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -88,6 +89,8 @@ public class ResponseCache {
 	private final AtomicLong invalidationsRequested = new AtomicLong();
 
 	private final AtomicLong invalidationsWritten = new AtomicLong();
+
+	private final AtomicBoolean invalidationWanted = new AtomicBoolean();
 
 	// Null when local-ttl is 0. Values are the decoded responses, weighed by entry bytes.
 	private final Cache<String, Local> local;
@@ -275,6 +278,23 @@ public class ResponseCache {
 		if (this.localEpoch.get() != epoch) {
 			// Dropped while this was put: it may be older than the invalidation.
 			this.local.invalidate(key);
+		}
+	}
+
+	/**
+	 * Asks for an invalidation within {@code moa.lookup.cache.count-refresh} (5 s),
+	 * however often it is asked meanwhile: for subscriber counts, which move with every
+	 * purchase, cancellation and expiry. Dropping the cache for each would leave entries
+	 * living about a second at one purchase a second, on the hottest path.
+	 */
+	public void invalidateSoon() {
+		this.invalidationWanted.set(true);
+	}
+
+	@Scheduled(fixedDelayString = "${moa.lookup.cache.count-refresh:PT5S}")
+	void invalidateIfWanted() {
+		if (this.invalidationWanted.getAndSet(false)) {
+			invalidateAll();
 		}
 	}
 

@@ -51,7 +51,7 @@ class SubscriptionEventsListener {
 	void on(EventEnvelope event) {
 		boolean[] changed = new boolean[1];
 		if (this.inbox.receive(QUEUE, event, (received) -> changed[0] = apply(received.data())) && changed[0]) {
-			this.cache.invalidateAll();
+			this.cache.invalidateSoon();
 		}
 	}
 

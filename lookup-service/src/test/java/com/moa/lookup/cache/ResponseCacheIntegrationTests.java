@@ -2,15 +2,19 @@ package com.moa.lookup.cache;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.moa.lookup.LookupIntegrationTestSupport;
 import com.moa.lookup.LookupProperties;
+import com.moa.platform.events.EventEnvelope;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -90,6 +94,36 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 		assertThat(cache.get(key, STRING, () -> terms)).isEqualTo(terms);
 		assertThat(cache.get(key, STRING, () -> "loaded again")).isEqualTo(terms);
 		assertThat(requests(meters, "hit")).isEqualTo(1);
+	}
+
+	/**
+	 * Subscriber counts move with every purchase: their events drop the cache once per
+	 * {@code count-refresh} (1 s here, 5 s by default), not once each.
+	 */
+	@Test
+	void subscriptionEventsDropTheCacheOnceInAWhileNotOnceEach() throws Exception {
+		long before = generation();
+		List<EventEnvelope> events = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			ObjectNode data = this.jsonMapper.createObjectNode();
+			data.put("subscriptionId", UUID.randomUUID().toString());
+			data.put("productId", UUID.randomUUID().toString());
+			data.put("status", "ACTIVE");
+			data.put("version", 1);
+			EventEnvelope event = envelope("subscription.activated", UUID.randomUUID(), data);
+			send(event);
+			events.add(event);
+		}
+		events.forEach(this::awaitConsumed);
+
+		await().atMost(Duration.ofSeconds(3)).until(() -> generation() > before);
+		Thread.sleep(1500); // a further refresh, had anything been left
+		assertThat(generation() - before).isBetween(1L, 2L);
+	}
+
+	private long generation() {
+		String generation = this.cacheRedis.template().opsForValue().get(ResponseCache.GENERATION_KEY);
+		return (generation != null) ? Long.parseLong(generation) : 0;
 	}
 
 	private static double requests(SimpleMeterRegistry meters, String result) {

@@ -106,8 +106,9 @@ class SubscriberCountIntegrationTests extends LookupIntegrationTestSupport {
 		return event;
 	}
 
+	/** Within count-refresh (1 s in tests) of the event's consumption. */
 	private void awaitCount(Product product, long count) {
-		await().atMost(VISIBLE_WITHIN)
+		await().atMost(VISIBLE_WITHIN.plusSeconds(1))
 			.pollInterval(Duration.ofMillis(50))
 			.until(() -> subscriberCount(product) == count);
 	}
