@@ -28,8 +28,18 @@ class ChatIndexes implements ApplicationRunner {
 	@Override
 	public void run(ApplicationArguments args) {
 		ensure("rooms", new Index().on("key", Sort.Direction.ASC).unique());
-		ensure("rooms", new Index().on("consumerId", Sort.Direction.ASC).on("updatedAt", Sort.Direction.DESC));
-		ensure("rooms", new Index().on("sellerId", Sort.Direction.ASC).on("updatedAt", Sort.Direction.DESC));
+		// The rooms list's order (updatedAt, _id) in full, so each side of its $or is
+		// read
+		// in order from an index and merged, not every room of the caller sorted in
+		// memory for every page.
+		ensure("rooms",
+				new Index().on("consumerId", Sort.Direction.ASC)
+					.on("updatedAt", Sort.Direction.DESC)
+					.on("_id", Sort.Direction.DESC));
+		ensure("rooms",
+				new Index().on("sellerId", Sort.Direction.ASC)
+					.on("updatedAt", Sort.Direction.DESC)
+					.on("_id", Sort.Direction.DESC));
 		// Finds leases that ran out unreleased (ChatRooms.repairAbandoned); most rooms
 		// have none.
 		ensure("rooms", new Index().on("lease.until", Sort.Direction.ASC).sparse());

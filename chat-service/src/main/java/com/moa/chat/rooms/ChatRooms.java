@@ -143,13 +143,17 @@ public class ChatRooms {
 
 	/**
 	 * The caller's rooms, most recent activity first (ties by id), after {@code cursor}
-	 * when given. A room that gets a message while the caller pages moves to the top: it
-	 * is on the first page again, not skipped silently on a later one.
+	 * when given; a seller's only once they have a message. A room that gets a message
+	 * while the caller pages moves to the top: it is on the first page again, not skipped
+	 * silently on a later one.
 	 */
 	public List<RoomView> rooms(UUID caller, RoomCursor cursor, int limit) {
 		String id = caller.toString();
+		// A seller sees a room once it has a message: a consumer can open any number of
+		// rooms with one seller (one per product id, which chat cannot check), and empty
+		// ones must not bury the seller's conversations.
 		Criteria mine = new Criteria().orOperator(Criteria.where("consumerId").is(id),
-				Criteria.where("sellerId").is(id));
+				Criteria.where("sellerId").is(id).and("lastSeq").gt(0));
 		Criteria criteria = (cursor == null) ? mine : new Criteria().andOperator(mine, new Criteria().orOperator(
 				Criteria.where("updatedAt").lt(Date.from(cursor.updatedAt())),
 				Criteria.where("updatedAt").is(Date.from(cursor.updatedAt())).and("_id").lt(cursor.id().toString())));
@@ -215,7 +219,7 @@ public class ChatRooms {
 					Document orphan = this.mongo.findById(messageId(roomId, seq), Document.class, MESSAGES);
 					if (orphan == null) {
 						// Not the number: the client key, a resend of a stored message.
-						release(roomId, owner, last);
+						release(roomId, owner, last, false);
 						released = true;
 						return new Sent(Message.of(findByClientKey(clientKey)), false);
 					}
@@ -232,15 +236,19 @@ public class ChatRooms {
 				last = stored;
 				break;
 			}
-			release(roomId, owner, last);
+			release(roomId, owner, last, false);
 			released = true;
 			this.sent.increment();
 			return new Sent(Message.of(last), true);
 		}
 		finally {
 			if (!released) {
-				// Keeps what was repaired before the failure.
-				release(roomId, owner, last);
+				// Keeps what was repaired before the failure, and leaves the lease run
+				// out
+				// instead of given back: the failed insert may have been stored (its
+				// reply
+				// lost), which repairAbandoned then finds and moves the room to.
+				release(roomId, owner, last, true);
 			}
 		}
 	}
@@ -362,7 +370,7 @@ public class ChatRooms {
 				}
 			}
 			finally {
-				release(roomId, owner, last);
+				release(roomId, owner, last, false);
 			}
 		}
 		return found;
@@ -374,21 +382,26 @@ public class ChatRooms {
 	 * a sender whose lease ran out while it still worked may store the newest message
 	 * after the next holder stored an older one and released.
 	 */
-	private void release(UUID roomId, String owner, Document last) {
+	private void release(UUID roomId, String owner, Document last, boolean runOut) {
 		String id = roomId.toString();
 		if (last != null) {
 			long seq = last.get("seq", Number.class).longValue();
 			// Usually one write: the lease still ours, the room behind this message.
 			Query leasedAndBehind = Query
 				.query(Criteria.where("_id").is(id).and("lease.owner").is(owner).and("lastSeq").lt(seq));
-			if (this.mongo.updateFirst(leasedAndBehind, moveTo(last).unset("lease"), ROOMS).getMatchedCount() > 0) {
+			if (this.mongo.updateFirst(leasedAndBehind, giveBack(moveTo(last), runOut), ROOMS).getMatchedCount() > 0) {
 				return;
 			}
 			this.mongo.updateFirst(Query.query(Criteria.where("_id").is(id).and("lastSeq").lt(seq)), moveTo(last),
 					ROOMS);
 		}
 		this.mongo.updateFirst(Query.query(Criteria.where("_id").is(id).and("lease.owner").is(owner)),
-				new Update().unset("lease"), ROOMS);
+				giveBack(new Update(), runOut), ROOMS);
+	}
+
+	/** The lease given back, or left run out for {@link #repairAbandoned} to look at. */
+	private static Update giveBack(Update update, boolean runOut) {
+		return runOut ? update.set("lease.until", new Date(0)) : update.unset("lease");
 	}
 
 	/** The room's last message and its counts as of that message. */

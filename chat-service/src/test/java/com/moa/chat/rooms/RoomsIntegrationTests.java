@@ -26,14 +26,19 @@ import com.moa.chat.users.ChatUsers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentMatchers;
+import org.mockito.Mockito;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Rooms and messages over REST against real MongoDB-wire and RabbitMQ servers.
@@ -45,6 +50,9 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 
 	@Autowired
 	ChatProperties properties;
+
+	@Autowired
+	ChatDeliveries deliveries;
 
 	@Test
 	void aRoomIsOpenedOnceEvenByConcurrentRequests() throws Exception {
@@ -101,6 +109,59 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 			.status()).isEqualTo(403);
 		assertThat(get(this.port, "/api/chat/rooms", seller).json()).isEmpty();
 		assertThat(get(this.port, "/api/chat/rooms", otherSeller).json()).isEmpty();
+	}
+
+	/**
+	 * A consumer can open a room per product id with one seller; the seller sees only
+	 * those with a message, so empty ones cannot bury the real conversations.
+	 */
+	@Test
+	void aSellerSeesARoomOnceItHasAMessage() {
+		UUID seller = user("SELLER", "seller");
+		UUID consumer = user("CONSUMER", "opener");
+		for (int i = 0; i < 5; i++) {
+			assertThat(post(this.port, "/api/chat/rooms", consumer,
+					Map.of("sellerId", seller, "productId", UUID.randomUUID()))
+				.status()).isEqualTo(201);
+		}
+		String room = post(this.port, "/api/chat/rooms", consumer, Map.of("sellerId", seller)).json()
+			.get("id")
+			.asString();
+		assertThat(get(this.port, "/api/chat/rooms", consumer).json()).hasSize(6);
+		assertThat(get(this.port, "/api/chat/rooms", seller).json()).isEmpty();
+
+		post(this.port, "/api/chat/rooms/" + room + "/messages", consumer,
+				Map.of("text", "hi", "clientMessageId", "1"));
+
+		var listed = get(this.port, "/api/chat/rooms", seller).json();
+		assertThat(listed).hasSize(1);
+		assertThat(listed.get(0).get("id").asString()).isEqualTo(room);
+	}
+
+	/**
+	 * An insert whose reply was lost (applied, yet the send failed): the room is left for
+	 * the repair, which moves it to the message, not given back unmoved.
+	 */
+	@Test
+	void aMessageStoredByASendThatFailedIsRepairedIntoTheRoom() {
+		UUID[] room = room();
+		MongoTemplate lostReply = Mockito.spy(this.mongo);
+		Mockito.doAnswer((invocation) -> {
+			invocation.callRealMethod();
+			throw new DataAccessResourceFailureException("reply lost");
+		}).when(lostReply).insert(ArgumentMatchers.any(Document.class), ArgumentMatchers.eq("messages"));
+		ChatRooms failing = new ChatRooms(lostReply, this.users, this.deliveries, this.properties, Clock.systemUTC(),
+				new SimpleMeterRegistry());
+		assertThatThrownBy(() -> failing.send(room[0], room[1], "stored anyway", "c1"))
+			.isInstanceOf(DataAccessResourceFailureException.class);
+
+		new ChatRooms(this.mongo, this.users, this.deliveries, this.properties, Clock.systemUTC(),
+				new SimpleMeterRegistry())
+			.repairAbandoned(10_000);
+
+		var listed = get(this.port, "/api/chat/rooms", room[2]).json().get(0);
+		assertThat(listed.get("lastMessage").get("seq").asLong()).isEqualTo(1);
+		assertThat(listed.get("unreadCount").asLong()).isEqualTo(1);
 	}
 
 	@Test
@@ -315,9 +376,14 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 		UUID seller = user("SELLER", "많은 판매자");
 		List<String> opened = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
-			Response room = post(this.port, "/api/chat/rooms", user("CONSUMER", "구매자 " + i),
-					Map.of("sellerId", seller));
-			opened.add(room.json().get("id").asString());
+			UUID consumer = user("CONSUMER", "구매자 " + i);
+			String room = post(this.port, "/api/chat/rooms", consumer, Map.of("sellerId", seller)).json()
+				.get("id")
+				.asString();
+			// A seller lists a room once it has a message.
+			post(this.port, "/api/chat/rooms/" + room + "/messages", consumer,
+					Map.of("text", "안녕하세요", "clientMessageId", "1"));
+			opened.add(room);
 		}
 		// Three rooms share one instant: the id breaks the tie, and no page boundary
 		// loses or repeats one of them.
