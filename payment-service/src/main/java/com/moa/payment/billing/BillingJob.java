@@ -136,7 +136,15 @@ public class BillingJob {
 		});
 		this.renewalCharges.increment(toCharge.size());
 		for (Payment payment : toCharge) {
-			this.charging.charge(payment);
+			try {
+				this.charging.charge(payment);
+			}
+			catch (RuntimeException ex) {
+				// One charge that cannot be sent or settled must not hold back the
+				// rest of the batch; it stays PENDING for the reconciler.
+				log.warn("Renewal charge {} of subscription {} failed; left to the reconciler", payment.id(),
+						payment.subscriptionId(), ex);
+			}
 		}
 		return (claimed != null) ? claimed : 0;
 	}

@@ -182,10 +182,12 @@ public class Charging {
 				}
 				Subscription switched = change.build();
 				Instant start = payment.periodStart();
-				Instant anchor = (switched.billingAnchor() != null) ? switched.billingAnchor() : start;
+				// A row without an anchor gets one here: it stops drifting.
+				Instant anchor = (switched.periodAnchor() != null) ? switched.periodAnchor() : start;
 				Instant end = switched.billingPeriod().end(anchor, start);
 				Subscription renewed = this.subscriptions.update(switched.change()
 					.status(SubscriptionStatus.ACTIVE)
+					.billingAnchor(anchor)
 					.currentPeriodStart(start)
 					.currentPeriodEnd(end)
 					.nextChargeAt(end)

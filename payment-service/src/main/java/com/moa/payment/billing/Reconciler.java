@@ -28,6 +28,8 @@ public class Reconciler {
 
 	private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
+	private static final int BATCH_SIZE = 100;
+
 	private final PaymentRepository payments;
 
 	private final PaymentProvider provider;
@@ -58,25 +60,52 @@ public class Reconciler {
 	}
 
 	/**
+	 * Settles every stale charge, oldest first, in batches. One that fails to settle is
+	 * logged and stays PENDING for the next run; the rest go on.
 	 * @return how many stale charges were settled
 	 */
 	public int reconcile() {
 		int settled = 0;
-		for (Payment pending : this.payments.pendingOlderThan(this.after, 100)) {
+		// Charges this run did not settle stay at the front of the oldest-first list:
+		// skipped, so that however many keep failing they cannot hold back the others.
+		int skipped = 0;
+		List<Payment> batch;
+		do {
+			batch = this.payments.pendingOlderThan(this.after, skipped, BATCH_SIZE);
+			for (Payment pending : batch) {
+				if (settle(pending)) {
+					settled++;
+				}
+				else {
+					skipped++;
+				}
+			}
+		}
+		while (batch.size() == BATCH_SIZE);
+		return settled;
+	}
+
+	private boolean settle(Payment pending) {
+		try {
 			Optional<ChargeResult> known = Charging.isFree(pending) ? Optional.of(ChargeResult.SUCCEEDED)
 					: this.provider.find(pending.id());
 			// No record at the provider means nothing was charged, unless the charge was
 			// handed to it again since this list was read (then it is left alone).
 			Charging.Settled outcome = known.isPresent() ? this.charging.settle(pending, known.get())
 					: this.charging.settleIfRequestedBefore(pending, ChargeResult.UNAVAILABLE, this.after);
-			if (outcome.byThisCall()) {
-				log.warn("Reconciled charge {} ({} of subscription {}) left pending: {}", pending.id(), pending.kind(),
-						pending.subscriptionId(), outcome.result().outcome());
-				this.listeners.forEach((listener) -> listener.onReconciled(outcome));
-				settled++;
+			if (!outcome.byThisCall()) {
+				return false;
 			}
+			log.warn("Reconciled charge {} ({} of subscription {}) left pending: {}", pending.id(), pending.kind(),
+					pending.subscriptionId(), outcome.result().outcome());
+			this.listeners.forEach((listener) -> listener.onReconciled(outcome));
+			return true;
 		}
-		return settled;
+		catch (RuntimeException ex) {
+			log.warn("Could not reconcile charge {} ({} of subscription {}); trying again next run", pending.id(),
+					pending.kind(), pending.subscriptionId(), ex);
+			return false;
+		}
 	}
 
 	/** Told about charges the reconciler settled (the purchase completes its key). */

@@ -25,19 +25,23 @@ public enum BillingPeriod {
 	 * them. {@code start} is the anchor or a previous period's end.
 	 */
 	public Instant end(Instant anchor, Instant start) {
-		ZonedDateTime from = anchor.atZone(ZoneOffset.UTC);
-		ZonedDateTime at = start.atZone(ZoneOffset.UTC);
-		// Whole months from the anchor to the start; one short when the start is a
-		// month-end cut short (the 31st to the 28th counts as no whole month).
-		long elapsed = Math.max(0, ChronoUnit.MONTHS.between(from, at));
-		while (!from.plusMonths(elapsed + 1).isAfter(at)) {
-			elapsed++;
-		}
-		return from.plusMonths(elapsed + this.months).toInstant();
+		return anchor.atZone(ZoneOffset.UTC).plusMonths(monthsFrom(anchor, start) + this.months).toInstant();
 	}
 
-	public int months() {
-		return this.months;
+	/**
+	 * Whole calendar months (UTC) from {@code anchor} to {@code at} as periods count
+	 * them: a period bound the short months cut counts as a whole month (from the 31st of
+	 * January, the 28th of February is one month on).
+	 */
+	public static long monthsFrom(Instant anchor, Instant at) {
+		ZonedDateTime from = anchor.atZone(ZoneOffset.UTC);
+		ZonedDateTime to = at.atZone(ZoneOffset.UTC);
+		// ChronoUnit counts the 31st to the 28th as no whole month: the loop counts it.
+		long elapsed = Math.max(0, ChronoUnit.MONTHS.between(from, to));
+		while (!from.plusMonths(elapsed + 1).isAfter(to)) {
+			elapsed++;
+		}
+		return elapsed;
 	}
 
 	/**

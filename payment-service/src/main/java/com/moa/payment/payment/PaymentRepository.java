@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import com.moa.payment.catalog.BillingPeriod;
 import com.moa.payment.catalog.CatalogPlan;
+import com.moa.payment.provider.ChargeResult;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -23,6 +24,8 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class PaymentRepository {
+
+	private static final String VISIBLE = "user_id = ? AND status <> 'PENDING' AND failure_reason IS DISTINCT FROM ?";
 
 	private final JdbcClient jdbc;
 
@@ -133,30 +136,35 @@ public class PaymentRepository {
 	}
 
 	/**
-	 * PENDING charges requested longer ago than {@code age} (wall clock), oldest first.
+	 * PENDING charges requested longer ago than {@code age} (wall clock), oldest first,
+	 * after the first {@code skip}.
 	 */
-	public List<Payment> pendingOlderThan(Duration age, int limit) {
+	public List<Payment> pendingOlderThan(Duration age, int skip, int limit) {
 		return this.jdbc.sql("""
 				SELECT * FROM payments WHERE status = 'PENDING'
 				  AND requested_at < now() - make_interval(secs => ?)
-				ORDER BY requested_at LIMIT ?""")
-			.params(age.toMillis() / 1000.0, limit)
+				ORDER BY requested_at, id OFFSET ? LIMIT ?""")
+			.params(age.toMillis() / 1000.0, skip, limit)
 			.query(PaymentRepository::map)
 			.list();
 	}
 
+	/**
+	 * The user's charges as {@code GET /api/payments} lists them, newest first: not those
+	 * in flight, nor those that never happened (the provider was unavailable: nothing was
+	 * charged, and no {@code payment.failed} went out for them either).
+	 */
 	List<Payment> findVisible(UUID userId, long offset, int limit) {
-		return this.jdbc.sql("""
-				SELECT * FROM payments WHERE user_id = ? AND status <> 'PENDING'
-				ORDER BY created_at DESC, id OFFSET ? LIMIT ?""")
-			.params(userId, offset, limit)
+		return this.jdbc
+			.sql("SELECT * FROM payments WHERE " + VISIBLE + " ORDER BY created_at DESC, id OFFSET ? LIMIT ?")
+			.params(userId, ChargeResult.UNAVAILABLE.reason(), offset, limit)
 			.query(PaymentRepository::map)
 			.list();
 	}
 
 	long countVisible(UUID userId) {
-		return this.jdbc.sql("SELECT count(*) FROM payments WHERE user_id = ? AND status <> 'PENDING'")
-			.param(userId)
+		return this.jdbc.sql("SELECT count(*) FROM payments WHERE " + VISIBLE)
+			.params(userId, ChargeResult.UNAVAILABLE.reason())
 			.query(Long.class)
 			.single();
 	}

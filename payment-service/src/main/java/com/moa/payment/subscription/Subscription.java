@@ -26,6 +26,15 @@ public record Subscription(UUID id, UUID userId, UUID productId, UUID sellerId, 
 		return (this.pendingPlan != null) ? this.pendingPlan.price() : this.price;
 	}
 
+	/**
+	 * The instant periods are counted from: the billing anchor, or for a row without one
+	 * (activated before anchors were stored, or by an older instance) the current
+	 * period's start.
+	 */
+	public Instant periodAnchor() {
+		return (this.billingAnchor != null) ? this.billingAnchor : this.currentPeriodStart;
+	}
+
 	public UUID renewalPlanId() {
 		return (this.pendingPlan != null) ? this.pendingPlan.planId() : this.planId;
 	}

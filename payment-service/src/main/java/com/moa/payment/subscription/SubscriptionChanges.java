@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import com.moa.payment.billing.BillingClock;
 import com.moa.payment.billing.Charging;
+import com.moa.payment.catalog.BillingPeriod;
 import com.moa.payment.catalog.Catalog;
 import com.moa.payment.catalog.CatalogPlan;
 import com.moa.payment.catalog.CatalogProduct;
@@ -152,7 +153,9 @@ class SubscriptionChanges {
 
 	/**
 	 * The difference of the two monthly equivalents over the current period's months, for
-	 * the part of the period still to run, rounded down.
+	 * the part of the period still to run, rounded down. The months are the period's own,
+	 * counted from its bounds, not the plan's: an upgrade changes the plan and keeps the
+	 * period (monthly to yearly leaves a one-month period).
 	 */
 	static long prorate(Subscription s, long fromMonthly, long toMonthly, Instant now) {
 		Duration period = Duration.between(s.currentPeriodStart(), s.currentPeriodEnd());
@@ -160,7 +163,10 @@ class SubscriptionChanges {
 		if (remaining.isNegative() || period.isZero()) {
 			return 0;
 		}
-		long difference = (toMonthly - fromMonthly) * s.billingPeriod().months();
+		Instant anchor = s.periodAnchor();
+		long months = BillingPeriod.monthsFrom(anchor, s.currentPeriodEnd())
+				- BillingPeriod.monthsFrom(anchor, s.currentPeriodStart());
+		long difference = (toMonthly - fromMonthly) * months;
 		return java.math.BigInteger.valueOf(difference)
 			.multiply(java.math.BigInteger.valueOf(remaining.toMillis()))
 			.divide(java.math.BigInteger.valueOf(period.toMillis()))

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The process dies between the provider's successful charge and the commit of its outcome
  * (re-created with a trigger that makes that commit fail): the customer is charged once
  * and not left without the subscription. The reconciler asks the provider about the
- * payment's key, settles it, and the purchase's key answers the subscription.
+ * payment's key, settles it, and the purchase's key answers the subscription. A charge
+ * whose settle keeps failing holds back neither the billing batch nor the reconciler.
  */
 class CrashRecoveryIntegrationTests extends PaymentIntegrationTestSupport {
 
@@ -42,6 +43,15 @@ class CrashRecoveryIntegrationTests extends PaymentIntegrationTestSupport {
 			.update();
 	}
 
+	/** The subscription a purchase's key recorded (its answer may have been a 500). */
+	private String subscriptionOf(String key) {
+		return this.jdbc.sql("SELECT subscription_id FROM idempotency_keys WHERE key = ?")
+			.param(key)
+			.query(UUID.class)
+			.single()
+			.toString();
+	}
+
 	@Test
 	void aChargeWhoseOutcomeWasNeverCommittedIsSettledOnceByTheReconciler() throws Exception {
 		crashAfterCharging("NEW.amount = " + CRASHING_PRICE);
@@ -52,11 +62,7 @@ class CrashRecoveryIntegrationTests extends PaymentIntegrationTestSupport {
 		MvcTestResult crashed = subscribe(token, key, product.id, product.monthlyPlan, "tok_ok");
 
 		assertThat(crashed.getResponse().getStatus()).isEqualTo(500);
-		String id = this.jdbc.sql("SELECT subscription_id FROM idempotency_keys WHERE key = ?")
-			.param(key)
-			.query(UUID.class)
-			.single()
-			.toString();
+		String id = subscriptionOf(key);
 		assertThat(charges(id)).containsExactly("INITIAL PENDING " + CRASHING_PRICE);
 		assertThat(providerCharges(id)).as("the provider did charge").isEqualTo(1);
 
@@ -72,6 +78,53 @@ class CrashRecoveryIntegrationTests extends PaymentIntegrationTestSupport {
 		assertThat(read(retried, "$.status").toString()).isEqualTo("ACTIVE");
 		assertThat(this.reconciler.reconcile()).isZero();
 		assertThat(providerCharges(id)).isEqualTo(1);
+	}
+
+	@Test
+	void aRenewalWhoseSettleFailsDoesNotHoldBackTheRestOfTheBatch() throws Exception {
+		Product product = product(77_001);
+		String failing = subscribed(consumer(), product, product.monthlyPlan);
+		String next = subscribed(consumer(), product, product.monthlyPlan);
+		crashAfterCharging("NEW.subscription_id = '" + failing + "' AND NEW.kind = 'RENEWAL'");
+
+		advance("P31D");
+
+		assertThat(charges(next)).containsExactly("INITIAL SUCCEEDED 77001", "RENEWAL SUCCEEDED 77001");
+		assertThat(charges(failing)).containsExactly("INITIAL SUCCEEDED 77001", "RENEWAL PENDING 77001");
+		removeTheCrash();
+		Thread.sleep(Duration.ofMillis(1200).toMillis());
+		this.reconciler.reconcile();
+		assertThat(charges(failing)).containsExactly("INITIAL SUCCEEDED 77001", "RENEWAL SUCCEEDED 77001");
+		assertThat(providerCharges(failing)).isEqualTo(2);
+	}
+
+	@Test
+	void aChargeThatKeepsFailingToSettleDoesNotHoldBackTheReconciler() throws Exception {
+		crashAfterCharging("NEW.amount IN (77002, 77003)");
+		Product stuckProduct = product(77_002);
+		Product otherProduct = product(77_003);
+		String token = consumer();
+		String stuckKey = UUID.randomUUID().toString();
+		String otherKey = UUID.randomUUID().toString();
+		assertThat(subscribe(token, stuckKey, stuckProduct.id, stuckProduct.monthlyPlan, "tok_ok").getResponse()
+			.getStatus()).isEqualTo(500);
+		assertThat(subscribe(token, otherKey, otherProduct.id, otherProduct.monthlyPlan, "tok_ok").getResponse()
+			.getStatus()).isEqualTo(500);
+		String stuck = subscriptionOf(stuckKey);
+		String other = subscriptionOf(otherKey);
+		// The oldest stale charge still cannot be settled; the younger one can.
+		removeTheCrash();
+		crashAfterCharging("NEW.amount = 77002");
+		Thread.sleep(Duration.ofMillis(1200).toMillis());
+
+		// Outcomes, not counts: the scheduled reconciler's first run may take part.
+		this.reconciler.reconcile();
+
+		assertThat(charges(other)).containsExactly("INITIAL SUCCEEDED 77003");
+		assertThat(charges(stuck)).containsExactly("INITIAL PENDING 77002");
+		removeTheCrash();
+		this.reconciler.reconcile();
+		assertThat(charges(stuck)).containsExactly("INITIAL SUCCEEDED 77002");
 	}
 
 	@Test

@@ -41,4 +41,17 @@ class BillingPeriodTests {
 			.isEqualTo("2028-03-31T00:00:00Z");
 	}
 
+	@Test
+	void monthsAreCountedFromTheAnchorAsPeriodsEnd() {
+		Instant anchor = Instant.parse("2027-01-31T00:00:00Z");
+
+		assertThat(BillingPeriod.monthsFrom(anchor, anchor)).isZero();
+		assertThat(BillingPeriod.monthsFrom(anchor, Instant.parse("2027-02-27T00:00:00Z"))).isZero();
+		assertThat(BillingPeriod.monthsFrom(anchor, Instant.parse("2027-02-28T00:00:00Z"))).isEqualTo(1);
+		assertThat(BillingPeriod.monthsFrom(anchor, Instant.parse("2027-03-31T00:00:00Z"))).isEqualTo(2);
+		assertThat(BillingPeriod.monthsFrom(anchor,
+				BillingPeriod.YEARLY.end(anchor, Instant.parse("2027-02-28T00:00:00Z"))))
+			.isEqualTo(13);
+	}
+
 }

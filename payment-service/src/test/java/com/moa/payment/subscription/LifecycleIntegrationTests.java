@@ -2,8 +2,10 @@ package com.moa.payment.subscription;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.moa.payment.PaymentIntegrationTestSupport;
@@ -16,6 +18,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole life of a subscription, driven by the test clock: renewal, dunning to expiry,
@@ -243,6 +246,62 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 		assertThat(
 				post("/api/subscriptions/" + id + "/change-plan", "{\"planId\":\"" + product.yearlyPlan + "\"}", token))
 			.hasStatus(400);
+	}
+
+	@Test
+	void anUpgradeAfterOneToYearlyIsProratedOverTheCurrentPeriodNotOverAYear() {
+		Product product = product(10000);
+		// 15,000 a month: the yearly plan is an upgrade from 10,000 monthly.
+		product.yearlyPrice = 180_000;
+		publish(product.next());
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.catalog.find(product.id)
+				.flatMap((found) -> found.plan(product.yearlyPlan))
+				.map((plan) -> plan.price() == 180_000)
+				.orElse(false));
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+		MvcTestResult bought = get("/api/subscriptions/" + id, token);
+		Instant start = Instant.parse(read(bought, "$.currentPeriodStart"));
+		Instant end = Instant.parse(read(bought, "$.currentPeriodEnd"));
+		Instant now = advance("P15D");
+
+		assertThat(
+				post("/api/subscriptions/" + id + "/change-plan", "{\"planId\":\"" + product.yearlyPlan + "\"}", token))
+			.hasStatusOk();
+		MvcTestResult premium = post("/api/subscriptions/" + id + "/change-plan",
+				"{\"planId\":\"" + product.premiumPlan + "\"}", token);
+
+		assertThat(premium).hasStatusOk();
+		assertThat(read(premium, "$.currentPeriodEnd").toString()).isEqualTo(end.toString());
+		// 20,000 − 15,000 a month over the rest of the one-month period the yearly plan
+		// took over (about 2,500), not over twelve months (about 30,000).
+		long expected = 5000L * Duration.between(now, end).toMillis() / Duration.between(start, end).toMillis();
+		assertThat(charges(id)).hasSize(3);
+		String proration = charges(id).get(2);
+		assertThat(proration).startsWith("PRORATION SUCCEEDED ");
+		assertThat(Long.parseLong(proration.substring("PRORATION SUCCEEDED ".length()))).isBetween(expected - 5,
+				expected);
+	}
+
+	@Test
+	void aRenewalGivesASubscriptionWithoutABillingAnchorOne() {
+		Product product = product(4500);
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+		Instant start = Instant.parse(read(get("/api/subscriptions/" + id, token), "$.currentPeriodStart"));
+		// As if activated before anchors were stored, or by an older instance.
+		this.jdbc.sql("UPDATE subscriptions SET billing_anchor = NULL WHERE id = ?")
+			.param(UUID.fromString(id))
+			.update();
+
+		advance("P31D");
+
+		assertThat(charges(id)).containsExactly("INITIAL SUCCEEDED 4500", "RENEWAL SUCCEEDED 4500");
+		assertThat(this.jdbc.sql("SELECT billing_anchor FROM subscriptions WHERE id = ?")
+			.param(UUID.fromString(id))
+			.query((rs, n) -> Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant))
+			.single()).contains(start);
 	}
 
 	@Test

@@ -138,8 +138,14 @@ class PurchaseIntegrationTests extends PaymentIntegrationTestSupport {
 			.isEqualTo("https://moa-subscribe.com/problems/payment-provider-unavailable");
 		assertThat(get("/api/subscriptions", token)).bodyJson().extractingPath("$.length()").isEqualTo(0);
 		assertThat(subscribe(token, key, product.id, product.monthlyPlan, "tok_error")).hasStatus(503);
+		// Nothing was charged: no payment to list, no FAILED one for a subscription that
+		// does not exist.
+		assertThat(get("/api/payments", token)).bodyJson().extractingPath("$.totalElements").isEqualTo(0);
 		// Released, the key serves the corrected request.
 		assertThat(subscribe(token, key, product.id, product.monthlyPlan, "tok_ok")).hasStatus(201);
+		assertThat(get("/api/payments", token)).bodyJson()
+			.hasPathSatisfying("$.totalElements", (v) -> v.assertThat().isEqualTo(1))
+			.hasPathSatisfying("$.content[0].status", (v) -> v.assertThat().isEqualTo("SUCCEEDED"));
 	}
 
 	@Test
