@@ -27,29 +27,31 @@ import org.springframework.web.bind.annotation.RestController;
 @Validated
 class PopularController {
 
-	private final QueryCache<Query, List<Popular>> answers;
+	private static final int MAX_LIMIT = 50;
+
+	// One answer per window, of the largest limit, cut to the one asked for: per limit, a
+	// client cycling 1..50 made 50 aggregations of the same window.
+	private final QueryCache<Window, List<Popular>> answers;
 
 	PopularController(PopularKeywords popular, SearchProperties properties, Clock clock) {
 		// Kept a day: served while MongoDB is away.
-		this.answers = new QueryCache<>(clock, properties.popularCache(), Duration.ofDays(1), 1000,
-				(query) -> popular.top(query.window(), query.limit()));
+		this.answers = new QueryCache<>(clock, properties.popularCache(), Duration.ofDays(1), 10,
+				(window) -> popular.top(window, MAX_LIMIT));
 	}
 
 	@GetMapping("/api/search/popular")
 	List<Popular> popular(@RequestParam(defaultValue = "24h") String window,
-			@RequestParam(defaultValue = "10") @Min(1) @Max(50) int limit) {
+			@RequestParam(defaultValue = "10") @Min(1) @Max(MAX_LIMIT) int limit) {
 		Window chosen = Window.of(window);
 		if (chosen == null) {
 			throw new InvalidInputException(List.of(new FieldError("window", "must be 24h or 7d")));
 		}
-		return this.answers.get(new Query(chosen, limit));
+		List<Popular> top = this.answers.get(chosen);
+		return top.subList(0, Math.min(limit, top.size()));
 	}
 
 	void clearCache() {
 		this.answers.clear();
-	}
-
-	private record Query(Window window, int limit) {
 	}
 
 }

@@ -37,24 +37,29 @@ class SuggestionController {
 
 	private final ProductTitles titles;
 
-	private final QueryCache<Query, List<String>> answers;
+	private static final int MAX_LIMIT = 50;
+
+	// One answer per prefix, of the largest limit, cut to the one asked for (per limit,
+	// each prefix could cost 50 queries).
+	private final QueryCache<String, List<String>> answers;
 
 	SuggestionController(PopularKeywords popular, ProductTitles titles, SearchProperties properties, Clock clock) {
 		this.popular = popular;
 		this.titles = titles;
 		// Asked on every keystroke, the same short prefixes by everyone.
 		this.answers = new QueryCache<>(clock, properties.suggestionCache(), Duration.ofMinutes(10), 10_000,
-				(query) -> suggest(query.prefix(), query.limit()));
+				(prefix) -> suggest(prefix, MAX_LIMIT));
 	}
 
 	@GetMapping("/api/search/suggestions")
 	List<String> suggestions(@RequestParam String prefix,
-			@RequestParam(defaultValue = "10") @Min(1) @Max(50) int limit) {
+			@RequestParam(defaultValue = "10") @Min(1) @Max(MAX_LIMIT) int limit) {
 		String normalized = Keywords.normalize(prefix);
 		if (!Keywords.isValid(normalized)) {
 			throw new InvalidInputException(List.of(new FieldError("prefix", "must be 1 to 100 characters")));
 		}
-		return this.answers.get(new Query(normalized, limit));
+		List<String> suggestions = this.answers.get(normalized);
+		return suggestions.subList(0, Math.min(limit, suggestions.size()));
 	}
 
 	private List<String> suggest(String prefix, int limit) {
@@ -69,9 +74,6 @@ class SuggestionController {
 
 	void clearCache() {
 		this.answers.clear();
-	}
-
-	private record Query(String prefix, int limit) {
 	}
 
 	private static void add(String suggestion, Set<String> seen, List<String> suggestions) {

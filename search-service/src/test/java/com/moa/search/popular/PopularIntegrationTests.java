@@ -64,6 +64,19 @@ class PopularIntegrationTests extends SearchIntegrationTestSupport {
 		assertThat(ranked.get(0)).isEqualTo(fresh + "=2");
 	}
 
+	/** One aggregation per window serves every limit, not one per limit. */
+	@Test
+	void everyLimitIsCutFromOneAnswerPerWindow() {
+		String keyword = "limits " + this.tag;
+		awaitSearch(searched(UUID.randomUUID(), keyword, this.now));
+		assertThat(popular("24h", 50)).containsExactly(keyword + "=1");
+		awaitSearch(searched(UUID.randomUUID(), keyword, this.now));
+
+		for (int limit = 1; limit < 50; limit++) {
+			assertThat(popular("24h", limit)).as("limit " + limit).containsExactly(keyword + "=1");
+		}
+	}
+
 	@Test
 	void answersAreReusedForFiveSeconds() {
 		String keyword = "cached " + this.tag;

@@ -127,6 +127,22 @@ class SuggestionIntegrationTests extends SearchIntegrationTestSupport {
 		assertThat(suggestions("(")).isEmpty();
 	}
 
+	/** One answer per prefix serves every limit, not one query per limit. */
+	@Test
+	void everyLimitIsCutFromOneAnswerPerPrefix() {
+		String tag = "lim" + UUID.randomUUID().toString().substring(0, 4);
+		awaitSearch(searched(UUID.randomUUID(), tag + " first", Instant.now()));
+		assertThat(suggestions(tag)).containsExactly(tag + " first");
+		searched(UUID.randomUUID(), tag + " second", Instant.now());
+		awaitSearch(searched(UUID.randomUUID(), tag + " second", Instant.now()));
+
+		String encoded = "/api/search/suggestions?prefix=" + tag + "&limit=";
+		for (int limit = 1; limit < 10; limit++) {
+			assertThat(JsonPath.<List<String>>read(body(get(encoded + limit, null)), "$")).as("limit " + limit)
+				.containsExactly(tag + " first");
+		}
+	}
+
 	@Test
 	void refusesAnEmptyOrOverlongPrefix() {
 		assertThat(get("/api/search/suggestions", null)).hasStatus(400);
