@@ -69,6 +69,10 @@ public abstract class AuthIntegrationTestSupport {
 			.contentType(MediaType.APPLICATION_JSON)
 			.content(json)
 			.headers((headers) -> bearer(headers, accessToken))
+			.with((request) -> {
+				request.setRemoteAddr(this.clientIp);
+				return request;
+			})
 			.exchange();
 	}
 

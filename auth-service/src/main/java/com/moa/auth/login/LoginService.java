@@ -1,5 +1,6 @@
 package com.moa.auth.login;
 
+import com.moa.auth.throttle.LoginThrottle;
 import com.moa.auth.token.RefreshTokens;
 import com.moa.auth.token.TokenResponse;
 import com.moa.auth.user.Passwords;

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
+import com.moa.auth.throttle.LoginThrottle;
 import com.moa.auth.token.RefreshTokens;
 import com.moa.platform.events.EventPublisher;
 import com.moa.platform.security.AuthenticatedUser;
@@ -13,7 +14,6 @@ import com.moa.platform.web.NotFoundException;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -28,17 +28,20 @@ class Accounts {
 
 	private final RefreshTokens refreshTokens;
 
+	private final LoginThrottle throttle;
+
 	private final EventPublisher events;
 
 	private final TransactionTemplate transaction;
 
 	private final Clock clock;
 
-	Accounts(UserRepository users, Passwords passwords, RefreshTokens refreshTokens, EventPublisher events,
-			TransactionTemplate transaction, Clock clock) {
+	Accounts(UserRepository users, Passwords passwords, RefreshTokens refreshTokens, LoginThrottle throttle,
+			EventPublisher events, TransactionTemplate transaction, Clock clock) {
 		this.users = users;
 		this.passwords = passwords;
 		this.refreshTokens = refreshTokens;
+		this.throttle = throttle;
 		this.events = events;
 		this.transaction = transaction;
 		this.clock = clock;
@@ -80,33 +83,72 @@ class Accounts {
 	 * every other session (refresh-token family); the caller's own session stays. A name
 	 * change publishes {@code user.updated} in the same transaction; a password-only
 	 * change does not, since no field other services project changed.
+	 * <p>
+	 * The current password is checked under the login throttle (account and client IP),
+	 * so a stolen access token is no unthrottled way to guess it. Both BCrypt operations
+	 * run before the transaction: it only writes, and holds no database connection while
+	 * hashing. The write then requires the stored hash still to be the one checked, so a
+	 * password changed meanwhile is not overwritten.
+	 * @throws WrongCurrentPasswordException when {@code currentPassword} is missing or
+	 * wrong
+	 * @throws ConcurrentPasswordChangeException when another request changed the password
+	 * after the check
 	 */
-	@Transactional
-	User update(AuthenticatedUser caller, UpdateProfileRequest request) {
-		User user = profile(caller);
-		Instant now = now();
-		if (request.newPassword() != null) {
-			if (request.currentPassword() == null
-					|| !this.passwords.matches(request.currentPassword(), user.passwordHash())) {
-				throw new WrongCurrentPasswordException();
+	User update(AuthenticatedUser caller, UpdateProfileRequest request, String clientIp) {
+		PasswordChange passwordChange = (request.newPassword() != null)
+				? preparePasswordChange(caller, request.currentPassword(), request.newPassword(), clientIp) : null;
+		return this.transaction.execute((status) -> {
+			Instant now = now();
+			if (passwordChange != null) {
+				if (!this.users.updatePasswordHash(caller.id(), passwordChange.checkedHash(), passwordChange.newHash(),
+						now)) {
+					throw new ConcurrentPasswordChangeException();
+				}
+				this.refreshTokens.revokeAllExcept(caller.id(), caller.sessionId());
 			}
-			this.users.updatePasswordHash(user.id(), this.passwords.hash(request.newPassword()), now);
-			this.refreshTokens.revokeAllExcept(user.id(), caller.sessionId());
+			if (request.name() != null) {
+				this.users.updateName(caller.id(), request.name().trim(), now);
+			}
+			User updated = profile(caller);
+			if (request.name() != null) {
+				this.events.publish(UserUpdated.TYPE, updated.id().toString(), UserUpdated.of(updated));
+			}
+			return updated;
+		});
+	}
+
+	/**
+	 * Checks the current password as a login attempt would be (counted before the check,
+	 * cleared when right) and hashes the new one; no transaction is open.
+	 */
+	private PasswordChange preparePasswordChange(AuthenticatedUser caller, String currentPassword, String newPassword,
+			String clientIp) {
+		if (currentPassword == null) {
+			throw new WrongCurrentPasswordException();
 		}
-		if (request.name() != null) {
-			this.users.updateName(user.id(), request.name().trim(), now);
+		User user = profile(caller);
+		String email = UserRepository.normalizeEmail(user.email());
+		long attempt = this.throttle.reserve(email, clientIp);
+		if (!this.passwords.matches(currentPassword, user.passwordHash())) {
+			throw new WrongCurrentPasswordException();
 		}
-		User updated = profile(caller);
-		if (request.name() != null) {
-			this.events.publish(UserUpdated.TYPE, updated.id().toString(), UserUpdated.of(updated));
-		}
-		return updated;
+		this.throttle.succeeded(attempt, email);
+		return new PasswordChange(user.passwordHash(), this.passwords.hash(newPassword));
 	}
 
 	private Instant now() {
 		// PostgreSQL keeps microseconds; truncating keeps responses equal to stored
 		// values.
 		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+	}
+
+	/**
+	 * A verified password change.
+	 *
+	 * @param checkedHash the stored hash the current password matched
+	 * @param newHash the new password's hash
+	 */
+	private record PasswordChange(String checkedHash, String newHash) {
 	}
 
 }

@@ -1,6 +1,7 @@
 package com.moa.auth.user;
 
 import com.moa.platform.security.AuthenticatedUser;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 
 import org.springframework.http.HttpStatus;
@@ -37,10 +38,14 @@ class UserController {
 		return ProfileResponse.of(this.accounts.profile(caller));
 	}
 
+	/**
+	 * The client IP (for the throttle on the current-password check) is taken as login
+	 * takes it: the remote address, from {@code X-Forwarded-For} behind the gateway.
+	 */
 	@PatchMapping("/me")
 	ProfileResponse update(@AuthenticationPrincipal AuthenticatedUser caller,
-			@Valid @RequestBody UpdateProfileRequest request) {
-		return ProfileResponse.of(this.accounts.update(caller, request));
+			@Valid @RequestBody UpdateProfileRequest request, HttpServletRequest http) {
+		return ProfileResponse.of(this.accounts.update(caller, request, http.getRemoteAddr()));
 	}
 
 }

@@ -74,10 +74,17 @@ public class UserRepository {
 			.update();
 	}
 
-	void updatePasswordHash(UUID id, String passwordHash, Instant now) {
-		this.jdbc.sql("UPDATE users SET password_hash = ?, updated_at = ?, version = version + 1 WHERE id = ?")
-			.params(passwordHash, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), id)
-			.update();
+	/**
+	 * Replaces the password hash if it is still {@code expectedHash}, the one the current
+	 * password was checked against.
+	 * @return whether it was replaced ({@code false}: changed meanwhile, or no such user)
+	 */
+	boolean updatePasswordHash(UUID id, String expectedHash, String newHash, Instant now) {
+		return this.jdbc
+			.sql("UPDATE users SET password_hash = ?, updated_at = ?, version = version + 1 "
+					+ "WHERE id = ? AND password_hash = ?")
+			.params(newHash, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), id, expectedHash)
+			.update() == 1;
 	}
 
 	private static User map(ResultSet rs, int row) throws SQLException {

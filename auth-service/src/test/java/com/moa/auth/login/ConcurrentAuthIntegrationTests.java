@@ -9,26 +9,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.jayway.jsonpath.JsonPath;
 import com.moa.auth.AuthIntegrationTestSupport;
+import com.moa.auth.user.Passwords;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.doAnswer;
 
 /**
  * Security paths under real concurrency, over real HTTP: the login throttle counts an
- * attempt before the password is checked (no check-then-act window), and a logout or a
- * password change revokes a session even when a refresh of it commits at the same moment.
+ * attempt before the password is checked (no check-then-act window), a logout or a
+ * password change revokes a session even when a refresh of it commits at the same moment,
+ * and a password change neither overwrites a concurrent one nor holds a database
+ * connection while it runs BCrypt ({@link Passwords} is spied on to pause it there).
  */
 class ConcurrentAuthIntegrationTests extends AuthIntegrationTestSupport {
 
@@ -41,6 +50,12 @@ class ConcurrentAuthIntegrationTests extends AuthIntegrationTestSupport {
 
 	@LocalServerPort
 	int port;
+
+	@MockitoSpyBean
+	Passwords passwords;
+
+	@Value("${spring.datasource.hikari.maximum-pool-size}")
+	int poolSize;
 
 	@AfterEach
 	void stopPool() {
@@ -123,6 +138,70 @@ class ConcurrentAuthIntegrationTests extends AuthIntegrationTestSupport {
 		}
 	}
 
+	@Test
+	void aPasswordChangedWhileAnotherChangeIsHashedIsNotOverwritten() throws Exception {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens first = loginTokens(email, PASSWORD);
+		Tokens second = loginTokens(email, PASSWORD);
+		List<Integer> secondStatus = new CopyOnWriteArrayList<>();
+		// The second change runs start to finish after the first checked the current
+		// password, while it hashes its new one.
+		doAnswer((invocation) -> {
+			secondStatus.add(
+					send("PATCH", "/api/auth/me", passwordChange("second horse 2"), second.accessToken()).statusCode());
+			return invocation.callRealMethod();
+		}).when(this.passwords).hash("first horse 1");
+
+		HttpResponse<String> result = send("PATCH", "/api/auth/me", passwordChange("first horse 1"),
+				first.accessToken());
+
+		assertThat(secondStatus).containsExactly(200);
+		assertThat(result.statusCode()).isEqualTo(409);
+		assertThat(JsonPath.<String>read(result.body(), "$.type"))
+			.isEqualTo("https://moa-subscribe.com/problems/password-changed-concurrently");
+		assertThat(login(email, "second horse 2")).hasStatus(HttpStatus.OK);
+		assertThat(login(email, "first horse 1")).hasStatus(HttpStatus.UNAUTHORIZED);
+	}
+
+	@Test
+	void passwordChangesBeingHashedLeaveTheConnectionPoolToLogins() throws Exception {
+		// BCrypt is slow on purpose; a change holding a connection while hashing let as
+		// many changes as the pool has connections stall every login and refresh.
+		String email = uniqueEmail();
+		signupConsumer(email);
+		CountDownLatch hashing = new CountDownLatch(this.poolSize);
+		CountDownLatch release = new CountDownLatch(1);
+		doAnswer((invocation) -> {
+			hashing.countDown();
+			release.await(60, TimeUnit.SECONDS);
+			return invocation.callRealMethod();
+		}).when(this.passwords).hash("parked horse 1");
+		List<Future<Integer>> changes = new ArrayList<>();
+		for (int i = 0; i < this.poolSize; i++) {
+			String changer = uniqueEmail();
+			signupConsumer(changer);
+			Tokens tokens = loginTokens(changer, PASSWORD);
+			changes.add(this.pool
+				.submit(() -> send("PATCH", "/api/auth/me", passwordChange("parked horse 1"), tokens.accessToken())
+					.statusCode()));
+		}
+		try {
+			assertThat(hashing.await(20, TimeUnit.SECONDS)).as("all changes hashing").isTrue();
+
+			HttpResponse<String> login = send("POST", "/api/auth/login", """
+					{"email":"%s","password":"%s"}""".formatted(email, PASSWORD), null, Duration.ofSeconds(10));
+
+			assertThat(login.statusCode()).isEqualTo(200);
+		}
+		finally {
+			release.countDown();
+		}
+		for (Future<Integer> change : changes) {
+			assertThat(change.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+		}
+	}
+
 	/**
 	 * Whatever the refresh returned, no refresh token of that session works afterwards.
 	 */
@@ -160,8 +239,13 @@ class ConcurrentAuthIntegrationTests extends AuthIntegrationTestSupport {
 	}
 
 	private HttpResponse<String> send(String method, String path, String json, String accessToken) throws Exception {
+		return send(method, path, json, accessToken, Duration.ofSeconds(20));
+	}
+
+	private HttpResponse<String> send(String method, String path, String json, String accessToken, Duration timeout)
+			throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-			.timeout(Duration.ofSeconds(20))
+			.timeout(timeout)
 			.header("Content-Type", "application/json")
 			// One client IP for the whole test: the account limit is what is under test.
 			.header("X-Forwarded-For", this.clientIp)
@@ -170,6 +254,11 @@ class ConcurrentAuthIntegrationTests extends AuthIntegrationTestSupport {
 			request.header("Authorization", "Bearer " + accessToken);
 		}
 		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String passwordChange(String newPassword) {
+		return """
+				{"currentPassword":"%s","newPassword":"%s"}""".formatted(PASSWORD, newPassword);
 	}
 
 }

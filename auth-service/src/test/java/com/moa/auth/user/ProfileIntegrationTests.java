@@ -3,6 +3,7 @@ package com.moa.auth.user;
 import com.moa.auth.AuthIntegrationTestSupport;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
@@ -88,6 +89,62 @@ class ProfileIntegrationTests extends AuthIntegrationTestSupport {
 	}
 
 	@Test
+	void wrongCurrentPasswordsAreThrottledLikeFailedLogins() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens tokens = loginTokens(email, PASSWORD);
+		for (int i = 0; i < 5; i++) {
+			assertThat(patchMe(passwordChange("guess " + i), tokens.accessToken())).hasStatus(HttpStatus.BAD_REQUEST);
+		}
+
+		MvcTestResult result = patchMe(passwordChange("guess 5"), tokens.accessToken());
+
+		assertThat(result).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+		assertThat(result).hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(result).bodyJson()
+			.extractingPath("$.type")
+			.isEqualTo("https://moa-subscribe.com/problems/login-throttled");
+		long retryAfter = Long.parseLong(result.getResponse().getHeader(HttpHeaders.RETRY_AFTER));
+		assertThat(retryAfter).isBetween(1L, 900L);
+		// One count per account: the guesses lock its logins too.
+		assertThat(login(email, PASSWORD)).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+	}
+
+	@Test
+	void rightCurrentPasswordWaitsOutTheLockoutAndChangesNothing() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens tokens = loginTokens(email, PASSWORD);
+		Tokens otherDevice = loginTokens(email, PASSWORD);
+		for (int i = 0; i < 5; i++) {
+			assertThat(patchMe(passwordChange("guess " + i), tokens.accessToken())).hasStatus(HttpStatus.BAD_REQUEST);
+		}
+
+		MvcTestResult result = patchMe(passwordChange(PASSWORD), tokens.accessToken());
+
+		assertThat(result).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+		assertThat(result.getResponse().getHeader(HttpHeaders.RETRY_AFTER)).isNotBlank();
+		// No password change happened: the other session was not revoked.
+		assertThat(refresh(otherDevice.refreshToken())).hasStatus(HttpStatus.OK);
+	}
+
+	@Test
+	void rightCurrentPasswordClearsTheAccountsEarlierFailures() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens tokens = loginTokens(email, PASSWORD);
+		for (int i = 0; i < 4; i++) {
+			assertThat(patchMe(passwordChange("guess " + i), tokens.accessToken())).hasStatus(HttpStatus.BAD_REQUEST);
+		}
+		assertThat(patchMe(passwordChange(PASSWORD), tokens.accessToken())).hasStatus(HttpStatus.OK);
+		for (int i = 0; i < 4; i++) {
+			assertThat(login(email, "wrong password")).hasStatus(HttpStatus.UNAUTHORIZED);
+		}
+
+		assertThat(login(email, "brand new pass")).hasStatus(HttpStatus.OK);
+	}
+
+	@Test
 	void passwordChangeRevokesOtherSessionsButKeepsTheCurrentOne() {
 		String email = uniqueEmail();
 		signupConsumer(email);
@@ -102,6 +159,11 @@ class ProfileIntegrationTests extends AuthIntegrationTestSupport {
 		assertThat(refresh(current.refreshToken())).hasStatus(HttpStatus.OK);
 		assertThat(login(email, PASSWORD)).hasStatus(HttpStatus.UNAUTHORIZED);
 		assertThat(login(email, "brand new pass")).hasStatus(HttpStatus.OK);
+	}
+
+	private static String passwordChange(String currentPassword) {
+		return """
+				{"currentPassword":"%s","newPassword":"brand new pass"}""".formatted(currentPassword);
 	}
 
 }

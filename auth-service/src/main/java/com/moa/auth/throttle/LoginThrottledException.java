@@ -1,4 +1,4 @@
-package com.moa.auth.login;
+package com.moa.auth.throttle;
 
 import java.time.Duration;
 
@@ -8,8 +8,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
- * Too many failed logins for the account or the client IP; answered 429 with
- * {@code Retry-After}.
+ * Too many failed logins (or password-change attempts) for the account or the client IP;
+ * answered 429 with {@code Retry-After}.
  */
 class LoginThrottledException extends ApiProblemException {
 

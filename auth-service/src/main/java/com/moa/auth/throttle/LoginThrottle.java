@@ -1,4 +1,4 @@
-package com.moa.auth.login;
+package com.moa.auth.throttle;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -16,8 +16,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Counts failed logins per account and per client IP over a sliding window in
- * {@code login_failures}; a success clears the account's count (not the IP's).
+ * Counts failed password checks per account and per client IP over a sliding window in
+ * {@code login_failures}; a success clears the account's count (not the IP's). Logins and
+ * password changes ({@code PATCH /api/auth/me} with {@code currentPassword}) go through
+ * it alike, so neither is an unthrottled way to guess an account's password.
  *
  * <p>
  * An attempt is counted <em>before</em> its password is checked, atomically: under
@@ -27,7 +29,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * slow) password check; a correct password then deletes its own record again.
  */
 @Component
-class LoginThrottle {
+public class LoginThrottle {
 
 	private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
 
@@ -51,7 +53,7 @@ class LoginThrottle {
 	 * @return the attempt's id, for {@link #succeeded}
 	 * @throws LoginThrottledException when a limit is reached (nothing recorded)
 	 */
-	long reserve(String email, String clientIp) {
+	public long reserve(String email, String clientIp) {
 		Long id = this.transaction.execute((status) -> {
 			// Always the account first, then the IP: no two attempts wait for each other
 			// in opposite order.
@@ -71,7 +73,7 @@ class LoginThrottle {
 	 * The password was right: the attempt was no failure, and the account's earlier
 	 * failures no longer count (those of the IP still do).
 	 */
-	void succeeded(long attemptId, String email) {
+	public void succeeded(long attemptId, String email) {
 		this.transaction.executeWithoutResult((status) -> {
 			// The account's lock first, as in reserve: two successes at once each
 			// held their own deleted row, waiting to update the other's (deadlock).
