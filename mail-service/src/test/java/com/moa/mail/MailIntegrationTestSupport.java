@@ -83,7 +83,12 @@ public abstract class MailIntegrationTestSupport {
 
 	/** A user as auth-service announces one, known to mail-service when this returns. */
 	protected User user(String locale) {
-		User user = new User(UUID.randomUUID(), "user-" + UUID.randomUUID() + "@example.com", "김모아", locale);
+		return user(locale, "user-" + UUID.randomUUID() + "@example.com");
+	}
+
+	/** The same, with this address. */
+	protected User user(String locale, String email) {
+		User user = new User(UUID.randomUUID(), email, "김모아", locale);
 		send("user.registered", user.id, Map.of("userId", user.id, "email", user.email, "name", user.name, "role",
 				"CONSUMER", "locale", locale));
 		await().atMost(Duration.ofSeconds(10))
@@ -113,6 +118,12 @@ public abstract class MailIntegrationTestSupport {
 	 */
 	protected UUID subscription(UUID subscriptionId, User user, UUID productId, String type, String status,
 			long version) {
+		return subscription(subscriptionId, user, productId, type, status, version, Instant.now());
+	}
+
+	/** The same, for a change made at {@code time} (the event's time). */
+	protected UUID subscription(UUID subscriptionId, User user, UUID productId, String type, String status,
+			long version, Instant time) {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("subscriptionId", subscriptionId);
 		data.put("userId", user.id);
@@ -125,11 +136,11 @@ public abstract class MailIntegrationTestSupport {
 		data.put("status", status);
 		data.put("currentPeriodEnd", "2026-12-31T00:00:00Z");
 		data.put("version", version);
-		data.put("occurredAt", Instant.now().toString());
+		data.put("occurredAt", time.toString());
 		data.put("paymentId", UUID.randomUUID());
-		data.put("effectiveAt", Instant.now().toString());
+		data.put("effectiveAt", time.toString());
 		data.put("atPeriodEnd", false);
-		send(type, subscriptionId, data);
+		send(UUID.randomUUID(), type, subscriptionId, data, time);
 		if (type.equals("subscription.past-due")) {
 			// payment-service announces the failed charge in the same transaction.
 			failedPayment((UUID) data.get("paymentId"), subscriptionId, user, 15000);
@@ -153,19 +164,33 @@ public abstract class MailIntegrationTestSupport {
 
 	/** An active subscriber of the product (subscription.activated). */
 	protected UUID subscribe(User user, UUID productId) {
-		return subscription(UUID.randomUUID(), user, productId, "subscription.activated", "ACTIVE", 1);
+		return subscribe(user, productId, Instant.now());
+	}
+
+	/** An active subscriber of the product since {@code time}. */
+	protected UUID subscribe(User user, UUID productId, Instant time) {
+		return subscription(UUID.randomUUID(), user, productId, "subscription.activated", "ACTIVE", 1, time);
 	}
 
 	/** Publishes {@code product.terms-changed} with a new event id. */
 	protected UUID termsChanged(UUID productId, String title, int termsVersion, String terms) {
+		return termsChanged(productId, title, termsVersion, terms, Instant.now());
+	}
+
+	/** The same, for a change made at {@code time} (the event's time). */
+	protected UUID termsChanged(UUID productId, String title, int termsVersion, String terms, Instant time) {
 		UUID eventId = UUID.randomUUID();
-		termsChanged(eventId, productId, title, termsVersion, terms);
+		send(eventId, "product.terms-changed", productId, terms(productId, title, termsVersion, terms), time);
 		return eventId;
 	}
 
 	protected void termsChanged(UUID eventId, UUID productId, String title, int termsVersion, String terms) {
-		send(eventId, "product.terms-changed", productId, Map.of("productId", productId, "title", title, "termsVersion",
-				termsVersion, "terms", terms, "effectiveAt", "2027-01-15T00:00:00Z"));
+		send(eventId, "product.terms-changed", productId, terms(productId, title, termsVersion, terms));
+	}
+
+	private static Map<String, Object> terms(UUID productId, String title, int termsVersion, String terms) {
+		return Map.of("productId", productId, "title", title, "termsVersion", termsVersion, "terms", terms,
+				"effectiveAt", "2027-01-15T00:00:00Z");
 	}
 
 	protected void send(String type, UUID subject, Object data) {
@@ -173,8 +198,13 @@ public abstract class MailIntegrationTestSupport {
 	}
 
 	protected void send(UUID eventId, String type, UUID subject, Object data) {
-		Map<String, Object> envelope = Map.of("id", eventId, "source", "test", "type", type, "time", Instant.now(),
-				"subject", subject, "dataversion", 1, "data", data);
+		send(eventId, type, subject, data, Instant.now());
+	}
+
+	/** Publishes an event as made at {@code time} (its envelope's {@code time}). */
+	protected void send(UUID eventId, String type, UUID subject, Object data, Instant time) {
+		Map<String, Object> envelope = Map.of("id", eventId, "source", "test", "type", type, "time", time, "subject",
+				subject, "dataversion", 1, "data", data);
 		this.rabbit.send(EventTopology.EXCHANGE, type,
 				MessageBuilder.withBody(this.jsonMapper.writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8))
 					.setContentType(MessageProperties.CONTENT_TYPE_JSON)
@@ -192,6 +222,16 @@ public abstract class MailIntegrationTestSupport {
 				throw new IllegalStateException(ex);
 			}
 		}).toList();
+	}
+
+	/**
+	 * What GreenMail received in the mailbox of this envelope address ({@code RCPT TO}),
+	 * whatever the headers say.
+	 */
+	protected List<MimeMessage> mailbox(String address) {
+		return this.greenMail
+			.findReceivedMessages((user) -> user.getEmail().equalsIgnoreCase(address), (message) -> true)
+			.toList();
 	}
 
 	/**

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.moa.mail.recipient.Addresses;
+import jakarta.mail.internet.AddressException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -61,19 +63,57 @@ public class Deliveries {
 	}
 
 	/**
-	 * Queues a terms-change mail for every live subscriber of the product, in one
-	 * statement; a subscriber already queued for this terms version is skipped.
+	 * Queues a terms version's mail for every subscriber live now who was live already
+	 * when it changed (one who subscribed later agreed to these terms), in one statement;
+	 * a subscriber already queued for this version is skipped.
 	 * @return how many were queued
 	 */
-	public int enqueueForSubscribers(MailKind kind, String sourceKey, UUID productId, Map<String, Object> payload) {
-		return this.jdbc.sql("""
-				WITH recipients AS (
-				    SELECT user_id, gen_random_uuid() AS id
-				    FROM (SELECT DISTINCT user_id FROM mail_subscriptions WHERE product_id = ? AND live) live)
-				INSERT INTO deliveries (id, kind, source_key, recipient_id, payload, priority, status, message_id)
-				SELECT id, ?, ?, user_id, CAST(? AS jsonb), ?, 'QUEUED', '<' || id || '@%s>' FROM recipients
-				ON CONFLICT (kind, source_key, recipient_id) DO NOTHING""".formatted(MESSAGE_ID_DOMAIN))
-			.params(productId, kind.name(), sourceKey, PAYLOAD_JSON.writeValueAsString(payload), kind.priority())
+	public int enqueueTermsChange(UUID productId, int termsVersion) {
+		lockTerms(productId);
+		return enqueueTerms("t.product_id = ? AND t.terms_version = ?", productId, termsVersion);
+	}
+
+	/**
+	 * Queues the terms versions of the subscription's product that changed while it was
+	 * live but were processed before mail-service knew it live (its event came later).
+	 * @return how many were queued
+	 */
+	public int enqueueMissedTerms(UUID productId, UUID subscriptionId) {
+		lockTerms(productId);
+		return enqueueTerms("s.subscription_id = ?", subscriptionId);
+	}
+
+	/**
+	 * A terms change and a subscription event of one product are consumed from different
+	 * queues, perhaps at once, and each reads what the other wrote: one must wait for the
+	 * other's commit. Taken after the caller's write and before the read, whose statement
+	 * snapshot then includes that commit (READ COMMITTED).
+	 */
+	private void lockTerms(UUID productId) {
+		this.jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(CAST(? AS text), 0))")
+			.param(productId)
+			.query((rs, n) -> 1)
+			.list();
+	}
+
+	private int enqueueTerms(String which, Object... params) {
+		// Source key and payload as every terms mail has them: product:version, and what
+		// the sender reads the stored text by.
+		return this.jdbc
+			.sql("""
+					WITH recipients AS (
+					    SELECT user_id, product_id, terms_version, gen_random_uuid() AS id
+					    FROM (SELECT DISTINCT s.user_id, t.product_id, t.terms_version
+					          FROM terms_versions t JOIN mail_subscriptions s ON s.product_id = t.product_id
+					          WHERE s.live AND s.live_since < t.changed_at AND %s) due)
+					INSERT INTO deliveries (id, kind, source_key, recipient_id, payload, priority, status, message_id)
+					SELECT id, 'TERMS_CHANGED', product_id || ':' || terms_version, user_id,
+					    jsonb_build_object('productId', product_id, 'termsVersion', terms_version), %d, 'QUEUED',
+					    '<' || id || '@%s>'
+					FROM recipients
+					ON CONFLICT (kind, source_key, recipient_id) DO NOTHING""".formatted(which,
+					MailKind.TERMS_CHANGED.priority(), MESSAGE_ID_DOMAIN))
+			.params(params)
 			.update();
 	}
 
@@ -165,16 +205,18 @@ public class Deliveries {
 
 	/** The log for one recipient (operators: "did user X get terms v3?"). */
 	List<Delivery> find(UUID recipientId, String email, MailKind kind, int limit) {
-		return this.jdbc
-			.sql("""
-					SELECT d.* FROM deliveries d
-					WHERE (CAST(:recipient AS uuid) IS NULL OR d.recipient_id = :recipient)
-					  AND (CAST(:email AS text) IS NULL OR d.recipient_id IN
-					       (SELECT user_id FROM mail_users WHERE lower(email) = lower(:email)) OR lower(d.email) = lower(:email))
-					  AND (CAST(:kind AS text) IS NULL OR d.kind = :kind)
-					ORDER BY d.created_at DESC LIMIT :limit""")
+		return this.jdbc.sql("""
+				SELECT d.* FROM deliveries d
+				WHERE (CAST(:recipient AS uuid) IS NULL OR d.recipient_id = :recipient)
+				  AND (CAST(:email AS text) IS NULL OR d.recipient_id IN
+				       (SELECT user_id FROM mail_users WHERE lower(email) = lower(:email))
+				       OR lower(d.email) IN (lower(:email), lower(:sentTo)))
+				  AND (CAST(:kind AS text) IS NULL OR d.kind = :kind)
+				ORDER BY d.created_at DESC LIMIT :limit""")
 			.param("recipient", recipientId)
 			.param("email", email)
+			// An internationalized domain went out in its ASCII form.
+			.param("sentTo", sentTo(email))
 			.param("kind", (kind != null) ? kind.name() : null)
 			.param("limit", limit)
 			.query(Deliveries::map)
@@ -191,6 +233,15 @@ public class Deliveries {
 	/** Mail given up on (FAILED), over all instances. */
 	long countFailed() {
 		return this.jdbc.sql("SELECT count(*) FROM deliveries WHERE status = 'FAILED'").query(Long.class).single();
+	}
+
+	private static String sentTo(String email) {
+		try {
+			return (email != null) ? Addresses.ascii(email) : null;
+		}
+		catch (AddressException ex) {
+			return email;
+		}
 	}
 
 	static String messageId(UUID id) {

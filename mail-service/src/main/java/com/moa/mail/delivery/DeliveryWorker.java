@@ -18,6 +18,7 @@ import com.moa.mail.MailProperties;
 import com.moa.mail.content.MailComposer;
 import com.moa.mail.content.MailComposer.Composed;
 import com.moa.mail.delivery.Deliveries.Delivery;
+import com.moa.mail.recipient.Addresses;
 import com.moa.mail.recipient.Directory;
 import com.moa.mail.recipient.Directory.Amount;
 import com.moa.mail.recipient.Directory.Recipient;
@@ -256,9 +257,12 @@ public class DeliveryWorker implements SmartLifecycle {
 		if (messages.isEmpty()) {
 			return;
 		}
-		while (!this.rateLimiter.acquirePermission(messages.size())) {
-			// Only when the other threads reserved more than the limiter's minute ahead.
-			sleep(Duration.ofMillis(100));
+		if (!permitted(messages.size())) {
+			// Stopping: the batch goes back uncounted, for another instance to take now
+			// rather than when its lease runs out.
+			this.deliveries.release(batch.get(0).claim(), messages.values().stream().map(Delivery::id).toList(),
+					"sender stopped before sending");
+			return;
 		}
 		Map<Object, Exception> failures = Map.of();
 		Timer.Sample session = Timer.start(this.meters);
@@ -318,6 +322,22 @@ public class DeliveryWorker implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Waits for the rate limiter to allow this many messages.
+	 * @return false when the sender is stopping: stop() interrupts it, and from then on
+	 * the limiter answers false at once (keeping the interrupt) and sleep returns at once
+	 */
+	private boolean permitted(int messages) {
+		while (!this.rateLimiter.acquirePermission(messages)) {
+			if (!this.running || Thread.currentThread().isInterrupted()) {
+				return false;
+			}
+			// Only when the other threads reserved more than the limiter's minute ahead.
+			sleep(Duration.ofMillis(100));
+		}
+		return true;
+	}
+
 	private static Map<Object, Exception> allFailed(Collection<MimeMessage> messages, Exception failure) {
 		Map<Object, Exception> failures = new IdentityHashMap<>();
 		messages.forEach((message) -> failures.put(message, failure));
@@ -366,6 +386,9 @@ public class DeliveryWorker implements SmartLifecycle {
 			retryOrFail(delivery, "recipient " + delivery.recipientId() + " unknown (no user.* event yet)");
 			return Optional.empty();
 		}
+		// Checked before anything else: an address the transport would mangle must fail
+		// here, alone, not misdirect the mail or break the session for the whole batch.
+		String email = Addresses.ascii(recipient.email());
 		Map<String, Object> variables = delivery.variables();
 		if (delivery.kind() == MailKind.TERMS_CHANGED) {
 			UUID productId = UUID.fromString((String) variables.get("productId"));
@@ -402,14 +425,14 @@ public class DeliveryWorker implements SmartLifecycle {
 				"UTF-8");
 		helper.setFrom(this.properties.from());
 		helper.setReplyTo(this.properties.replyTo());
-		helper.setTo(new InternetAddress(recipient.email(), recipient.name(), "UTF-8"));
+		helper.setTo(new InternetAddress(email, recipient.name(), "UTF-8"));
 		helper.setSubject(mail.subject());
 		helper.setText(mail.text(), mail.html());
 		// Fixed when the delivery was queued: a resend is recognisably the same mail.
 		// JavaMailSenderImpl keeps an explicitly set Message-ID.
 		message.setHeader("Message-ID", delivery.messageId());
 		message.setHeader("Auto-Submitted", "auto-generated");
-		return Optional.of(new Prepared(message, recipient.email()));
+		return Optional.of(new Prepared(message, email));
 	}
 
 	/** A failure that is about the mail (not the server being away). */

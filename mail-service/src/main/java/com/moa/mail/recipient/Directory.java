@@ -1,5 +1,8 @@
 package com.moa.mail.recipient;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -29,7 +32,14 @@ public class Directory {
 				WHERE mail_users.version < EXCLUDED.version""").params(userId, email, name, locale, version).update();
 	}
 
-	void storeSubscription(UUID subscriptionId, UUID userId, UUID productId, String status, long version) {
+	/**
+	 * Applies a subscription's state if it is newer; a live state also moves the time the
+	 * subscription is known live since back to the event's time, even when an older event
+	 * arrives last (the activation after a past-due).
+	 * @return whether the event's state is live
+	 */
+	boolean storeSubscription(UUID subscriptionId, UUID userId, UUID productId, String status, long version,
+			Instant time) {
 		boolean live = status.equals("ACTIVE") || status.equals("PAST_DUE");
 		this.jdbc.sql("""
 				INSERT INTO mail_subscriptions (subscription_id, user_id, product_id, status, live, version)
@@ -39,6 +49,14 @@ public class Directory {
 				WHERE mail_subscriptions.version < EXCLUDED.version""")
 			.params(subscriptionId, userId, productId, status, live, version)
 			.update();
+		if (live) {
+			this.jdbc.sql("""
+					UPDATE mail_subscriptions SET live_since = ?
+					WHERE subscription_id = ? AND (live_since IS NULL OR live_since > ?)""")
+				.params(timestamp(time), subscriptionId, timestamp(time))
+				.update();
+		}
+		return live;
 	}
 
 	void storeProduct(UUID productId, String title, long version) {
@@ -49,15 +67,16 @@ public class Directory {
 	}
 
 	/**
-	 * Keeps a terms version's text; the first arrival of a version wins (it never
-	 * changes).
+	 * Keeps a terms version's text and when it changed; the first arrival of a version
+	 * wins (it never changes).
 	 */
-	void storeTerms(UUID productId, int termsVersion, String title, String terms, String effectiveAt) {
-		this.jdbc
-			.sql("""
-					INSERT INTO terms_versions (product_id, terms_version, title, terms, effective_at) VALUES (?, ?, ?, ?, ?)
-					ON CONFLICT (product_id, terms_version) DO NOTHING""")
-			.params(productId, termsVersion, title, terms, effectiveAt)
+	void storeTerms(UUID productId, int termsVersion, String title, String terms, String effectiveAt,
+			Instant changedAt) {
+		this.jdbc.sql("""
+				INSERT INTO terms_versions (product_id, terms_version, title, terms, effective_at, changed_at)
+				VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT (product_id, terms_version) DO NOTHING""")
+			.params(productId, termsVersion, title, terms, effectiveAt, timestamp(changedAt))
 			.update();
 	}
 
@@ -97,6 +116,10 @@ public class Directory {
 			.param(productId)
 			.query(String.class)
 			.optional();
+	}
+
+	private static OffsetDateTime timestamp(Instant instant) {
+		return instant.atOffset(ZoneOffset.UTC);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package com.moa.mail.recipient;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -85,7 +86,7 @@ class MailEvents {
 			switch (received.type()) {
 				case "product.upserted" ->
 					this.directory.storeProduct(productId, text(data, "title"), data.path("version").asLong(0));
-				case "product.terms-changed" -> termsChanged(productId, data);
+				case "product.terms-changed" -> termsChanged(productId, data, received.time());
 				default -> {
 					// product.removed: nothing to mail; its subscriptions end through
 					// payment.
@@ -95,16 +96,16 @@ class MailEvents {
 	}
 
 	/**
-	 * Every subscriber live when the change is processed gets one mail per (product,
-	 * terms version); the same version arriving again queues nothing more. The text is
-	 * kept once per version, not in each subscriber's row.
+	 * Every subscriber live when the change is processed, and already before it changed
+	 * (the event's time), gets one mail per (product, terms version); the same version
+	 * arriving again queues nothing more. The text is kept once per version, not in each
+	 * subscriber's row.
 	 */
-	private void termsChanged(UUID productId, JsonNode data) {
+	private void termsChanged(UUID productId, JsonNode data, Instant changedAt) {
 		int version = data.path("termsVersion").asInt(0);
 		this.directory.storeTerms(productId, version, text(data, "title"), text(data, "terms"),
-				data.path("effectiveAt").asString(null));
-		this.deliveries.enqueueForSubscribers(MailKind.TERMS_CHANGED, productId + ":" + version, productId,
-				Map.of("productId", productId.toString(), "termsVersion", version));
+				data.path("effectiveAt").asString(null), changedAt);
+		this.deliveries.enqueueTermsChange(productId, version);
 	}
 
 	@RabbitListener(queues = SUBSCRIPTIONS, containerFactory = EventsAutoConfiguration.LISTENER_CONTAINER_FACTORY)
@@ -123,8 +124,13 @@ class MailEvents {
 			UUID subscriptionId = uuid(data, "subscriptionId");
 			UUID userId = uuid(data, "userId");
 			UUID productId = uuid(data, "productId");
-			this.directory.storeSubscription(subscriptionId, userId, productId, data.path("status").asString("ACTIVE"),
-					data.path("version").asLong(0));
+			// The envelope's time, not data.occurredAt: that is payment's billing clock,
+			// which its test clock moves, while terms changes carry seller's real time.
+			if (this.directory.storeSubscription(subscriptionId, userId, productId,
+					data.path("status").asString("ACTIVE"), data.path("version").asLong(0), received.time())) {
+				// Terms changes processed before this event but made while it was live.
+				this.deliveries.enqueueMissedTerms(productId, subscriptionId);
+			}
 			// The title is read when the mail is sent: product events may arrive later.
 			Map<String, Object> payload = new LinkedHashMap<>();
 			payload.put("productId", productId.toString());

@@ -360,6 +360,26 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 	}
 
 	@Test
+	void anAddressThatNeedsSmtputf8FailsAloneAndTheRestOfItsSessionIsSent() {
+		// 갍 is U+AC0D: written as its low byte it was a CR inside RCPT TO, which broke
+		// the transaction and with it the session the next mail was sent in.
+		User first = userWithEmail("first-" + UUID.randomUUID() + "@example.com");
+		User broken = userWithEmail("갍-" + UUID.randomUUID() + "@example.com");
+		User next = userWithEmail("next-" + UUID.randomUUID() + "@example.com");
+		for (User user : List.of(first, broken, next)) {
+			this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+		}
+
+		assertThat(this.worker.sendDue()).isEqualTo(3);
+		assertThat(row(broken.id())).containsEntry("status", "FAILED").containsEntry("attempts", 1);
+		assertThat((String) row(broken.id()).get("last_error")).contains("address needs SMTPUTF8");
+		for (User user : List.of(first, next)) {
+			assertThat(row(user.id())).containsEntry("status", "SENT");
+			assertThat(inbox(user.email())).hasSize(1);
+		}
+	}
+
+	@Test
 	void transactionalMailGoesBeforeATermsChangeBacklog() {
 		UUID productId = UUID.randomUUID();
 		bulkSubscribers(productId, 120);
@@ -398,10 +418,11 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 	/** A terms change as mail-service's event listener records it. */
 	private void termsChange(UUID productId, int version) {
 		this.jdbc.sql("""
-				INSERT INTO terms_versions (product_id, terms_version, title, terms, effective_at)
-				VALUES (?, ?, 'Box', 'New terms', '2027-01-01T00:00:00Z')""").params(productId, version).update();
-		this.deliveries.enqueueForSubscribers(MailKind.TERMS_CHANGED, productId + ":" + version, productId,
-				Map.of("productId", productId.toString(), "termsVersion", version));
+				INSERT INTO terms_versions (product_id, terms_version, title, terms, effective_at, changed_at)
+				VALUES (?, ?, 'Box', 'New terms', '2027-01-01T00:00:00Z', now())""")
+			.params(productId, version)
+			.update();
+		this.deliveries.enqueueTermsChange(productId, version);
 	}
 
 	private DeliveryWorker worker(Deliveries log, JavaMailSender mailSender, MailProperties.Sending sending) {
@@ -433,9 +454,12 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 			this.jdbc.sql("INSERT INTO mail_users (user_id, email, name, locale, version) VALUES (?, ?, ?, 'ko', 1)")
 				.params(userId, email, "구독자 " + i)
 				.update();
-			this.jdbc.sql("""
-					INSERT INTO mail_subscriptions (subscription_id, user_id, product_id, status, live, version)
-					VALUES (?, ?, ?, 'ACTIVE', true, 1)""").params(UUID.randomUUID(), userId, productId).update();
+			this.jdbc
+				.sql("""
+						INSERT INTO mail_subscriptions (subscription_id, user_id, product_id, status, live, version, live_since)
+						VALUES (?, ?, ?, 'ACTIVE', true, 1, now() - interval '1 day')""")
+				.params(UUID.randomUUID(), userId, productId)
+				.update();
 		}
 		return emails;
 	}

@@ -1,20 +1,42 @@
 package com.moa.mail.recipient;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.moa.mail.MailIntegrationTestSupport;
+import com.moa.mail.delivery.Deliveries;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * A terms change reaches every subscriber live when it is processed, once per (product,
- * terms version, user), whatever arrives twice; canceled, expired and other products'
- * subscribers get nothing.
+ * A terms change reaches every subscriber live when it is processed and already when it
+ * was made, once per (product, terms version, user), whatever arrives twice or late;
+ * canceled, expired and other products' subscribers, and those who subscribed after the
+ * change, get nothing.
  */
 class TermsChangeIntegrationTests extends MailIntegrationTestSupport {
+
+	@Autowired
+	Directory directory;
+
+	@Autowired
+	Deliveries deliveries;
+
+	@Autowired
+	TransactionTemplate transaction;
 
 	@Test
 	void everyLiveSubscriberGetsEachTermsVersionOnceAndNobodyElseGetsIt() throws Exception {
@@ -93,6 +115,90 @@ class TermsChangeIntegrationTests extends MailIntegrationTestSupport {
 		awaitQuiet();
 		assertThat(termsMails(stays)).hasSize(1);
 		assertThat(termsMails(user)).isEmpty();
+	}
+
+	@Test
+	void aSubscriptionProcessedAfterAChangeItPredatesStillGetsThatVersionOnce() {
+		UUID productId = product("Late Box");
+		Instant changedAt = Instant.now();
+		awaitProcessed(termsChanged(productId, "Late Box", 2, "Terms v2", changedAt));
+		// Activated before the change; its event (another queue, or a late outbox) after.
+		User before = user("ko");
+		UUID subscription = subscribe(before, productId, changedAt.minus(Duration.ofMinutes(1)));
+		User after = user("ko");
+		subscribe(after, productId, changedAt.plus(Duration.ofMinutes(1)));
+		// Later events about the subscription queue nothing more.
+		subscription(subscription, before, productId, "subscription.renewed", "ACTIVE", 2);
+		awaitQuiet();
+
+		assertThat(termsMails(before)).singleElement()
+			.satisfies((mail) -> assertThat(parts(mail).get(0)).contains("버전 2", "Terms v2"));
+		assertThat(termsMails(after)).isEmpty();
+	}
+
+	@Test
+	void aChangeProcessedLateReachesOnlyThoseSubscribedBeforeIt() {
+		UUID productId = product("Delayed Box");
+		Instant changedAt = Instant.now();
+		User before = user("ko");
+		subscribe(before, productId, changedAt.minus(Duration.ofMinutes(1)));
+		User after = user("ko");
+		subscribe(after, productId, changedAt.plus(Duration.ofMinutes(1)));
+		// The change's event arrives after both subscriptions' (its outbox published
+		// late).
+		awaitProcessed(termsChanged(productId, "Delayed Box", 2, "Terms v2", changedAt));
+		awaitQuiet();
+
+		assertThat(termsMails(before)).hasSize(1);
+		assertThat(termsMails(after)).isEmpty();
+	}
+
+	@Test
+	void aSubscriptionAndAChangeProcessedAtTheSameTimeStillMeet() throws Exception {
+		UUID productId = product("Racing Box");
+		User user = user("ko");
+		UUID subscriptionId = UUID.randomUUID();
+		Instant activatedAt = Instant.now();
+		CountDownLatch caughtUp = new CountDownLatch(1);
+		CountDownLatch changeProcessing = new CountDownLatch(1);
+		ExecutorService pool = Executors.newSingleThreadExecutor();
+		try {
+			// The activation's transaction as MailEvents runs it, still open while the
+			// change is processed: neither sees the other's write before it commits.
+			Future<?> activation = pool.submit(() -> this.transaction.executeWithoutResult((status) -> {
+				this.directory.storeSubscription(subscriptionId, user.id(), productId, "ACTIVE", 1, activatedAt);
+				this.deliveries.enqueueMissedTerms(productId, subscriptionId);
+				caughtUp.countDown();
+				awaitLatch(changeProcessing);
+			}));
+			assertThat(caughtUp.await(10, TimeUnit.SECONDS)).isTrue();
+			UUID change = termsChanged(productId, "Racing Box", 2, "v2", activatedAt.plusSeconds(1));
+			// Processed, or waiting for the activation to commit.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> this.jdbc.sql("""
+						SELECT (SELECT count(*) FROM event_inbox WHERE event_id = ?)
+						     + (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted)""")
+					.param(change)
+					.query(Integer.class)
+					.single() > 0);
+			changeProcessing.countDown();
+			activation.get(10, TimeUnit.SECONDS);
+			awaitProcessed(change);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		awaitQuiet();
+		assertThat(termsMails(user)).hasSize(1);
+	}
+
+	private static void awaitLatch(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private List<MimeMessage> termsMails(User user) {

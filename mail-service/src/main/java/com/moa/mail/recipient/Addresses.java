@@ -1,0 +1,49 @@
+package com.moa.mail.recipient;
+
+import java.net.IDN;
+
+import jakarta.mail.internet.AddressException;
+
+/**
+ * Email addresses as SMTP carries them without SMTPUTF8, which mail-service does not use:
+ * auth-service accepts any Unicode address, but Angus Mail writes each character of an
+ * envelope address as its low byte ({@code 걁걂@example.com} went to
+ * {@code AB@example.com}, and a {@code 갍} became a CR that broke the session).
+ */
+public final class Addresses {
+
+	private Addresses() {
+	}
+
+	/**
+	 * The address with an internationalized domain in its ASCII (punycode) form.
+	 * @throws AddressException when it cannot be written in ASCII: a non-ASCII local part
+	 * needs SMTPUTF8, so it is never handed to the transport
+	 */
+	public static String ascii(String email) throws AddressException {
+		int at = email.lastIndexOf('@');
+		if (at < 0) {
+			throw new AddressException("address has no domain");
+		}
+		for (int i = 0; i < email.length(); i++) {
+			char c = email.charAt(i);
+			if (c < 0x20 || c == 0x7f) {
+				throw new AddressException("address contains a control character");
+			}
+			if (c > 0x7f && i < at) {
+				throw new AddressException("address needs SMTPUTF8 (its local part is not ASCII)");
+			}
+		}
+		String domain = email.substring(at + 1);
+		if (domain.chars().allMatch((c) -> c < 0x80)) {
+			return email;
+		}
+		try {
+			return email.substring(0, at + 1) + IDN.toASCII(domain);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new AddressException("address domain cannot be written in ASCII: " + ex.getMessage());
+		}
+	}
+
+}

@@ -1,0 +1,91 @@
+package com.moa.mail.delivery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import com.moa.mail.MailProperties;
+import com.moa.mail.content.MailComposer;
+import com.moa.mail.content.MailComposer.Composed;
+import com.moa.mail.delivery.Deliveries.Delivery;
+import com.moa.mail.recipient.Directory;
+import com.moa.mail.recipient.Directory.Recipient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.scheduling.TaskScheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/**
+ * The sender threads on their own, everything around them mocked: stopping a sender the
+ * rate limiter holds back.
+ */
+class DeliveryWorkerTests {
+
+	@Test
+	void stoppingASenderHeldBackByTheRateLimiterPutsItsBatchBackAtOnce() throws Exception {
+		UUID claim = UUID.randomUUID();
+		// 10 messages at 1 per second: the limiter holds the sender back about 9 s.
+		List<Delivery> batch = IntStream.range(0, 10).mapToObj((i) -> welcome(claim)).toList();
+		CompletableFuture<Thread> senderThread = new CompletableFuture<>();
+		Deliveries deliveries = mock(Deliveries.class);
+		when(deliveries.claim(anyInt(), any())).thenAnswer((invocation) -> {
+			senderThread.complete(Thread.currentThread());
+			return batch;
+		}).thenReturn(List.of());
+		Directory directory = mock(Directory.class);
+		when(directory.recipient(any())).thenAnswer(
+				(invocation) -> Optional.of(new Recipient(invocation.getArgument(0), "user@example.com", "김모아", "ko")));
+		MailComposer composer = mock(MailComposer.class);
+		when(composer.compose(any(), any(), any())).thenReturn(new Composed("Welcome", "<p>Hi</p>", "Hi"));
+		JavaMailSender sender = mock(JavaMailSender.class);
+		when(sender.createMimeMessage()).thenAnswer((invocation) -> new MimeMessage((Session) null));
+		TaskScheduler scheduler = mock(TaskScheduler.class);
+		when(scheduler.scheduleAtFixedRate(any(Runnable.class), any(Instant.class), any(Duration.class)))
+			.thenAnswer((invocation) -> mock(ScheduledFuture.class));
+		MailProperties properties = new MailProperties("Moa Subscribe <no-reply@moa.test>", "support@moa.test",
+				"http://localhost:8080", "Asia/Seoul", new MailProperties.Sending(true, 1, 1, 10, Duration.ofMillis(50),
+						Duration.ofMinutes(2), Duration.ofSeconds(5), Duration.ofMinutes(10), 20));
+		DeliveryWorker worker = new DeliveryWorker(deliveries, directory, composer, sender, properties,
+				new SimpleMeterRegistry(), scheduler);
+
+		worker.start();
+		Thread thread = senderThread.get(5, TimeUnit.SECONDS);
+		// Parked in the rate limiter.
+		await().atMost(Duration.ofSeconds(5)).until(() -> thread.getState() == Thread.State.TIMED_WAITING);
+		long stopping = System.nanoTime();
+		worker.stop();
+
+		assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(5));
+		assertThat(thread.isAlive()).isFalse();
+		verify(deliveries).release(eq(claim), eq(batch.stream().map(Delivery::id).toList()), anyString());
+		verify(sender, never()).send(any(MimeMessage[].class));
+	}
+
+	private static Delivery welcome(UUID claim) {
+		UUID userId = UUID.randomUUID();
+		UUID id = UUID.randomUUID();
+		return new Delivery(id, MailKind.WELCOME, userId.toString(), userId, "{}", "SENDING", 0, null,
+				Deliveries.messageId(id), null, Instant.now(), null, claim);
+	}
+
+}
