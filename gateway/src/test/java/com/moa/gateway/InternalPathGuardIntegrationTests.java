@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Services' {@code /internal/**} and {@code /actuator/**} are never reached through the
  * gateway, whatever encoding or dot-segment trick the path uses; the gateway's own health
- * endpoint stays available.
+ * endpoint stays available. A path spelling a letter, digit, {@code -}, {@code _} or
+ * {@code ~} percent-encoded is refused with 400.
  */
 class InternalPathGuardIntegrationTests extends AbstractGatewayIntegrationTest {
 
@@ -31,6 +32,20 @@ class InternalPathGuardIntegrationTests extends AbstractGatewayIntegrationTest {
 		assertThat(response.text()).contains("https://moa-subscribe.com/problems/not-found");
 		assertThat(this.backend.receivedAll()).noneMatch(
 				(hit) -> hit.uri().toLowerCase().contains("internal") || hit.uri().toLowerCase().contains("actuator"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/api/auth/logi%6e", "/api/auth/signu%70", "/api/auth/%6Cogin", "/api/%61uth/login",
+			"/api/auth/login%7E", "/api/products/%31", "/api/chat/rooms/a%2Db", "/api/auth/.well-known/jwks%5Fjson",
+			"/actuator/healt%68" })
+	void refusesPercentEncodedLettersDigitsAndUnreservedMarksWith400(String rawPath) {
+		int before = this.backend.receivedAll().size();
+		RawHttp.Response response = RawHttp.send(this.port, "POST", rawPath,
+				"Authorization: Bearer " + TestBackend.SIGNER.token("SELLER"));
+		assertThat(response.status()).as(rawPath).isEqualTo(400);
+		assertThat(response.isProblem()).as(rawPath).isTrue();
+		assertThat(response.text()).contains("https://moa-subscribe.com/problems/bad-request");
+		assertThat(this.backend.receivedAll()).hasSize(before);
 	}
 
 	@Test

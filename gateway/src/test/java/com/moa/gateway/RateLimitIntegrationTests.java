@@ -1,6 +1,10 @@
 package com.moa.gateway;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
+
+import com.moa.platform.testing.RawHttp;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,11 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Request limits counted in a real Redis: the credential endpoints per client IP, the
  * rest of the API per user, with 429 problem JSON, {@code Retry-After} and
- * {@code X-RateLimit-Remaining}.
+ * {@code X-RateLimit-Remaining}; a credential path spelled with encoded letters can't
+ * pass for another path.
  */
 @TestPropertySource(properties = { "moa.gateway.rate-limit.api.requests=5", "moa.gateway.rate-limit.api.window=60s",
 		"moa.gateway.rate-limit.auth.requests=3", "moa.gateway.rate-limit.auth.window=60s" })
 class RateLimitIntegrationTests extends AbstractGatewayIntegrationTest {
+
+	private final TestBackend backend = TestBackend.get();
 
 	@Test
 	void limitsLoginAttemptsPerClientIpWith429AndRetryAfter() {
@@ -54,6 +61,18 @@ class RateLimitIntegrationTests extends AbstractGatewayIntegrationTest {
 		assertThat(Integer.parseInt(retryAfter)).isBetween(1, 60);
 		// Signup shares the credential bucket of this IP.
 		this.client.post().uri("/api/auth/signup").exchange().expectStatus().isEqualTo(429);
+	}
+
+	@Test
+	void refusesCredentialPathsWithEncodedLettersInsteadOfLimitingThemAsApiRequests() {
+		int before = this.backend.receivedAll().size();
+		for (int i = 0; i < 11; i++) {
+			RawHttp.Response response = RawHttp.send(this.port, "POST", "/api/auth/logi%6e",
+					List.of("Content-Type: application/json"), "{}".getBytes(StandardCharsets.UTF_8));
+			assertThat(response.status()).as("attempt %s", i + 1).isEqualTo(400);
+			assertThat(response.isProblem()).isTrue();
+		}
+		assertThat(this.backend.receivedAll()).hasSize(before);
 	}
 
 	@Test

@@ -1,9 +1,11 @@
 package com.moa.gateway;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import com.moa.platform.testing.RawHttp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -75,6 +77,16 @@ class RedisDownIntegrationTests {
 			.isEqualTo("https://moa-subscribe.com/problems/service-unavailable");
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
 		assertThat(this.backend.received("/api/auth/login"::equals)).hasSize(loginsBefore);
+	}
+
+	@Test
+	void encodedSignupPathIsRefusedRatherThanFailingOpen() {
+		int before = this.backend.receivedAll().size();
+		RawHttp.Response response = RawHttp.send(this.port, "POST", "/api/auth/signu%70",
+				List.of("Content-Type: application/json"), "{}".getBytes(StandardCharsets.UTF_8));
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.isProblem()).isTrue();
+		assertThat(this.backend.receivedAll()).hasSize(before);
 	}
 
 	@Test

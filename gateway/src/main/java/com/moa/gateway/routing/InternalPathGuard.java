@@ -22,6 +22,16 @@ import org.springframework.web.server.WebFilterChain;
  * something else (dot segments, encoded dots/slashes/backslashes, matrix parameters,
  * double encoding, empty segments) is refused outright, and so is any routed path with an
  * {@code internal} or {@code actuator} segment. Both answer 404 problem JSON.
+ * <p>
+ * A path with a percent-encoded unreserved character (a letter, digit, {@code -},
+ * {@code _} or {@code ~}, RFC 3986 section 2.3) is refused with 400. Such a path is the
+ * same resource as the plain spelling ({@code /api/auth/logi%6e} is
+ * {@code /api/auth/login} to the route, to Spring Security and to the services), yet a
+ * filter comparing the raw path would take it for another; the rate limits once did, and
+ * gave such logins the lax API limit. Refusing the spelling at the edge leaves every path
+ * decision in the gateway, today's and future ones, with one spelling to match. No client
+ * needs it: URI producers should not encode these characters (RFC 3986 section 2.3), and
+ * other encoded bytes (Korean keywords) still pass.
  */
 @Component
 class InternalPathGuard implements WebFilter, Ordered {
@@ -29,6 +39,13 @@ class InternalPathGuard implements WebFilter, Ordered {
 	static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 20;
 
 	private static final Pattern SUSPICIOUS = Pattern.compile("(?i)(%2e|%2f|%5c|%3b|%25|%00|\\\\|;|//)");
+
+	/**
+	 * {@code %} and the hex code of ALPHA, DIGIT, "-", "_" or "~" ({@code %2e}, the dot,
+	 * is already {@link #SUSPICIOUS}).
+	 */
+	private static final Pattern ENCODED_UNRESERVED = Pattern
+		.compile("(?i)%(3[0-9]|4[1-9a-f]|5[0-9a]|6[1-9a-f]|7[0-9a]|2d|5f|7e)");
 
 	private static final Set<String> FORBIDDEN_SEGMENTS = Set.of("internal", "actuator");
 
@@ -50,7 +67,15 @@ class InternalPathGuard implements WebFilter, Ordered {
 			return this.problems.write(exchange, HttpStatus.NOT_FOUND, "not-found", "Not Found",
 					"No resource at this path.");
 		}
+		if (hasEncodedUnreserved(rawPath)) {
+			return this.problems.write(exchange, HttpStatus.BAD_REQUEST, "bad-request", "Bad Request",
+					"Letters, digits and - _ ~ must not be percent-encoded in the path.");
+		}
 		return chain.filter(exchange);
+	}
+
+	static boolean hasEncodedUnreserved(String rawPath) {
+		return ENCODED_UNRESERVED.matcher(rawPath).find();
 	}
 
 	static boolean isForbidden(String rawPath) {

@@ -1,5 +1,7 @@
 package com.moa.gateway.security;
 
+import java.time.Clock;
+
 import com.moa.gateway.GatewayProperties;
 import com.moa.platform.security.AccessTokenClaims;
 import com.moa.platform.security.AccessTokenValidators;
@@ -7,6 +9,7 @@ import com.moa.platform.security.UserAuthentication;
 import com.moa.platform.security.UserRole;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,10 +26,12 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Stateless token verification: RS256 tokens from auth-service's JWKS (an unknown
- * {@code kid} makes the JWK source fetch the set again), the shared claim validators,
+ * {@code kid} makes {@link JwkSetCache} fetch the set again, at most once per
+ * {@code moa.gateway.security.jwk-set-refresh-interval}), the shared claim validators,
  * public routes from API.md open, {@code /api/seller/**} for sellers only, every other
  * {@code /api/**} and {@code /ws/**} request authenticated.
  */
@@ -35,9 +40,11 @@ import org.springframework.security.web.server.savedrequest.NoOpServerRequestCac
 class SecurityConfiguration {
 
 	@Bean
-	ReactiveJwtDecoder jwtDecoder(GatewayProperties properties) {
+	ReactiveJwtDecoder jwtDecoder(GatewayProperties properties, ObjectProvider<Clock> clock) {
 		GatewayProperties.Security security = properties.security();
-		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(security.jwkSetUri().toString())
+		JwkSetCache keys = new JwkSetCache(WebClient.create(), security.jwkSetUri(), security.jwkSetRefreshInterval(),
+				clock.getIfAvailable(Clock::systemUTC));
+		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSource(keys)
 			.jwsAlgorithm(SignatureAlgorithm.RS256)
 			.build();
 		decoder.setJwtValidator(

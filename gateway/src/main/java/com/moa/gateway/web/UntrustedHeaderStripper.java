@@ -17,9 +17,11 @@ import org.springframework.web.server.WebFilterChain;
  * Removes headers a client must not be able to set: every {@code X-User-*} header
  * (identity reaches services only as the verified token), {@code X-Request-Id} (the
  * request's id is its trace id, {@link RequestIdFilter}) and the forwarding headers. The
- * gateway is the edge, so it writes {@code X-Forwarded-For} afresh from the connection's
- * peer; a client-sent one would otherwise be kept as the leftmost value, which services
- * read as the client IP (login throttling per IP could then be dodged).
+ * gateway is the edge, so it writes {@code X-Forwarded-For} and {@code Forwarded} afresh
+ * from the client address (the connection's peer, or behind the front proxy the address
+ * that proxy appended, {@link FrontProxyHeaders}); a client-sent chain would otherwise be
+ * kept as the leftmost value, which services read as the client IP (login throttling per
+ * IP could then be dodged).
  */
 @Component
 class UntrustedHeaderStripper implements WebFilter, Ordered {
