@@ -46,14 +46,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * Sends what the delivery log holds, on {@code connections} threads, each claiming a
- * batch (transactional mail first), sending it in one SMTP session and recording each
- * outcome at once. A Resilience4j rate limiter shared by the threads keeps the instance
- * under {@code rate} messages per second.
+ * batch (transactional mail first), sending it in one SMTP session and recording the
+ * outcomes when the session ends. A Resilience4j rate limiter shared by the threads keeps
+ * the instance under {@code rate} messages per second.
  *
  * <p>
  * Exactly once, as far as SMTP allows: a row is claimed under a lease, so two senders
- * never hold it together, and it is SENT only after the server accepted it. A sender that
- * dies between the server's acceptance and that commit leaves the row to be sent again
+ * never hold it together, and it is SENT only after the server accepted it. A log that
+ * cannot be written at that moment is retried, under a lease still renewed, until it is.
+ * A sender that dies between the server's acceptance and that commit (anywhere in the
+ * rest of the session: the batch is committed together) leaves the row to be sent again
  * when its lease runs out, with the same {@code Message-ID}, which lets receiving systems
  * and people recognise the copy (at least once, never a different mail twice).
  */
@@ -63,6 +65,10 @@ public class DeliveryWorker implements SmartLifecycle {
 	private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
 
 	private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(30);
+
+	private static final Duration FIRST_RECORD_PAUSE = Duration.ofMillis(100);
+
+	private static final Duration MAX_RECORD_PAUSE = Duration.ofSeconds(2);
 
 	private final Deliveries deliveries;
 
@@ -162,8 +168,9 @@ public class DeliveryWorker implements SmartLifecycle {
 				outagePause = Duration.ZERO;
 			}
 			catch (SmtpUnreachableException ex) {
-				outagePause = outagePause.isZero() ? Duration.ofSeconds(1) : min(outagePause.multipliedBy(2));
-				log.warn("SMTP server unreachable ({}); mail stays queued, next try in {}", ex.getMessage(),
+				outagePause = outagePause.isZero() ? Duration.ofSeconds(1)
+						: atMost(outagePause.multipliedBy(2), MAX_OUTAGE_PAUSE);
+				log.warn("SMTP server not taking mail ({}); mail stays queued, next try in {}", ex.getMessage(),
 						outagePause);
 				sleep(outagePause);
 			}
@@ -178,8 +185,8 @@ public class DeliveryWorker implements SmartLifecycle {
 		}
 	}
 
-	private static Duration min(Duration pause) {
-		return (pause.compareTo(MAX_OUTAGE_PAUSE) > 0) ? MAX_OUTAGE_PAUSE : pause;
+	private static Duration atMost(Duration pause, Duration limit) {
+		return (pause.compareTo(limit) > 0) ? limit : pause;
 	}
 
 	private void sleep(Duration pause) {
@@ -195,8 +202,8 @@ public class DeliveryWorker implements SmartLifecycle {
 	/**
 	 * Claims one batch of due deliveries and sends it.
 	 * @return how many were claimed (0: nothing was due)
-	 * @throws SmtpUnreachableException when the server could not be reached; the batch is
-	 * back in the queue
+	 * @throws SmtpUnreachableException when the server could not be reached or deferred
+	 * every mail; the batch is back in the queue
 	 */
 	int sendDue() {
 		List<Delivery> batch = this.deliveries.claim(Math.min(this.settings.batchSize(), this.settings.rate()),
@@ -214,9 +221,10 @@ public class DeliveryWorker implements SmartLifecycle {
 	}
 
 	/**
-	 * Renews the batch's lease while this sender works on it: a session can outlast any
-	 * fixed lease (25 messages with slow replies), and another sender must take the rows
-	 * only when this one died. The claim token keeps a late write off rows taken anyway.
+	 * Renews the batch's lease while this sender works on it, recording included: a
+	 * session can outlast any fixed lease (25 messages with slow replies), so can a
+	 * database failover, and another sender must take the rows only when this one died.
+	 * The claim token keeps a late write off rows taken anyway.
 	 */
 	private ScheduledFuture<?> keepLeased(List<Delivery> batch) {
 		UUID claim = batch.get(0).claim();
@@ -264,62 +272,162 @@ public class DeliveryWorker implements SmartLifecycle {
 					"sender stopped before sending");
 			return;
 		}
-		Map<Object, Exception> failures = Map.of();
-		Timer.Sample session = Timer.start(this.meters);
-		try {
-			this.sender.send(messages.keySet().toArray(MimeMessage[]::new));
-		}
-		catch (MailSendException ex) {
-			// JavaMailSenderImpl lists every message it did not get accepted; the others
-			// were, also when only closing the session failed (then the list is empty).
-			failures = ex.getFailedMessages();
-		}
-		catch (MailAuthenticationException ex) {
-			failures = loginRefused(messages.keySet(), ex);
-		}
-		catch (MailException ex) {
-			failures = allFailed(messages.keySet(), ex);
-		}
-		finally {
-			session.stop(this.smtpSession);
-		}
+		Map<Object, Exception> failures = session(messages.keySet());
 		boolean noneAccepted = failures.size() == messages.size();
+		boolean deferred = deferredAll(messages.keySet(), failures);
 		Map<UUID, String> sent = new LinkedHashMap<>();
-		List<UUID> unreachable = new ArrayList<>();
+		List<UUID> back = new ArrayList<>();
+		Map<Delivery, Exception> failed = new LinkedHashMap<>();
 		Exception outage = null;
 		for (Map.Entry<MimeMessage, Delivery> entry : messages.entrySet()) {
-			Delivery delivery = entry.getValue();
 			Exception failure = failures.get(entry.getKey());
 			if (failure == null) {
-				sent.put(delivery.id(), addresses.get(entry.getKey()));
+				sent.put(entry.getValue().id(), addresses.get(entry.getKey()));
 			}
-			else if (!handedOver(entry.getKey()) || failure instanceof SmtpUnreachableException
-					|| SmtpFailure.of(failure) == SmtpFailure.UNREACHABLE) {
-				unreachable.add(delivery.id());
+			else if (deferred || unreachable(entry.getKey(), failure)) {
+				back.add(entry.getValue().id());
 				outage = failure;
 			}
-			else if (noneAccepted && SmtpFailure.of(failure) == SmtpFailure.PERMANENT) {
+			else {
+				failed.put(entry.getValue(), failure);
+			}
+		}
+		// First what the server accepted: only losing that write sends mail twice.
+		if (recordSent(batch.get(0).claim(), sent)) {
+			for (Delivery delivery : batch) {
+				if (sent.containsKey(delivery.id())) {
+					this.sendLatency.record(Duration.between(delivery.createdAt(), Instant.now()));
+					Counter.builder("moa.mail.sent")
+						.tag("kind", delivery.kind().name())
+						.register(this.meters)
+						.increment();
+				}
+			}
+		}
+		failed.forEach((delivery, failure) -> {
+			if (noneAccepted && SmtpFailure.of(failure) == SmtpFailure.PERMANENT) {
 				// A server that refuses every mail of a session (relay denied, our sender
 				// blocked) is more likely refusing us than each recipient: counted, but
-				// not
-				// FAILED at once, so a misconfigured server cannot fail a whole backlog.
+				// not FAILED at once, so a misconfigured server cannot fail a whole
+				// backlog.
 				retryOrFail(delivery, describe(failure));
 			}
 			else {
 				record(delivery, failure);
 			}
+		});
+		if (outage != null) {
+			String reason = deferred ? "every mail deferred: " + describe(outage) : describe(outage);
+			this.deliveries.release(batch.get(0).claim(), back, reason);
+			throw new SmtpUnreachableException(reason, outage);
 		}
-		this.deliveries.sent(batch.get(0).claim(), sent);
-		for (Delivery delivery : batch) {
-			if (sent.containsKey(delivery.id())) {
-				this.sendLatency.record(Duration.between(delivery.createdAt(), Instant.now()));
-				Counter.builder("moa.mail.sent").tag("kind", delivery.kind().name()).register(this.meters).increment();
+	}
+
+	/**
+	 * Sends the messages in one SMTP session.
+	 * @return the messages not accepted, with why
+	 */
+	private Map<Object, Exception> session(Collection<MimeMessage> messages) {
+		Timer.Sample session = Timer.start(this.meters);
+		try {
+			this.sender.send(messages.toArray(MimeMessage[]::new));
+			return Map.of();
+		}
+		catch (MailSendException ex) {
+			// JavaMailSenderImpl lists every message it did not get accepted; the others
+			// were, also when only closing the session failed (then the list is empty).
+			return ex.getFailedMessages();
+		}
+		catch (MailAuthenticationException ex) {
+			return loginRefused(messages, ex);
+		}
+		catch (MailException ex) {
+			return allFailed(messages, ex);
+		}
+		finally {
+			session.stop(this.smtpSession);
+		}
+	}
+
+	/**
+	 * Records what the server accepted, retrying while the delivery log cannot be written
+	 * (a failover, a pool timeout): the mails are out, and giving up would leave them
+	 * SENDING, to be sent again when the lease runs out. The lease is still renewed
+	 * meanwhile. Retrying ends when the write succeeds, when the claim holds none of the
+	 * rows any more (another sender took them after the lease ran out during a longer
+	 * outage: nothing left to record) or when the sender is stopped.
+	 * @return whether the outcome was recorded by this sender
+	 */
+	private boolean recordSent(UUID claim, Map<UUID, String> sent) {
+		List<UUID> ids = List.copyOf(sent.keySet());
+		Duration pause = FIRST_RECORD_PAUSE;
+		while (true) {
+			try {
+				this.deliveries.sent(claim, sent);
+				return true;
+			}
+			catch (DataAccessException ex) {
+				log.warn("{} mails the SMTP server accepted not recorded yet ({}); next try in {}", sent.size(),
+						ex.getMessage(), pause);
+			}
+			sleep(pause);
+			if (Thread.currentThread().isInterrupted()) {
+				log.error("Sender stopped before recording {} accepted mails of claim {}: they are sent again, "
+						+ "with the same Message-ID, when the lease runs out", sent.size(), claim);
+				return false;
+			}
+			if (!stillHeld(claim, ids)) {
+				log.error("Claim {} lost before {} accepted mails were recorded: another sender took them", claim,
+						sent.size());
+				return false;
+			}
+			pause = atMost(pause.multipliedBy(2), MAX_RECORD_PAUSE);
+		}
+	}
+
+	/**
+	 * Whether the claim still holds any of the rows (renewing their lease); unknown: yes.
+	 */
+	private boolean stillHeld(UUID claim, List<UUID> ids) {
+		try {
+			return this.deliveries.extendLease(claim, ids, this.settings.lease()) > 0;
+		}
+		catch (DataAccessException ex) {
+			return true;
+		}
+	}
+
+	/**
+	 * Whether the server deferred (4xx) every mail it was handed in the session. A relay
+	 * doing that (throttling, a quota: 451, 452, 454) is deferring us, not each
+	 * recipient; counting those attempts, a whole backlog would be FAILED within hours.
+	 * Like an unreachable server, it gets the batch back uncounted. A lone 4xx among
+	 * accepted mails is the recipient's and counts.
+	 */
+	private static boolean deferredAll(Collection<MimeMessage> messages, Map<Object, Exception> failures) {
+		boolean deferred = false;
+		for (MimeMessage message : messages) {
+			Exception failure = failures.get(message);
+			if (failure == null) {
+				return false;
+			}
+			if (!unreachable(message, failure)) {
+				if (SmtpFailure.of(failure) != SmtpFailure.DEFERRED) {
+					return false;
+				}
+				deferred = true;
 			}
 		}
-		if (outage != null) {
-			this.deliveries.release(batch.get(0).claim(), unreachable, describe(outage));
-			throw new SmtpUnreachableException(describe(outage), outage);
-		}
+		return deferred;
+	}
+
+	/**
+	 * Nothing is known about the mail: the server was not reached for it, went away
+	 * before it or refused our login.
+	 */
+	private static boolean unreachable(MimeMessage message, Exception failure) {
+		return !handedOver(message) || failure instanceof SmtpUnreachableException
+				|| SmtpFailure.of(failure) == SmtpFailure.UNREACHABLE;
 	}
 
 	/**

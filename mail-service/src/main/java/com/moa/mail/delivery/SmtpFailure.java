@@ -18,13 +18,20 @@ enum SmtpFailure {
 	/** A 5xx reply or an address that cannot be written: FAILED, not retried. */
 	PERMANENT,
 
-	/** Try again later, counting the attempt. */
+	/**
+	 * A 4xx reply: the server asks us to try again later. Counted as an attempt, unless
+	 * the server defers every mail of the session (then it defers us, not the recipient).
+	 */
+	DEFERRED,
+
+	/** Anything else that may pass (a dropped session): try again later, counting it. */
 	TRANSIENT,
 
 	/** The server could not be reached or refused our login: put back, uncounted. */
 	UNREACHABLE;
 
 	static SmtpFailure of(Throwable failure) {
+		boolean deferred = false;
 		for (Throwable cause = failure; cause != null; cause = next(cause)) {
 			if (cause instanceof MailConnectException || cause instanceof AuthenticationFailedException
 					|| cause instanceof java.net.ConnectException) {
@@ -37,8 +44,9 @@ enum SmtpFailure {
 			if (code >= 500 && code < 600) {
 				return PERMANENT;
 			}
+			deferred |= code >= 400 && code < 500;
 		}
-		return TRANSIENT;
+		return deferred ? DEFERRED : TRANSIENT;
 	}
 
 	/** Angus reports the SMTP reply on these; others carry none. */

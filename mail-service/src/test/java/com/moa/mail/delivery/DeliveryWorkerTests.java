@@ -21,23 +21,29 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.scheduling.TaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 /**
  * The sender threads on their own, everything around them mocked: stopping a sender the
- * rate limiter holds back.
+ * rate limiter holds back, giving up recording a batch another sender took.
  */
 class DeliveryWorkerTests {
 
@@ -52,21 +58,8 @@ class DeliveryWorkerTests {
 			senderThread.complete(Thread.currentThread());
 			return batch;
 		}).thenReturn(List.of());
-		Directory directory = mock(Directory.class);
-		when(directory.recipient(any())).thenAnswer(
-				(invocation) -> Optional.of(new Recipient(invocation.getArgument(0), "user@example.com", "김모아", "ko")));
-		MailComposer composer = mock(MailComposer.class);
-		when(composer.compose(any(), any(), any())).thenReturn(new Composed("Welcome", "<p>Hi</p>", "Hi"));
-		JavaMailSender sender = mock(JavaMailSender.class);
-		when(sender.createMimeMessage()).thenAnswer((invocation) -> new MimeMessage((Session) null));
-		TaskScheduler scheduler = mock(TaskScheduler.class);
-		when(scheduler.scheduleAtFixedRate(any(Runnable.class), any(Instant.class), any(Duration.class)))
-			.thenAnswer((invocation) -> mock(ScheduledFuture.class));
-		MailProperties properties = new MailProperties("Moa Subscribe <no-reply@moa.test>", "support@moa.test",
-				"http://localhost:8080", "Asia/Seoul", new MailProperties.Sending(true, 1, 1, 10, Duration.ofMillis(50),
-						Duration.ofMinutes(2), Duration.ofSeconds(5), Duration.ofMinutes(10), 20));
-		DeliveryWorker worker = new DeliveryWorker(deliveries, directory, composer, sender, properties,
-				new SimpleMeterRegistry(), scheduler);
+		JavaMailSender sender = sender();
+		DeliveryWorker worker = worker(deliveries, sender, 1);
 
 		worker.start();
 		Thread thread = senderThread.get(5, TimeUnit.SECONDS);
@@ -79,6 +72,48 @@ class DeliveryWorkerTests {
 		assertThat(thread.isAlive()).isFalse();
 		verify(deliveries).release(eq(claim), eq(batch.stream().map(Delivery::id).toList()), anyString());
 		verify(sender, never()).send(any(MimeMessage[].class));
+	}
+
+	@Test
+	void aSenderStopsRetryingItsRecordWhenAnotherSenderTookTheRows() {
+		UUID claim = UUID.randomUUID();
+		List<Delivery> batch = List.of(welcome(claim), welcome(claim));
+		Deliveries deliveries = mock(Deliveries.class);
+		when(deliveries.claim(anyInt(), any())).thenReturn(batch);
+		doThrow(new CannotGetJdbcConnectionException("failover")).when(deliveries).sent(eq(claim), anyMap());
+		// Still held after the first failure; after the second the lease had run out and
+		// another sender holds the rows.
+		when(deliveries.extendLease(eq(claim), anyList(), any())).thenReturn(2, 0);
+		JavaMailSender sender = sender();
+		DeliveryWorker worker = worker(deliveries, sender, 50);
+
+		assertThat(assertTimeoutPreemptively(Duration.ofSeconds(10), worker::sendDue)).isEqualTo(2);
+		verify(sender).send(any(MimeMessage[].class));
+		verify(deliveries, times(2)).sent(eq(claim), anyMap());
+		verify(deliveries, times(2)).extendLease(eq(claim), anyList(), any());
+	}
+
+	private static DeliveryWorker worker(Deliveries deliveries, JavaMailSender sender, int rate) {
+		Directory directory = mock(Directory.class);
+		when(directory.recipient(any())).thenAnswer(
+				(invocation) -> Optional.of(new Recipient(invocation.getArgument(0), "user@example.com", "김모아", "ko")));
+		MailComposer composer = mock(MailComposer.class);
+		when(composer.compose(any(), any(), any())).thenReturn(new Composed("Welcome", "<p>Hi</p>", "Hi"));
+		TaskScheduler scheduler = mock(TaskScheduler.class);
+		when(scheduler.scheduleAtFixedRate(any(Runnable.class), any(Instant.class), any(Duration.class)))
+			.thenAnswer((invocation) -> mock(ScheduledFuture.class));
+		MailProperties properties = new MailProperties("Moa Subscribe <no-reply@moa.test>", "support@moa.test",
+				"http://localhost:8080", "Asia/Seoul",
+				new MailProperties.Sending(true, rate, 1, 10, Duration.ofMillis(50), Duration.ofMinutes(2),
+						Duration.ofSeconds(5), Duration.ofMinutes(10), 20));
+		return new DeliveryWorker(deliveries, directory, composer, sender, properties, new SimpleMeterRegistry(),
+				scheduler);
+	}
+
+	private static JavaMailSender sender() {
+		JavaMailSender sender = mock(JavaMailSender.class);
+		when(sender.createMimeMessage()).thenAnswer((invocation) -> new MimeMessage((Session) null));
+		return sender;
 	}
 
 	private static Delivery welcome(UUID claim) {

@@ -19,6 +19,7 @@ import com.moa.mail.delivery.Deliveries.Delivery;
 import com.moa.mail.recipient.Directory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,9 +36,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sender driven by hand (the service's own sender threads are off here): a crash
- * between the SMTP server's acceptance and the SENT commit, two senders on one log,
- * permanent and transient refusals, throttling and priority. Each test starts from an
- * empty delivery log.
+ * between the SMTP server's acceptance and the SENT commit, a delivery log that cannot be
+ * written then, two senders on one log, permanent and transient refusals, a relay
+ * deferring everything, throttling and priority. Each test starts from an empty delivery
+ * log.
  */
 @TestPropertySource(properties = { "moa.mail.sending.enabled=false", "moa.mail.sending.lease=1s" })
 class SendingIntegrationTests extends MailIntegrationTestSupport {
@@ -69,6 +71,12 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 	@BeforeEach
 	void emptyLog() {
 		this.jdbc.sql("DELETE FROM deliveries").update();
+	}
+
+	@AfterEach
+	void logWritableAgain() {
+		this.jdbc.sql("DROP TRIGGER IF EXISTS failing_sent ON deliveries").update();
+		this.jdbc.sql("DROP SEQUENCE IF EXISTS failed_sent_writes").update();
 	}
 
 	@Test
@@ -108,6 +116,50 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 		Thread.sleep(1200);
 		assertThat(this.worker.sendDue()).isZero();
 		assertThat(inbox(user.email())).hasSize(2);
+	}
+
+	@Test
+	void mailAcceptedWhileTheLogCannotBeWrittenIsRecordedLaterNotSentAgain() throws Exception {
+		List<User> users = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			User user = userWithEmail("recorded-" + i + "-" + UUID.randomUUID() + "@example.com");
+			this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+			users.add(user);
+		}
+		failSentWrites();
+		// Sender threads as the service runs them, two: the second takes the rows if the
+		// first lets their lease (1 s) run out.
+		DeliveryWorker senders = worker(this.deliveries, this.sender, new MailProperties.Sending(true, 500, 2, 50,
+				Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1), 20));
+		senders.start();
+		try {
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> failedSentWrites() > 0
+						&& users.stream().noneMatch((user) -> inbox(user.email()).isEmpty()));
+			// The log stays unwritable for twice the lease: accepted, not recorded, not
+			// sent
+			// again.
+			Thread.sleep(2000);
+			assertThat(failedSentWrites()).as("recording retried").isGreaterThan(1);
+			for (User user : users) {
+				assertThat(inbox(user.email())).hasSize(1);
+				assertThat(row(user.id())).containsEntry("status", "SENDING");
+			}
+
+			logWritableAgain();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> users.stream().allMatch((user) -> "SENT".equals(row(user.id()).get("status"))));
+			Thread.sleep(1500);
+		}
+		finally {
+			senders.stop();
+		}
+		for (User user : users) {
+			assertThat(inbox(user.email())).hasSize(1);
+			assertThat(row(user.id())).containsEntry("status", "SENT")
+				.containsEntry("attempts", 1)
+				.containsEntry("email", user.email());
+		}
 	}
 
 	@Test
@@ -182,12 +234,19 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 			assertThat((String) row(later.id()).get("last_error")).contains("451");
 			assertThat(row(fine.id())).containsEntry("status", "SENT").containsEntry("attempts", 1);
 
-			// 451 again, twice: the third attempt is the last.
-			assertThat(refused.sendDue()).isEqualTo(1);
-			assertThat(refused.sendDue()).isEqualTo(1);
+			// 451 again, twice, each time beside a mail the server accepts (the 451 is
+			// about
+			// the recipient then): the third attempt is the last.
+			List<String> accepted = new ArrayList<>(List.of(fine.email()));
+			for (int attempt = 2; attempt <= 3; attempt++) {
+				User next = userWithEmail("fine-" + UUID.randomUUID() + "@example.com");
+				this.deliveries.enqueue(MailKind.WELCOME, next.id().toString(), next.id(), Map.of());
+				accepted.add(next.email());
+				assertThat(refused.sendDue()).isEqualTo(2);
+			}
 			assertThat(row(later.id())).containsEntry("status", "FAILED").containsEntry("attempts", 3);
 			assertThat(refused.sendDue()).isZero();
-			assertThat(server.accepted()).containsExactly(fine.email());
+			assertThat(server.accepted()).containsExactlyElementsOf(accepted);
 		}
 	}
 
@@ -360,6 +419,40 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 	}
 
 	@Test
+	void aRelayDeferringEveryMailGetsTheBatchBackUncountedUntilItAcceptsAgain() throws Exception {
+		try (StubSmtpServer server = StubSmtpServer.deferringEverything()) {
+			List<User> users = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				User user = userWithEmail("deferred-" + i + "-" + UUID.randomUUID() + "@example.com");
+				this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+				users.add(user);
+			}
+			MailProperties.Sending quick = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
+					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3);
+			DeliveryWorker deferred = worker(this.deliveries, sender(server.port()), quick);
+
+			// More sessions than attempts allowed: counted, every mail would be FAILED.
+			for (int session = 0; session < 5; session++) {
+				assertThatExceptionOfType(SmtpUnreachableException.class).isThrownBy(deferred::sendDue)
+					.withMessageContaining("every mail deferred");
+			}
+			for (User user : users) {
+				assertThat(row(user.id())).containsEntry("status", "QUEUED").containsEntry("attempts", 0);
+				assertThat((String) row(user.id()).get("last_error")).contains("every mail deferred");
+			}
+			assertThat(server.accepted()).isEmpty();
+
+			server.acceptAgain();
+			assertThat(deferred.sendDue()).isEqualTo(4);
+			for (User user : users) {
+				assertThat(row(user.id())).containsEntry("status", "SENT").containsEntry("attempts", 1);
+			}
+			assertThat(deferred.sendDue()).isZero();
+			assertThat(server.accepted()).containsExactlyInAnyOrderElementsOf(users.stream().map(User::email).toList());
+		}
+	}
+
+	@Test
 	void anAddressThatNeedsSmtputf8FailsAloneAndTheRestOfItsSessionIsSent() {
 		// 갍 is U+AC0D: written as its low byte it was a CR inside RCPT TO, which broke
 		// the transaction and with it the session the next mail was sent in.
@@ -413,6 +506,35 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 		// 60 mails at 20/s: the first 20 at once, then one batch per second. A lower
 		// bound only, which a slow machine cannot break.
 		assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+	}
+
+	/**
+	 * Makes every write of a SENT outcome fail, as during a database failover, until
+	 * {@link #logWritableAgain()}; {@link #failedSentWrites()} counts the failures.
+	 */
+	private void failSentWrites() {
+		this.jdbc.sql("CREATE SEQUENCE failed_sent_writes").update();
+		this.jdbc.sql("""
+				CREATE OR REPLACE FUNCTION failing_sent() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN
+				  IF NEW.status = 'SENT' THEN
+				    PERFORM nextval('failed_sent_writes');
+				    RAISE EXCEPTION 'simulated failover, the delivery log cannot be written';
+				  END IF;
+				  RETURN NEW;
+				END $$""").update();
+		this.jdbc
+			.sql("CREATE TRIGGER failing_sent BEFORE UPDATE ON deliveries FOR EACH ROW EXECUTE FUNCTION failing_sent()")
+			.update();
+	}
+
+	/**
+	 * Writes of a SENT outcome that failed (the sequence counts outside transactions).
+	 */
+	private long failedSentWrites() {
+		return this.jdbc.sql("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM failed_sent_writes")
+			.query(Long.class)
+			.single();
 	}
 
 	/** A terms change as mail-service's event listener records it. */

@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A minimal SMTP server for what GreenMail will not do: answer {@code RCPT TO} with a 550
  * for addresses starting with {@code bounce} and a 451 for those starting with
  * {@code later}, greet with a refusal or not at all, take its time to accept a message,
- * reset the connection on {@code QUIT}, or end a session after a number of messages and
- * then refuse the login. Written by hand because only these replies are needed. Sessions
- * run concurrently, one thread each.
+ * reset the connection on {@code QUIT}, end a session after a number of messages and then
+ * refuse the login, or defer every message until told to accept again. Written by hand
+ * because only these replies are needed. Sessions run concurrently, one thread each.
  */
 final class StubSmtpServer implements AutoCloseable {
 
@@ -38,6 +38,9 @@ final class StubSmtpServer implements AutoCloseable {
 	private final int messagesPerSession;
 
 	private final AtomicInteger logins = new AtomicInteger();
+
+	/** Whether every message is deferred (4xx) now. */
+	private volatile boolean deferring;
 
 	private final List<String> accepted = new CopyOnWriteArrayList<>();
 
@@ -89,6 +92,21 @@ final class StubSmtpServer implements AutoCloseable {
 		return new StubSmtpServer("220 stub-smtp ready", Duration.ZERO, false, messages);
 	}
 
+	/**
+	 * Defers every message as a throttling relay does, in turn with a 451 to
+	 * {@code RCPT TO} and a 452 at the end of its data, until {@link #acceptAgain()}.
+	 */
+	static StubSmtpServer deferringEverything() throws IOException {
+		StubSmtpServer server = new StubSmtpServer("220 stub-smtp ready", Duration.ZERO, false);
+		server.deferring = true;
+		return server;
+	}
+
+	/** Ends deferring: from now on messages are accepted. */
+	void acceptAgain() {
+		this.deferring = false;
+	}
+
 	int port() {
 		return this.listener.getLocalPort();
 	}
@@ -129,6 +147,7 @@ final class StubSmtpServer implements AutoCloseable {
 		}
 		String recipient = null;
 		int sent = 0;
+		int transactions = 0;
 		String line;
 		while ((line = in.readLine()) != null) {
 			String command = line.toUpperCase(Locale.ROOT);
@@ -158,11 +177,15 @@ final class StubSmtpServer implements AutoCloseable {
 			}
 			else if (command.startsWith("MAIL FROM")) {
 				recipient = null;
+				transactions++;
 				reply(out, "250 OK");
 			}
 			else if (command.startsWith("RCPT TO")) {
 				String address = line.substring(line.indexOf('<') + 1, line.indexOf('>'));
-				if (address.startsWith("bounce")) {
+				if (this.deferring && transactions % 2 == 1) {
+					reply(out, "451 4.7.1 too many messages, try again later");
+				}
+				else if (address.startsWith("bounce")) {
 					reply(out, "550 5.1.1 " + address + ": no such mailbox");
 				}
 				else if (address.startsWith("later")) {
@@ -179,9 +202,14 @@ final class StubSmtpServer implements AutoCloseable {
 					// the message
 				}
 				Thread.sleep(this.acceptDelay.toMillis());
-				this.accepted.add(recipient);
-				sent++;
-				reply(out, "250 OK queued");
+				if (this.deferring) {
+					reply(out, "452 4.3.1 sending quota exceeded, try again later");
+				}
+				else {
+					this.accepted.add(recipient);
+					sent++;
+					reply(out, "250 OK queued");
+				}
 			}
 			else if (command.equals("QUIT")) {
 				if (this.resetOnQuit) {
