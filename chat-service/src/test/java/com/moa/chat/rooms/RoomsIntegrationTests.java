@@ -138,6 +138,21 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 		assertThat(listed.get(0).get("id").asString()).isEqualTo(room);
 	}
 
+	/** Every instance runs the repair by itself, every 10 s. */
+	@Test
+	void theServiceRepairsARoomLeftByADeadSenderByItself() {
+		UUID[] room = room();
+		orphan(room, 1, new Document("consumer", 0L).append("seller", 1L));
+		this.mongo.updateFirst(Query.query(Criteria.where("_id").is(room[0].toString())),
+				new Update().set("lease.owner", "dead").set("lease.until", new Date(0)), "rooms");
+
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(25))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> get(this.port, "/api/chat/rooms", room[1]).json().get(0).get("unreadCount").asLong() == 1);
+		assertThat(this.mongo.findById(room[0].toString(), Document.class, "rooms").get("lease")).isNull();
+	}
+
 	/**
 	 * An insert whose reply was lost (applied, yet the send failed): the room is left for
 	 * the repair, which moves it to the message, not given back unmoved.
