@@ -160,17 +160,20 @@ class HistoryIntegrationTests extends SearchIntegrationTestSupport {
 			this.searchHistory.record(user, awkward.get(i), t.plusSeconds(i));
 		}
 		this.searchHistory.record(user, "kept", t.minusSeconds(1));
+		UUID other = UUID.randomUUID();
+		this.searchHistory.record(other, "ac/dc", t);
 		assertThat(deleteHistory("/api/search/history/50%25%20%ED%95%A0%EC%9D%B8", user).getResponse().getStatus())
 			.as("the path form of a keyword with %")
 			.isEqualTo(400);
 
 		for (String keyword : awkward) {
+			// MockMvc does not read + as a space, as Tomcat does.
 			String parameter = URLEncoder.encode(" " + keyword.toUpperCase(Locale.ROOT) + " ", StandardCharsets.UTF_8)
-				.replace("+", "%20"); // MockMvc does not read + as a space, as Tomcat
-										// does
+				.replace("+", "%20");
 			assertThat(deleteHistory("/api/search/history?keyword=" + parameter, user)).as(keyword).hasStatus(204);
 		}
 		assertThat(history(user)).containsExactly("kept");
+		assertThat(history(other)).as("another user's history").containsExactly("ac/dc");
 		for (String empty : List.of("?keyword=", "?keyword=%20%20", "?keyword")) {
 			assertThat(deleteHistory("/api/search/history" + empty, user)).as(empty).hasStatus(400);
 		}
