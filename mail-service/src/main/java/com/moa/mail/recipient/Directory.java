@@ -36,7 +36,9 @@ public class Directory {
 	 * Applies a subscription's state if it is newer; a live state also moves the time the
 	 * subscription is known live since back to the event's time, even when an older event
 	 * arrives last (the activation after a past-due).
-	 * @return whether the event's state is live
+	 * @return whether the live-since time moved earlier: only then can terms changes
+	 * already processed be due to this subscriber (a monthly renewal's event moves
+	 * nothing and costs no catch-up query)
 	 */
 	boolean storeSubscription(UUID subscriptionId, UUID userId, UUID productId, String status, long version,
 			Instant time) {
@@ -49,14 +51,14 @@ public class Directory {
 				WHERE mail_subscriptions.version < EXCLUDED.version""")
 			.params(subscriptionId, userId, productId, status, live, version)
 			.update();
-		if (live) {
-			this.jdbc.sql("""
-					UPDATE mail_subscriptions SET live_since = ?
-					WHERE subscription_id = ? AND (live_since IS NULL OR live_since > ?)""")
-				.params(timestamp(time), subscriptionId, timestamp(time))
-				.update();
+		if (!live) {
+			return false;
 		}
-		return live;
+		return this.jdbc.sql("""
+				UPDATE mail_subscriptions SET live_since = ?
+				WHERE subscription_id = ? AND (live_since IS NULL OR live_since > ?)""")
+			.params(timestamp(time), subscriptionId, timestamp(time))
+			.update() == 1;
 	}
 
 	void storeProduct(UUID productId, String title, long version) {
