@@ -1,6 +1,7 @@
 package com.moa.mail.recipient;
 
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -156,8 +157,13 @@ class MailEvents {
 							userId, payload);
 				}
 				case "subscription.canceled" -> {
-					payload.put("effectiveAt", data.path("effectiveAt").asString(null));
-					this.deliveries.enqueue(MailKind.SUBSCRIPTION_CANCELED, subscription, userId, payload);
+					// A period-end cancel is published when asked for and again when it
+					// takes effect, with the same end: one mail, at the first. A cancel
+					// now after it has another end and is mailed too.
+					String effectiveAt = instant(data, "effectiveAt").toString();
+					payload.put("effectiveAt", effectiveAt);
+					this.deliveries.enqueue(MailKind.SUBSCRIPTION_CANCELED, subscription + ":" + effectiveAt, userId,
+							payload);
 				}
 				case "subscription.expired" ->
 					this.deliveries.enqueue(MailKind.SUBSCRIPTION_EXPIRED, subscription, userId, payload);
@@ -191,6 +197,15 @@ class MailEvents {
 			throw new InvalidEventException("event data '" + field + "' is not a UUID");
 		}
 		return UUID.fromString(value);
+	}
+
+	private static Instant instant(JsonNode node, String field) {
+		try {
+			return Instant.parse(text(node, field));
+		}
+		catch (DateTimeParseException ex) {
+			throw new InvalidEventException("event data '" + field + "' is not an instant");
+		}
 	}
 
 	private static String text(JsonNode node, String field) {

@@ -141,6 +141,57 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 	}
 
 	@Test
+	void aPeriodEndCancelIsMailedWhenAskedForNotAgainWhenItTakesEffectAndACancelNowAfterItIs() {
+		User user = user("en");
+		UUID productId = product("Tea Box");
+		UUID subscriptionId = subscribe(user, productId);
+		awaitInbox(user.email(), 2);
+
+		UUID asked = canceled(subscriptionId, user, productId, "ACTIVE", 2, true, "2026-12-31T00:00:00Z");
+		MimeMessage mail = awaitInbox(user.email(), 3).stream()
+			.filter((each) -> subject(each).equals("[Moa Subscribe] Your subscription to Tea Box is canceled"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(parts(mail).get(0)).contains("You can use it until December 31, 2026.");
+		// The same cancel taking effect at the period end: nothing new to say.
+		awaitProcessed(asked);
+		awaitProcessed(canceled(subscriptionId, user, productId, "CANCELED", 3, true, "2026-12-31T00:00:00Z"));
+		assertThat(deliveries(user.id())).filteredOn((row) -> row.startsWith("SUBSCRIPTION_CANCELED")).hasSize(1);
+
+		// Scheduled, then canceled at once: the end moved, so the subscriber hears of it.
+		UUID soup = product("Soup Box");
+		UUID other = subscribe(user, soup);
+		awaitInbox(user.email(), 4);
+		canceled(other, user, soup, "ACTIVE", 2, true, "2026-12-31T00:00:00Z");
+		canceled(other, user, soup, "CANCELED", 3, false, "2026-12-05T00:00:00Z");
+		assertThat(awaitInbox(user.email(), 6)).filteredOn((each) -> subject(each).contains("Soup Box is canceled"))
+			.extracting((each) -> parts(each).get(0))
+			.hasSize(2)
+			.anySatisfy((text) -> assertThat(text).contains("You can use it until December 31, 2026."))
+			.anySatisfy((text) -> assertThat(text).contains("You can use it until December 5, 2026."));
+	}
+
+	/** {@code subscription.canceled} as payment-service publishes it; returns its id. */
+	private UUID canceled(UUID subscriptionId, User user, UUID productId, String status, long version,
+			boolean atPeriodEnd, String effectiveAt) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("subscriptionId", subscriptionId);
+		data.put("userId", user.id());
+		data.put("productId", productId);
+		data.put("price", 15000);
+		data.put("currency", "KRW");
+		data.put("billingPeriod", "MONTHLY");
+		data.put("status", status);
+		data.put("currentPeriodEnd", "2026-12-31T00:00:00Z");
+		data.put("version", version);
+		data.put("atPeriodEnd", atPeriodEnd);
+		data.put("effectiveAt", effectiveAt);
+		UUID eventId = UUID.randomUUID();
+		send(eventId, "subscription.canceled", subscriptionId, data);
+		return eventId;
+	}
+
+	@Test
 	void markupInATitleOrTermsIsShownAsTextInHtmlAndKeptInText() throws Exception {
 		User user = user("ko");
 		String title = "<script>alert('x')</script> & \"Box\"";

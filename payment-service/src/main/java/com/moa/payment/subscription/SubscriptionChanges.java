@@ -70,7 +70,15 @@ class SubscriptionChanges {
 			requireNoChargeInFlight(s);
 			Instant now = this.clock.now();
 			if (atPeriodEnd && s.status() == SubscriptionStatus.ACTIVE) {
-				return this.subscriptions.update(s.change().cancelAtPeriodEnd(true).build(), now);
+				if (s.cancelAtPeriodEnd()) {
+					// Asked again: nothing changes, so no second event (and mail).
+					return s;
+				}
+				// Published now, still ACTIVE, so the subscriber is told at once when it
+				// ends; the billing job publishes it again, CANCELED, at that time.
+				Subscription scheduled = this.subscriptions.update(s.change().cancelAtPeriodEnd(true).build(), now);
+				this.events.canceled(scheduled, true, scheduled.currentPeriodEnd());
+				return scheduled;
 			}
 			// Now (also for a past-due subscription, which has no paid period to run
 			// out).

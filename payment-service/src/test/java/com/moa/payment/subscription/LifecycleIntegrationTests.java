@@ -160,6 +160,8 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 
 	@Test
 	void cancelAtThePeriodEndKeepsItActiveUntilThenAndResumeUndoesIt() {
+		TestEventQueue events = TestEventQueue.bind(this.admin, this.rabbit,
+				"payment-tests.cancel-" + UUID.randomUUID(), "subscription.canceled");
 		Product product = product(4000);
 		String token = consumer();
 		String resumed = subscribed(token, product, product.monthlyPlan);
@@ -169,6 +171,14 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 			.bodyJson()
 			.hasPathSatisfying("$.status", (v) -> v.assertThat().isEqualTo("ACTIVE"))
 			.hasPathSatisfying("$.cancelAtPeriodEnd", (v) -> v.assertThat().isEqualTo(true));
+		// Announced now, so the subscriber is told when it ends; asking again changes
+		// nothing.
+		Instant periodEnd = Instant.parse(read(get("/api/subscriptions/" + canceled, token), "$.currentPeriodEnd"));
+		JsonNode asked = events.receiveEnvelope("subscription.canceled", canceled).get("data");
+		assertThat(asked.get("status").asString()).isEqualTo("ACTIVE");
+		assertThat(asked.get("atPeriodEnd").asBoolean()).isTrue();
+		assertThat(Instant.parse(asked.get("effectiveAt").asString())).isEqualTo(periodEnd);
+		assertThat(post("/api/subscriptions/" + canceled + "/cancel", "{\"atPeriodEnd\":true}", token)).hasStatusOk();
 		post("/api/subscriptions/" + resumed + "/cancel", "{\"atPeriodEnd\":true}", token);
 		assertThat(post("/api/subscriptions/" + resumed + "/resume", "{}", token)).hasStatusOk()
 			.bodyJson()
@@ -178,6 +188,11 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 		advance("P31D");
 
 		assertThat(read(get("/api/subscriptions/" + canceled, token), "$.status").toString()).isEqualTo("CANCELED");
+		JsonNode ended = events.receiveEnvelope("subscription.canceled", canceled).get("data");
+		assertThat(ended.get("status").asString()).isEqualTo("CANCELED");
+		assertThat(Instant.parse(ended.get("effectiveAt").asString())).isEqualTo(periodEnd);
+		assertThat(ended.get("version").asLong()).as("no change in between")
+			.isEqualTo(asked.get("version").asLong() + 1);
 		assertThat(charges(canceled)).hasSize(1);
 		assertThat(read(get("/api/subscriptions/" + resumed, token), "$.status").toString()).isEqualTo("ACTIVE");
 		assertThat(charges(resumed)).hasSize(2);

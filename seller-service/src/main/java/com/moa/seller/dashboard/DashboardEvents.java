@@ -1,6 +1,7 @@
 package com.moa.seller.dashboard;
 
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 
 import com.moa.platform.events.EventEnvelope;
@@ -27,6 +28,8 @@ class DashboardEvents {
 	static final String SUBSCRIPTIONS = "seller.subscription-events";
 
 	static final String VIEWS = "seller.view-stats";
+
+	private static final Set<String> ENDED = Set.of("CANCELED", "EXPIRED");
 
 	private final EventInbox inbox;
 
@@ -84,13 +87,15 @@ class DashboardEvents {
 		}
 		Instant occurredAt = instant(data, "occurredAt", sent);
 		Instant effectiveAt = instant(data, "effectiveAt", occurredAt);
+		// A period-end cancel is announced while still ACTIVE (and may be resumed): it
+		// has ended only once the status says so.
+		String status = data.path("status").asString();
 		this.dashboard.applySubscription(
 				new DashboardRepository.SubscriptionState(uuid(data, "subscriptionId"), uuid(data, "sellerId"),
-						uuid(data, "productId"), data.path("status").asString(), data.path("price").asLong(),
+						uuid(data, "productId"), status, data.path("price").asLong(),
 						data.path("billingPeriod").asString("MONTHLY"), data.path("currency").asString("KRW"),
 						data.path("version").asLong()),
-				type.equals("subscription.activated") ? occurredAt : null,
-				(type.equals("subscription.canceled") || type.equals("subscription.expired")) ? effectiveAt : null);
+				type.equals("subscription.activated") ? occurredAt : null, ENDED.contains(status) ? effectiveAt : null);
 	}
 
 	private static UUID uuid(JsonNode node, String field) {

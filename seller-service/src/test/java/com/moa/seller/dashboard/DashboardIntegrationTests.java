@@ -102,6 +102,39 @@ class DashboardIntegrationTests extends SellerIntegrationTestSupport {
 		assertThat(read(daily, "$[0].newSubscriptions")).isEqualTo(0);
 	}
 
+	/**
+	 * A period-end cancel is announced when asked for, still ACTIVE, with its future end;
+	 * it may be resumed and canceled at once later: the day that counts is the day it
+	 * ended.
+	 */
+	@Test
+	void aScheduledCancelIsNotAnEndingUntilTheStatusSaysSo() {
+		UUID sellerId = UUID.randomUUID();
+		String seller = signer.token(sellerId, "SELLER");
+		String kit = createProduct(seller, "Kit");
+		UUID id = UUID.randomUUID();
+		Instant now = Instant.now();
+		subscription("subscription.activated", id, sellerId, kit, "ACTIVE", 10_000, "MONTHLY", 1, now);
+		subscription("subscription.canceled", id, sellerId, kit, "ACTIVE", 10_000, "MONTHLY", 2,
+				now.plus(Duration.ofDays(20)));
+		await().atMost(VISIBLE_WITHIN)
+			.until(() -> this.jdbc.sql("SELECT version FROM dashboard_subscriptions WHERE subscription_id = ?")
+				.param(id)
+				.query(Long.class)
+				.optional()
+				.orElse(0L) == 2);
+		String scheduled = body(get("/api/seller/dashboard", seller));
+		assertThat(read(scheduled, "$.totals.activeSubscribers")).isEqualTo(1);
+		assertThat(read(scheduled, "$.products[0].canceledLast30d")).isEqualTo(0);
+
+		subscription("subscription.canceled", id, sellerId, kit, "CANCELED", 10_000, "MONTHLY", 3, now);
+
+		awaitDashboard(seller, "$.totals.activeSubscribers", 0);
+		String daily = body(get("/api/seller/dashboard/daily?days=1", seller));
+		assertThat(read(daily, "$[0].date")).isEqualTo(LocalDate.ofInstant(now, ZoneOffset.UTC).toString());
+		assertThat(read(daily, "$[0].cancellations")).isEqualTo(1);
+	}
+
 	@Test
 	void theChartTakesOneToThreeHundredSixtyFiveDaysAndOnlySellers() {
 		String seller = newSeller();
