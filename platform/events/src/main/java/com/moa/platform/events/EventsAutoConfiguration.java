@@ -210,6 +210,12 @@ public class EventsAutoConfiguration {
 					new TransactionTemplate(transactionManager.getObject()));
 		}
 
+		@Bean
+		InboxRetention moaInboxRetention(DataSource dataSource, EventsProperties properties) {
+			return new InboxRetention(JdbcClient.create(dataSource), properties.inbox().retention(),
+					properties.inbox().pruneInterval());
+		}
+
 	}
 
 }

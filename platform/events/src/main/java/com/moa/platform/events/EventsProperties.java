@@ -13,11 +13,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param consumer listener retries
  * @param service the {@code <service>} prefix of this service's queues; defaults to
  * {@code spring.application.name} without {@code -service}
+ * @param inbox the consumers' inbox
  * @param metricsInterval how often dead-letter depth and outbox lag are read
  */
 @ConfigurationProperties("moa.events")
 record EventsProperties(String source, String service, @DefaultValue Relay relay, @DefaultValue Consumer consumer,
-		@DefaultValue("10s") Duration metricsInterval) {
+		@DefaultValue Inbox inbox, @DefaultValue("10s") Duration metricsInterval) {
 
 	/**
 	 * @param enabled whether the relay runs in this process
@@ -39,6 +40,13 @@ record EventsProperties(String source, String service, @DefaultValue Relay relay
 	 */
 	record Consumer(@DefaultValue("3") int maxAttempts, @DefaultValue("200ms") Duration initialBackoff,
 			@DefaultValue("2") double multiplier, @DefaultValue("2s") Duration maxBackoff) {
+	}
+
+	/**
+	 * @param retention how long a consumed event's inbox row is kept (at least an hour)
+	 * @param pruneInterval how often older rows are deleted
+	 */
+	record Inbox(@DefaultValue("30d") Duration retention, @DefaultValue("1h") Duration pruneInterval) {
 	}
 
 }
