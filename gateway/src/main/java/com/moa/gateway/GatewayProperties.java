@@ -26,7 +26,7 @@ public record GatewayProperties(@Valid Security security, @Valid RateLimit rateL
 		@Valid Upstream upstream) {
 
 	public GatewayProperties {
-		security = (security != null) ? security : new Security(null, null, null, null, null);
+		security = (security != null) ? security : new Security(null, null, null, null, null, null);
 		rateLimit = (rateLimit != null) ? rateLimit : new RateLimit(null, null, null, null);
 		cors = (cors != null) ? cors : new Cors(null);
 		upstream = (upstream != null) ? upstream : new Upstream(null);
@@ -41,9 +41,12 @@ public record GatewayProperties(@Valid Security security, @Valid RateLimit rateL
 	 * @param clockSkew tolerance for {@code exp}; at most 60 s
 	 * @param jwkSetRefreshInterval least time between two fetches of the JWK Set caused
 	 * by tokens naming a key id it lacks
+	 * @param jwkSetMaxAge age after which the JWK Set is fetched again (in the
+	 * background), so a withdrawn key stops verifying; the services' decoders keep it as
+	 * long
 	 */
 	public record Security(@NotNull URI jwkSetUri, @NotBlank String issuer, @NotBlank String audience,
-			@NotNull Duration clockSkew, @NotNull Duration jwkSetRefreshInterval) {
+			@NotNull Duration clockSkew, @NotNull Duration jwkSetRefreshInterval, @NotNull Duration jwkSetMaxAge) {
 
 		public Security {
 			jwkSetUri = (jwkSetUri != null) ? jwkSetUri
@@ -52,6 +55,7 @@ public record GatewayProperties(@Valid Security security, @Valid RateLimit rateL
 			audience = (audience != null) ? audience : "moa-api";
 			clockSkew = (clockSkew != null) ? clockSkew : Duration.ofSeconds(60);
 			jwkSetRefreshInterval = (jwkSetRefreshInterval != null) ? jwkSetRefreshInterval : Duration.ofSeconds(30);
+			jwkSetMaxAge = (jwkSetMaxAge != null) ? jwkSetMaxAge : Duration.ofMinutes(5);
 			if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofSeconds(60)) > 0) {
 				throw new IllegalArgumentException("moa.gateway.security.clock-skew must be between 0 and 60s");
 			}

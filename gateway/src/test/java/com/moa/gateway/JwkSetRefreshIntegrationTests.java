@@ -25,11 +25,13 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.moa.gateway.TestBackend.SIGNER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The JWK Set is fetched again for a key id it lacks (key rotation), but at most once per
  * 30 s whatever the number of such tokens: tokens with made-up key ids, refused before
- * the rate limits run, can't make the gateway hammer auth-service. Time is a test clock.
+ * the rate limits run, can't make the gateway hammer auth-service. A set older than five
+ * minutes is fetched again, so a withdrawn key stops verifying. Time is a test clock.
  */
 @Import(JwkSetRefreshIntegrationTests.Clocks.class)
 class JwkSetRefreshIntegrationTests extends AbstractGatewayIntegrationTest {
@@ -87,6 +89,26 @@ class JwkSetRefreshIntegrationTests extends AbstractGatewayIntegrationTest {
 		// Keys published before the rotation still verify, without another fetch.
 		get(SIGNER.token("CONSUMER"), 200);
 		get(rotated.token("CONSUMER"), 200);
+		assertThat(this.backend.jwks().fetches()).isEqualTo(fetchesBefore + 1);
+	}
+
+	@Test
+	void aKeyAuthServiceWithdrewStopsVerifyingOnceTheSetIsOlderThanFiveMinutes() {
+		this.clock.advance(Duration.ofSeconds(31));
+		TestJwts leaked = TestJwts.withNewKey("leaked-" + UUID.randomUUID());
+		this.backend.jwks().serve(TestJwts.jwksJson(SIGNER, leaked));
+		get(leaked.token("CONSUMER"), 200);
+		int fetchesBefore = this.backend.jwks().fetches();
+		this.backend.jwks().serve(SIGNER.jwksJson());
+
+		this.clock.advance(Duration.ofMinutes(4));
+		get(leaked.token("CONSUMER"), 200);
+		assertThat(this.backend.jwks().fetches()).as("younger than five minutes").isEqualTo(fetchesBefore);
+
+		this.clock.advance(Duration.ofMinutes(1).plusSeconds(1));
+		// Fetched again in the background: the request that noticed used the old set.
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> get(leaked.token("CONSUMER"), 401));
+		get(SIGNER.token("CONSUMER"), 200);
 		assertThat(this.backend.jwks().fetches()).isEqualTo(fetchesBefore + 1);
 	}
 

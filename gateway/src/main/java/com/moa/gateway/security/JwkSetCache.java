@@ -25,9 +25,13 @@ import org.springframework.web.reactive.function.client.WebClient;
  * auth-service's JWK Set for the token decoder, fetched on first use and kept. A token
  * naming a key id the set lacks (key rotation) fetches it again, but at most once per
  * refresh interval and one fetch at a time; until the interval has passed such a token
- * finds no key (401). Tokens with made-up key ids are refused before the rate limits run,
- * so without this each of them made the gateway fetch the set from auth-service. Until a
- * first fetch succeeds (auth-service not up yet), fetches are only shared, not spaced.
+ * finds no key (401). A set older than its maximum age is fetched again in the
+ * background, so a key auth-service withdrew (a leaked one) stops verifying within that
+ * age, as in the services; requests meanwhile use the set they have, so a slow
+ * auth-service holds none of them, and a failed fetch keeps it. Tokens with made-up key
+ * ids are refused before the rate limits run, so without this each of them made the
+ * gateway fetch the set from auth-service. Until a first fetch succeeds (auth-service not
+ * up yet), fetches are only shared, not spaced.
  * <p>
  * Written here because neither library offers it without blocking: Spring Security's
  * reactive decoder ({@code NimbusReactiveJwtDecoder.withJwkSetUri}) has no cache or rate
@@ -49,10 +53,15 @@ final class JwkSetCache implements Function<SignedJWT, Flux<JWK>> {
 
 	private final Duration refreshInterval;
 
+	private final Duration maxAge;
+
 	private final Clock clock;
 
 	/** The last set fetched; {@code null} until a fetch succeeds. */
 	private volatile JWKSet keys;
+
+	/** When {@link #keys} was fetched. */
+	private volatile Instant fetchedAt = Instant.MIN;
 
 	/** The fetch under way, shared by every caller while it runs. Guarded by this. */
 	private Mono<JWKSet> fetching;
@@ -60,10 +69,11 @@ final class JwkSetCache implements Function<SignedJWT, Flux<JWK>> {
 	/** When the last fetch started. Guarded by this. */
 	private Instant lastFetch;
 
-	JwkSetCache(WebClient webClient, URI uri, Duration refreshInterval, Clock clock) {
+	JwkSetCache(WebClient webClient, URI uri, Duration refreshInterval, Duration maxAge, Clock clock) {
 		this.webClient = webClient;
 		this.uri = uri;
 		this.refreshInterval = refreshInterval;
+		this.maxAge = maxAge;
 		this.clock = clock;
 	}
 
@@ -78,6 +88,9 @@ final class JwkSetCache implements Function<SignedJWT, Flux<JWK>> {
 		JWKSelector selector = new JWKSelector(matcher);
 		JWKSet known = this.keys;
 		if (known != null) {
+			if (this.clock.instant().isAfter(this.fetchedAt.plus(this.maxAge))) {
+				fetch(known).subscribe();
+			}
 			List<JWK> found = selector.select(known);
 			String kid = header.getKeyID();
 			// Only a key id the set lacks can be a newly published key.
@@ -109,7 +122,10 @@ final class JwkSetCache implements Function<SignedJWT, Flux<JWK>> {
 				.bodyToMono(String.class)
 				.timeout(FETCH_TIMEOUT)
 				.map(JwkSetCache::parse)
-				.doOnNext((set) -> this.keys = set)
+				.doOnNext((set) -> {
+					this.fetchedAt = this.clock.instant();
+					this.keys = set;
+				})
 				.onErrorResume((ex) -> {
 					logger.warn("Could not fetch the JWK Set from " + this.uri + ": " + ex);
 					// Keep verifying with the keys we have; without any, the token can't

@@ -43,7 +43,7 @@ class SecurityConfiguration {
 	ReactiveJwtDecoder jwtDecoder(GatewayProperties properties, ObjectProvider<Clock> clock) {
 		GatewayProperties.Security security = properties.security();
 		JwkSetCache keys = new JwkSetCache(WebClient.create(), security.jwkSetUri(), security.jwkSetRefreshInterval(),
-				clock.getIfAvailable(Clock::systemUTC));
+				security.jwkSetMaxAge(), clock.getIfAvailable(Clock::systemUTC));
 		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSource(keys)
 			.jwsAlgorithm(SignatureAlgorithm.RS256)
 			.build();
