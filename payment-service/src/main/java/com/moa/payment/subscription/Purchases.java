@@ -87,9 +87,10 @@ public class Purchases implements Reconciler.SettledListener {
 		long deadline = System.nanoTime() + this.inProgressWait.toNanos();
 		long pause = 20;
 		while (true) {
-			Optional<IdempotencyKeys.Entry> existing = this.keys.claim(user.id(), key, hash);
+			UUID claimId = UUID.randomUUID();
+			Optional<IdempotencyKeys.Entry> existing = this.keys.claim(user.id(), key, hash, claimId);
 			if (existing.isEmpty()) {
-				return new Answer(execute(user, key, request), false);
+				return new Answer(execute(user, key, claimId, request), false);
 			}
 			IdempotencyKeys.Entry entry = existing.get();
 			if (!entry.requestHash().equals(hash)) {
@@ -110,14 +111,14 @@ public class Purchases implements Reconciler.SettledListener {
 		}
 	}
 
-	private StoredResponse execute(AuthenticatedUser user, String key, SubscribeRequest request) {
+	private StoredResponse execute(AuthenticatedUser user, String key, UUID claimId, SubscribeRequest request) {
 		StoredResponse response;
 		try {
-			response = buy(user, key, request);
+			response = buy(user, key, claimId, request);
 		}
 		catch (ApiProblemException problem) {
 			if (problem.getStatus().is5xxServerError()) {
-				this.keys.release(user.id(), key);
+				this.keys.release(user.id(), key, claimId);
 				throw problem;
 			}
 			response = problem(problem);
@@ -127,14 +128,14 @@ public class Purchases implements Reconciler.SettledListener {
 			// back for a retry. After, the charge's settle (or the reconciler) answers
 			// it.
 			try {
-				this.keys.releaseUnattached(user.id(), key);
+				this.keys.releaseUnattached(user.id(), key, claimId);
 			}
 			catch (RuntimeException releaseFailed) {
 				ex.addSuppressed(releaseFailed);
 			}
 			throw ex;
 		}
-		this.keys.complete(user.id(), key, response);
+		this.keys.complete(user.id(), key, claimId, response);
 		return response;
 	}
 
@@ -148,7 +149,7 @@ public class Purchases implements Reconciler.SettledListener {
 	private Optional<StoredResponse> recover(AuthenticatedUser user, String key, IdempotencyKeys.Entry entry) {
 		if (entry.subscriptionId() == null) {
 			if (entry.abandoned()) {
-				this.keys.releaseUnattached(user.id(), key);
+				this.keys.releaseUnattached(user.id(), key, entry.claimId());
 			}
 			return Optional.empty();
 		}
@@ -169,7 +170,7 @@ public class Purchases implements Reconciler.SettledListener {
 		}
 	}
 
-	private StoredResponse buy(AuthenticatedUser user, String key, SubscribeRequest request) {
+	private StoredResponse buy(AuthenticatedUser user, String key, UUID claimId, SubscribeRequest request) {
 		if (!this.provider.accepts(request.paymentMethod().token())) {
 			throw SubscriptionProblems.invalidToken();
 		}
@@ -199,7 +200,11 @@ public class Purchases implements Reconciler.SettledListener {
 				throw SubscriptionProblems.alreadySubscribed();
 			}
 			this.payments.insertPending(payment);
-			this.keys.attach(user.id(), key, pending.id());
+			if (!this.keys.attach(user.id(), key, claimId, pending.id())) {
+				// Too slow: declared abandoned, and another request with the key holds it
+				// now. Nothing is charged here; that request answers for the key.
+				throw SubscriptionProblems.inProgress();
+			}
 		});
 		return respond(this.charging.charge(payment));
 	}
