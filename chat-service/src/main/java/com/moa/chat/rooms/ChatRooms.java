@@ -118,13 +118,16 @@ public class ChatRooms {
 		}
 		String key = caller + ":" + sellerId + ":" + (productId != null ? productId : "-");
 		Date now = Date.from(this.clock.instant());
+		Query byKey = Query.query(Criteria.where("key").is(key));
+		if (!this.mongo.exists(byKey, ROOMS)) {
+			requireRoomForAnotherEmptyRoom(caller, now);
+		}
 		Document fresh = new Document("_id", UUID.randomUUID().toString()).append("consumerId", caller.toString())
 			.append("sellerId", sellerId.toString())
 			.append("productId", (productId != null) ? productId.toString() : null)
 			.append("createdAt", now)
 			.append("updatedAt", now)
 			.append("lastSeq", 0L);
-		Query byKey = Query.query(Criteria.where("key").is(key));
 		Update insertOnly = new Update();
 		fresh.forEach(insertOnly::setOnInsert);
 		Document room;
@@ -139,6 +142,27 @@ public class ChatRooms {
 		}
 		boolean created = room.getString("_id").equals(fresh.getString("_id"));
 		return new Opened(view(room, caller, Map.of(sellerId, seller)), created);
+	}
+
+	/**
+	 * A consumer opens at most {@code emptyRoomsPerDay} rooms without a message in 24
+	 * hours (429 beyond): a made-up product id opens a new room each time. Concurrent
+	 * opens may pass the count together, so the bound holds to within their number.
+	 */
+	private void requireRoomForAnotherEmptyRoom(UUID caller, Date now) {
+		int limit = this.properties.emptyRoomsPerDay();
+		Query recentEmpty = Query
+			.query(Criteria.where("consumerId")
+				.is(caller.toString())
+				.and("lastSeq")
+				.is(0L)
+				.and("createdAt")
+				.gt(Date.from(now.toInstant().minus(Duration.ofHours(24)))))
+			.limit(limit);
+		if (this.mongo.count(recentEmpty, ROOMS) >= limit) {
+			throw new ApiProblemException(HttpStatus.TOO_MANY_REQUESTS, "too-many-empty-rooms", "Too many empty rooms",
+					"You opened " + limit + " rooms without a message in the last 24 hours; write in one of them");
+		}
 	}
 
 	/**

@@ -81,6 +81,50 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 		assertThat(general.json().get("id").asString()).isNotEqualTo(room.json().get("id").asString());
 	}
 
+	/**
+	 * Any product id opens another room: a consumer opens at most 50 empty ones a day;
+	 * rooms they wrote in and the rooms they already have stay open to them.
+	 */
+	@Test
+	void aConsumerOpensAtMostFiftyEmptyRoomsADay() {
+		UUID seller = user("SELLER", "seller");
+		UUID consumer = user("CONSUMER", "collector");
+		UUID written = UUID.fromString(
+				post(this.port, "/api/chat/rooms", consumer, Map.of("sellerId", seller)).json().get("id").asString());
+		assertThat(post(this.port, "/api/chat/rooms/" + written + "/messages", consumer,
+				Map.of("text", "hello", "clientMessageId", "m1"))
+			.status()).isEqualTo(201);
+		UUID firstProduct = UUID.randomUUID();
+		assertThat(post(this.port, "/api/chat/rooms", consumer, Map.of("sellerId", seller, "productId", firstProduct))
+			.status()).isEqualTo(201);
+		for (int i = 1; i < 50; i++) {
+			assertThat(post(this.port, "/api/chat/rooms", consumer,
+					Map.of("sellerId", seller, "productId", UUID.randomUUID()))
+				.status()).isEqualTo(201);
+		}
+
+		Response refused = post(this.port, "/api/chat/rooms", consumer,
+				Map.of("sellerId", seller, "productId", UUID.randomUUID()));
+
+		assertThat(refused.status()).isEqualTo(429);
+		assertThat(refused.json().get("type").asString()).endsWith("too-many-empty-rooms");
+		assertThat(post(this.port, "/api/chat/rooms", consumer, Map.of("sellerId", seller, "productId", firstProduct))
+			.status()).as("a room it has").isEqualTo(200);
+		assertThat(post(this.port, "/api/chat/rooms", consumer, Map.of("sellerId", seller)).status())
+			.as("the room it wrote in")
+			.isEqualTo(200);
+		assertThat(post(this.port, "/api/chat/rooms", user("CONSUMER", "other"), Map.of("sellerId", seller)).status())
+			.as("another consumer")
+			.isEqualTo(201);
+		// A day later the old empty rooms no longer count.
+		this.mongo.updateMulti(Query.query(Criteria.where("consumerId").is(consumer.toString()).and("lastSeq").is(0L)),
+				new Update().set("createdAt", Date.from(Instant.now().minus(Duration.ofHours(25)))), "rooms");
+		assertThat(
+				post(this.port, "/api/chat/rooms", consumer, Map.of("sellerId", seller, "productId", UUID.randomUUID()))
+					.status())
+			.isEqualTo(201);
+	}
+
 	@Test
 	void onlySellersCanBeChattedWithAndNeverOneself() {
 		UUID consumer = user("CONSUMER", "a");
@@ -311,7 +355,7 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 
 		};
 		ChatProperties shortLease = new ChatProperties(Duration.ofSeconds(2), Duration.ofMillis(200),
-				Duration.ofSeconds(5), 61613, DataSize.ofKilobytes(64), 20, 50, 1, Duration.ofSeconds(10));
+				Duration.ofSeconds(5), 61613, DataSize.ofKilobytes(64), 20, 50, 1, Duration.ofSeconds(10), 50);
 		ChatRooms rooms = new ChatRooms(this.mongo, this.users, firstPushHangs, shortLease, Clock.systemUTC(),
 				new SimpleMeterRegistry());
 		// The consumer's send repairs message 1 and hangs pushing it, past its lease.
