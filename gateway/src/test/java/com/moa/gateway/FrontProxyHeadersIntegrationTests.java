@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import com.moa.platform.testing.RawHttp;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,24 @@ class FrontProxyHeadersIntegrationTests extends AbstractGatewayIntegrationTest {
 				.doesNotContain("203.0.113.")
 				.doesNotContain("2001:db8");
 		});
+	}
+
+	/**
+	 * An IPv6 subscriber holds a whole /64: a new address in it for every attempt still
+	 * counts against one login bucket; the next /64 is another client.
+	 */
+	@Test
+	void limitsAnIpv6ClientByItsSlash64() {
+		String attempt = UUID.randomUUID().toString();
+		// A /64 of its own for this run (limits live in Redis for the window).
+		String network = "2001:db8:" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000)) + ":";
+		List<Integer> statuses = new ArrayList<>();
+		for (int i = 1; i <= 11; i++) {
+			statuses
+				.add(login(attempt, "X-Forwarded-For: " + network + "1:" + Integer.toHexString(i) + "::" + i).status());
+		}
+		assertThat(statuses).containsExactly(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 429);
+		assertThat(login(attempt, "X-Forwarded-For: " + network + "2::1").status()).isEqualTo(200);
 	}
 
 	@Test

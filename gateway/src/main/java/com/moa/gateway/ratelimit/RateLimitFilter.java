@@ -1,5 +1,7 @@
 package com.moa.gateway.ratelimit;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -165,12 +167,25 @@ class RateLimitFilter implements WebFilter, Ordered {
 		return "user:" + authentication.getName();
 	}
 
+	/**
+	 * The client's address, or for IPv6 its /64: one subscriber line gets a whole /64 and
+	 * can send each request from another address in it.
+	 */
 	private static String clientIp(ServerHttpRequest request) {
 		InetSocketAddress remote = request.getRemoteAddress();
 		if (remote == null) {
 			return "unknown";
 		}
-		return (remote.getAddress() != null) ? remote.getAddress().getHostAddress() : remote.getHostString();
+		InetAddress address = remote.getAddress();
+		if (address instanceof Inet6Address) {
+			byte[] bytes = address.getAddress();
+			StringBuilder prefix = new StringBuilder();
+			for (int i = 0; i < 8; i += 2) {
+				prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+			}
+			return prefix.append(":/64").toString();
+		}
+		return (address != null) ? address.getHostAddress() : remote.getHostString();
 	}
 
 	private static String format(Duration window) {
