@@ -3,6 +3,7 @@ package com.moa.auth.login;
 import com.moa.auth.token.RefreshTokens;
 import com.moa.auth.token.TokenResponse;
 import com.moa.platform.security.AuthenticatedUser;
+import com.moa.platform.security.ClientNetworks;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 
@@ -36,7 +37,7 @@ class SessionController {
 	 */
 	@PostMapping("/login")
 	TokenResponse login(@Valid @RequestBody LoginRequest request, HttpServletRequest http) {
-		return this.logins.login(request, http.getRemoteAddr());
+		return this.logins.login(request, ClientNetworks.of(http.getRemoteAddr()));
 	}
 
 	@PostMapping("/refresh")

@@ -1,6 +1,7 @@
 package com.moa.auth.user;
 
 import com.moa.platform.security.AuthenticatedUser;
+import com.moa.platform.security.ClientNetworks;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 
@@ -45,7 +46,7 @@ class UserController {
 	@PatchMapping("/me")
 	ProfileResponse update(@AuthenticationPrincipal AuthenticatedUser caller,
 			@Valid @RequestBody UpdateProfileRequest request, HttpServletRequest http) {
-		return ProfileResponse.of(this.accounts.update(caller, request, http.getRemoteAddr()));
+		return ProfileResponse.of(this.accounts.update(caller, request, ClientNetworks.of(http.getRemoteAddr())));
 	}
 
 }

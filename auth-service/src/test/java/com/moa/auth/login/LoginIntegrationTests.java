@@ -1,5 +1,7 @@
 package com.moa.auth.login;
 
+import java.util.concurrent.ThreadLocalRandom;
+
 import com.moa.auth.AuthIntegrationTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +88,35 @@ class LoginIntegrationTests extends AuthIntegrationTestSupport {
 
 		assertThat(result).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
 		assertThat(result.getResponse().getHeader(HttpHeaders.RETRY_AFTER)).isNotBlank();
+	}
+
+	/**
+	 * An IPv6 client holds a whole /64: a new address in it for every attempt is still
+	 * one client.
+	 */
+	@Test
+	void throttlesAnIpv6ClientByItsSlash64() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		String network = "2001:db8:" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000)) + ":1:";
+		for (int i = 1; i <= 20; i++) {
+			assertThat(loginFrom(network + Integer.toHexString(i) + "::" + i, uniqueEmail(), "wrong password"))
+				.hasStatus(HttpStatus.UNAUTHORIZED);
+		}
+
+		assertThat(loginFrom(network + "ffff::1", email, PASSWORD)).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+	}
+
+	private MvcTestResult loginFrom(String address, String email, String password) {
+		return this.mvc.post()
+			.uri("/api/auth/login")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}")
+			.with((request) -> {
+				request.setRemoteAddr(address);
+				return request;
+			})
+			.exchange();
 	}
 
 	@Test

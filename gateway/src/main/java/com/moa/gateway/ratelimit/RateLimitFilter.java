@@ -1,7 +1,5 @@
 package com.moa.gateway.ratelimit;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +8,7 @@ import com.moa.gateway.GatewayProperties;
 import com.moa.gateway.web.RequestIds;
 import com.moa.gateway.problem.ProblemResponses;
 import com.moa.platform.security.AuthenticatedUser;
+import com.moa.platform.security.ClientNetworks;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -167,25 +166,12 @@ class RateLimitFilter implements WebFilter, Ordered {
 		return "user:" + authentication.getName();
 	}
 
-	/**
-	 * The client's address, or for IPv6 its /64: one subscriber line gets a whole /64 and
-	 * can send each request from another address in it.
-	 */
 	private static String clientIp(ServerHttpRequest request) {
 		InetSocketAddress remote = request.getRemoteAddress();
 		if (remote == null) {
 			return "unknown";
 		}
-		InetAddress address = remote.getAddress();
-		if (address instanceof Inet6Address) {
-			byte[] bytes = address.getAddress();
-			StringBuilder prefix = new StringBuilder();
-			for (int i = 0; i < 8; i += 2) {
-				prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
-			}
-			return prefix.append(":/64").toString();
-		}
-		return (address != null) ? address.getHostAddress() : remote.getHostString();
+		return (remote.getAddress() != null) ? ClientNetworks.of(remote.getAddress()) : remote.getHostString();
 	}
 
 	private static String format(Duration window) {
