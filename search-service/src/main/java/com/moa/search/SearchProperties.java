@@ -17,10 +17,13 @@ import org.springframework.validation.annotation.Validated;
  * @param retention how long hourly counters and processed-event records are kept (longer
  * than the widest window, 7 days)
  * @param mongoTimeout how long a request waits for MongoDB before answering 503
+ * @param popularMinSearchers how many distinct users must have searched a keyword in a
+ * window before it is shown publicly (popular keywords, suggestions): one person's phone
+ * number or a friend's name never is
  */
 @Validated
 @ConfigurationProperties("moa.search")
 public record SearchProperties(@DefaultValue("50") @Min(1) int historySize, @DefaultValue("5s") Duration popularCache,
 		@DefaultValue("10s") Duration suggestionCache, @DefaultValue("8d") Duration retention,
-		@DefaultValue("2s") Duration mongoTimeout) {
+		@DefaultValue("2s") Duration mongoTimeout, @DefaultValue("3") @Min(1) int popularMinSearchers) {
 }

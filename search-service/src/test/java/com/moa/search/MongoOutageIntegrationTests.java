@@ -36,6 +36,7 @@ class MongoOutageIntegrationTests extends SearchIntegrationTestSupport {
 	@Test
 	void historyFailsFastPopularServesItsLastAnswerAndSearchesWaitForMongo() throws Exception {
 		UUID user = UUID.randomUUID();
+		searchedByNewUsers(MIN_SEARCHERS - 1, "before", Instant.now());
 		awaitSearch(searched(user, "before", Instant.now()));
 		this.clock.advance(Duration.ofMinutes(1));
 		assertThat(get("/api/search/popular?limit=7", null)).hasStatusOk();

@@ -55,6 +55,12 @@ import static org.awaitility.Awaitility.await;
 @Import({ TestRabbit.class, SearchTestInfrastructure.class })
 public abstract class SearchIntegrationTestSupport {
 
+	/**
+	 * {@code moa.search.popular-min-searchers}' default: distinct users a keyword needs
+	 * before it is popular or suggested.
+	 */
+	protected static final int MIN_SEARCHERS = 3;
+
 	protected static final TestJwts signer = TestJwts.withNewKey("search-tests");
 
 	private static final JwksServer jwks = new JwksServer(signer.jwksJson());
@@ -101,6 +107,18 @@ public abstract class SearchIntegrationTestSupport {
 				Map.of("userId", userId, "keyword", keyword, "resultCount", 3, "time", time.toString()));
 		this.searchesSent.add(eventId);
 		return eventId;
+	}
+
+	/**
+	 * The keyword searched once by each of that many new users (enough of them make it
+	 * public); returns the last event id.
+	 */
+	protected UUID searchedByNewUsers(int users, String keyword, Instant time) {
+		UUID last = null;
+		for (int i = 0; i < users; i++) {
+			last = searched(UUID.randomUUID(), keyword, time);
+		}
+		return last;
 	}
 
 	protected void send(UUID eventId, String type, UUID subject, Object data) {

@@ -51,9 +51,9 @@ public class MongoInbox {
 		this.mongo = mongo;
 		this.clock = clock;
 		// Longer than an effect can take: up to ten operations (a search: settings,
-		// history upsert, counter, deletion mark, trim, popular count, done mark), each
-		// failing within four MongoDB timeouts (pool wait 1×, socket read 3×). Only a
-		// crashed attempt's duplicate waits this long.
+		// history upsert, counter, deletion mark, trim, popular count and searcher, done
+		// mark), each failing within four MongoDB timeouts (pool wait 1×, socket read
+		// 3×). Only a crashed attempt's duplicate waits this long.
 		this.lease = properties.mongoTimeout().multipliedBy(45);
 	}
 

@@ -79,7 +79,7 @@ class SearchEventListeners {
 				return;
 			}
 			this.history.record(userId, keyword, searchedAt);
-			this.popular.count(keyword, searchedAt);
+			this.popular.count(keyword, userId, searchedAt);
 		});
 	}
 

@@ -1,16 +1,23 @@
 package com.moa.search.popular;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 
+import com.moa.search.SearchProperties;
 import org.bson.Document;
 
-import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.aggregation.Aggregation;
+import org.springframework.data.mongodb.core.aggregation.AggregationOperation;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
@@ -23,6 +30,13 @@ import org.springframework.stereotype.Repository;
  * before it, "7d" the current hour and the 167 before it. Buckets are bucketed by when
  * the search happened (the event's time), not when it was processed, so a backlog after
  * an outage lands in the right hours.
+ * <p>
+ * A keyword is shown publicly only once {@code moa.search.popular-min-searchers} (K)
+ * distinct users searched it in the window: each bucket also keeps up to K distinct
+ * searchers ({@code searchers}), so a window's searchers are the union of its buckets' (a
+ * bucket holding fewer than K holds all of its own; one holding K proves enough). Buckets
+ * written before searchers were kept have none and qualify nobody (privacy first) until
+ * new searches arrive; their searches still count.
  */
 @Repository
 public class PopularKeywords {
@@ -33,18 +47,48 @@ public class PopularKeywords {
 
 	private final Clock clock;
 
-	PopularKeywords(MongoTemplate mongo, Clock clock) {
+	private final int minSearchers;
+
+	PopularKeywords(MongoTemplate mongo, Clock clock, SearchProperties properties) {
 		this.mongo = mongo;
 		this.clock = clock;
+		this.minSearchers = properties.popularMinSearchers();
 	}
 
-	/** Counts one search of the keyword at the given time. */
-	public void count(String keyword, Instant searchedAt) {
+	/** Counts one search of the keyword by the user at the given time. */
+	public void count(String keyword, UUID userId, Instant searchedAt) {
 		Instant hour = searchedAt.truncatedTo(ChronoUnit.HOURS);
+		String id = hour.getEpochSecond() + ":" + keyword;
 		// By primary key (<hour>:<keyword>): one lookup on MongoDB and on the local
 		// server.
-		this.mongo.upsert(Query.query(Criteria.where("_id").is(hour.getEpochSecond() + ":" + keyword)),
+		this.mongo.upsert(Query.query(Criteria.where("_id").is(id)),
 				new Update().inc("count", 1).setOnInsert("hour", hour).setOnInsert("keyword", keyword), COLLECTION);
+		// A second write because a full bucket must match nothing here, while the upsert
+		// above must always match (or it would insert a second <hour>:<keyword>). The
+		// condition and $addToSet apply atomically to the document, so concurrent
+		// searches never take it past K; once full, this is a lookup that writes nothing.
+		this.mongo.updateFirst(
+				Query.query(Criteria.where("_id").is(id).and("searchers." + (this.minSearchers - 1)).exists(false)),
+				new Update().addToSet("searchers", searcher(userId, keyword)), COLLECTION);
+	}
+
+	/**
+	 * Who searched, as far as telling distinct people apart needs: a digest of the user
+	 * and the keyword, not the user id, so a bucket does not say who searched it (the
+	 * user may delete the keyword from their history) and one user's digests cannot be
+	 * joined across keywords.
+	 */
+	static String searcher(UUID userId, String keyword) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256")
+				.digest((userId + ":" + keyword).getBytes(StandardCharsets.UTF_8));
+			// 96 bits: a collision among a keyword's few searchers is out of reach, and
+			// would only make a keyword wait for one more person.
+			return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 12));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("every JVM has SHA-256", ex);
+		}
 	}
 
 	/** The most searched keywords in the window, most first (ties: alphabetical). */
@@ -64,15 +108,34 @@ public class PopularKeywords {
 			.gte(Window.WEEK.start(this.clock.instant())), limit);
 	}
 
+	/**
+	 * Sums each keyword's count over the matching buckets and keeps the keywords whose
+	 * buckets name at least K distinct searchers, all in MongoDB: the limit is applied to
+	 * qualifying keywords only, so keywords one person searched a thousand times never
+	 * crowd out the ones shown. Plain stages ($unwind, $addToSet) that the local test
+	 * server runs as MongoDB does ($setUnion is missing there).
+	 */
 	private List<Popular> aggregate(Criteria match, int limit) {
 		Aggregation aggregation = Aggregation.newAggregation(Aggregation.match(match),
-				Aggregation.group("keyword").sum("count").as("count"),
-				Aggregation.sort(Sort.by(Sort.Order.desc("count"), Sort.Order.asc("_id"))), Aggregation.limit(limit));
+				stage("{$group: {_id: '$keyword', count: {$sum: '$count'},"
+						+ " searchers: {$push: {$ifNull: ['$searchers', []]}}}}"),
+				// One document per bucket's searchers, then per searcher (a keyword with
+				// none left is dropped: it cannot qualify), then the distinct ones.
+				stage("{$unwind: '$searchers'}"), stage("{$unwind: '$searchers'}"),
+				stage("{$group: {_id: '$_id', count: {$first: '$count'}, searchers: {$addToSet: '$searchers'}}}"),
+				stage("{$match: {'searchers.%d': {$exists: true}}}".formatted(this.minSearchers - 1)),
+				stage("{$sort: {count: -1, _id: 1}}"), stage("{$limit: %d}".formatted(limit)),
+				stage("{$project: {count: 1}}"));
 		return this.mongo.aggregate(aggregation, COLLECTION, Document.class)
 			.getMappedResults()
 			.stream()
 			.map((row) -> new Popular(row.getString("_id"), ((Number) row.get("count")).longValue()))
 			.toList();
+	}
+
+	private static AggregationOperation stage(String json) {
+		Document stage = Document.parse(json);
+		return (context) -> stage;
 	}
 
 	/** Drops buckets older than every window. */

@@ -21,9 +21,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Suggestions for Korean and English prefixes from popular keywords (most searched first)
- * and published product titles; prefixes are matched literally; product events are
- * version-checked.
+ * Suggestions for Korean and English prefixes from popular keywords (most searched first,
+ * only once enough distinct users searched them) and published product titles; prefixes
+ * are matched literally; product events are version-checked.
  */
 class SuggestionIntegrationTests extends SearchIntegrationTestSupport {
 
@@ -31,12 +31,11 @@ class SuggestionIntegrationTests extends SearchIntegrationTestSupport {
 	void koreanAndEnglishPrefixesSuggestPopularKeywordsThenPublishedTitles() {
 		String tag = "헬" + UUID.randomUUID().toString().substring(0, 4);
 		Instant now = Instant.now();
-		for (int i = 0; i < 3; i++) {
-			searched(UUID.randomUUID(), tag + " 요가 매트", now);
-		}
-		searched(UUID.randomUUID(), tag + " 요가", now);
+		searchedByNewUsers(MIN_SEARCHERS + 1, tag + " 요가 매트", now);
+		searchedByNewUsers(MIN_SEARCHERS, tag + " 요가", now);
+		// Two spellings, one keyword: its users together are enough.
 		searched(UUID.randomUUID(), "YOGA Mat " + tag, now);
-		awaitSearch(searched(UUID.randomUUID(), "yoga mat " + tag, now));
+		awaitSearch(searchedByNewUsers(MIN_SEARCHERS - 1, "yoga mat " + tag, now));
 		UUID block = product(tag + " 요가 블록 세트", "PUBLISHED", 1);
 		product(tag + " 요리 클래스", "PUBLISHED", 1);
 		awaitProduct(product(tag + " 요가 숨김", "DRAFT", 1));
@@ -60,6 +59,40 @@ class SuggestionIntegrationTests extends SearchIntegrationTestSupport {
 
 	@Autowired
 	ProductTitles titles;
+
+	@Autowired
+	SuggestionController controller;
+
+	/**
+	 * A keyword one user searched many times (their phone number), or K-1 users, is not
+	 * suggested to everyone; a product title with the same start still is (public data).
+	 * The K-th user makes it a suggestion.
+	 */
+	@Test
+	void aKeywordFewUsersSearchedIsNotSuggestedButTitlesStillAre() {
+		String tag = "p" + UUID.randomUUID().toString().substring(0, 6);
+		String phone = tag + " 010-1234-5678";
+		String friend = tag + " 김민지";
+		UUID owner = UUID.randomUUID();
+		for (int i = 0; i < 10; i++) {
+			searched(owner, phone, Instant.now());
+		}
+		List<UUID> few = java.util.stream.Stream.generate(UUID::randomUUID).limit(MIN_SEARCHERS - 1).toList();
+		for (int i = 0; i < 5; i++) {
+			few.forEach((user) -> searched(user, friend, Instant.now()));
+		}
+		awaitSearch(searchedByNewUsers(MIN_SEARCHERS, tag + " 요가", Instant.now()));
+		awaitProduct(product(tag + " 0 클래스", "PUBLISHED", 1));
+
+		assertThat(suggestions(tag)).containsExactly(tag + " 요가", tag + " 0 클래스");
+		assertThat(suggestions(tag + " 0")).containsExactly(tag + " 0 클래스");
+		assertThat(suggestions(tag + " 김")).isEmpty();
+
+		searchedByNewUsers(MIN_SEARCHERS - 1, phone, Instant.now());
+		awaitSearch(searchedByNewUsers(1, friend, Instant.now()));
+		this.controller.clearCache();
+		assertThat(suggestions(tag)).containsExactly(phone, friend, tag + " 요가", tag + " 0 클래스");
+	}
 
 	@Test
 	void productsSharingATitleTakeOneSuggestionNotTheWholeLimit() {
@@ -120,7 +153,7 @@ class SuggestionIntegrationTests extends SearchIntegrationTestSupport {
 
 	@Test
 	void prefixesAreLiteral() {
-		awaitSearch(searched(UUID.randomUUID(), "c++ (basics) [1]", Instant.now()));
+		awaitSearch(searchedByNewUsers(MIN_SEARCHERS, "c++ (basics) [1]", Instant.now()));
 		assertThat(suggestions("c++ (")).containsExactly("c++ (basics) [1]");
 		assertThat(suggestions(".*")).isEmpty();
 		assertThat(suggestions("\\")).isEmpty();
@@ -131,10 +164,9 @@ class SuggestionIntegrationTests extends SearchIntegrationTestSupport {
 	@Test
 	void everyLimitIsCutFromOneAnswerPerPrefix() {
 		String tag = "lim" + UUID.randomUUID().toString().substring(0, 4);
-		awaitSearch(searched(UUID.randomUUID(), tag + " first", Instant.now()));
+		awaitSearch(searchedByNewUsers(MIN_SEARCHERS, tag + " first", Instant.now()));
 		assertThat(suggestions(tag)).containsExactly(tag + " first");
-		searched(UUID.randomUUID(), tag + " second", Instant.now());
-		awaitSearch(searched(UUID.randomUUID(), tag + " second", Instant.now()));
+		awaitSearch(searchedByNewUsers(MIN_SEARCHERS + 1, tag + " second", Instant.now()));
 
 		String encoded = "/api/search/suggestions?prefix=" + tag + "&limit=";
 		for (int limit = 1; limit < 10; limit++) {
