@@ -18,6 +18,7 @@ const SCHEMAS = {
   "policy/v1/PodDisruptionBudget": "IoK8sApiPolicyV1PodDisruptionBudget",
   "autoscaling/v2/HorizontalPodAutoscaler": "IoK8sApiAutoscalingV2HorizontalPodAutoscaler",
   "networking.k8s.io/v1/Ingress": "IoK8sApiNetworkingV1Ingress",
+  "networking.k8s.io/v1/NetworkPolicy": "IoK8sApiNetworkingV1NetworkPolicy",
 };
 
 const README = new URL("../README.md", import.meta.url);
@@ -103,6 +104,20 @@ function watched(value, path, read) {
   });
 }
 
+// Whether a label selector (matchLabels, matchExpressions) selects pods with these labels.
+function selects(selector, labels) {
+  const byLabel = Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  return byLabel && (selector?.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+    switch (operator) {
+      case "In": return values.includes(labels[key]);
+      case "NotIn": return !values.includes(labels[key]);
+      case "Exists": return key in labels;
+      case "DoesNotExist": return !(key in labels);
+      default: return false;
+    }
+  });
+}
+
 // What every deployment of this project must have; see ../README.md.
 function ruleProblems(all) {
   const problems = [];
@@ -112,6 +127,8 @@ function ruleProblems(all) {
     .map((o) => JSON.stringify(o.spec.selector?.matchLabels)));
   const hpaTargets = new Set(all.filter((o) => o.kind === "HorizontalPodAutoscaler")
     .map((o) => o.spec.scaleTargetRef.name));
+  const ingressPolicies = all.filter((o) => o.kind === "NetworkPolicy"
+    && (o.spec.policyTypes ?? ["Ingress"]).includes("Ingress"));
   const readme = readFileSync(README, "utf8");
   const fail = (o, what) => problems.push(`${id(o)}: ${what}`);
   for (const o of all) {
@@ -119,6 +136,10 @@ function ruleProblems(all) {
     if (o.kind !== "Deployment") continue;
     if (!pdbTargets.has(JSON.stringify(o.spec.selector.matchLabels))) fail(o, "no PodDisruptionBudget selects it");
     if (!hpaTargets.has(o.metadata.name)) fail(o, "no HorizontalPodAutoscaler scales it");
+    const podLabels = o.spec.template.metadata?.labels ?? {};
+    if (!ingressPolicies.some((p) => selects(p.spec.podSelector, podLabels))) {
+      fail(o, "no NetworkPolicy limits who connects to its pods");
+    }
     const pod = o.spec.template.spec;
     if (pod.securityContext?.runAsNonRoot !== true) fail(o, "pod securityContext.runAsNonRoot must be true");
     for (const c of pod.containers) {
