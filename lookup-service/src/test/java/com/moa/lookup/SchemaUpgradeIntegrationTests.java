@@ -1,5 +1,8 @@
 package com.moa.lookup;
 
+import java.text.Normalizer;
+import java.util.UUID;
+
 import com.moa.platform.testing.TestPostgres;
 import com.moa.platform.testing.TestRabbit;
 import org.flywaydb.core.Flyway;
@@ -12,6 +15,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,6 +49,26 @@ class SchemaUpgradeIntegrationTests {
 	}
 
 	/**
+	 * V7 computes the NFC search columns for rows stored before them, and leaves the
+	 * stored text (here decomposed, NFD) as it was.
+	 */
+	@Test
+	void existingProductsAreSearchableInNfcAfterTheUpgrade() {
+		assertThat(this.jdbc.sql("SELECT title FROM catalog_products WHERE id = ?")
+			.param(DeployedDatabase.DECOMPOSED_PRODUCT)
+			.query(String.class)
+			.single()).isEqualTo(DeployedDatabase.DECOMPOSED_TITLE);
+		assertThat(this.jdbc.sql("SELECT search_text FROM catalog_products WHERE id = ?")
+			.param(DeployedDatabase.DECOMPOSED_PRODUCT)
+			.query(String.class)
+			.single()).isEqualTo("요가 매트\n매일 요가");
+		assertThat(this.jdbc.sql("SELECT search_text_grams @> ARRAY['요가'] FROM catalog_products WHERE id = ?")
+			.param(DeployedDatabase.DECOMPOSED_PRODUCT)
+			.query(Boolean.class)
+			.single()).isTrue();
+	}
+
+	/**
 	 * V1, then the events schema's V1000, then every later migration this service and
 	 * platform/events ship, in version order.
 	 */
@@ -70,6 +94,10 @@ class SchemaUpgradeIntegrationTests {
 	@TestConfiguration(proxyBeanMethods = false)
 	static class DeployedDatabase {
 
+		static final UUID DECOMPOSED_PRODUCT = UUID.randomUUID();
+
+		static final String DECOMPOSED_TITLE = Normalizer.normalize("요가 매트", Normalizer.Form.NFD);
+
 		@Bean
 		JdbcConnectionDetails deployedDatabase() {
 			JdbcConnectionDetails database = TestPostgres.createDatabase();
@@ -88,6 +116,14 @@ class SchemaUpgradeIntegrationTests {
 				.ignoreMigrationPatterns("*:missing")
 				.load()
 				.migrate();
+			// A product stored then, its text decomposed (NFD).
+			JdbcClient
+				.create(new DriverManagerDataSource(database.getJdbcUrl(), database.getUsername(),
+						database.getPassword()))
+				.sql("INSERT INTO catalog_products (id, title, description, status, version) "
+						+ "VALUES (?, ?, ?, 'PUBLISHED', 1)")
+				.params(DECOMPOSED_PRODUCT, DECOMPOSED_TITLE, Normalizer.normalize("매일 요가", Normalizer.Form.NFD))
+				.update();
 			return database;
 		}
 

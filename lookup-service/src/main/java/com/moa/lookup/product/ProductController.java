@@ -60,7 +60,9 @@ class ProductController {
 			@RequestParam(required = false) String sort, @RequestParam(required = false) String q,
 			@AuthenticationPrincipal AuthenticatedUser user) {
 		// Normalized like search keywords: " Yoga MAT" finds "yoga mat" (the match is
-		// case-insensitive anyway) and shares its cache entry.
+		// case-insensitive anyway) and shares its cache entry, and so does '요가' typed as
+		// jamo (NFD). The length limit applies to the normalized form, as for the
+		// search.performed keyword: 100 syllables are accepted however they were typed.
 		Optional<String> query = Optional.ofNullable(q)
 			.map(SearchEvents::normalize)
 			.filter((value) -> !value.isEmpty());

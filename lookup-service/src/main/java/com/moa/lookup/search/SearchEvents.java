@@ -86,7 +86,12 @@ public class SearchEvents {
 		});
 	}
 
-	/** A search as a keyword (API.md; {@link Keywords}). */
+	/**
+	 * A search as a keyword (API.md; {@link Keywords}): trimmed, whitespace collapsed,
+	 * case-folded and in Unicode NFC, so Hangul typed as separate jamo (NFD) is the same
+	 * keyword, cache key and search as precomposed Hangul. {@link #MAX_KEYWORD_LENGTH}
+	 * applies to this form.
+	 */
 	public static String normalize(String query) {
 		return Keywords.normalize(query);
 	}

@@ -1,6 +1,7 @@
 package com.moa.lookup.cache;
 
 import java.net.http.HttpResponse;
+import java.text.Normalizer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,25 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 
 		// From this instance's memory within local-ttl of the first, from Redis after.
 		assertThat(cacheRequests("hit") + cacheRequests("local-hit") - hits).isEqualTo(5);
+	}
+
+	/**
+	 * q is normalized before it becomes part of the key: the same words typed as jamo
+	 * (NFD) are the precomposed search's entry, not a second one.
+	 */
+	@Test
+	void composedAndDecomposedQueriesShareOneEntry() {
+		String token = uniqueToken();
+		Product product = product("요가 매트 " + token);
+		publishAndAwait(product);
+
+		assertThat(get("/api/products?q=요가 매트 " + token)).hasStatusOk();
+		double hits = cacheRequests("hit") + cacheRequests("local-hit");
+		assertThat(get("/api/products?q=" + Normalizer.normalize("요가 매트 ", Normalizer.Form.NFD) + token)).bodyJson()
+			.extractingPath("$.content[0].title")
+			.isEqualTo(product.title);
+
+		assertThat(cacheRequests("hit") + cacheRequests("local-hit") - hits).isEqualTo(1);
 	}
 
 	@Test

@@ -1,18 +1,23 @@
 package com.moa.lookup.product;
 
+import java.text.Normalizer;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import com.jayway.jsonpath.JsonPath;
 import com.moa.lookup.LookupIntegrationTestSupport;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code GET /api/products}: only published products, each sort key, category filter,
@@ -116,6 +121,67 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 				byDescription.id);
 	}
 
+	/**
+	 * Korean arrives precomposed (NFC: phones, most keyboards) or as separate jamo (NFD:
+	 * text pasted from macOS file names); either form of q finds either form of title or
+	 * description, on the gram path (two syllables) and the trigram path (four), while
+	 * the stored text is returned exactly as the seller wrote it.
+	 */
+	@Test
+	void searchMatchesTextWhateverItsUnicodeForm() {
+		String shortWord = randomHangul(2);
+		String longWord = randomHangul(4);
+		Product decomposedTitle = product(nfd("요가 " + shortWord + " " + longWord + " 매트"));
+		Product decomposedDescription = product("필라테스 " + uniqueToken())
+			.description(nfd("매일 " + longWord + "와 " + shortWord + "!\n두 번째 줄"));
+		Product composedTitle = product("홈트 " + shortWord + " " + longWord);
+		String token = uniqueToken();
+		// Latin letters with accents decompose too; the match stays case-insensitive.
+		Product decomposedLatin = product(nfd("Café Crème " + token));
+		publishAndAwait(decomposedTitle, decomposedDescription, composedTitle, decomposedLatin);
+		// The precondition: the seller's text was stored decomposed.
+		assertThat(storedTitle(decomposedTitle.id)).isEqualTo(decomposedTitle.title)
+			.isNotEqualTo(Normalizer.normalize(decomposedTitle.title, Normalizer.Form.NFC));
+
+		// Soft: every form and path is reported, not only the first that fails.
+		SoftAssertions.assertSoftly((softly) -> {
+			for (String q : List.of(shortWord, nfd(shortWord), longWord, nfd(longWord))) {
+				MvcTestResult found = get("/api/products?size=100&q=" + q);
+				softly.assertThat(ids(found))
+					.as("q=%s (%d chars)", q, q.length())
+					.containsExactlyInAnyOrder(decomposedTitle.id, decomposedDescription.id, composedTitle.id);
+				// Byte for byte as stored: matching normalizes, the response does not.
+				softly
+					.assertThat(JsonPath.<List<String>>read(body(found),
+							"$.content[?(@.id == '" + decomposedTitle.id + "')].title"))
+					.as("title listed for q=%s", q)
+					.containsExactly(decomposedTitle.title);
+			}
+			softly.assertThat(ids("/api/products?q=CAFÉ crème " + token))
+				.as("composed q")
+				.containsExactly(decomposedLatin.id);
+			softly.assertThat(ids("/api/products?q=" + nfd("café CRÈME ") + token))
+				.as("decomposed q")
+				.containsExactly(decomposedLatin.id);
+		});
+		assertThat(get("/api/products/" + decomposedDescription.id)).bodyJson()
+			.extractingPath("$.description")
+			.isEqualTo(decomposedDescription.description);
+		// Title and description are matched apart: q never spans the two.
+		assertThat(ids("/api/products?size=100&q=" + decomposedDescription.title + " 매일")).isEmpty();
+
+		// A renamed product is found by its new title only (the columns follow every
+		// write).
+		String renamed = randomHangul(4);
+		publishAndAwait(decomposedTitle.title(nfd("요가 " + renamed)).version(2));
+		// (Within the response cache's half second of local reuse.)
+		await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+			assertThat(ids("/api/products?size=100&q=" + renamed)).containsExactly(decomposedTitle.id);
+			assertThat(ids("/api/products?size=100&q=" + longWord)).containsExactlyInAnyOrder(decomposedDescription.id,
+					composedTitle.id);
+		});
+	}
+
 	@Test
 	void searchTreatsPercentAndUnderscoreLiterally() {
 		String token = uniqueToken();
@@ -162,6 +228,23 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 		assertThat(get("/api/categories")).hasStatus(HttpStatus.OK);
 		assertThat(this.mvc.get().uri("/api/products").header("Authorization", "Bearer not-a-jwt").exchange())
 			.hasStatus(HttpStatus.UNAUTHORIZED);
+	}
+
+	private String storedTitle(UUID id) {
+		return this.jdbc.sql("SELECT title FROM catalog_products WHERE id = ?").param(id).query(String.class).single();
+	}
+
+	/** Random Hangul syllables: a word no other test uses. */
+	private static String randomHangul(int syllables) {
+		StringBuilder word = new StringBuilder();
+		for (int i = 0; i < syllables; i++) {
+			word.append((char) (0xAC00 + ThreadLocalRandom.current().nextInt(11172)));
+		}
+		return word.toString();
+	}
+
+	private static String nfd(String text) {
+		return Normalizer.normalize(text, Normalizer.Form.NFD);
 	}
 
 	private List<UUID> ids(String uri) {

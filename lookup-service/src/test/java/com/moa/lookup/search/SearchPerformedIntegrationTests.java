@@ -2,6 +2,7 @@ package com.moa.lookup.search;
 
 import java.sql.Connection;
 import java.sql.Statement;
+import java.text.Normalizer;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,32 @@ class SearchPerformedIntegrationTests extends LookupIntegrationTestSupport {
 	}
 
 	/**
+	 * A search typed as jamo (NFD) is recorded as the precomposed (NFC) keyword, the one
+	 * a precomposed search records, and counts a title stored as jamo among its results.
+	 */
+	@Test
+	void decomposedSearchIsPublishedAsTheComposedKeyword() {
+		String token = uniqueToken();
+		Product product = product(Normalizer.normalize("요가 매트 " + token, Normalizer.Form.NFD));
+		publishAndAwait(product);
+		String queue = "test.search-performed." + token;
+		TestEventQueue.bind(this.admin, this.rabbit, queue, "search.performed");
+		UUID userId = UUID.randomUUID();
+
+		assertThat(this.mvc.get()
+			.uri("/api/products?q={q}", Normalizer.normalize("요가 매트 ", Normalizer.Form.NFD) + token)
+			.header("Authorization", "Bearer " + signer.token(userId, "CONSUMER"))
+			.exchange()).hasStatusOk();
+
+		Message event = this.rabbit.receive(queue, 10_000);
+		assertThat(event).isNotNull();
+		JsonNode data = TestEventQueue.envelope(event).path("data");
+		assertThat(data.path("keyword").asString()).isEqualTo("요가 매트 " + token)
+			.isNotEqualTo(Normalizer.normalize("요가 매트 " + token, Normalizer.Form.NFD));
+		assertThat(data.path("resultCount").asLong()).isEqualTo(1);
+	}
+
+	/**
 	 * Browse latency is unaffected: with the outbox table locked, so that storing the
 	 * event has to wait, a signed-in search still answers; the event follows once the
 	 * lock is gone.
@@ -102,11 +129,18 @@ class SearchPerformedIntegrationTests extends LookupIntegrationTestSupport {
 			.extractingPath("$.errors[0].field")
 			.isEqualTo("q");
 		assertThat(this.mvc.get().uri("/api/products?q=" + "a".repeat(100)).exchange()).hasStatusOk();
+		// The limit counts the normalized (NFC) keyword: 100 syllables typed as jamo are
+		// 200+ characters before and 100 after.
+		String decomposed = Normalizer.normalize("각".repeat(100), Normalizer.Form.NFD);
+		assertThat(decomposed).hasSize(300);
+		assertThat(this.mvc.get().uri("/api/products?q={q}", decomposed).exchange()).hasStatusOk();
+		assertThat(this.mvc.get().uri("/api/products?q={q}", decomposed + "ㄱ").exchange()).hasStatus(400);
 	}
 
 	@Test
 	void keywordsAreNormalized() {
 		assertThat(SearchEvents.normalize("  Netflix \t 프리미엄\u3000 구독\n ")).isEqualTo("netflix 프리미엄 구독");
+		assertThat(SearchEvents.normalize("\u1106\u1175\u11af\u110f\u1175\u11ba")).isEqualTo("밀킷");
 	}
 
 }
