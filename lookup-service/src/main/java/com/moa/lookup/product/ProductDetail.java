@@ -7,12 +7,13 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * One product with everything a buyer needs to subscribe (API.md {@code ProductDetail}).
+ * One product with everything a buyer needs to subscribe (API.md {@code ProductDetail}),
+ * nulls included as in {@link ProductSummary}.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProductDetail(UUID id, String title, String category, UUID sellerId, String sellerName, String imageUrl,
-		Long minPrice, String currency, long viewCount, Long subscriberCount, Instant publishedAt, String description,
-		List<Plan> plans, String terms, Integer termsVersion, Instant updatedAt) {
+		Long minPrice, String currency, long viewCount, @JsonInclude(JsonInclude.Include.NON_NULL) Long subscriberCount,
+		Instant publishedAt, String description, List<Plan> plans, String terms, Integer termsVersion,
+		Instant updatedAt) {
 
 	ProductDetail withViewCount(long count) {
 		return new ProductDetail(this.id, this.title, this.category, this.sellerId, this.sellerName, this.imageUrl,

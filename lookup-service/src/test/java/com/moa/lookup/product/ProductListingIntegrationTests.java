@@ -12,6 +12,8 @@ import com.jayway.jsonpath.JsonPath;
 import com.moa.lookup.LookupIntegrationTestSupport;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
@@ -180,6 +182,29 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 			assertThat(ids("/api/products?size=100&q=" + longWord)).containsExactlyInAnyOrder(decomposedDescription.id,
 					composedTitle.id);
 		});
+	}
+
+	/**
+	 * API.md lists {@code sellerName} and {@code imageUrl} in every product: unknown,
+	 * they are {@code null}, not missing keys (a client validating the shape refuses
+	 * those).
+	 */
+	@Test
+	void unknownSellerNameAndImageAreNullNotMissing() {
+		String token = uniqueToken();
+		Product bare = product("Bare " + token);
+		ObjectNode data = bare.toJson(this.jsonMapper);
+		data.remove("imageUrl");
+		data.putNull("sellerName");
+		send(envelope("product.upserted", bare.id, data));
+		awaitVisible(bare.id, bare.title);
+
+		JsonNode listed = this.jsonMapper.readTree(body(get("/api/products?q=" + token))).get("content").get(0);
+		JsonNode detail = this.jsonMapper.readTree(body(get("/api/products/" + bare.id)));
+		for (JsonNode product : List.of(listed, detail)) {
+			assertThat(product.has("sellerName") && product.get("sellerName").isNull()).as(product.toString()).isTrue();
+			assertThat(product.has("imageUrl") && product.get("imageUrl").isNull()).as(product.toString()).isTrue();
+		}
 	}
 
 	@Test
