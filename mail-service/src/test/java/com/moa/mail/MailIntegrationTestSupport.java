@@ -124,18 +124,7 @@ public abstract class MailIntegrationTestSupport {
 	/** The same, for a change made at {@code time} (the event's time). */
 	protected UUID subscription(UUID subscriptionId, User user, UUID productId, String type, String status,
 			long version, Instant time) {
-		Map<String, Object> data = new LinkedHashMap<>();
-		data.put("subscriptionId", subscriptionId);
-		data.put("userId", user.id);
-		data.put("productId", productId);
-		data.put("sellerId", UUID.randomUUID());
-		data.put("planId", UUID.randomUUID());
-		data.put("price", 15000);
-		data.put("currency", "KRW");
-		data.put("billingPeriod", "MONTHLY");
-		data.put("status", status);
-		data.put("currentPeriodEnd", "2026-12-31T00:00:00Z");
-		data.put("version", version);
+		Map<String, Object> data = subscriptionData(subscriptionId, user, productId, status, version);
 		data.put("occurredAt", time.toString());
 		data.put("paymentId", UUID.randomUUID());
 		data.put("effectiveAt", time.toString());
@@ -152,6 +141,27 @@ public abstract class MailIntegrationTestSupport {
 				.query(Integer.class)
 				.single() == 1);
 		return subscriptionId;
+	}
+
+	/**
+	 * The subscription's state every {@code subscription.*} event carries (15,000 KRW
+	 * monthly, period end 2026-12-31); callers add the event's own fields.
+	 */
+	protected static Map<String, Object> subscriptionData(UUID subscriptionId, User user, UUID productId, String status,
+			long version) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("subscriptionId", subscriptionId);
+		data.put("userId", user.id);
+		data.put("productId", productId);
+		data.put("sellerId", UUID.randomUUID());
+		data.put("planId", UUID.randomUUID());
+		data.put("price", 15000);
+		data.put("currency", "KRW");
+		data.put("billingPeriod", "MONTHLY");
+		data.put("status", status);
+		data.put("currentPeriodEnd", "2026-12-31T00:00:00Z");
+		data.put("version", version);
+		return data;
 	}
 
 	/** Announces a failed charge ({@code payment.failed}) as payment-service does. */

@@ -1,7 +1,6 @@
 package com.moa.mail.content;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -112,15 +111,7 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 		// and so subscription.past-due's price, is 15,000. payment.failed comes later
 		// here, so the mail has to wait for it.
 		UUID paymentId = UUID.randomUUID();
-		Map<String, Object> pastDue = new LinkedHashMap<>();
-		pastDue.put("subscriptionId", subscriptionId);
-		pastDue.put("userId", user.id());
-		pastDue.put("productId", productId);
-		pastDue.put("price", 15000);
-		pastDue.put("currency", "KRW");
-		pastDue.put("billingPeriod", "MONTHLY");
-		pastDue.put("status", "PAST_DUE");
-		pastDue.put("version", 2);
+		Map<String, Object> pastDue = subscriptionData(subscriptionId, user, productId, "PAST_DUE", 2);
 		pastDue.put("paymentId", paymentId);
 		pastDue.put("nextRetryAt", "2026-12-02T00:00:00Z");
 		send("subscription.past-due", subscriptionId, pastDue);
@@ -174,16 +165,7 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 	/** {@code subscription.canceled} as payment-service publishes it; returns its id. */
 	private UUID canceled(UUID subscriptionId, User user, UUID productId, String status, long version,
 			boolean atPeriodEnd, String effectiveAt) {
-		Map<String, Object> data = new LinkedHashMap<>();
-		data.put("subscriptionId", subscriptionId);
-		data.put("userId", user.id());
-		data.put("productId", productId);
-		data.put("price", 15000);
-		data.put("currency", "KRW");
-		data.put("billingPeriod", "MONTHLY");
-		data.put("status", status);
-		data.put("currentPeriodEnd", "2026-12-31T00:00:00Z");
-		data.put("version", version);
+		Map<String, Object> data = subscriptionData(subscriptionId, user, productId, status, version);
 		data.put("atPeriodEnd", atPeriodEnd);
 		data.put("effectiveAt", effectiveAt);
 		UUID eventId = UUID.randomUUID();
