@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Mail through the whole system, read from the SMTP server mail-service really sent to:
  * signing up brings a welcome, subscribing a confirmation; a seller's terms change
- * reaches every active subscriber exactly once and a canceled one not at all; a second
- * change one more each.
+ * reaches every active subscriber exactly once (one canceling at the period end included,
+ * told of its cancel when it asked) and a canceled one not at all; a second change one
+ * more each.
  */
 class MailThroughGatewaySystemTests {
 
@@ -65,6 +66,12 @@ class MailThroughGatewaySystemTests {
 		assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(200);
 		// Its cancellation mail shows mail-service knows, before the terms change.
 		awaitMails(canceled, "구독이 해지되었습니다", 1);
+		// A cancel at the period end is mailed when asked for; until then the subscriber
+		// still gets what subscribers get.
+		HttpResponse<String> scheduled = post(gateway, "/api/subscriptions/" + subscriptions.get(1) + "/cancel",
+				Map.of("atPeriodEnd", true), tokens.get(1));
+		assertThat(scheduled.statusCode()).as(scheduled.body()).isEqualTo(200);
+		awaitMails(emails.get(1), "구독이 해지되었습니다", 1);
 
 		changeTerms(seller, productId, "제1조 개정된 약관", 2);
 		for (String email : emails.subList(0, 2)) {
@@ -82,6 +89,7 @@ class MailThroughGatewaySystemTests {
 			assertThat(subjects(email)).filteredOn((subject) -> subject.contains("구독이 시작")).hasSize(1);
 		}
 		assertThat(subjects(canceled)).filteredOn((subject) -> subject.contains("이용약관")).isEmpty();
+		assertThat(subjects(emails.get(1))).filteredOn((subject) -> subject.contains("해지")).hasSize(1);
 	}
 
 	private static JsonNode publishedProduct(String seller) throws Exception {
