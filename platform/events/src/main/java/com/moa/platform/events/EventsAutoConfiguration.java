@@ -212,8 +212,7 @@ public class EventsAutoConfiguration {
 
 		@Bean
 		InboxRetention moaInboxRetention(DataSource dataSource, EventsProperties properties) {
-			return new InboxRetention(JdbcClient.create(dataSource), properties.inbox().retention(),
-					properties.inbox().pruneInterval());
+			return new InboxRetention(dataSource, properties.inbox().retention(), properties.inbox().pruneInterval());
 		}
 
 	}

@@ -46,7 +46,7 @@ record EventsProperties(String source, String service, @DefaultValue Relay relay
 	 * @param retention how long a consumed event's inbox row is kept (at least an hour)
 	 * @param pruneInterval how often older rows are deleted
 	 */
-	record Inbox(@DefaultValue("30d") Duration retention, @DefaultValue("1h") Duration pruneInterval) {
+	record Inbox(@DefaultValue("7d") Duration retention, @DefaultValue("1h") Duration pruneInterval) {
 	}
 
 }

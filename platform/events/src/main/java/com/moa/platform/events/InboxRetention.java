@@ -1,7 +1,13 @@
 package com.moa.platform.events;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+
+import javax.sql.DataSource;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -13,18 +19,32 @@ import org.springframework.util.Assert;
 
 /**
  * Deletes {@code event_inbox} rows older than {@code moa.events.inbox.retention}, every
- * {@code prune-interval}, so the table does not grow with every event ever consumed. The
- * inbox only has to outlive redeliveries: a lost acknowledgement or an outbox relay that
- * republishes after a crash, seconds to minutes later. A dead letter replayed by an
- * operator weeks later was never applied, so it never had a row. Several instances prune
- * at once safely: each batch takes rows no other one holds ({@code SKIP LOCKED}), and
- * batches keep each transaction short.
+ * {@code prune-interval}, so the table does not grow with every event ever consumed (a
+ * seller-service instance records a view-stats event per viewed product every few
+ * seconds). The inbox only has to outlive redeliveries: a lost acknowledgement or an
+ * outbox relay that republishes after a crash, seconds to minutes later. A dead letter
+ * replayed by an operator weeks later was never applied, so it never had a row. Several
+ * instances prune at once safely: each batch takes rows no other one holds
+ * ({@code SKIP LOCKED}), and batches keep each transaction short.
+ * <p>
+ * The index on {@code received_at} the deletes need is built here, {@code CONCURRENTLY},
+ * by one instance at a time (a session advisory lock), not by a migration: on an inbox
+ * that grew for months a plain {@code CREATE INDEX} blocks every consumer's insert for
+ * the whole build, and Flyway's transactional lock makes {@code CONCURRENTLY} wait for
+ * itself. Until the index is valid nothing is pruned.
  */
 public class InboxRetention implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(InboxRetention.class);
 
 	static final int BATCH = 5_000;
+
+	static final String INDEX = "event_inbox_received_at";
+
+	/** {@code pg_try_advisory_lock} key of the index build: "moa-inbx". */
+	private static final long BUILD_LOCK = 0x6d6f612d696e6278L;
+
+	private final DataSource dataSource;
 
 	private final JdbcClient jdbc;
 
@@ -34,20 +54,25 @@ public class InboxRetention implements SmartLifecycle {
 
 	private ThreadPoolTaskScheduler scheduler;
 
-	InboxRetention(JdbcClient jdbc, Duration retention, Duration interval) {
+	InboxRetention(DataSource dataSource, Duration retention, Duration interval) {
 		Assert.isTrue(retention.compareTo(Duration.ofHours(1)) >= 0,
 				"moa.events.inbox.retention must be at least an hour: redeliveries need their rows");
 		Assert.isTrue(!interval.isNegative() && !interval.isZero(), "moa.events.inbox.prune-interval must be positive");
-		this.jdbc = jdbc;
+		this.dataSource = dataSource;
+		this.jdbc = JdbcClient.create(dataSource);
 		this.retention = retention;
 		this.interval = interval;
 	}
 
 	/**
-	 * Deletes every row older than the retention, a batch at a time.
+	 * Deletes every row older than the retention, a batch at a time, once the index is
+	 * there (building it first if no other instance is).
 	 * @return how many rows this call deleted
 	 */
 	public int prune() {
+		if (!ensureIndex()) {
+			return 0;
+		}
 		int total = 0;
 		int deleted;
 		do {
@@ -63,6 +88,62 @@ public class InboxRetention implements SmartLifecycle {
 		}
 		while (deleted == BATCH);
 		return total;
+	}
+
+	/**
+	 * Whether the index is valid, building it if it is missing (or left invalid by a
+	 * build that died) and no other instance is building it.
+	 */
+	boolean ensureIndex() {
+		if (Boolean.TRUE.equals(indexValid())) {
+			return true;
+		}
+		// Its own connection, outside any transaction: CONCURRENTLY needs that, and the
+		// session lock stays with the connection that took it.
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement()) {
+			connection.setAutoCommit(true);
+			if (!lockTaken(statement.executeQuery("SELECT pg_try_advisory_lock(" + BUILD_LOCK + ")"))) {
+				return false;
+			}
+			try {
+				Boolean valid = indexValid();
+				if (Boolean.FALSE.equals(valid)) {
+					// Left by a build that died: no instance is building it (we hold the
+					// lock), so it is dropped and built again.
+					statement.execute("DROP INDEX CONCURRENTLY IF EXISTS " + INDEX);
+				}
+				if (!Boolean.TRUE.equals(valid)) {
+					logger.info("Building index " + INDEX + " for inbox retention");
+					statement
+						.execute("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + INDEX + " ON event_inbox (received_at)");
+				}
+			}
+			finally {
+				statement.execute("SELECT pg_advisory_unlock(" + BUILD_LOCK + ")");
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not build index " + INDEX, ex);
+		}
+		return Boolean.TRUE.equals(indexValid());
+	}
+
+	/** {@code null} when the index does not exist. */
+	private Boolean indexValid() {
+		return this.jdbc.sql("""
+				SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+				WHERE c.relname = ? AND c.relnamespace = current_schema()::regnamespace""")
+			.param(INDEX)
+			.query(Boolean.class)
+			.optional()
+			.orElse(null);
+	}
+
+	private static boolean lockTaken(ResultSet result) throws SQLException {
+		try (result) {
+			return result.next() && result.getBoolean(1);
+		}
 	}
 
 	private void pruneSafely() {
@@ -84,7 +165,8 @@ public class InboxRetention implements SmartLifecycle {
 			this.scheduler.setThreadNamePrefix("inbox-retention-");
 			this.scheduler.setDaemon(true);
 			this.scheduler.initialize();
-			// Not at start-up, when the service has more urgent work.
+			// Not at start-up, when the service has more urgent work; soon after, so
+			// frequent deploys do not keep putting it off.
 			this.scheduler.scheduleWithFixedDelay(this::pruneSafely, Instant.now().plus(Duration.ofMinutes(1)),
 					this.interval);
 		}

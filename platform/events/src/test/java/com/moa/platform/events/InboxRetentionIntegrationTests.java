@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 /**
  * Inbox rows are deleted once older than the retention, in batches, by several instances
- * at once without deleting a row twice or failing; younger rows stay.
+ * at once without deleting a row twice or failing; younger rows stay. The index the
+ * deletes use is built by the service itself, concurrently.
  */
 @SpringBootTest
 class InboxRetentionIntegrationTests {
@@ -47,9 +48,16 @@ class InboxRetentionIntegrationTests {
 				SELECT :consumer, gen_random_uuid(), 'test.young', now() - make_interval(days => 3649)
 				FROM generate_series(1, 10)""").param("consumer", consumer).update();
 
+		assertThat(new InboxRetention(this.dataSource, RETENTION, Duration.ofHours(1)).ensureIndex()).isTrue();
+		assertThat(jdbc.sql("""
+				SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = ?""")
+			.param(InboxRetention.INDEX)
+			.query(Boolean.class)
+			.single()).isTrue();
+
 		CountDownLatch start = new CountDownLatch(1);
 		List<CompletableFuture<Integer>> instances = Stream.of(1, 2).map((i) -> CompletableFuture.supplyAsync(() -> {
-			InboxRetention retention = new InboxRetention(jdbc, RETENTION, Duration.ofHours(1));
+			InboxRetention retention = new InboxRetention(this.dataSource, RETENTION, Duration.ofHours(1));
 			await(start);
 			return retention.prune();
 		})).toList();
@@ -66,8 +74,8 @@ class InboxRetentionIntegrationTests {
 	@Test
 	void everyServiceWithAnInboxPrunesItAndARetentionShorterThanAnHourIsRefused() {
 		assertThat(this.configured.isRunning()).isTrue();
-		assertThatIllegalArgumentException().isThrownBy(() -> new InboxRetention(JdbcClient.create(this.dataSource),
-				Duration.ofMinutes(59), Duration.ofHours(1)));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new InboxRetention(this.dataSource, Duration.ofMinutes(59), Duration.ofHours(1)));
 	}
 
 	private static void await(CountDownLatch latch) {
