@@ -26,8 +26,8 @@ import org.springframework.validation.annotation.Validated;
  * @param inboundThreads threads handling client frames (sends wait on MongoDB)
  * @param heartbeat the heart-beat between the broker relay and RabbitMQ (clients
  * negotiate theirs with the broker through the relay; API.md asks for 10 s)
- * @param emptyRoomsPerDay rooms without a message a consumer may open in 24 hours (any
- * product id makes a new room: without a bound one client could fill the store)
+ * @param roomsPerDay new rooms a consumer may open in 24 hours (any product id makes a
+ * new room: without a bound one client could fill the store and the sellers' lists)
  */
 @Validated
 @ConfigurationProperties("moa.chat")
@@ -35,6 +35,6 @@ public record ChatProperties(@DefaultValue("2s") Duration mongoTimeout, @Default
 		@DefaultValue("3s") Duration roomWait, @DefaultValue("61613") int stompPort,
 		@DefaultValue("64KB") DataSize frameLimit, @DefaultValue("20") @Min(1) int framesPerSecond,
 		@DefaultValue("50") @Min(1) int sendsInFlight, @DefaultValue("32") @Min(1) int inboundThreads,
-		@DefaultValue("10s") Duration heartbeat, @DefaultValue("50") @Min(1) int emptyRoomsPerDay) {
+		@DefaultValue("10s") Duration heartbeat, @DefaultValue("50") @Min(1) int roomsPerDay) {
 
 }

@@ -120,7 +120,7 @@ public class ChatRooms {
 		Date now = Date.from(this.clock.instant());
 		Query byKey = Query.query(Criteria.where("key").is(key));
 		if (!this.mongo.exists(byKey, ROOMS)) {
-			requireRoomForAnotherEmptyRoom(caller, now);
+			requireRoomForAnotherRoom(caller, now);
 		}
 		Document fresh = new Document("_id", UUID.randomUUID().toString()).append("consumerId", caller.toString())
 			.append("sellerId", sellerId.toString())
@@ -145,23 +145,22 @@ public class ChatRooms {
 	}
 
 	/**
-	 * A consumer opens at most {@code emptyRoomsPerDay} rooms without a message in 24
-	 * hours (429 beyond): a made-up product id opens a new room each time. Concurrent
-	 * opens may pass the count together, so the bound holds to within their number.
+	 * A consumer opens at most {@code roomsPerDay} new rooms in 24 hours (429 beyond): a
+	 * made-up product id opens a new room each time, and a message in each would put it
+	 * in the seller's list. Concurrent opens may pass the count together, so the bound
+	 * holds to within their number.
 	 */
-	private void requireRoomForAnotherEmptyRoom(UUID caller, Date now) {
-		int limit = this.properties.emptyRoomsPerDay();
-		Query recentEmpty = Query
+	private void requireRoomForAnotherRoom(UUID caller, Date now) {
+		int limit = this.properties.roomsPerDay();
+		Query recent = Query
 			.query(Criteria.where("consumerId")
 				.is(caller.toString())
-				.and("lastSeq")
-				.is(0L)
 				.and("createdAt")
 				.gt(Date.from(now.toInstant().minus(Duration.ofHours(24)))))
 			.limit(limit);
-		if (this.mongo.count(recentEmpty, ROOMS) >= limit) {
-			throw new ApiProblemException(HttpStatus.TOO_MANY_REQUESTS, "too-many-empty-rooms", "Too many empty rooms",
-					"You opened " + limit + " rooms without a message in the last 24 hours; write in one of them");
+		if (this.mongo.count(recent, ROOMS) >= limit) {
+			throw new ApiProblemException(HttpStatus.TOO_MANY_REQUESTS, "too-many-rooms", "Too many new rooms",
+					"You opened " + limit + " rooms in the last 24 hours; write in one of them");
 		}
 	}
 
