@@ -33,13 +33,15 @@ class DashboardRepository {
 	 * activated and when it ended, whichever order the events come in.
 	 */
 	void applySubscription(SubscriptionState state, Instant activatedAt, Instant endedAt) {
-		this.jdbc.sql("""
-				INSERT INTO dashboard_subscriptions (subscription_id, seller_id, product_id, status, price,
-				    billing_period, currency, version)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (subscription_id) DO UPDATE SET status = EXCLUDED.status, price = EXCLUDED.price,
-				    billing_period = EXCLUDED.billing_period, currency = EXCLUDED.currency, version = EXCLUDED.version
-				WHERE dashboard_subscriptions.version < EXCLUDED.version""")
+		this.jdbc
+			.sql("""
+					INSERT INTO dashboard_subscriptions (subscription_id, seller_id, product_id, status, price,
+					    billing_period, currency, version)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+					ON CONFLICT (subscription_id) DO UPDATE SET status = EXCLUDED.status, price = EXCLUDED.price,
+					    billing_period = EXCLUDED.billing_period, currency = EXCLUDED.currency, version = EXCLUDED.version,
+					    ended_at = CASE WHEN EXCLUDED.status IN ('CANCELED', 'EXPIRED') THEN dashboard_subscriptions.ended_at END
+					WHERE dashboard_subscriptions.version < EXCLUDED.version""")
 			.params(state.subscriptionId(), state.sellerId(), state.productId(), state.status(), state.price(),
 					state.billingPeriod(), state.currency(), state.version())
 			.update();
@@ -51,9 +53,11 @@ class DashboardRepository {
 				.update();
 		}
 		if (endedAt != null) {
-			this.jdbc
-				.sql("UPDATE dashboard_subscriptions SET ended_at = coalesce(ended_at, ?) WHERE subscription_id = ?")
-				.params(utc(endedAt), state.subscriptionId())
+			// By the newest event only (a late older one changes nothing); a live state
+			// clears it above: an instance of the previous release took a period-end cancel's
+			// announcement, still ACTIVE, for its end.
+			this.jdbc.sql("UPDATE dashboard_subscriptions SET ended_at = ? WHERE subscription_id = ? AND version = ?")
+				.params(utc(endedAt), state.subscriptionId(), state.version())
 				.update();
 		}
 	}

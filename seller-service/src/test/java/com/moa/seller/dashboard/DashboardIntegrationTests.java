@@ -126,8 +126,22 @@ class DashboardIntegrationTests extends SellerIntegrationTestSupport {
 		String scheduled = body(get("/api/seller/dashboard", seller));
 		assertThat(read(scheduled, "$.totals.activeSubscribers")).isEqualTo(1);
 		assertThat(read(scheduled, "$.products[0].canceledLast30d")).isEqualTo(0);
+		// An instance of the previous release took the announcement for the end; the
+		// next live state clears that, and the real end is the newest event's.
+		this.jdbc.sql("UPDATE dashboard_subscriptions SET ended_at = ? WHERE subscription_id = ?")
+			.params(java.sql.Timestamp.from(now.plus(Duration.ofDays(20))), id)
+			.update();
+		subscription("subscription.renewed", id, sellerId, kit, "ACTIVE", 10_000, "MONTHLY", 3, now);
+		await().atMost(VISIBLE_WITHIN)
+			.until(() -> this.jdbc.sql("SELECT ended_at IS NULL FROM dashboard_subscriptions WHERE subscription_id = ?")
+				.param(id)
+				.query(Boolean.class)
+				.single());
+		this.jdbc.sql("UPDATE dashboard_subscriptions SET ended_at = ? WHERE subscription_id = ?")
+			.params(java.sql.Timestamp.from(now.plus(Duration.ofDays(20))), id)
+			.update();
 
-		subscription("subscription.canceled", id, sellerId, kit, "CANCELED", 10_000, "MONTHLY", 3, now);
+		subscription("subscription.canceled", id, sellerId, kit, "CANCELED", 10_000, "MONTHLY", 4, now);
 
 		awaitDashboard(seller, "$.totals.activeSubscribers", 0);
 		String daily = body(get("/api/seller/dashboard/daily?days=1", seller));
