@@ -74,9 +74,9 @@ public class PopularKeywords {
 
 	/**
 	 * Who searched, as far as telling distinct people apart needs: a digest of the user
-	 * and the keyword, not the user id, so a bucket does not say who searched it (the
-	 * user may delete the keyword from their history) and one user's digests cannot be
-	 * joined across keywords.
+	 * and the keyword, not the user id, so a bucket is not a list of user ids and one
+	 * user's digests cannot be joined across keywords. Unkeyed: a database reader who
+	 * holds the user ids can still test them.
 	 */
 	static String searcher(UUID userId, String keyword) {
 		try {
