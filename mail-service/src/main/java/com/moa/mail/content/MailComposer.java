@@ -102,6 +102,7 @@ public class MailComposer {
 			case PAYMENT_FAILED -> new Object[] { title, amount, date(variables.get("nextRetryAt"), locale) };
 			case RENEWAL_UPCOMING -> new Object[] { title, date(variables.get("renewsAt"), locale), amount };
 			case SUBSCRIPTION_CANCELED -> new Object[] { title, date(variables.get("effectiveAt"), locale) };
+			case SUBSCRIPTION_RESUMED -> new Object[] { title, periodEnd };
 			case SUBSCRIPTION_EXPIRED -> new Object[] { title };
 			case TERMS_CHANGED -> new Object[] { title, String.valueOf(variables.get("termsVersion")),
 					date(variables.get("effectiveAt"), locale) };

@@ -63,6 +63,19 @@ public class Deliveries {
 	}
 
 	/**
+	 * Whether a mail of this kind whose source starts with the prefix was queued for the
+	 * recipient.
+	 */
+	public boolean queued(MailKind kind, String sourcePrefix, UUID recipientId) {
+		return this.jdbc.sql("""
+				SELECT EXISTS (SELECT 1 FROM deliveries
+				               WHERE recipient_id = ? AND kind = ? AND starts_with(source_key, ?))""")
+			.params(recipientId, kind.name(), sourcePrefix)
+			.query(Boolean.class)
+			.single();
+	}
+
+	/**
 	 * Queues a terms version's mail for every subscriber live now who was live already
 	 * when it changed (one who subscribed later agreed to these terms), in one statement;
 	 * a subscriber already queued for this version is skipped.

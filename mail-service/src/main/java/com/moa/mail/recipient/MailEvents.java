@@ -156,15 +156,9 @@ class MailEvents {
 					this.deliveries.enqueue(MailKind.RENEWAL_UPCOMING, subscription + ":" + text(data, "renewsAt"),
 							userId, payload);
 				}
-				case "subscription.canceled" -> {
-					// A period-end cancel is published when asked for and again when it
-					// takes effect, with the same end: one mail, at the first. A cancel
-					// now after it has another end and is mailed too.
-					String effectiveAt = instant(data, "effectiveAt").toString();
-					payload.put("effectiveAt", effectiveAt);
-					this.deliveries.enqueue(MailKind.SUBSCRIPTION_CANCELED, subscription + ":" + effectiveAt, userId,
-							payload);
-				}
+				case "subscription.canceled" -> canceled(data, subscription, userId, payload);
+				case "subscription.resumed" -> this.deliveries.enqueue(MailKind.SUBSCRIPTION_RESUMED,
+						subscription + ":v" + data.path("version").asLong(0), userId, payload);
 				case "subscription.expired" ->
 					this.deliveries.enqueue(MailKind.SUBSCRIPTION_EXPIRED, subscription, userId, payload);
 				default -> {
@@ -172,6 +166,27 @@ class MailEvents {
 				}
 			}
 		});
+	}
+
+	/**
+	 * A period-end cancel is published when asked for (still ACTIVE), maybe again after a
+	 * resume, and when it takes effect (CANCELED), with the same end: each request is
+	 * mailed, the taking effect only if none was (one asked for before this release). A
+	 * cancel now has its own end and is mailed too.
+	 */
+	private void canceled(JsonNode data, String subscription, UUID userId, Map<String, Object> payload) {
+		String effectiveAt = instant(data, "effectiveAt").toString();
+		payload.put("effectiveAt", effectiveAt);
+		String key = subscription + ":" + effectiveAt;
+		if (data.path("atPeriodEnd").asBoolean(false)) {
+			if ("ACTIVE".equals(data.path("status").asString(""))) {
+				key += ":v" + data.path("version").asLong(0);
+			}
+			else if (this.deliveries.queued(MailKind.SUBSCRIPTION_CANCELED, key + ":v", userId)) {
+				return;
+			}
+		}
+		this.deliveries.enqueue(MailKind.SUBSCRIPTION_CANCELED, key, userId, payload);
 	}
 
 	/**

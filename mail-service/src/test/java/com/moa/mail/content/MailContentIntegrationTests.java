@@ -162,6 +162,44 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 			.anySatisfy((text) -> assertThat(text).contains("You can use it until December 5, 2026."));
 	}
 
+	/**
+	 * Withdrawn and asked for again: each is mailed, the end taking effect is not; the
+	 * previous release's period-end cancel, never announced, is mailed when it takes
+	 * effect.
+	 */
+	@Test
+	void aResumedCancelIsMailedAndACancelAskedForAgainToo() {
+		User user = user("ko");
+		UUID productId = product("반찬 박스");
+		UUID subscriptionId = subscribe(user, productId);
+		awaitInbox(user.email(), 2);
+
+		canceled(subscriptionId, user, productId, "ACTIVE", 2, true, "2026-12-31T00:00:00Z");
+		awaitInbox(user.email(), 3);
+		Map<String, Object> resumed = subscriptionData(subscriptionId, user, productId, "ACTIVE", 3);
+		send("subscription.resumed", subscriptionId, resumed);
+		MimeMessage withdrawn = awaitInbox(user.email(), 4).stream()
+			.filter((mail) -> subject(mail).contains("해지가 취소"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(subject(withdrawn)).isEqualTo("[모아 구독] 반찬 박스 구독 해지가 취소되었습니다");
+		assertThat(parts(withdrawn).get(0)).contains("구독은 계속되며, 다음 결제일은 2026년 12월 31일입니다.");
+		canceled(subscriptionId, user, productId, "ACTIVE", 4, true, "2026-12-31T00:00:00Z");
+		awaitInbox(user.email(), 5);
+		awaitProcessed(canceled(subscriptionId, user, productId, "CANCELED", 5, true, "2026-12-31T00:00:00Z"));
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(deliveries(user.id())).filteredOn((row) -> row.contains("SUBSCRIPTION_"))
+				.containsExactly("SUBSCRIPTION_CONFIRMED SENT", "SUBSCRIPTION_CANCELED SENT",
+						"SUBSCRIPTION_RESUMED SENT", "SUBSCRIPTION_CANCELED SENT"));
+
+		// Asked for before payment announced cancels: only the end arrives.
+		UUID older = subscribe(user, product("국 박스"));
+		awaitInbox(user.email(), 6);
+		canceled(older, user, productId, "CANCELED", 2, true, "2026-12-20T00:00:00Z");
+		assertThat(awaitInbox(user.email(), 7)).extracting((mail) -> parts(mail).get(0))
+			.anySatisfy((text) -> assertThat(text).contains("이용 가능 기간: 2026년 12월 20일까지."));
+	}
+
 	/** {@code subscription.canceled} as payment-service publishes it; returns its id. */
 	private UUID canceled(UUID subscriptionId, User user, UUID productId, String status, long version,
 			boolean atPeriodEnd, String effectiveAt) {

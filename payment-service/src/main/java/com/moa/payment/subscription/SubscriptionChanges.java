@@ -97,7 +97,11 @@ class SubscriptionChanges {
 				throw SubscriptionProblems
 					.notActive("Only an active subscription set to cancel at the period end " + "can be resumed");
 			}
-			return this.subscriptions.update(s.change().cancelAtPeriodEnd(false).build(), this.clock.now());
+			Subscription resumed = this.subscriptions.update(s.change().cancelAtPeriodEnd(false).build(),
+					this.clock.now());
+			// The subscriber was told of the cancel when asking; now of its withdrawal.
+			this.events.resumed(resumed);
+			return resumed;
 		});
 	}
 

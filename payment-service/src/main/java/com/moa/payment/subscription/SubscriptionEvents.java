@@ -59,6 +59,11 @@ public class SubscriptionEvents {
 		publish("subscription.canceled", s, Map.of("atPeriodEnd", atPeriodEnd, "effectiveAt", effectiveAt));
 	}
 
+	/** A period-end cancel withdrawn: the subscription renews again. */
+	public void resumed(Subscription s) {
+		publish("subscription.resumed", s, Map.of());
+	}
+
 	public void expired(Subscription s, Instant effectiveAt) {
 		publish("subscription.expired", s, Map.of("effectiveAt", effectiveAt));
 	}

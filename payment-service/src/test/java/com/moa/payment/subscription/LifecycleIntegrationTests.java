@@ -161,7 +161,7 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 	@Test
 	void cancelAtThePeriodEndKeepsItActiveUntilThenAndResumeUndoesIt() {
 		TestEventQueue events = TestEventQueue.bind(this.admin, this.rabbit,
-				"payment-tests.cancel-" + UUID.randomUUID(), "subscription.canceled");
+				"payment-tests.cancel-" + UUID.randomUUID(), "subscription.canceled", "subscription.resumed");
 		Product product = product(4000);
 		String token = consumer();
 		String resumed = subscribed(token, product, product.monthlyPlan);
@@ -184,6 +184,10 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 			.bodyJson()
 			.extractingPath("$.cancelAtPeriodEnd")
 			.isEqualTo(false);
+		JsonNode announced = events.receiveEnvelope("subscription.canceled", resumed).get("data");
+		JsonNode withdrawn = events.receiveEnvelope("subscription.resumed", resumed).get("data");
+		assertThat(withdrawn.get("status").asString()).isEqualTo("ACTIVE");
+		assertThat(withdrawn.get("version").asLong()).isEqualTo(announced.get("version").asLong() + 1);
 
 		advance("P31D");
 
