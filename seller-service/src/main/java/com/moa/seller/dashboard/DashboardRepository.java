@@ -54,7 +54,8 @@ class DashboardRepository {
 		}
 		if (endedAt != null) {
 			// By the newest event only (a late older one changes nothing); a live state
-			// clears it above: an instance of the previous release took a period-end cancel's
+			// clears it above: an instance of the previous release took a period-end
+			// cancel's
 			// announcement, still ACTIVE, for its end.
 			this.jdbc.sql("UPDATE dashboard_subscriptions SET ended_at = ? WHERE subscription_id = ? AND version = ?")
 				.params(utc(endedAt), state.subscriptionId(), state.version())
