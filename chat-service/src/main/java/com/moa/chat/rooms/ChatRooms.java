@@ -160,7 +160,7 @@ public class ChatRooms {
 			.limit(limit);
 		if (this.mongo.count(recent, ROOMS) >= limit) {
 			throw new ApiProblemException(HttpStatus.TOO_MANY_REQUESTS, "too-many-rooms", "Too many new rooms",
-					"You opened " + limit + " rooms in the last 24 hours; write in one of them");
+					"You opened " + limit + " rooms in the last 24 hours; open more later");
 		}
 	}
 

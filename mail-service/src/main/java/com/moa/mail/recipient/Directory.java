@@ -61,6 +61,19 @@ public class Directory {
 			.update() == 1;
 	}
 
+	/**
+	 * Whether no newer state of the subscription than this version was applied: a mail
+	 * about a change the subscriber has since undone (a cancel then resumed, processed in
+	 * the other order by two instances or after a retry) would be their last word.
+	 */
+	boolean isNewest(UUID subscriptionId, long version) {
+		return this.jdbc.sql("SELECT version <= ? FROM mail_subscriptions WHERE subscription_id = ?")
+			.params(version, subscriptionId)
+			.query(Boolean.class)
+			.optional()
+			.orElse(true);
+	}
+
 	void storeProduct(UUID productId, String title, long version) {
 		this.jdbc.sql("""
 				INSERT INTO mail_products (product_id, title, version) VALUES (?, ?, ?)

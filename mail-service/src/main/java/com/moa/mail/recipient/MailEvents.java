@@ -156,9 +156,14 @@ class MailEvents {
 					this.deliveries.enqueue(MailKind.RENEWAL_UPCOMING, subscription + ":" + text(data, "renewsAt"),
 							userId, payload);
 				}
-				case "subscription.canceled" -> canceled(data, subscription, userId, payload);
-				case "subscription.resumed" -> this.deliveries.enqueue(MailKind.SUBSCRIPTION_RESUMED,
-						subscription + ":v" + data.path("version").asLong(0), userId, payload);
+				case "subscription.canceled" -> canceled(data, subscriptionId, userId, payload);
+				case "subscription.resumed" -> {
+					long version = data.path("version").asLong(0);
+					if (this.directory.isNewest(subscriptionId, version)) {
+						this.deliveries.enqueue(MailKind.SUBSCRIPTION_RESUMED, subscription + ":v" + version, userId,
+								payload);
+					}
+				}
 				case "subscription.expired" ->
 					this.deliveries.enqueue(MailKind.SUBSCRIPTION_EXPIRED, subscription, userId, payload);
 				default -> {
@@ -171,16 +176,21 @@ class MailEvents {
 	/**
 	 * A period-end cancel is published when asked for (still ACTIVE), maybe again after a
 	 * resume, and when it takes effect (CANCELED), with the same end: each request is
-	 * mailed, the taking effect only if none was (one asked for before this release). A
-	 * cancel now has its own end and is mailed too.
+	 * mailed unless a newer state came first (resumed, or taken effect), the taking
+	 * effect only if no request was (one asked for before this release). A cancel now has
+	 * its own end and is mailed too.
 	 */
-	private void canceled(JsonNode data, String subscription, UUID userId, Map<String, Object> payload) {
+	private void canceled(JsonNode data, UUID subscriptionId, UUID userId, Map<String, Object> payload) {
 		String effectiveAt = instant(data, "effectiveAt").toString();
 		payload.put("effectiveAt", effectiveAt);
-		String key = subscription + ":" + effectiveAt;
+		String key = subscriptionId + ":" + effectiveAt;
 		if (data.path("atPeriodEnd").asBoolean(false)) {
 			if ("ACTIVE".equals(data.path("status").asString(""))) {
-				key += ":v" + data.path("version").asLong(0);
+				long version = data.path("version").asLong(0);
+				if (!this.directory.isNewest(subscriptionId, version)) {
+					return;
+				}
+				key += ":v" + version;
 			}
 			else if (this.deliveries.queued(MailKind.SUBSCRIPTION_CANCELED, key + ":v", userId)) {
 				return;

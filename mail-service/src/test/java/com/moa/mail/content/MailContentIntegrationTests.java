@@ -200,6 +200,28 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 			.anySatisfy((text) -> assertThat(text).contains("이용 가능 기간: 2026년 12월 20일까지."));
 	}
 
+	/**
+	 * Two instances (or a retry) may process a cancel and its withdrawal in the other
+	 * order: the mail about the older state is not sent, so the last word is right.
+	 */
+	@Test
+	void aCancelProcessedAfterItsWithdrawalIsNotMailed() {
+		User user = user("en");
+		UUID productId = product("Late Box");
+		UUID subscriptionId = subscribe(user, productId);
+		awaitInbox(user.email(), 2);
+
+		UUID resumed = UUID.randomUUID();
+		send(resumed, "subscription.resumed", subscriptionId,
+				subscriptionData(subscriptionId, user, productId, "ACTIVE", 3));
+		awaitProcessed(resumed);
+		awaitProcessed(canceled(subscriptionId, user, productId, "ACTIVE", 2, true, "2026-12-31T00:00:00Z"));
+
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(deliveries(user.id())).filteredOn((row) -> row.contains("SUBSCRIPTION_"))
+				.containsExactly("SUBSCRIPTION_CONFIRMED SENT", "SUBSCRIPTION_RESUMED SENT"));
+	}
+
 	/** {@code subscription.canceled} as payment-service publishes it; returns its id. */
 	private UUID canceled(UUID subscriptionId, User user, UUID productId, String status, long version,
 			boolean atPeriodEnd, String effectiveAt) {

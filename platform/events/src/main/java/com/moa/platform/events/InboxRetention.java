@@ -107,7 +107,8 @@ public class InboxRetention implements SmartLifecycle {
 				return false;
 			}
 			try {
-				Boolean valid = indexValid();
+				// On this connection: with a pool of one, borrowing another would wait.
+				Boolean valid = indexValid(statement);
 				if (Boolean.FALSE.equals(valid)) {
 					// Left by a build that died: no instance is building it (we hold the
 					// lock), so it is dropped and built again.
@@ -129,15 +130,19 @@ public class InboxRetention implements SmartLifecycle {
 		return Boolean.TRUE.equals(indexValid());
 	}
 
+	private static final String INDEX_VALID = """
+			SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+			WHERE c.relname = '""" + INDEX + "' AND c.relnamespace = current_schema()::regnamespace";
+
 	/** {@code null} when the index does not exist. */
 	private Boolean indexValid() {
-		return this.jdbc.sql("""
-				SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-				WHERE c.relname = ? AND c.relnamespace = current_schema()::regnamespace""")
-			.param(INDEX)
-			.query(Boolean.class)
-			.optional()
-			.orElse(null);
+		return this.jdbc.sql(INDEX_VALID).query(Boolean.class).optional().orElse(null);
+	}
+
+	private static Boolean indexValid(Statement statement) throws SQLException {
+		try (ResultSet result = statement.executeQuery(INDEX_VALID)) {
+			return result.next() ? result.getBoolean(1) : null;
+		}
 	}
 
 	private static boolean lockTaken(ResultSet result) throws SQLException {
