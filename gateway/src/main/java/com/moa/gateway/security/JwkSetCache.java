@@ -60,8 +60,8 @@ final class JwkSetCache implements Function<SignedJWT, Flux<JWK>> {
 	/** The last set fetched; {@code null} until a fetch succeeds. */
 	private volatile JWKSet keys;
 
-	/** When {@link #keys} was fetched. */
-	private volatile Instant fetchedAt = Instant.MIN;
+	/** When {@link #keys} is due to be fetched again (fetch time + maximum age). */
+	private volatile Instant staleAt = Instant.MIN;
 
 	/** The fetch under way, shared by every caller while it runs. Guarded by this. */
 	private Mono<JWKSet> fetching;
@@ -88,7 +88,7 @@ final class JwkSetCache implements Function<SignedJWT, Flux<JWK>> {
 		JWKSelector selector = new JWKSelector(matcher);
 		JWKSet known = this.keys;
 		if (known != null) {
-			if (this.clock.instant().isAfter(this.fetchedAt.plus(this.maxAge))) {
+			if (this.clock.instant().isAfter(this.staleAt)) {
 				fetch(known).subscribe();
 			}
 			List<JWK> found = selector.select(known);
@@ -123,7 +123,7 @@ final class JwkSetCache implements Function<SignedJWT, Flux<JWK>> {
 				.timeout(FETCH_TIMEOUT)
 				.map(JwkSetCache::parse)
 				.doOnNext((set) -> {
-					this.fetchedAt = this.clock.instant();
+					this.staleAt = this.clock.instant().plus(this.maxAge);
 					this.keys = set;
 				})
 				.onErrorResume((ex) -> {

@@ -193,9 +193,10 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 						"SUBSCRIPTION_RESUMED SENT", "SUBSCRIPTION_CANCELED SENT"));
 
 		// Asked for before payment announced cancels: only the end arrives.
-		UUID older = subscribe(user, product("국 박스"));
+		UUID soup = product("국 박스");
+		UUID older = subscribe(user, soup);
 		awaitInbox(user.email(), 6);
-		canceled(older, user, productId, "CANCELED", 2, true, "2026-12-20T00:00:00Z");
+		canceled(older, user, soup, "CANCELED", 2, true, "2026-12-20T00:00:00Z");
 		assertThat(awaitInbox(user.email(), 7)).extracting((mail) -> parts(mail).get(0))
 			.anySatisfy((text) -> assertThat(text).contains("이용 가능 기간: 2026년 12월 20일까지."));
 	}
