@@ -104,7 +104,7 @@ class OutageIntegrationTests extends ChatIntegrationTestSupport {
 							.append(sent++)
 							.append("\"}\0");
 					}
-					client.sendRaw(batch.toString());
+					client.sendRawUnlessClosed(batch.toString());
 					answer = client.next(Duration.ofMillis(1100));
 				}
 				assertThat(answer).as("after %s sends: %s", sent, client).isNotNull();

@@ -1,5 +1,6 @@
 package com.moa.chat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -98,6 +100,25 @@ public final class StompConnection implements WebSocket.Listener, AutoCloseable 
 
 	public void sendRaw(String text) {
 		this.socket.sendText(text, true).join();
+	}
+
+	/**
+	 * Sends unless the server has closed the connection, even between a check and the
+	 * send (the JDK client then fails the send with "Output closed"). Callers assert the
+	 * close itself with {@link #awaitClosed}.
+	 * @return whether the frame was sent
+	 */
+	public boolean sendRawUnlessClosed(String text) {
+		try {
+			sendRaw(text);
+			return true;
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof IOException) {
+				return false;
+			}
+			throw ex;
+		}
 	}
 
 	private static String frame(String command, Map<String, String> headers, String body) {

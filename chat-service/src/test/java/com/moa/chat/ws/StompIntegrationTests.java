@@ -452,9 +452,9 @@ class StompIntegrationTests extends ChatIntegrationTestSupport {
 			assertThat(garbage.awaitClosed(WAIT)).isNotNull();
 		}
 		try (StompConnection flood = StompConnection.connect(this.port, token)) {
+			String send = "SEND\ndestination:/app/rooms/" + room[0] + "/messages\ncontent-type:application/json\n\n";
 			for (int i = 0; i < 60 && !flood.isClosed(); i++) {
-				flood.send("SEND", Map.of("destination", "/app/rooms/" + room[0] + "/messages", "content-type",
-						"application/json"), "{\"text\":\"spam\",\"clientMessageId\":\"f" + i + "\"}");
+				flood.sendRawUnlessClosed(send + "{\"text\":\"spam\",\"clientMessageId\":\"f" + i + "\"}\0");
 			}
 			assertThat(flood.awaitClosed(WAIT)).isEqualTo(1008);
 			assertThat(flood.closeReason()).startsWith("too many frames");
