@@ -63,13 +63,15 @@ public class Deliveries {
 	}
 
 	/**
-	 * Whether a mail of this kind whose source starts with the prefix was queued for the
-	 * recipient.
+	 * Whether a mail of this kind whose source starts with the prefix was sent to the
+	 * recipient or still may be: queued and not FAILED (a mail that never arrived told
+	 * them nothing).
 	 */
-	public boolean queued(MailKind kind, String sourcePrefix, UUID recipientId) {
+	public boolean sentOrPending(MailKind kind, String sourcePrefix, UUID recipientId) {
 		return this.jdbc.sql("""
 				SELECT EXISTS (SELECT 1 FROM deliveries
-				               WHERE recipient_id = ? AND kind = ? AND starts_with(source_key, ?))""")
+				               WHERE recipient_id = ? AND kind = ? AND starts_with(source_key, ?)
+				                 AND status <> 'FAILED')""")
 			.params(recipientId, kind.name(), sourcePrefix)
 			.query(Boolean.class)
 			.single();

@@ -202,6 +202,32 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 	}
 
 	/**
+	 * An announcement that never arrived (FAILED: a mailbox full for days, a recipient
+	 * refused then) told the subscriber nothing: the cancel taking effect is mailed.
+	 */
+	@Test
+	void aCancelWhoseAnnouncementFailedIsMailedWhenItTakesEffect() {
+		User user = user("en");
+		UUID productId = product("Bread Box");
+		UUID subscriptionId = subscribe(user, productId);
+		awaitInbox(user.email(), 2);
+		canceled(subscriptionId, user, productId, "ACTIVE", 2, true, "2026-12-31T00:00:00Z");
+		// Recorded first, so the sender cannot overwrite the status set here.
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> deliveries(user.id()).contains("SUBSCRIPTION_CANCELED SENT"));
+		this.jdbc
+			.sql("UPDATE deliveries SET status = 'FAILED' WHERE recipient_id = ? AND kind = 'SUBSCRIPTION_CANCELED'")
+			.param(user.id())
+			.update();
+
+		awaitProcessed(canceled(subscriptionId, user, productId, "CANCELED", 3, true, "2026-12-31T00:00:00Z"));
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(
+					() -> assertThat(deliveries(user.id())).filteredOn((row) -> row.startsWith("SUBSCRIPTION_CANCELED"))
+						.containsExactly("SUBSCRIPTION_CANCELED FAILED", "SUBSCRIPTION_CANCELED SENT"));
+	}
+
+	/**
 	 * Two instances (or a retry) may process a cancel and its withdrawal in the other
 	 * order: the mail about the older state is not sent, so the last word is right.
 	 */
