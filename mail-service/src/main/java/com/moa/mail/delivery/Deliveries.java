@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,6 +33,10 @@ public class Deliveries {
 	 * A plain mapper for payloads: they hold what producers already checked (terms with
 	 * line breaks), not request input for the web's strict text rules.
 	 */
+	private static final String[] KNOWN_KINDS = Arrays.stream(MailKind.values())
+		.map(MailKind::name)
+		.toArray(String[]::new);
+
 	private static final JsonMapper PAYLOAD_JSON = JsonMapper.builder().build();
 
 	private static final TypeReference<Map<String, Object>> PAYLOAD = new TypeReference<>() {
@@ -139,19 +144,26 @@ public class Deliveries {
 	 * of the row must name; rows other senders hold are skipped.
 	 */
 	List<Delivery> claim(int limit, Duration lease) {
+		// Only kinds this code can write: during a rolling update, or after a rollback, a
+		// newer release's mail waits for an instance that knows it instead of failing the
+		// batch it was claimed with.
 		// The rows are picked once, in a materialized CTE: as "WHERE id IN (SELECT ...
 		// LIMIT n SKIP LOCKED)" PostgreSQL may run the subquery more than once and claim
 		// more than n (a batch of 50 claimed 77-84 in SendingIntegrationTests).
 		return this.jdbc.sql("""
 				WITH due AS MATERIALIZED (
 				    SELECT id FROM deliveries
-				    WHERE (status = 'QUEUED' AND next_attempt_at <= now())
-				       OR (status = 'SENDING' AND lease_until < now())
+				    WHERE ((status = 'QUEUED' AND next_attempt_at <= now())
+				           OR (status = 'SENDING' AND lease_until < now()))
+				      AND kind = ANY(?)
 				    ORDER BY priority, next_attempt_at
 				    LIMIT ? FOR UPDATE SKIP LOCKED)
 				UPDATE deliveries d SET status = 'SENDING', claim = ?, lease_until = now() + make_interval(secs => ?)
 				FROM due WHERE d.id = due.id
-				RETURNING d.*""").params(limit, UUID.randomUUID(), seconds(lease)).query(Deliveries::map).list();
+				RETURNING d.*""")
+			.params(KNOWN_KINDS, limit, UUID.randomUUID(), seconds(lease))
+			.query(Deliveries::map)
+			.list();
 	}
 
 	/**
@@ -226,13 +238,14 @@ public class Deliveries {
 				  AND (CAST(:email AS text) IS NULL OR d.recipient_id IN
 				       (SELECT user_id FROM mail_users WHERE lower(email) = lower(:email))
 				       OR lower(d.email) IN (lower(:email), lower(:sentTo)))
-				  AND (CAST(:kind AS text) IS NULL OR d.kind = :kind)
+				  AND (CAST(:kind AS text) IS NULL OR d.kind = :kind) AND d.kind = ANY(:known)
 				ORDER BY d.created_at DESC LIMIT :limit""")
 			.param("recipient", recipientId)
 			.param("email", email)
 			// An internationalized domain went out in its ASCII form.
 			.param("sentTo", sentTo(email))
 			.param("kind", (kind != null) ? kind.name() : null)
+			.param("known", KNOWN_KINDS)
 			.param("limit", limit)
 			.query(Deliveries::map)
 			.list();

@@ -328,6 +328,31 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 		assertThat(row(user.id())).containsEntry("status", "SENT").containsEntry("email", user.email());
 	}
 
+	/**
+	 * A newer release's mail (a rolling update, or rows left after a rollback) waits for
+	 * an instance that knows its kind instead of failing the batch claimed with it.
+	 */
+	@Test
+	void mailOfAKindThisReleaseDoesNotKnowIsLeftQueued() {
+		User user = userWithEmail("newer-" + UUID.randomUUID() + "@example.com");
+		this.jdbc
+			.sql("""
+					INSERT INTO deliveries (id, kind, source_key, recipient_id, payload, priority, status, message_id,
+					                        next_attempt_at)
+					VALUES (?, 'FROM_A_NEWER_RELEASE', 'x', ?, '{}', 0, 'QUEUED', 'newer@moa', now() - interval '1 hour')""")
+			.params(UUID.randomUUID(), user.id())
+			.update();
+		this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+
+		assertThat(this.deliveries.claim(10, Duration.ofMinutes(1))).extracting(Delivery::kind)
+			.containsExactly(MailKind.WELCOME);
+		assertThat(this.jdbc.sql("SELECT status FROM deliveries WHERE kind = 'FROM_A_NEWER_RELEASE'")
+			.query(String.class)
+			.single()).isEqualTo("QUEUED");
+		assertThat(this.deliveries.find(user.id(), null, null, 10)).extracting(Delivery::kind)
+			.containsExactly(MailKind.WELCOME);
+	}
+
 	@Test
 	void aSessionFailingOnlyAtQuitRecordsEveryAcceptedMailSent() throws Exception {
 		try (StubSmtpServer server = StubSmtpServer.resettingOnQuit()) {
