@@ -4,7 +4,7 @@
 // rules for what it deploys. Prints one line per problem; exits 1 if there is any.
 //   node validate.mjs [--no-rules] [FILE...]
 //   node validate.mjs --self-test   every manifest in must-fail/ is refused, for its `# expect:`
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { runValidateFunc } from "@kubernetes-models/validate";
 
@@ -22,6 +22,7 @@ const SCHEMAS = {
 };
 
 const README = new URL("../README.md", import.meta.url);
+const ROOT = new URL("../../../", import.meta.url);
 const MUST_FAIL = new URL("must-fail/", import.meta.url);
 
 const args = process.argv.slice(2);
@@ -123,6 +124,8 @@ function ruleProblems(all) {
   const problems = [];
   const names = (kind) => new Set(all.filter((o) => o.kind === kind).map((o) => o.metadata.name));
   const configMaps = names("ConfigMap");
+  const configKeys = new Map(all.filter((o) => o.kind === "ConfigMap")
+    .map((o) => [o.metadata.name, Object.keys(o.data ?? {})]));
   const pdbTargets = new Set(all.filter((o) => o.kind === "PodDisruptionBudget")
     .map((o) => JSON.stringify(o.spec.selector?.matchLabels)));
   const hpaTargets = new Set(all.filter((o) => o.kind === "HorizontalPodAutoscaler")
@@ -155,6 +158,13 @@ function ruleProblems(all) {
         || !sc.capabilities?.drop?.includes("ALL")) {
         fail(o, `${where}: needs readOnlyRootFilesystem, no privilege escalation, capabilities dropped`);
       }
+      // A variable application-prod.yml reads without a default stops the app at start
+      // (a crash loop) unless the container gets it: from env, or a ConfigMap it loads.
+      const set = new Set([...(c.env ?? []).map((e) => e.name),
+        ...(c.envFrom ?? []).flatMap((ref) => configKeys.get(ref.configMapRef?.name) ?? [])]);
+      for (const variable of requiredInProd(c.image)) {
+        if (!set.has(variable)) fail(o, `${where}: application-prod.yml needs ${variable}, which nothing sets`);
+      }
       const refs = [...(c.envFrom ?? []), ...(c.env ?? []).map((e) => e.valueFrom ?? {})];
       for (const ref of refs) {
         const cm = ref.configMapRef?.name ?? ref.configMapKeyRef?.name;
@@ -165,4 +175,13 @@ function ruleProblems(all) {
     }
   }
   return problems;
+}
+
+// The variables an app's application-prod.yml reads without a default ("${NAME}"), found by its
+// image's name (moa/<module>:<version>); none for an image that is not one of ours.
+function requiredInProd(image) {
+  const module = /^moa\/([a-z-]+)[:@]/.exec(image)?.[1];
+  const file = module && new URL(`${module}/src/main/resources/application-prod.yml`, ROOT);
+  if (!file || !existsSync(file)) return [];
+  return [...new Set([...readFileSync(file, "utf8").matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]))];
 }

@@ -3,6 +3,7 @@ package com.moa.search;
 import java.time.Duration;
 
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,10 +21,13 @@ import org.springframework.validation.annotation.Validated;
  * @param popularMinSearchers how many distinct users must have searched a keyword in a
  * window before it is shown publicly (popular keywords, suggestions): one person's phone
  * number or a friend's name never is
+ * @param searcherKey the HMAC key of the searcher digests kept to count distinct users (a
+ * secret: without it, a database reader holding user ids cannot test them)
  */
 @Validated
 @ConfigurationProperties("moa.search")
 public record SearchProperties(@DefaultValue("50") @Min(1) int historySize, @DefaultValue("5s") Duration popularCache,
 		@DefaultValue("10s") Duration suggestionCache, @DefaultValue("8d") Duration retention,
-		@DefaultValue("2s") Duration mongoTimeout, @DefaultValue("3") @Min(1) int popularMinSearchers) {
+		@DefaultValue("2s") Duration mongoTimeout, @DefaultValue("3") @Min(1) int popularMinSearchers,
+		@NotBlank String searcherKey) {
 }

@@ -12,13 +12,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code moa.search.*} binding: the distinct users a keyword needs before it is public
- * default to 3, and fewer than one is refused at startup (0 would publish every keyword).
+ * default to 3, and fewer than one is refused at startup (0 would publish every keyword);
+ * so is a blank searcher key.
  */
 class SearchPropertiesTests {
 
 	private final ApplicationContextRunner contexts = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
-		.withUserConfiguration(Properties.class);
+		.withUserConfiguration(Properties.class)
+		.withPropertyValues("moa.search.searcher-key=test-key");
 
 	@Test
 	void aKeywordNeedsThreeDistinctSearchersByDefault() {
@@ -35,6 +37,15 @@ class SearchPropertiesTests {
 				.hasMessageContaining("popularMinSearchers"));
 		this.contexts.withPropertyValues("moa.search.popular-min-searchers=5")
 			.run((context) -> assertThat(context.getBean(SearchProperties.class).popularMinSearchers()).isEqualTo(5));
+	}
+
+	@Test
+	void refusesToStartWithoutASearcherKey() {
+		this.contexts.withPropertyValues("moa.search.searcher-key=")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("searcherKey"));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,8 +1,7 @@
 package com.moa.search.popular;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +10,9 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import com.moa.search.SearchProperties;
 import org.bson.Document;
@@ -43,16 +45,21 @@ public class PopularKeywords {
 
 	static final String COLLECTION = "popular_buckets";
 
+	private static final String HMAC = "HmacSHA256";
+
 	private final MongoTemplate mongo;
 
 	private final Clock clock;
 
 	private final int minSearchers;
 
+	private final SecretKeySpec searcherKey;
+
 	PopularKeywords(MongoTemplate mongo, Clock clock, SearchProperties properties) {
 		this.mongo = mongo;
 		this.clock = clock;
 		this.minSearchers = properties.popularMinSearchers();
+		this.searcherKey = new SecretKeySpec(properties.searcherKey().getBytes(StandardCharsets.UTF_8), HMAC);
 	}
 
 	/** Counts one search of the keyword by the user at the given time. */
@@ -73,21 +80,24 @@ public class PopularKeywords {
 	}
 
 	/**
-	 * Who searched, as far as telling distinct people apart needs: a digest of the user
-	 * and the keyword, not the user id, so a bucket is not a list of user ids and one
-	 * user's digests cannot be joined across keywords. Unkeyed: a database reader who
-	 * holds the user ids can still test them.
+	 * Who searched, as far as telling distinct people apart needs: a keyed digest (HMAC)
+	 * of the user and the keyword, not the user id, so a bucket is not a list of user
+	 * ids, one user's digests cannot be joined across keywords, and a database reader who
+	 * holds user ids cannot test them without the key.
 	 */
-	static String searcher(UUID userId, String keyword) {
+	private String searcher(UUID userId, String keyword) {
 		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256")
-				.digest((userId + ":" + keyword).getBytes(StandardCharsets.UTF_8));
+			// A Mac is not thread-safe and the listeners run four at once: one per call
+			// (cheap next to the two writes it goes with).
+			Mac mac = Mac.getInstance(HMAC);
+			mac.init(this.searcherKey);
+			byte[] digest = mac.doFinal((userId + ":" + keyword).getBytes(StandardCharsets.UTF_8));
 			// 96 bits: a collision among a keyword's few searchers is out of reach, and
 			// would only make a keyword wait for one more person.
 			return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 12));
 		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("every JVM has SHA-256", ex);
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("every JVM has " + HMAC, ex);
 		}
 	}
 

@@ -1,14 +1,22 @@
 package com.moa.search.popular;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 import com.jayway.jsonpath.JsonPath;
 import com.moa.search.SearchIntegrationTestSupport;
+import com.moa.search.SearchProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +34,9 @@ class PopularIntegrationTests extends SearchIntegrationTestSupport {
 
 	@Autowired
 	PopularController controller;
+
+	@Autowired
+	SearchProperties properties;
 
 	Instant now;
 
@@ -186,6 +197,31 @@ class PopularIntegrationTests extends SearchIntegrationTestSupport {
 				.doesNotHaveDuplicates();
 		}
 		assertThat(popular("24h", 50)).containsAll(keywords.stream().map((keyword) -> keyword + "=" + users).toList());
+	}
+
+	/**
+	 * A bucket names its searchers by a keyed digest of user and keyword: neither the
+	 * user id nor a digest that anyone holding user ids could compute.
+	 */
+	@Test
+	void searchersAreKeyedDigestsOfUserAndKeyword() throws Exception {
+		UUID user = UUID.randomUUID();
+		String keyword = "keyed " + this.tag;
+		awaitSearch(searched(user, keyword, this.now));
+
+		byte[] input = (user + ":" + keyword).getBytes(StandardCharsets.UTF_8);
+		Mac hmac = Mac.getInstance("HmacSHA256");
+		hmac.init(new SecretKeySpec(this.properties.searcherKey().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+		List<String> searchers = this.mongo
+			.findById(this.now.truncatedTo(ChronoUnit.HOURS).getEpochSecond() + ":" + keyword, org.bson.Document.class,
+					"popular_buckets")
+			.getList("searchers", String.class);
+		assertThat(searchers).containsExactly(firstBytes(hmac.doFinal(input)))
+			.doesNotContain(firstBytes(MessageDigest.getInstance("SHA-256").digest(input)), user.toString());
+	}
+
+	private static String firstBytes(byte[] digest) {
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 12));
 	}
 
 	/** One aggregation per window serves every limit, not one per limit. */
