@@ -1,5 +1,8 @@
 package com.moa.chat;
 
+import java.util.Set;
+import java.util.stream.Collectors;
+
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.Ordered;
@@ -7,6 +10,8 @@ import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.index.IndexInfo;
+import org.springframework.data.mongodb.core.index.IndexOperations;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,7 +36,8 @@ class ChatIndexes implements ApplicationRunner {
 		// The rooms list's order (updatedAt, _id) in full, so each side of its $or is
 		// read
 		// in order from an index and merged, not every room of the caller sorted in
-		// memory for every page.
+		// memory
+		// for every page.
 		ensure("rooms",
 				new Index().on("consumerId", Sort.Direction.ASC)
 					.on("updatedAt", Sort.Direction.DESC)
@@ -45,6 +51,19 @@ class ChatIndexes implements ApplicationRunner {
 		ensure("rooms", new Index().on("lease.until", Sort.Direction.ASC).sparse());
 		ensure("messages", new Index().on("roomId", Sort.Direction.ASC).on("seq", Sort.Direction.ASC).unique());
 		ensure("messages", new Index().on("clientKey", Sort.Direction.ASC).unique());
+		// Replaced by the two above, which serve the previous release's queries as well
+		// (same leading fields): every insert and update of a room paid for them.
+		dropIfPresent("rooms", "consumerId_1_updatedAt_-1", "sellerId_1_updatedAt_-1");
+	}
+
+	private void dropIfPresent(String collection, String... names) {
+		IndexOperations indexes = this.mongo.indexOps(collection);
+		Set<String> present = indexes.getIndexInfo().stream().map(IndexInfo::getName).collect(Collectors.toSet());
+		for (String name : names) {
+			if (present.contains(name)) {
+				indexes.dropIndex(name);
+			}
+		}
 	}
 
 	private void ensure(String collection, Index index) {
