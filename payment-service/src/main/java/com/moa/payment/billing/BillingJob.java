@@ -164,10 +164,11 @@ public class BillingJob {
 		CatalogProduct product = this.catalog.find(s.productId()).orElse(null);
 		if (product == null || !product.isSellable()) {
 			// Unpublished or removed: runs to the period end, then expires without
-			// renewing.
+			// renewing; then, also when this runs later (an outage). One past due ends
+			// now, as when its retries run out.
 			Subscription expired = this.subscriptions
 				.update(s.change().status(SubscriptionStatus.EXPIRED).nextChargeAt(null).build(), now);
-			this.events.expired(expired, now);
+			this.events.expired(expired, (s.status() == SubscriptionStatus.ACTIVE) ? s.currentPeriodEnd() : now);
 			return null;
 		}
 		Instant periodStart = s.currentPeriodEnd();

@@ -3,6 +3,7 @@ package com.moa.payment.catalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import com.moa.platform.events.EventEnvelope;
 import com.moa.platform.events.EventInbox;
@@ -25,6 +26,8 @@ import org.springframework.context.annotation.Configuration;
 class ProductEventsListener {
 
 	static final String QUEUE = "payment.product-events";
+
+	private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
 	private final EventInbox inbox;
 
@@ -55,12 +58,42 @@ class ProductEventsListener {
 		}
 		List<CatalogPlan> plans = new ArrayList<>();
 		for (JsonNode plan : data.path("plans")) {
-			plans.add(new CatalogPlan(uuid(plan, "id"), plan.path("name").asString(),
-					BillingPeriod.valueOf(plan.path("billingPeriod").asString()), plan.path("price").asLong(),
-					plan.path("currency").asString("KRW")));
+			plans.add(new CatalogPlan(uuid(plan, "id"), plan.path("name").asString(), billingPeriod(plan), price(plan),
+					currency(plan)));
 		}
 		this.catalog.upsert(id, uuid(data, "sellerId"), data.path("title").asString(), data.path("status").asString(),
 				version, plans);
+	}
+
+	/**
+	 * What subscribers are charged: a whole number, never a missing or fractional price
+	 * read as 0 or cut (a malformed event goes to the dead-letter queue instead of making
+	 * a plan free).
+	 */
+	private static long price(JsonNode plan) {
+		JsonNode price = plan.path("price");
+		if (!price.isIntegralNumber() || !price.canConvertToLong() || price.asLong() < 0) {
+			throw new InvalidEventException("plan price must be a whole number >= 0, was " + price);
+		}
+		return price.asLong();
+	}
+
+	private static String currency(JsonNode plan) {
+		String currency = plan.path("currency").asString("");
+		if (!CURRENCY.matcher(currency).matches()) {
+			throw new InvalidEventException("plan currency must be an ISO 4217 code, was '" + currency + "'");
+		}
+		return currency;
+	}
+
+	private static BillingPeriod billingPeriod(JsonNode plan) {
+		String period = plan.path("billingPeriod").asString("");
+		try {
+			return BillingPeriod.valueOf(period);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEventException("unknown billing period '" + period + "'");
+		}
 	}
 
 	private static UUID uuid(JsonNode node, String field) {
