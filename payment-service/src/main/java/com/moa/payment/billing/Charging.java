@@ -1,5 +1,6 @@
 package com.moa.payment.billing;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -46,9 +47,9 @@ public class Charging {
 
 	private final BillingClock clock;
 
-	private final List<java.time.Duration> dunning;
+	private final List<Duration> dunning;
 
-	private final java.time.Duration unavailableRetry;
+	private final Duration unavailableRetry;
 
 	Charging(PaymentProvider provider, PaymentRepository payments, SubscriptionRepository subscriptions,
 			SubscriptionEvents events, TransactionTemplate transaction, BillingClock clock,
@@ -104,11 +105,11 @@ public class Charging {
 	 * charged", but only if the charge has not been handed to the provider again within
 	 * {@code requestedBefore} (then it changes nothing and says so).
 	 */
-	public Settled settleIfRequestedBefore(Payment pending, ChargeResult result, java.time.Duration requestedBefore) {
+	public Settled settleIfRequestedBefore(Payment pending, ChargeResult result, Duration requestedBefore) {
 		return settle(pending, result, requestedBefore);
 	}
 
-	private Settled settle(Payment pending, ChargeResult result, java.time.Duration requestedBefore) {
+	private Settled settle(Payment pending, ChargeResult result, Duration requestedBefore) {
 		return this.transaction.execute((status) -> {
 			// Subscription first, then payment: the billing job locks in the same order.
 			Subscription before = this.subscriptions.lock(pending.subscriptionId()).orElseThrow();
@@ -224,10 +225,17 @@ public class Charging {
 					this.events.expired(expired, now);
 					return expired;
 				}
-				return this.subscriptions.update(s.change()
-					.dunningAttempts(retriesDone)
-					.nextChargeAt(s.pastDueSince().plus(this.dunning.get(retriesDone)))
-					.build(), now);
+				// On the schedule from when it fell due, but never sooner after this
+				// retry
+				// than the schedule's own gap: a retry that ran late (the provider or
+				// this
+				// service was down) must not be followed by the rest at once, declining
+				// the card several times in seconds and expiring with no grace.
+				Duration gap = this.dunning.get(retriesDone).minus(this.dunning.get(retriesDone - 1));
+				Instant scheduled = s.pastDueSince().plus(this.dunning.get(retriesDone));
+				Instant next = scheduled.isBefore(now.plus(gap)) ? now.plus(gap) : scheduled;
+				return this.subscriptions.update(s.change().dunningAttempts(retriesDone).nextChargeAt(next).build(),
+						now);
 			}
 			default -> {
 				if (ownRetry) {

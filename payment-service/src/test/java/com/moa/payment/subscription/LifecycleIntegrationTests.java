@@ -133,6 +133,33 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 		assertThat(charges(id)).hasSize(5);
 	}
 
+	/**
+	 * A retry that runs days late (the provider or payment-service was down) keeps the
+	 * schedule's gap before the next one: not the remaining retries in the same second,
+	 * three declines on the card and an expiry with no grace.
+	 */
+	@Test
+	void aLateDunningRetryKeepsTheGapBeforeTheNext() {
+		Product product = product(5000);
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+		put("/api/subscriptions/" + id + "/payment-method", "{\"paymentMethod\":{\"token\":\"tok_declined\"}}", token);
+		advance("P31D");
+		assertThat(read(get("/api/subscriptions/" + id, token), "$.status").toString()).isEqualTo("PAST_DUE");
+
+		// Every retry's time (1, 3 and 5 days after falling due) has passed.
+		advance("P6D");
+		assertThat(read(get("/api/subscriptions/" + id, token), "$.status").toString()).isEqualTo("PAST_DUE");
+		assertThat(charges(id)).containsExactly("INITIAL SUCCEEDED 5000", "RENEWAL FAILED 5000", "RENEWAL FAILED 5000");
+		advance("P1D");
+		assertThat(charges(id)).hasSize(3);
+		advance("P1D");
+		assertThat(charges(id)).hasSize(4);
+		advance("P2D");
+		assertThat(read(get("/api/subscriptions/" + id, token), "$.status").toString()).isEqualTo("EXPIRED");
+		assertThat(charges(id)).hasSize(5);
+	}
+
 	@Test
 	void aNewPaymentMethodChargesAPastDueSubscriptionAtOnce() {
 		Product product = product(6000);
