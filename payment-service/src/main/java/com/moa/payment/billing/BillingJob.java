@@ -1,5 +1,6 @@
 package com.moa.payment.billing;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,10 @@ public class BillingJob {
 
 	private final Counter renewalCharges;
 
+	// Half the reconciler's threshold: charges of a batch not sent by then are given back
+	// before the reconciler could take them for abandoned.
+	private final Duration sendWithin;
+
 	BillingJob(SubscriptionRepository subscriptions, PaymentRepository payments, Catalog catalog,
 			SubscriptionEvents events, Charging charging, TransactionTemplate transaction, BillingClock clock,
 			PaymentProperties properties, @Value("${moa.payment.billing.scheduled:true}") boolean scheduled,
@@ -76,6 +81,7 @@ public class BillingJob {
 		this.transaction = transaction;
 		this.clock = clock;
 		this.settings = properties.billing();
+		this.sendWithin = properties.reconcileAfter().dividedBy(2);
 		this.scheduled = scheduled;
 		this.renewalCharges = Counter.builder("moa.payment.renewal.charges")
 			.description("Renewal charges started by the billing job (their outcome: the payments' status)")
@@ -122,6 +128,7 @@ public class BillingJob {
 	 * @return how many subscriptions were claimed
 	 */
 	public int runOnce() {
+		long claimedAt = System.nanoTime();
 		Instant now = this.clock.now();
 		List<Payment> toCharge = new ArrayList<>();
 		Integer claimed = this.transaction.execute((status) -> {
@@ -134,8 +141,14 @@ public class BillingJob {
 			}
 			return due.size();
 		});
-		this.renewalCharges.increment(toCharge.size());
-		for (Payment payment : toCharge) {
+		for (int i = 0; i < toCharge.size(); i++) {
+			// The first is always sent, so that every round makes progress.
+			if (i > 0 && System.nanoTime() - claimedAt > this.sendWithin.toNanos()) {
+				giveBack(toCharge.subList(i, toCharge.size()));
+				break;
+			}
+			Payment payment = toCharge.get(i);
+			this.renewalCharges.increment();
 			try {
 				this.charging.charge(payment);
 			}
@@ -147,6 +160,19 @@ public class BillingJob {
 			}
 		}
 		return (claimed != null) ? claimed : 0;
+	}
+
+	/**
+	 * Deletes charges of this batch never handed to the provider (a slow provider: a
+	 * batch of 100 at 2 s a charge outlasts the reconciler's threshold), so the next
+	 * round claims them again with a fresh request time. Left PENDING, the reconciler
+	 * would settle them as "nothing charged" and put the renewal off by the
+	 * unavailable-retry hour.
+	 */
+	private void giveBack(List<Payment> unsent) {
+		int given = this.payments.discardUnsent(unsent.stream().map(Payment::id).toList());
+		log.info("Billing batch gave back {} renewal charges not sent within {}; claimed again next round", given,
+				this.sendWithin);
 	}
 
 	private Payment handle(Subscription s, Instant now) {

@@ -87,10 +87,15 @@ public class Reconciler {
 
 	private boolean settle(Payment pending) {
 		try {
+			// Voided at the provider when it has no charge under the key: a charge
+			// request
+			// still on its way can then no longer take the money after this settles it as
+			// "nothing charged".
 			Optional<ChargeResult> known = Charging.isFree(pending) ? Optional.of(ChargeResult.SUCCEEDED)
-					: this.provider.find(pending.id());
+					: this.provider.find(pending.id()).or(() -> this.provider.voidUnlessCharged(pending.id()));
 			// No record at the provider means nothing was charged, unless the charge was
-			// handed to it again since this list was read (then it is left alone).
+			// handed to it again since this list was read (then it is left alone: the
+			// void makes that one answer "unavailable").
 			Charging.Settled outcome = known.isPresent() ? this.charging.settle(pending, known.get())
 					: this.charging.settleIfRequestedBefore(pending, ChargeResult.UNAVAILABLE, this.after);
 			if (!outcome.byThisCall()) {

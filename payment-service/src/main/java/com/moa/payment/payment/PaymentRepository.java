@@ -125,6 +125,18 @@ public class PaymentRepository {
 	}
 
 	/**
+	 * Deletes PENDING charges its caller never handed to the provider (only the billing
+	 * batch that inserted them sends them; every other change waits while one is
+	 * pending).
+	 * @return how many were deleted
+	 */
+	public int discardUnsent(List<UUID> ids) {
+		return this.jdbc.sql("DELETE FROM payments WHERE id = ANY(?) AND status = 'PENDING'")
+			.param(ids.toArray(UUID[]::new))
+			.update();
+	}
+
+	/**
 	 * How many charges of this kind the period already had (the next attempt's number).
 	 */
 	public int attempts(UUID subscriptionId, Instant periodStart, String kind) {

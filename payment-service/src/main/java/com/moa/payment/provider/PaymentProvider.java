@@ -21,4 +21,15 @@ public interface PaymentProvider {
 	 */
 	Optional<ChargeResult> find(UUID idempotencyKey);
 
+	/**
+	 * Makes sure nothing is ever charged under a key the provider has no charge for: a
+	 * request still on its way (a stalled thread, a slow connection) must not take the
+	 * money after the reconciler settled the payment as "nothing charged". Answers the
+	 * charge the key already had, if any (that one stands); empty when the key is now
+	 * void, and a later charge under it answers {@link ChargeResult#UNAVAILABLE} without
+	 * charging. A real provider does this by cancelling by key, or by a deadline sent
+	 * with each charge.
+	 */
+	Optional<ChargeResult> voidUnlessCharged(UUID idempotencyKey);
+
 }

@@ -25,6 +25,8 @@ class SandboxProvider implements PaymentProvider {
 			ChargeResult.declined("card-declined"), "tok_insufficient_funds",
 			ChargeResult.declined("insufficient-funds"), "tok_error", ChargeResult.UNAVAILABLE);
 
+	private static final String VOIDED = "voided";
+
 	private final JdbcClient jdbc;
 
 	private final Duration latency;
@@ -54,6 +56,21 @@ class SandboxProvider implements PaymentProvider {
 			.params(idempotencyKey, token, amount, currency, outcome.outcome().name(), outcome.reason())
 			.update();
 		return find(idempotencyKey).orElseThrow();
+	}
+
+	/**
+	 * Records the key as void (outcome UNAVAILABLE, reason {@code voided}) unless a
+	 * charge holds it: the key is the primary key, so whichever of the two is recorded
+	 * first decides, and {@link #charge} answers the void.
+	 */
+	@Override
+	public Optional<ChargeResult> voidUnlessCharged(UUID idempotencyKey) {
+		this.jdbc
+			.sql("INSERT INTO sandbox_charges (idempotency_key, token, amount, currency, outcome, reason) "
+					+ "VALUES (?, '', 0, 'XXX', 'UNAVAILABLE', ?) ON CONFLICT (idempotency_key) DO NOTHING")
+			.params(idempotencyKey, VOIDED)
+			.update();
+		return find(idempotencyKey).filter((result) -> !VOIDED.equals(result.reason()));
 	}
 
 	@Override

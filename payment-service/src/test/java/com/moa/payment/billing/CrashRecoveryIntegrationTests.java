@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.util.UUID;
 
 import com.moa.payment.PaymentIntegrationTestSupport;
+import com.moa.payment.provider.ChargeResult;
+import com.moa.payment.provider.PaymentProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whose settle keeps failing holds back neither the billing batch nor the reconciler.
  */
 class CrashRecoveryIntegrationTests extends PaymentIntegrationTestSupport {
+
+	@Autowired
+	PaymentProvider provider;
 
 	private static final long CRASHING_PRICE = 77_777;
 
@@ -78,6 +84,52 @@ class CrashRecoveryIntegrationTests extends PaymentIntegrationTestSupport {
 		assertThat(read(retried, "$.status").toString()).isEqualTo("ACTIVE");
 		assertThat(this.reconciler.reconcile()).isZero();
 		assertThat(providerCharges(id)).isEqualTo(1);
+	}
+
+	/**
+	 * A charge request that never arrived in time (the thread stalled, the connection
+	 * hung) is settled by the reconciler as "nothing charged"; when the request does
+	 * reach the provider afterwards, it takes nothing: the key was voided first. Else the
+	 * consumer would pay for a FAILED purchase and pay again on retrying it.
+	 */
+	@Test
+	void aChargeArrivingAfterTheReconcilerSettledItAsNothingChargedTakesNothing() throws Exception {
+		long price = 77_004;
+		this.jdbc.sql("""
+				CREATE OR REPLACE FUNCTION lost_request() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN
+				  IF NEW.amount = %d THEN RAISE EXCEPTION 'simulated request that has not arrived yet'; END IF;
+				  RETURN NEW;
+				END $$""".formatted(price)).update();
+		this.jdbc
+			.sql("CREATE TRIGGER lost_request BEFORE INSERT ON sandbox_charges FOR EACH ROW "
+					+ "EXECUTE FUNCTION lost_request()")
+			.update();
+		Product product = product(price);
+		String token = consumer();
+		String key = UUID.randomUUID().toString();
+		try {
+			assertThat(subscribe(token, key, product.id, product.monthlyPlan, "tok_ok").getResponse().getStatus())
+				.isEqualTo(500);
+		}
+		finally {
+			this.jdbc.sql("DROP TRIGGER lost_request ON sandbox_charges").update();
+		}
+		String id = subscriptionOf(key);
+		UUID paymentId = this.jdbc.sql("SELECT id FROM payments WHERE subscription_id = ?")
+			.param(UUID.fromString(id))
+			.query(UUID.class)
+			.single();
+		Thread.sleep(Duration.ofMillis(1200).toMillis());
+		this.reconciler.reconcile();
+		assertThat(charges(id)).containsExactly("INITIAL FAILED " + price);
+
+		// The request arrives now.
+		ChargeResult late = this.provider.charge(paymentId, "tok_ok", price, "KRW");
+
+		assertThat(late.outcome()).isEqualTo(ChargeResult.Outcome.UNAVAILABLE);
+		assertThat(providerCharges(id)).isZero();
+		assertThat(this.provider.voidUnlessCharged(paymentId)).isEmpty();
 	}
 
 	@Test
