@@ -25,6 +25,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -182,6 +184,10 @@ public abstract class ChatIntegrationTestSupport {
 					"--moa.security.jwk-set-uri=" + jwks.uri(), "--moa.chat.stomp-port=" + TestRabbit.stomp().port());
 			Runtime.getRuntime().addShutdownHook(new Thread(second::close));
 		}
+		// run() returns before the broker relay's own connection to RabbitMQ is up; a
+		// CONNECT before that is an ERROR "Broker not available".
+		HealthIndicator broker = second.getBean("stompBroker", HealthIndicator.class);
+		await().atMost(Duration.ofSeconds(20)).until(() -> broker.health().getStatus() == Status.UP);
 		return Integer.parseInt(second.getEnvironment().getProperty("local.server.port"));
 	}
 

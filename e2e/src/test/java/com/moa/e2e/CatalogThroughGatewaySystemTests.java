@@ -27,7 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CatalogThroughGatewaySystemTests {
 
+	/** API.md's promise, timed only once the event path is warm (see warmUp). */
 	static final Duration VISIBLE_WITHIN = Duration.ofSeconds(2);
+
+	/** How long the warm-up waits for its product before calling it lost. */
+	static final Duration CONSUMED_WITHIN = Duration.ofSeconds(10);
 
 	static ServiceProcess gateway;
 
@@ -35,6 +39,22 @@ class CatalogThroughGatewaySystemTests {
 	static void startSystem() throws Exception {
 		SystemUnderTest.start();
 		gateway = SystemUnderTest.gateway;
+		warmUp();
+	}
+
+	/**
+	 * Publishes one product through the whole path: the first event in cold JVMs (class
+	 * loading, C1-only JIT) can take most of 2 s by itself, which is not what the tests
+	 * time.
+	 */
+	private static void warmUp() throws Exception {
+		String seller = accessToken("SELLER");
+		String marker = "e2e" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		HttpResponse<String> created = post(gateway, "/api/seller/products", product("Warm-up " + marker), seller);
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String id = json.readTree(created.body()).get("id").asString();
+		assertThat(post(gateway, "/api/seller/products/" + id + "/publish", null, seller).statusCode()).isEqualTo(200);
+		awaitCatalog("/api/products?q=" + marker, (titles) -> titles.contains("Warm-up " + marker), CONSUMED_WITHIN);
 	}
 
 	@Test
@@ -171,14 +191,20 @@ class CatalogThroughGatewaySystemTests {
 
 	/** Polls the public catalog until it shows the change, failing after API.md's 2 s. */
 	private static void awaitCatalog(String path, Predicate<List<String>> shown) throws Exception {
-		long deadline = System.nanoTime() + VISIBLE_WITHIN.toNanos();
+		awaitCatalog(path, shown, VISIBLE_WITHIN);
+	}
+
+	/**
+	 * Polls the public catalog until it shows the change, failing after {@code within}.
+	 */
+	private static void awaitCatalog(String path, Predicate<List<String>> shown, Duration within) throws Exception {
+		long deadline = System.nanoTime() + within.toNanos();
 		List<String> titles = titles(path);
 		while (!shown.test(titles) && System.nanoTime() < deadline) {
 			Thread.sleep(50);
 			titles = titles(path);
 		}
-		assertThat(shown.test(titles)).as("catalog shows the change within %s, saw %s", VISIBLE_WITHIN, titles)
-			.isTrue();
+		assertThat(shown.test(titles)).as("catalog shows the change within %s, saw %s", within, titles).isTrue();
 	}
 
 }

@@ -72,8 +72,15 @@ import static org.awaitility.Awaitility.await;
 @Import({ TestPostgres.class, TestRabbit.class, TestRedis.class })
 public abstract class LookupIntegrationTestSupport {
 
-	/** API.md: a seller's change is visible in the catalog within 2 s. */
+	/**
+	 * API.md: a seller's change is visible in the catalog within 2 s. Only for tests
+	 * about that promise, measured once the event path is warm: the first event in a cold
+	 * context can take most of 2 s by itself.
+	 */
 	protected static final Duration VISIBLE_WITHIN = Duration.ofSeconds(2);
+
+	/** How long a test waits for an event's effect before calling it lost. */
+	protected static final Duration CONSUMED_WITHIN = Duration.ofSeconds(10);
 
 	protected static final TestJwts signer = TestJwts.withNewKey("lookup-tests");
 
@@ -175,7 +182,7 @@ public abstract class LookupIntegrationTestSupport {
 
 	/** Waits until the consumer has committed the event (its inbox row exists). */
 	protected void awaitConsumed(EventEnvelope event) {
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(CONSUMED_WITHIN)
 			.pollInterval(Duration.ofMillis(50))
 			.until(() -> this.jdbc.sql("SELECT count(*) FROM event_inbox WHERE event_id = ?")
 				.param(event.id())
@@ -185,7 +192,15 @@ public abstract class LookupIntegrationTestSupport {
 
 	/** Waits until the product's detail answers 200 with the given title. */
 	protected void awaitVisible(UUID id, String title) {
-		await().atMost(VISIBLE_WITHIN).pollInterval(Duration.ofMillis(50)).until(() -> {
+		awaitVisible(id, title, CONSUMED_WITHIN);
+	}
+
+	/**
+	 * Waits at most {@code within} until the product's detail answers 200 with the given
+	 * title.
+	 */
+	protected void awaitVisible(UUID id, String title, Duration within) {
+		await().atMost(within).pollInterval(Duration.ofMillis(50)).until(() -> {
 			MvcTestResult result = get("/api/products/" + id);
 			return result.getResponse().getStatus() == 200 && title.equals(read(result, "$.title"));
 		});

@@ -29,6 +29,8 @@ class DrainingSessionDecorator extends ConcurrentWebSocketSessionDecorator {
 	 */
 	static final Duration DRAIN_LIMIT = Duration.ofMillis(250);
 
+	private final Duration drainLimit;
+
 	/**
 	 * Frames sent but not yet written. Counted here rather than read from the buffer
 	 * size, which drops before the frame taken from the buffer is written.
@@ -36,12 +38,18 @@ class DrainingSessionDecorator extends ConcurrentWebSocketSessionDecorator {
 	private final AtomicInteger unwritten;
 
 	DrainingSessionDecorator(WebSocketSession delegate, int sendTimeLimit, int bufferSizeLimit) {
-		this(delegate, sendTimeLimit, bufferSizeLimit, new AtomicInteger());
+		this(delegate, sendTimeLimit, bufferSizeLimit, DRAIN_LIMIT);
+	}
+
+	/** With another drain limit (tests: one that a slow machine does not miss). */
+	DrainingSessionDecorator(WebSocketSession delegate, int sendTimeLimit, int bufferSizeLimit, Duration drainLimit) {
+		this(delegate, sendTimeLimit, bufferSizeLimit, drainLimit, new AtomicInteger());
 	}
 
 	private DrainingSessionDecorator(WebSocketSession delegate, int sendTimeLimit, int bufferSizeLimit,
-			AtomicInteger unwritten) {
+			Duration drainLimit, AtomicInteger unwritten) {
 		super(new WritesCounted(delegate, unwritten), sendTimeLimit, bufferSizeLimit);
+		this.drainLimit = drainLimit;
 		this.unwritten = unwritten;
 	}
 
@@ -61,7 +69,7 @@ class DrainingSessionDecorator extends ConcurrentWebSocketSessionDecorator {
 	}
 
 	private void awaitQueuedFramesWritten() {
-		long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
+		long deadline = System.nanoTime() + this.drainLimit.toNanos();
 		// A frame Spring dropped (over the limits, or a close already under way) is never
 		// written: then the connection closes or the limit ends the wait.
 		while (this.unwritten.get() > 0 && isOpen() && System.nanoTime() < deadline

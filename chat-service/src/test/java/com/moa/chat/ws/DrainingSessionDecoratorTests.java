@@ -1,5 +1,6 @@
 package com.moa.chat.ws;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -32,10 +33,12 @@ class DrainingSessionDecoratorTests {
 
 	private final WebSocketSession connection = connection();
 
-	private final DrainingSessionDecorator session = new DrainingSessionDecorator(this.connection, 10_000, 512 * 1024);
+	private DrainingSessionDecorator session;
 
 	@Test
 	void aFrameQueuedBehindAnotherThreadsWriteIsWrittenBeforeTheClose() throws Exception {
+		// A limit the writer cannot miss on a slow machine: this test is about the order.
+		this.session = decorator(Duration.ofSeconds(5));
 		Thread writer = start(() -> send("CONNECTED"));
 		assertThat(this.firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
 		send("ERROR"); // queued: the writer holds the connection
@@ -49,6 +52,7 @@ class DrainingSessionDecoratorTests {
 
 	@Test
 	void aConnectionThatDoesNotDrainIsClosedAfterTheLimitNotTheSendTimeLimit() throws Exception {
+		this.session = decorator(DrainingSessionDecorator.DRAIN_LIMIT);
 		Thread writer = start(() -> send("CONNECTED"));
 		assertThat(this.firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
 		send("ERROR");
@@ -58,6 +62,10 @@ class DrainingSessionDecoratorTests {
 		assertThat(this.written).containsExactly("close 1002");
 		this.releaseFirstWrite.countDown();
 		writer.join(5_000);
+	}
+
+	private DrainingSessionDecorator decorator(Duration drainLimit) {
+		return new DrainingSessionDecorator(this.connection, 10_000, 512 * 1024, drainLimit);
 	}
 
 	private WebSocketSession connection() {

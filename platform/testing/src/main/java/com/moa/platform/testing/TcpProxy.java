@@ -83,10 +83,12 @@ public final class TcpProxy implements AutoCloseable {
 					}
 					catch (IOException ex) {
 						closeQuietly(client);
+						closeQuietly(server);
 						continue;
 					}
-					this.sockets.add(client);
-					this.sockets.add(server);
+					if (!register(listener, client, server)) {
+						continue;
+					}
 					pump(client, server);
 					pump(server, client);
 				}
@@ -95,6 +97,21 @@ public final class TcpProxy implements AutoCloseable {
 				}
 			}
 		});
+	}
+
+	/**
+	 * Registers an accepted pair unless cut() (or cut() and restore()) came after its
+	 * accept returned, in which case it closes the pair: the cut must not miss it.
+	 */
+	private synchronized boolean register(ServerSocket acceptedBy, Socket client, Socket server) {
+		if (this.listener != acceptedBy) {
+			closeQuietly(client);
+			closeQuietly(server);
+			return false;
+		}
+		this.sockets.add(client);
+		this.sockets.add(server);
+		return true;
 	}
 
 	private void pump(Socket from, Socket to) {
