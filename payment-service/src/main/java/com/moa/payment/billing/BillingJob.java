@@ -65,8 +65,9 @@ public class BillingJob {
 
 	private final Counter renewalCharges;
 
-	// Half the reconciler's threshold: charges of a batch not sent by then are given back
-	// before the reconciler could take them for abandoned.
+	// A quarter of the reconciler's threshold: charges of a batch not sent by then are
+	// given back well before the reconciler could take them for abandoned (the margin
+	// is for the charge under way and a pause of the process).
 	private final Duration sendWithin;
 
 	BillingJob(SubscriptionRepository subscriptions, PaymentRepository payments, Catalog catalog,
@@ -81,7 +82,7 @@ public class BillingJob {
 		this.transaction = transaction;
 		this.clock = clock;
 		this.settings = properties.billing();
-		this.sendWithin = properties.reconcileAfter().dividedBy(2);
+		this.sendWithin = properties.reconcileAfter().dividedBy(4);
 		this.scheduled = scheduled;
 		this.renewalCharges = Counter.builder("moa.payment.renewal.charges")
 			.description("Renewal charges started by the billing job (their outcome: the payments' status)")

@@ -1,5 +1,7 @@
 package com.moa.payment.provider;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +27,8 @@ class SandboxProvider implements PaymentProvider {
 			ChargeResult.declined("card-declined"), "tok_insufficient_funds",
 			ChargeResult.declined("insufficient-funds"), "tok_error", ChargeResult.UNAVAILABLE);
 
-	private static final String VOIDED = "voided";
+	// No payment-method token is empty (the API refuses one): the mark of a void.
+	private static final String VOID_TOKEN = "";
 
 	private final JdbcClient jdbc;
 
@@ -59,27 +62,36 @@ class SandboxProvider implements PaymentProvider {
 	}
 
 	/**
-	 * Records the key as void (outcome UNAVAILABLE, reason {@code voided}) unless a
-	 * charge holds it: the key is the primary key, so whichever of the two is recorded
-	 * first decides, and {@link #charge} answers the void.
+	 * Records the key as void unless a charge holds it: the key is the primary key, so
+	 * whichever of the two is recorded first decides. A void reads as a plain
+	 * {@link ChargeResult#UNAVAILABLE} to {@link #find} and to a later {@link #charge}
+	 * (whoever settles from it settles "nothing charged"); only its token tells it apart.
 	 */
 	@Override
 	public Optional<ChargeResult> voidUnlessCharged(UUID idempotencyKey) {
 		this.jdbc
 			.sql("INSERT INTO sandbox_charges (idempotency_key, token, amount, currency, outcome, reason) "
-					+ "VALUES (?, '', 0, 'XXX', 'UNAVAILABLE', ?) ON CONFLICT (idempotency_key) DO NOTHING")
-			.params(idempotencyKey, VOIDED)
+					+ "VALUES (?, ?, 0, 'XXX', ?, ?) ON CONFLICT (idempotency_key) DO NOTHING")
+			.params(idempotencyKey, VOID_TOKEN, ChargeResult.UNAVAILABLE.outcome().name(),
+					ChargeResult.UNAVAILABLE.reason())
 			.update();
-		return find(idempotencyKey).filter((result) -> !VOIDED.equals(result.reason()));
+		return this.jdbc.sql("SELECT token, outcome, reason FROM sandbox_charges WHERE idempotency_key = ?")
+			.param(idempotencyKey)
+			.query((rs, n) -> VOID_TOKEN.equals(rs.getString("token")) ? Optional.<ChargeResult>empty()
+					: Optional.of(result(rs)))
+			.single();
 	}
 
 	@Override
 	public Optional<ChargeResult> find(UUID idempotencyKey) {
 		return this.jdbc.sql("SELECT outcome, reason FROM sandbox_charges WHERE idempotency_key = ?")
 			.param(idempotencyKey)
-			.query((rs, n) -> new ChargeResult(ChargeResult.Outcome.valueOf(rs.getString("outcome")),
-					rs.getString("reason")))
+			.query((rs, n) -> result(rs))
 			.optional();
+	}
+
+	private static ChargeResult result(ResultSet rs) throws SQLException {
+		return new ChargeResult(ChargeResult.Outcome.valueOf(rs.getString("outcome")), rs.getString("reason"));
 	}
 
 	private void pause() {

@@ -116,8 +116,8 @@ class ChargeConflictsIntegrationTests extends PaymentIntegrationTestSupport {
 	 * this one's own schedule; here every 100 ms with a 1 s threshold) must not settle it
 	 * as "nothing charged" and then see it charged anyway: what the provider took and
 	 * what the payments say must agree for every subscription. Nor may it put a renewal
-	 * off by an hour because the batch was slow: what the batch cannot send within half
-	 * that threshold it gives back, and the next round renews it.
+	 * off by an hour because the batch was slow: what the batch cannot send within a
+	 * quarter of that threshold it gives back, and the next round renews it.
 	 */
 	@Test
 	void theReconcilerNeverSettlesAChargeOfABatchThatIsStillToBeSent() throws Exception {
@@ -127,7 +127,7 @@ class ChargeConflictsIntegrationTests extends PaymentIntegrationTestSupport {
 			slow.add(subscribed(consumer(), product, product.monthlyPlan));
 		}
 		String last = subscribed(consumer(), product, product.monthlyPlan);
-		slowProvider(Duration.ofMillis(300), slow.toArray(String[]::new));
+		slowProvider(Duration.ofMillis(200), slow.toArray(String[]::new));
 		this.clock.advance(Duration.ofDays(31));
 
 		CompletableFuture<Integer> batch = CompletableFuture.supplyAsync(this.billing::runOnce);
