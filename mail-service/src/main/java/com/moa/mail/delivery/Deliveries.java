@@ -68,15 +68,15 @@ public class Deliveries {
 	}
 
 	/**
-	 * Whether a mail of this kind whose source starts with the prefix was sent to the
-	 * recipient or still may be: queued and not FAILED (a mail that never arrived told
-	 * them nothing).
+	 * Whether the newest mail of this kind whose source starts with the prefix was sent
+	 * to the recipient or still may be: not FAILED (a mail that never arrived told them
+	 * nothing, and an older one that did was followed by others since, e.g. a resume).
 	 */
-	public boolean sentOrPending(MailKind kind, String sourcePrefix, UUID recipientId) {
+	public boolean newestSentOrPending(MailKind kind, String sourcePrefix, UUID recipientId) {
 		return this.jdbc.sql("""
-				SELECT EXISTS (SELECT 1 FROM deliveries
-				               WHERE recipient_id = ? AND kind = ? AND starts_with(source_key, ?)
-				                 AND status <> 'FAILED')""")
+				SELECT coalesce((SELECT status <> 'FAILED' FROM deliveries
+				                 WHERE recipient_id = ? AND kind = ? AND starts_with(source_key, ?)
+				                 ORDER BY created_at DESC, id LIMIT 1), false)""")
 			.params(recipientId, kind.name(), sourcePrefix)
 			.query(Boolean.class)
 			.single();

@@ -177,8 +177,8 @@ class MailEvents {
 	 * A period-end cancel is published when asked for (still ACTIVE), maybe again after a
 	 * resume, and when it takes effect (CANCELED), with the same end: each request is
 	 * mailed unless a newer state came first (resumed, or taken effect), the taking
-	 * effect only if no request was (one asked for before this release) or its mail
-	 * FAILED. A cancel now has its own end and is mailed too.
+	 * effect only if no request was (one asked for before this release) or the newest
+	 * request's mail FAILED. A cancel now has its own end and is mailed too.
 	 */
 	private void canceled(JsonNode data, UUID subscriptionId, UUID userId, Map<String, Object> payload) {
 		String effectiveAt = instant(data, "effectiveAt").toString();
@@ -192,7 +192,7 @@ class MailEvents {
 				}
 				key += ":v" + version;
 			}
-			else if (this.deliveries.sentOrPending(MailKind.SUBSCRIPTION_CANCELED, key + ":v", userId)) {
+			else if (this.deliveries.newestSentOrPending(MailKind.SUBSCRIPTION_CANCELED, key + ":v", userId)) {
 				return;
 			}
 		}
