@@ -7,6 +7,7 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
@@ -61,7 +62,15 @@ class ChatIndexes implements ApplicationRunner {
 		Set<String> present = indexes.getIndexInfo().stream().map(IndexInfo::getName).collect(Collectors.toSet());
 		for (String name : names) {
 			if (present.contains(name)) {
-				indexes.dropIndex(name);
+				try {
+					indexes.dropIndex(name);
+				}
+				catch (DataAccessException ex) {
+					// Two instances starting together: the other one dropped it first.
+					if (indexes.getIndexInfo().stream().anyMatch((index) -> index.getName().equals(name))) {
+						throw ex;
+					}
+				}
 			}
 		}
 	}

@@ -1,6 +1,12 @@
 package com.moa.chat;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +40,36 @@ class ChatIndexesIntegrationTests extends ChatIntegrationTestSupport {
 		assertThat(roomIndexes())
 			.contains("key_1", "consumerId_1_updatedAt_-1__id_-1", "sellerId_1_updatedAt_-1__id_-1", "lease.until_1")
 			.doesNotContain("consumerId_1_updatedAt_-1", "sellerId_1_updatedAt_-1");
+	}
+
+	/** Two instances starting together both drop them: neither fails to start. */
+	@Test
+	void twoInstancesStartingTogetherBothStart() throws Exception {
+		ExecutorService starts = Executors.newFixedThreadPool(2);
+		try {
+			for (int round = 0; round < 5; round++) {
+				this.mongo.indexOps("rooms")
+					.createIndex(new Index().on("consumerId", Sort.Direction.ASC).on("updatedAt", Sort.Direction.DESC));
+				this.mongo.indexOps("rooms")
+					.createIndex(new Index().on("sellerId", Sort.Direction.ASC).on("updatedAt", Sort.Direction.DESC));
+				CyclicBarrier together = new CyclicBarrier(2);
+				List<Future<?>> runs = new ArrayList<>();
+				for (int i = 0; i < 2; i++) {
+					runs.add(starts.submit(() -> {
+						together.await();
+						this.indexes.run(null);
+						return null;
+					}));
+				}
+				for (Future<?> run : runs) {
+					run.get(30, TimeUnit.SECONDS);
+				}
+				assertThat(roomIndexes()).doesNotContain("consumerId_1_updatedAt_-1", "sellerId_1_updatedAt_-1");
+			}
+		}
+		finally {
+			starts.shutdown();
+		}
 	}
 
 	private List<String> roomIndexes() {
