@@ -159,9 +159,11 @@ function ruleProblems(all) {
         fail(o, `${where}: needs readOnlyRootFilesystem, no privilege escalation, capabilities dropped`);
       }
       // A variable application-prod.yml reads without a default stops the app at start
-      // (a crash loop) unless the container gets it: from env, or a ConfigMap it loads.
+      // (a crash loop) unless the container gets it: from env, a ConfigMap it loads, or a
+      // Secret it loads whose keys infra/k8s/README.md creates.
       const set = new Set([...(c.env ?? []).map((e) => e.name),
-        ...(c.envFrom ?? []).flatMap((ref) => configKeys.get(ref.configMapRef?.name) ?? [])]);
+        ...(c.envFrom ?? []).flatMap((ref) => configKeys.get(ref.configMapRef?.name) ?? []),
+        ...(c.envFrom ?? []).flatMap((ref) => secretKeys(readme, ref.secretRef?.name))]);
       for (const variable of requiredInProd(c.image)) {
         if (!set.has(variable)) fail(o, `${where}: application-prod.yml needs ${variable}, which nothing sets`);
       }
@@ -177,11 +179,21 @@ function ruleProblems(all) {
   return problems;
 }
 
-// The variables an app's application-prod.yml reads without a default ("${NAME}"), found by its
-// image's name (moa/<module>:<version>); none for an image that is not one of ours.
+// The variables an app's application-prod.yml reads without a default ("${NAME}", comments
+// aside), found by its image's name (moa/<module>:<version>, also under a registry's path as
+// overlays set it); none for an image that is not one of ours.
 function requiredInProd(image) {
-  const module = /^moa\/([a-z-]+)[:@]/.exec(image)?.[1];
+  const module = /(?:^|\/)moa\/([a-z-]+)[:@]/.exec(image)?.[1];
   const file = module && new URL(`${module}/src/main/resources/application-prod.yml`, ROOT);
   if (!file || !existsSync(file)) return [];
-  return [...new Set([...readFileSync(file, "utf8").matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]))];
+  const yaml = readFileSync(file, "utf8").replace(/(^|\s)#.*$/gm, "$1");
+  return [...new Set([...yaml.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]))];
+}
+
+// The keys the README's `kubectl create secret generic <name> ...` command gives a Secret
+// (--from-literal=KEY=..., --from-file=KEY=...; the command may continue over lines).
+function secretKeys(readme, name) {
+  if (!name) return [];
+  const command = new RegExp(`create secret generic ${name}\\b((?:[^\\n]*\\\\\\n)*[^\\n]*)`).exec(readme)?.[1] ?? "";
+  return [...command.matchAll(/--from-(?:literal|file)=([A-Za-z0-9_]+)=/g)].map((m) => m[1]);
 }
