@@ -1,7 +1,8 @@
 package com.moa.gateway;
 
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -93,14 +94,24 @@ final class TestBackend {
 	}
 
 	/** A local port nothing listens on. */
+	/**
+	 * A port where nothing listens, for the life of the JVM: held by a socket bound but
+	 * never listening (connections to it are refused), so that no server started later,
+	 * such as another test context's gateway on a random port, can take it.
+	 */
 	static int closedPort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
+		try {
+			SocketChannel holder = SocketChannel.open();
+			holder.bind(new InetSocketAddress("127.0.0.1", 0));
+			HELD.add(holder);
+			return ((InetSocketAddress) holder.getLocalAddress()).getPort();
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}
+
+	private static final List<SocketChannel> HELD = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 	record Received(String method, String uri, Map<String, String> headers) {
 

@@ -35,10 +35,13 @@ import org.springframework.stereotype.Repository;
  * <p>
  * A keyword is shown publicly only once {@code moa.search.popular-min-searchers} (K)
  * distinct users searched it in the window: each bucket also keeps up to K distinct
- * searchers ({@code searchers}), so a window's searchers are the union of its buckets' (a
- * bucket holding fewer than K holds all of its own; one holding K proves enough). Buckets
- * written before searchers were kept have none and qualify nobody (privacy first) until
- * new searches arrive; their searches still count.
+ * searchers, so a window's searchers are the union of its buckets' (a bucket holding
+ * fewer than K holds all of its own; one holding K proves enough). They are kept in a
+ * field named after the key's fingerprint ({@code searchers_<fingerprint>}): digests made
+ * under another key (before a rotation) are never mixed with these, where one person
+ * searching before and after would count twice. Buckets without the field (older, or
+ * another key's) qualify nobody (privacy first) until new searches arrive; their searches
+ * still count.
  */
 @Repository
 public class PopularKeywords {
@@ -55,11 +58,19 @@ public class PopularKeywords {
 
 	private final SecretKeySpec searcherKey;
 
+	private final String searchersField;
+
 	PopularKeywords(MongoTemplate mongo, Clock clock, SearchProperties properties) {
 		this.mongo = mongo;
 		this.clock = clock;
 		this.minSearchers = properties.popularMinSearchers();
 		this.searcherKey = new SecretKeySpec(properties.searcherKey().getBytes(StandardCharsets.UTF_8), HMAC);
+		this.searchersField = "searchers_" + digest("moa.search.searchers", 6);
+	}
+
+	/** The field this key's searcher digests are kept in. */
+	String searchersField() {
+		return this.searchersField;
 	}
 
 	/** Counts one search of the keyword by the user at the given time. */
@@ -74,27 +85,27 @@ public class PopularKeywords {
 		// above must always match (or it would insert a second <hour>:<keyword>). The
 		// condition and $addToSet apply atomically to the document, so concurrent
 		// searches never take it past K; once full, this is a lookup that writes nothing.
-		this.mongo.updateFirst(
-				Query.query(Criteria.where("_id").is(id).and("searchers." + (this.minSearchers - 1)).exists(false)),
-				new Update().addToSet("searchers", searcher(userId, keyword)), COLLECTION);
+		this.mongo.updateFirst(Query
+			.query(Criteria.where("_id").is(id).and(this.searchersField + "." + (this.minSearchers - 1)).exists(false)),
+				new Update().addToSet(this.searchersField, digest(userId + ":" + keyword, 12)), COLLECTION);
 	}
 
 	/**
-	 * Who searched, as far as telling distinct people apart needs: a keyed digest (HMAC)
-	 * of the user and the keyword, not the user id, so a bucket is not a list of user
-	 * ids, one user's digests cannot be joined across keywords, and a database reader who
-	 * holds user ids cannot test them without the key.
+	 * Who searched, as far as telling distinct people apart needs: a keyed digest (HMAC,
+	 * the first {@code bytes}) of the user and the keyword, not the user id, so a bucket
+	 * is not a list of user ids, one user's digests cannot be joined across keywords, and
+	 * a database reader who holds user ids cannot test them without the key. 96 bits: a
+	 * collision among a keyword's few searchers is out of reach, and would only make a
+	 * keyword wait for one more person.
 	 */
-	private String searcher(UUID userId, String keyword) {
+	private String digest(String text, int bytes) {
 		try {
 			// A Mac is not thread-safe and the listeners run four at once: one per call
 			// (cheap next to the two writes it goes with).
 			Mac mac = Mac.getInstance(HMAC);
 			mac.init(this.searcherKey);
-			byte[] digest = mac.doFinal((userId + ":" + keyword).getBytes(StandardCharsets.UTF_8));
-			// 96 bits: a collision among a keyword's few searchers is out of reach, and
-			// would only make a keyword wait for one more person.
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 12));
+			byte[] digest = mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+			return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, bytes));
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("every JVM has " + HMAC, ex);
@@ -128,7 +139,7 @@ public class PopularKeywords {
 	private List<Popular> aggregate(Criteria match, int limit) {
 		Aggregation aggregation = Aggregation.newAggregation(Aggregation.match(match),
 				stage("{$group: {_id: '$keyword', count: {$sum: '$count'},"
-						+ " searchers: {$push: {$ifNull: ['$searchers', []]}}}}"),
+						+ " searchers: {$push: {$ifNull: ['$%s', []]}}}}".formatted(this.searchersField)),
 				// One document per bucket's searchers, then per searcher (a keyword with
 				// none left is dropped: it cannot qualify), then the distinct ones.
 				stage("{$unwind: '$searchers'}"), stage("{$unwind: '$searchers'}"),

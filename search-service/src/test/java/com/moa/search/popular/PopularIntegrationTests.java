@@ -38,6 +38,9 @@ class PopularIntegrationTests extends SearchIntegrationTestSupport {
 	@Autowired
 	SearchProperties properties;
 
+	@Autowired
+	PopularKeywords keywords;
+
 	Instant now;
 
 	String tag;
@@ -192,7 +195,7 @@ class PopularIntegrationTests extends SearchIntegrationTestSupport {
 					this.now.truncatedTo(ChronoUnit.HOURS).getEpochSecond() + ":" + keyword, org.bson.Document.class,
 					"popular_buckets");
 			assertThat(bucket.getInteger("count")).as(keyword).isEqualTo(users);
-			assertThat(bucket.getList("searchers", String.class)).as(keyword)
+			assertThat(bucket.getList(this.keywords.searchersField(), String.class)).as(keyword)
 				.hasSize(MIN_SEARCHERS)
 				.doesNotHaveDuplicates();
 		}
@@ -215,9 +218,35 @@ class PopularIntegrationTests extends SearchIntegrationTestSupport {
 		List<String> searchers = this.mongo
 			.findById(this.now.truncatedTo(ChronoUnit.HOURS).getEpochSecond() + ":" + keyword, org.bson.Document.class,
 					"popular_buckets")
-			.getList("searchers", String.class);
+			.getList(this.keywords.searchersField(), String.class);
 		assertThat(searchers).containsExactly(firstBytes(hmac.doFinal(input)))
 			.doesNotContain(firstBytes(MessageDigest.getInstance("SHA-256").digest(input)), user.toString());
+	}
+
+	/**
+	 * Digests made under another key (before a rotation) are kept apart: one person
+	 * searching before and after the rotation is not two searchers.
+	 */
+	@Test
+	void searchersUnderAnotherKeyAreNotCountedWithThisKeysOnes() {
+		String keyword = "rotated " + this.tag;
+		UUID person = UUID.randomUUID();
+		SearchProperties previousKey = new SearchProperties(50, Duration.ofSeconds(5), Duration.ofSeconds(10),
+				Duration.ofDays(8), Duration.ofSeconds(2), MIN_SEARCHERS, "the previous key");
+		PopularKeywords beforeRotation = new PopularKeywords(this.mongo, this.clock, previousKey);
+		Instant hourBefore = this.now.minus(Duration.ofHours(1));
+		beforeRotation.count(keyword, person, hourBefore);
+		for (int i = 0; i < MIN_SEARCHERS - 2; i++) {
+			beforeRotation.count(keyword, UUID.randomUUID(), hourBefore);
+		}
+
+		awaitSearch(searched(person, keyword, this.now));
+
+		assertThat(beforeRotation.searchersField()).isNotEqualTo(this.keywords.searchersField());
+		assertThat(popular("24h", 50)).noneMatch((entry) -> entry.startsWith(keyword));
+		awaitSearch(searchedByNewUsers(MIN_SEARCHERS - 1, keyword, this.now));
+		this.controller.clearCache();
+		assertThat(popular("24h", 50)).contains(keyword + "=" + (2 * MIN_SEARCHERS - 1));
 	}
 
 	private static String firstBytes(byte[] digest) {
