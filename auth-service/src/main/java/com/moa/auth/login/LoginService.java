@@ -41,8 +41,10 @@ class LoginService {
 		if (!valid) {
 			throw new InvalidCredentialsException();
 		}
+		TokenResponse session = this.refreshTokens.startSession(user.id(), user.role(), user.passwordHash())
+			.orElseThrow(InvalidCredentialsException::new);
 		this.throttle.succeeded(attempt, email);
-		return this.refreshTokens.startSession(user.id(), user.role());
+		return session;
 	}
 
 }

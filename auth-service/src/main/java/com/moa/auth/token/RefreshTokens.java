@@ -59,10 +59,26 @@ public class RefreshTokens {
 		this.clock = clock;
 	}
 
-	/** Starts a new session (family) for a user who just proved who they are. */
+	/**
+	 * Starts a new session (family) for a user who just proved who they are with the
+	 * password whose hash was checked, unless that password has been changed since: the
+	 * check ran without a lock, and a change revoking every session must not miss one
+	 * that commits after it. Shared lock on the user: a change in progress is waited for
+	 * (then the hash differs), one that comes later waits for this session and revokes
+	 * it.
+	 * @return the session, or empty when the password changed after the check
+	 */
 	@Transactional
-	public TokenResponse startSession(UUID userId, UserRole role) {
-		return issue(userId, role, UUID.randomUUID());
+	public Optional<TokenResponse> startSession(UUID userId, UserRole role, String checkedPasswordHash) {
+		String current = this.jdbc.sql("SELECT password_hash FROM users WHERE id = ? FOR SHARE")
+			.param(userId)
+			.query(String.class)
+			.optional()
+			.orElse(null);
+		if (!checkedPasswordHash.equals(current)) {
+			return Optional.empty();
+		}
+		return Optional.of(issue(userId, role, UUID.randomUUID()));
 	}
 
 	/**

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -24,12 +25,16 @@ import com.moa.auth.user.Passwords;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
 
 /**
@@ -53,6 +58,9 @@ class ConcurrentAuthIntegrationTests extends AuthIntegrationTestSupport {
 
 	@MockitoSpyBean
 	Passwords passwords;
+
+	@Autowired
+	JdbcClient jdbc;
 
 	@Value("${spring.datasource.hikari.maximum-pool-size}")
 	int poolSize;
@@ -162,6 +170,41 @@ class ConcurrentAuthIntegrationTests extends AuthIntegrationTestSupport {
 			.isEqualTo("https://moa-subscribe.com/problems/password-changed-concurrently");
 		assertThat(login(email, "second horse 2")).hasStatus(HttpStatus.OK);
 		assertThat(login(email, "first horse 1")).hasStatus(HttpStatus.UNAUTHORIZED);
+	}
+
+	/**
+	 * A login checks the old password, then the owner changes it (revoking every session)
+	 * before the login's session is stored: the login gets none, or someone who knew the
+	 * old password would keep a session the change was meant to end.
+	 */
+	@Test
+	void aLoginWhosePasswordWasChangedDuringItsCheckGetsNoSession() throws Exception {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens owner = loginTokens(email, PASSWORD);
+		AtomicBoolean changed = new AtomicBoolean();
+		List<Integer> changeStatus = new CopyOnWriteArrayList<>();
+		doAnswer((invocation) -> {
+			boolean matched = (boolean) invocation.callRealMethod();
+			// Only the login's check: the change below checks the current password too.
+			if (changed.compareAndSet(false, true)) {
+				changeStatus.add(send("PATCH", "/api/auth/me", passwordChange("changed horse 1"), owner.accessToken())
+					.statusCode());
+			}
+			return matched;
+		}).when(this.passwords).matches(eq(PASSWORD), anyString());
+
+		HttpResponse<String> login = send("POST", "/api/auth/login", """
+				{"email":"%s","password":"%s"}""".formatted(email, PASSWORD), null);
+
+		assertThat(changeStatus).containsExactly(200);
+		assertThat(login.statusCode()).as(login.body()).isEqualTo(401);
+		assertThat(this.jdbc.sql("""
+				SELECT count(*) FROM refresh_tokens t JOIN users u ON u.id = t.user_id
+				WHERE lower(u.email) = lower(?) AND t.revoked_at IS NULL AND t.spent_at IS NULL""")
+			.param(email)
+			.query(Integer.class)
+			.single()).as("live sessions").isEqualTo(1);
 	}
 
 	@Test
