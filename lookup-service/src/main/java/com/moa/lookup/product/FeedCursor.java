@@ -13,6 +13,10 @@ import java.util.UUID;
  */
 record FeedCursor(Instant publishedAt, UUID id) {
 
+	private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
 	String encode() {
 		String raw = this.publishedAt + "|" + this.id;
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
@@ -29,8 +33,13 @@ record FeedCursor(Instant publishedAt, UUID id) {
 			if (separator < 0) {
 				throw new IllegalArgumentException("no separator");
 			}
-			return new FeedCursor(Instant.parse(raw.substring(0, separator)),
-					UUID.fromString(raw.substring(separator + 1)));
+			Instant publishedAt = Instant.parse(raw.substring(0, separator));
+			// Within what PostgreSQL stores (a made-up +1000000000 year failed the query
+			// with a 500): years 1 to 9999 cover every cursor this service issues.
+			if (publishedAt.isBefore(EARLIEST) || publishedAt.isAfter(LATEST)) {
+				throw new IllegalArgumentException("out of range");
+			}
+			return new FeedCursor(publishedAt, UUID.fromString(raw.substring(separator + 1)));
 		}
 		catch (IllegalArgumentException | DateTimeException ex) {
 			throw new InvalidParameterException("cursor", "malformed cursor");

@@ -76,6 +76,14 @@ class ProductFeedIntegrationTests extends LookupIntegrationTestSupport {
 	void rejectsMalformedCursorAndBadSize() {
 		assertThat(get("/api/products/feed?cursor=not-a-cursor!")).hasStatus(HttpStatus.BAD_REQUEST);
 		assertThat(get("/api/products/feed?cursor=aGVsbG8")).hasStatus(HttpStatus.BAD_REQUEST);
+		// Well formed, but instants no database holds.
+		for (String instant : List.of("+1000000000-01-01T00:00:00Z", "-1000000000-01-01T00:00:00Z",
+				"+294277-01-01T00:00:00Z", "-4714-01-01T00:00:00Z")) {
+			String cursor = java.util.Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString((instant + "|" + UUID.randomUUID()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			assertThat(get("/api/products/feed?cursor=" + cursor)).as(instant).hasStatus(HttpStatus.BAD_REQUEST);
+		}
 		assertThat(get("/api/products/feed?size=0")).hasStatus(HttpStatus.BAD_REQUEST);
 		assertThat(get("/api/products/feed?size=101")).hasStatus(HttpStatus.BAD_REQUEST);
 		assertThat(get("/api/products/feed?category=NOPE")).hasStatus(HttpStatus.BAD_REQUEST);
