@@ -2,6 +2,7 @@ package com.moa.gateway;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -72,6 +73,32 @@ class TokenVerificationIntegrationTests extends AbstractGatewayIntegrationTest {
 			.expectStatus()
 			.isUnauthorized();
 		assertThat(this.backend.received(path::equals)).isEmpty();
+	}
+
+	/**
+	 * Sign-up, login and refresh take their credentials from the body: an app refreshing
+	 * because its token expired may still send that token, and is not refused for it.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("forgedTokens")
+	void credentialEndpointsAreRoutedWhateverBearerTokenIsSentAlong(String description, String token) {
+		for (String path : List.of("/api/auth/signup", "/api/auth/login", "/api/auth/refresh")) {
+			this.client.post()
+				.uri(path)
+				.header(HttpHeaders.AUTHORIZATION, bearer(token))
+				.bodyValue("{}")
+				.exchange()
+				.expectStatus()
+				.isOk();
+			assertThat(this.backend.received(path::equals)).as(path).isNotEmpty();
+		}
+		this.client.post()
+			.uri("/api/auth/logout")
+			.header(HttpHeaders.AUTHORIZATION, bearer(token))
+			.bodyValue("{}")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
 	}
 
 	@Test

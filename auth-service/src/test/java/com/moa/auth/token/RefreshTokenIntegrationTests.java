@@ -39,6 +39,27 @@ class RefreshTokenIntegrationTests extends AuthIntegrationTestSupport {
 		assertThat(refresh(second.refreshToken())).hasStatus(HttpStatus.OK);
 	}
 
+	/**
+	 * An app refreshes because its access token expired and may still send it along:
+	 * sign-up, login and refresh do not read it (their credentials are in the body), the
+	 * other endpoints still refuse it.
+	 */
+	@Test
+	void credentialEndpointsIgnoreAnExpiredOrBrokenBearerTokenSentAlong() {
+		String stale = "not.a.jwt";
+		String email = uniqueEmail();
+		assertThat(post("/api/auth/signup", """
+				{"email":"%s","password":"%s","name":"Kim","role":"CONSUMER"}""".formatted(email, PASSWORD), stale))
+			.hasStatus(HttpStatus.CREATED);
+		MvcTestResult login = post("/api/auth/login", """
+				{"email":"%s","password":"%s"}""".formatted(email, PASSWORD), stale);
+		assertThat(login).hasStatus(HttpStatus.OK);
+
+		assertThat(post("/api/auth/refresh", """
+				{"refreshToken":"%s"}""".formatted(Tokens.of(login).refreshToken()), stale)).hasStatus(HttpStatus.OK);
+		assertThat(me(stale)).hasStatus(HttpStatus.UNAUTHORIZED);
+	}
+
 	@Test
 	void storesOnlyTheHashOfRefreshTokens() {
 		String email = uniqueEmail();
