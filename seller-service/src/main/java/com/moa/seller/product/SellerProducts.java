@@ -1,6 +1,7 @@
 package com.moa.seller.product;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 import com.moa.platform.events.EventPublisher;
+import com.moa.platform.web.FieldError;
+import com.moa.platform.web.InvalidInputException;
 import com.moa.platform.web.PageQuery;
 import com.moa.platform.web.PageResponse;
 import com.moa.seller.caller.Seller;
@@ -25,6 +28,10 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 class SellerProducts {
+
+	private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
 	private final ProductRepository products;
 
@@ -105,7 +112,14 @@ class SellerProducts {
 
 	@Transactional
 	Product changeTerms(Seller seller, UUID id, String ifMatch, TermsRequest request) {
-		return change(seller, id, ifMatch, (product) -> product.withTerms(request.terms()), request.effectiveAt());
+		Instant effectiveAt = request.effectiveAt();
+		// Subscribers are mailed the date: terms cannot take effect before they hear of
+		// them (a few minutes' grace for the client's clock), nor after year 9999.
+		if (effectiveAt != null && (effectiveAt.isBefore(now().minus(CLOCK_SKEW)) || effectiveAt.isAfter(LATEST))) {
+			throw new InvalidInputException(
+					List.of(new FieldError("effectiveAt", "must be now or later (and before the year 10000)")));
+		}
+		return change(seller, id, ifMatch, (product) -> product.withTerms(request.terms()), effectiveAt);
 	}
 
 	@Transactional

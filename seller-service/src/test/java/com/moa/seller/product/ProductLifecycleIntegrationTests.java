@@ -1,5 +1,6 @@
 package com.moa.seller.product;
 
+import java.time.Instant;
 import java.util.List;
 
 import com.moa.seller.SellerIntegrationTestSupport;
@@ -162,6 +163,28 @@ class ProductLifecycleIntegrationTests extends SellerIntegrationTestSupport {
 		assertThat(result).hasStatusOk();
 		assertThat(result).bodyJson().extractingPath("$.termsVersion").isEqualTo(2);
 		assertThat(get(PRODUCTS + "/" + id, seller)).bodyJson().extractingPath("$.terms").isEqualTo("Cancel any time");
+	}
+
+	/**
+	 * Subscribers are mailed when new terms take effect: never before they could hear of
+	 * it (a retroactive change), nor at a date no mail can print; a client clock a minute
+	 * behind is fine.
+	 */
+	@Test
+	void termsTakeEffectNowOrLater() {
+		String seller = newSeller();
+		String id = createProduct(seller, "Dated terms");
+		for (String effectiveAt : List.of("1970-01-01T00:00:00Z", Instant.now().minusSeconds(3600).toString(),
+				"+10000-01-01T00:00:00Z", "+1000000000-01-01T00:00:00Z")) {
+			MvcTestResult refused = put(PRODUCTS + "/" + id + "/terms", """
+					{"terms":"Backdated","effectiveAt":"%s"}""".formatted(effectiveAt), seller);
+			assertThat(refused).as(effectiveAt).hasStatus(HttpStatus.BAD_REQUEST);
+			assertThat(refused).bodyJson().extractingPath("$.errors[0].field").isEqualTo("effectiveAt");
+		}
+		assertThat(put(PRODUCTS + "/" + id + "/terms", """
+				{"terms":"Slightly behind","effectiveAt":"%s"}""".formatted(Instant.now().minusSeconds(60)), seller))
+			.hasStatusOk();
+		assertThat(get(PRODUCTS + "/" + id, seller)).bodyJson().extractingPath("$.termsVersion").isEqualTo(2);
 	}
 
 	@Test
