@@ -56,7 +56,7 @@ class Accounts {
 		if (this.users.findByEmail(email).isPresent()) {
 			throw new EmailTakenException();
 		}
-		User user = new User(UUID.randomUUID(), email, this.passwords.hash(request.password()), request.name().trim(),
+		User user = new User(UUID.randomUUID(), email, this.passwords.hash(request.password()), request.name().strip(),
 				UserRole.valueOf(request.role().name()), (request.locale() != null) ? request.locale() : "ko", now(),
 				0);
 		// Only the insert and its event form the transaction: the BCrypt hash above holds
@@ -107,7 +107,7 @@ class Accounts {
 				this.refreshTokens.revokeAllExcept(caller.id(), caller.sessionId());
 			}
 			if (request.name() != null) {
-				this.users.updateName(caller.id(), request.name().trim(), now);
+				this.users.updateName(caller.id(), request.name().strip(), now);
 			}
 			User updated = profile(caller);
 			if (request.name() != null) {

@@ -17,8 +17,15 @@ import jakarta.validation.constraints.Size;
  * @param locale {@code ko} (default) or {@code en}
  */
 record SignupRequest(@NotBlank @Email @Size(max = 254) String email, @NotNull @Size(min = 8, max = 128) String password,
-		@NotBlank @Size(max = 100) String name, @NotNull SignupRole role,
-		@Pattern(regexp = "ko|en", message = "must be ko or en") String locale) {
+		@NotBlank @Size(max = 100) @Pattern(regexp = VISIBLE, message = "must not be blank") String name,
+		@NotNull SignupRole role, @Pattern(regexp = "ko|en", message = "must be ko or en") String locale) {
+
+	/**
+	 * At least one visible character: a name of only Unicode spaces (the Korean IME's
+	 * full-width space, a no-break space), control or format characters (zero-width)
+	 * shows as nothing in chat and in the catalog.
+	 */
+	static final String VISIBLE = "(?s).*[^\\s\\p{Z}\\p{Cc}\\p{Cf}].*";
 
 	/** The roles signup offers; ADMIN is deliberately absent. */
 	enum SignupRole {

@@ -1,5 +1,7 @@
 package com.moa.auth.user;
 
+import java.util.List;
+
 import com.moa.auth.AuthIntegrationTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -55,10 +57,17 @@ class ProfileIntegrationTests extends AuthIntegrationTestSupport {
 		signupConsumer(email);
 		Tokens tokens = loginTokens(email, PASSWORD);
 
-		MvcTestResult result = patchMe("{\"name\":\"  \"}", tokens.accessToken());
+		for (String blank : List.of("  ", "\\u3000\\u3000", "\\u00a0", "\\u200b")) {
+			MvcTestResult result = patchMe("{\"name\":\"" + blank + "\"}", tokens.accessToken());
 
-		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
-		assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().contains("name");
+			assertThat(result).as(blank).hasStatus(HttpStatus.BAD_REQUEST);
+			assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().contains("name");
+		}
+		// A name with a space inside, full-width or not, is a name.
+		assertThat(patchMe("{\"name\":\"\\u3000김\\u3000모아\\u3000\"}", tokens.accessToken())).hasStatusOk()
+			.bodyJson()
+			.extractingPath("$.name")
+			.isEqualTo("김\u3000모아");
 	}
 
 	@Test

@@ -1,5 +1,7 @@
 package com.moa.auth.user;
 
+import java.util.List;
+
 import com.moa.auth.AuthIntegrationTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -98,9 +100,11 @@ class SignupIntegrationTests extends AuthIntegrationTestSupport {
 
 	@Test
 	void rejectsBlankName() {
-		assertValidationError(post("/api/auth/signup", """
-				{"email":"%s","password":"%s","name":"   ","role":"CONSUMER"}""".formatted(uniqueEmail(), PASSWORD)),
-				"name");
+		for (String blank : List.of("   ", "\\u3000\\u3000", "\\u00a0", "\\u200b\\u200b", " \\u2003\\u200b ")) {
+			assertValidationError(post("/api/auth/signup", """
+					{"email":"%s","password":"%s","name":"%s","role":"CONSUMER"}""".formatted(uniqueEmail(), PASSWORD,
+					blank)), "name");
+		}
 	}
 
 	@Test
