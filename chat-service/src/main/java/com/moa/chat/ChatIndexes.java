@@ -37,8 +37,7 @@ class ChatIndexes implements ApplicationRunner {
 		// The rooms list's order (updatedAt, _id) in full, so each side of its $or is
 		// read
 		// in order from an index and merged, not every room of the caller sorted in
-		// memory
-		// for every page.
+		// memory for every page.
 		ensure("rooms",
 				new Index().on("consumerId", Sort.Direction.ASC)
 					.on("updatedAt", Sort.Direction.DESC)

@@ -226,11 +226,9 @@ public class Charging {
 					return expired;
 				}
 				// On the schedule from when it fell due, but never sooner after this
-				// retry
-				// than the schedule's own gap: a retry that ran late (the provider or
-				// this
-				// service was down) must not be followed by the rest at once, declining
-				// the card several times in seconds and expiring with no grace.
+				// retry than the schedule's own gap: a retry that ran late (an outage)
+				// must not be followed by the rest at once, declining the card several
+				// times in seconds and expiring with no grace.
 				Duration gap = this.dunning.get(retriesDone).minus(this.dunning.get(retriesDone - 1));
 				Instant scheduled = s.pastDueSince().plus(this.dunning.get(retriesDone));
 				Instant next = scheduled.isBefore(now.plus(gap)) ? now.plus(gap) : scheduled;

@@ -87,10 +87,9 @@ public class Reconciler {
 
 	private boolean settle(Payment pending) {
 		try {
-			// Voided at the provider when it has no charge under the key: a charge
-			// request
-			// still on its way can then no longer take the money after this settles it as
-			// "nothing charged".
+			// Voided at the provider when it has no charge under the key: a request
+			// still on its way can then no longer take the money after this settles
+			// it as "nothing charged".
 			Optional<ChargeResult> known = Charging.isFree(pending) ? Optional.of(ChargeResult.SUCCEEDED)
 					: this.provider.find(pending.id()).or(() -> this.provider.voidUnlessCharged(pending.id()));
 			// No record at the provider means nothing was charged, unless the charge was

@@ -85,8 +85,8 @@ public class PopularKeywords {
 		// above must always match (or it would insert a second <hour>:<keyword>). The
 		// condition and $addToSet apply atomically to the document, so concurrent
 		// searches never take it past K; once full, this is a lookup that writes nothing.
-		this.mongo.updateFirst(Query
-			.query(Criteria.where("_id").is(id).and(this.searchersField + "." + (this.minSearchers - 1)).exists(false)),
+		String lastSlot = this.searchersField + "." + (this.minSearchers - 1);
+		this.mongo.updateFirst(Query.query(Criteria.where("_id").is(id).and(lastSlot).exists(false)),
 				new Update().addToSet(this.searchersField, digest(userId + ":" + keyword, 12)), COLLECTION);
 	}
 
