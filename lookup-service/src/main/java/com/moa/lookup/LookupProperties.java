@@ -21,9 +21,9 @@ public record LookupProperties(@DefaultValue Cache cache, @DefaultValue Views vi
 	 * only bounds what a missed invalidation can cost
 	 * @param popularTtl lifetime of {@code sort=popular} pages, whose order follows the
 	 * view counts flushed every few seconds
-	 * @param redisUrl a Redis of its own for cached responses
+	 * @param redisUrl a Redis of its own for cached responses and view markers
 	 * ({@code redis://host:port/db}), one that may evict; empty: the main Redis, which
-	 * also holds the view counters
+	 * also holds the view totals
 	 * @param localTtl how long an instance serves a response it has just read from Redis
 	 * without asking Redis again; a change consumed by another instance reaches this
 	 * one's copies within this time (API.md: a seller's change is visible within 2 s); 0:
@@ -43,7 +43,7 @@ public record LookupProperties(@DefaultValue Cache cache, @DefaultValue Views vi
 	 * @param cookieSecure whether the {@code moa_vid} cookie is {@code Secure}; on in
 	 * production, where clients reach the gateway over HTTPS
 	 * @param offlineViewers distinct (product, viewer) pairs remembered in memory while
-	 * Redis is unreachable
+	 * the markers' Redis is unreachable
 	 */
 	public record Views(@DefaultValue("24h") Duration window, @DefaultValue("500") int flushBatch,
 			@DefaultValue("false") boolean cookieSecure, @DefaultValue("100000") int offlineViewers) {

@@ -27,8 +27,7 @@ public class RedisAvailability {
 	private volatile long retryAt;
 
 	/**
-	 * @param role what this Redis holds here, for the log ("view counters", "response
-	 * cache")
+	 * @param role what this Redis holds here, for the log ("view totals")
 	 */
 	public RedisAvailability(String role) {
 		this.role = role;

@@ -11,10 +11,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * lookup-service's two Redis roles. The main Redis (Boot's connection, shared with the
- * gateway's rate limits in compose) holds the view counters, which must never be evicted;
- * the response cache may live in a Redis of its own that evicts under memory pressure
- * ({@code moa.lookup.cache.redis-url}), else it shares the main one. Each role tracks its
- * own availability, so one failing never bypasses the other.
+ * gateway's rate limits in compose) holds the view totals, which must never be evicted;
+ * the response cache and the view markers may live in a Redis of its own that evicts
+ * under memory pressure ({@code moa.lookup.cache.redis-url}), else they share the main
+ * one. Each role tracks its own availability, so one failing never bypasses the other.
  *
  * <p>
  * Lettuce queues commands while it reconnects, by default until the command timeout. Here
@@ -32,12 +32,12 @@ class RedisClientConfiguration {
 	@Bean
 	@Primary
 	RedisAvailability redisAvailability() {
-		return new RedisAvailability("view counters");
+		return new RedisAvailability("view totals");
 	}
 
 	@Bean
-	ResponseCacheRedis responseCacheRedis(StringRedisTemplate main, LookupProperties properties) {
-		return ResponseCacheRedis.of(properties.cache().redisUrl(), main);
+	CacheRedis cacheRedis(StringRedisTemplate main, LookupProperties properties) {
+		return CacheRedis.of(properties.cache().redisUrl(), main);
 	}
 
 }

@@ -107,7 +107,7 @@ public class ResponseCache {
 
 	private final Counter bypasses;
 
-	ResponseCache(ResponseCacheRedis redis, LookupProperties properties, MeterRegistry meters) {
+	ResponseCache(CacheRedis redis, LookupProperties properties, MeterRegistry meters) {
 		this.redis = redis.template();
 		this.availability = redis.availability();
 		this.properties = properties.cache();

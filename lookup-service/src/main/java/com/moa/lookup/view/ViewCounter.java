@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.moa.lookup.LookupProperties;
 import com.moa.lookup.cache.RedisAvailability;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -16,20 +15,20 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Exact view counts, one per viewer per product and window, with Redis taking the writes.
+ * View counts, one per viewer per product and window, with Redis taking the writes.
  *
  * <p>
- * Redis holds each product's <em>total</em> (the count PostgreSQL has plus the views not
- * flushed yet) in the hash {@value #TOTALS_KEY}; a counted view marks the product dirty.
- * One script checks and sets the viewer's marker and increments the total, so two
- * requests can never both count one viewer nor lose each other's increment.
- * {@link ViewFlusher} writes totals to PostgreSQL as absolute values, which makes a
- * repeated or concurrent flush harmless.
+ * {@link ViewMarkers} decides whether the viewer is new within the window; only then is
+ * the product's <em>total</em> (the count PostgreSQL has plus the views not flushed yet)
+ * incremented in the hash {@value #TOTALS_KEY} of the main Redis, and the product marked
+ * dirty, by one script, so concurrent increments are never lost. {@link ViewFlusher}
+ * writes totals to PostgreSQL as absolute values, which makes a repeated or concurrent
+ * flush harmless.
  *
  * <p>
  * A total starts from PostgreSQL's count (the first view ever, or after Redis lost its
- * data). While Redis is unreachable, views are held by {@link OfflineViews} and added
- * when it returns.
+ * data). While the main Redis is unreachable, views are held by {@link OfflineViews} and
+ * added when it returns.
  */
 @Component
 public class ViewCounter {
@@ -38,26 +37,28 @@ public class ViewCounter {
 
 	static final String DIRTY_KEY = "lookup:views:dirty";
 
-	private static final String VIEWER_PREFIX = "lookup:views:viewer:";
+	/**
+	 * Where the previous release kept its markers, in the main Redis. Still honoured, so
+	 * a viewer it counted is not counted again after the upgrade; unused once the window
+	 * has passed (remove in the next release).
+	 */
+	static final String LEGACY_MARKER_PREFIX = "lookup:views:viewer:";
 
 	/** The script's answer when the product has no total yet and no base was given. */
 	private static final long NEEDS_BASE = -1;
 
-	// KEYS: viewer marker, totals, dirty set. ARGV: product id, window seconds, base
-	// total
-	// ('' when not read yet). Returns the product's total, or -1 when it needs the base.
-	private static final RedisScript<Long> COUNT = RedisScript.of("""
-			local total = redis.call('HGET', KEYS[2], ARGV[1])
+	// KEYS: totals, dirty set, legacy marker. ARGV: product id, base total ('' when not
+	// read yet). Returns the product's total, or -1 when it needs the base.
+	private static final RedisScript<Long> INCREMENT = RedisScript.of("""
+			local total = redis.call('HGET', KEYS[1], ARGV[1])
 			if not total then
-			  if ARGV[3] == '' then return -1 end
-			  redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-			  total = ARGV[3]
+			  if ARGV[2] == '' then return -1 end
+			  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+			  total = ARGV[2]
 			end
-			if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then
-			  total = redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
-			  redis.call('SADD', KEYS[3], ARGV[1])
-			end
-			return tonumber(total)
+			if redis.call('EXISTS', KEYS[3]) == 1 then return tonumber(total) end
+			redis.call('SADD', KEYS[2], ARGV[1])
+			return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
 			""", Long.class);
 
 	// KEYS: totals, dirty set. ARGV: product id, views, base total. Adds views counted
@@ -76,17 +77,17 @@ public class ViewCounter {
 
 	private final JdbcClient jdbc;
 
+	private final ViewMarkers markers;
+
 	private final OfflineViews offline;
 
-	private final String windowSeconds;
-
-	ViewCounter(StringRedisTemplate redis, RedisAvailability availability, JdbcClient jdbc, OfflineViews offline,
-			LookupProperties properties) {
+	ViewCounter(StringRedisTemplate redis, RedisAvailability availability, JdbcClient jdbc, ViewMarkers markers,
+			OfflineViews offline) {
 		this.redis = redis;
 		this.availability = availability;
 		this.jdbc = jdbc;
+		this.markers = markers;
 		this.offline = offline;
-		this.windowSeconds = Long.toString(properties.views().window().toSeconds());
 	}
 
 	/**
@@ -98,20 +99,28 @@ public class ViewCounter {
 	 * (flushed) count is known right now
 	 */
 	public long count(UUID productId, String viewer) {
-		return this.availability.call(() -> countInRedis(productId, viewer), () -> {
-			this.offline.count(productId, viewer);
+		if (!this.markers.firstView(productId, viewer)) {
+			return this.availability.call(() -> currentTotal(productId), () -> -1L);
+		}
+		return this.availability.call(() -> incrementInRedis(productId, viewer), () -> {
+			this.offline.add(productId);
 			return -1L;
 		});
 	}
 
-	private long countInRedis(UUID productId, String viewer) {
-		List<String> keys = List.of(VIEWER_PREFIX + productId + ":" + viewer, TOTALS_KEY, DIRTY_KEY);
+	private long incrementInRedis(UUID productId, String viewer) {
+		List<String> keys = List.of(TOTALS_KEY, DIRTY_KEY, LEGACY_MARKER_PREFIX + productId + ":" + viewer);
 		String id = productId.toString();
-		Long total = this.redis.execute(COUNT, keys, id, this.windowSeconds, "");
+		Long total = this.redis.execute(INCREMENT, keys, id, "");
 		if (total == NEEDS_BASE) {
-			total = this.redis.execute(COUNT, keys, id, this.windowSeconds, Long.toString(flushedCount(productId)));
+			total = this.redis.execute(INCREMENT, keys, id, Long.toString(flushedCount(productId)));
 		}
 		return total;
+	}
+
+	private long currentTotal(UUID productId) {
+		Object total = this.redis.opsForHash().get(TOTALS_KEY, productId.toString());
+		return (total != null) ? Long.parseLong((String) total) : -1L;
 	}
 
 	/**

@@ -39,7 +39,7 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 	StringRedisTemplate redis;
 
 	@Autowired
-	ResponseCacheRedis cacheRedis;
+	CacheRedis cacheRedis;
 
 	@Autowired
 	LookupProperties properties;

@@ -181,6 +181,26 @@ class ViewCountingIntegrationTests extends LookupIntegrationTestSupport {
 	}
 
 	@Test
+	void viewerCountedByThePreviousReleaseIsNotCountedAgain() {
+		String token = uniqueToken();
+		Product product = product("Upgrade " + token);
+		publishAndAwait(product);
+		long before = listedViewCount(token, product.id);
+		String viewer = UUID.randomUUID().toString();
+		// The marker as the previous release wrote it, beside the totals.
+		this.redis.opsForValue()
+			.set(ViewCounter.LEGACY_MARKER_PREFIX + product.id + ":v:" + viewer, "1", Duration.ofHours(1));
+
+		assertThat(this.mvc.get().uri("/api/products/" + product.id).cookie(new Cookie("moa_vid", viewer)).exchange())
+			.bodyJson()
+			.extractingPath("$.viewCount")
+			.isEqualTo((int) before);
+		viewByNewVisitor(product.id);
+
+		assertThat(listedViewCount(token, product.id)).isEqualTo(before + 1);
+	}
+
+	@Test
 	void signedInUserCountsOnceWhateverCookieTheDeviceSends() {
 		String token = uniqueToken();
 		Product product = product("Signed in " + token);

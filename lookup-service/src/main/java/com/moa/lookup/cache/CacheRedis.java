@@ -14,29 +14,30 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.util.StringUtils;
 
 /**
- * The Redis the response cache uses, with its own availability. Not a
+ * The Redis that may evict, with its own availability: the response cache and the view
+ * markers, whose loss costs a miss or at most one extra view. Not a
  * {@code StringRedisTemplate} bean of its own: Boot's Redis auto-configuration backs off
- * when one exists, and the view counters need Boot's.
+ * when one exists, and the view totals need Boot's.
  */
-final class ResponseCacheRedis implements DisposableBean {
+public final class CacheRedis implements DisposableBean {
 
 	private static final Duration TIMEOUT = Duration.ofMillis(500);
 
 	private final StringRedisTemplate template;
 
-	private final RedisAvailability availability = new RedisAvailability("response cache");
+	private final RedisAvailability availability = new RedisAvailability("response cache, view markers");
 
 	private final LettuceConnectionFactory ownFactory;
 
-	private ResponseCacheRedis(StringRedisTemplate template, LettuceConnectionFactory ownFactory) {
+	private CacheRedis(StringRedisTemplate template, LettuceConnectionFactory ownFactory) {
 		this.template = template;
 		this.ownFactory = ownFactory;
 	}
 
 	/** A Redis of its own at {@code url}, or the main one when there is none. */
-	static ResponseCacheRedis of(String url, StringRedisTemplate main) {
+	static CacheRedis of(String url, StringRedisTemplate main) {
 		if (!StringUtils.hasText(url)) {
-			return new ResponseCacheRedis(main, null);
+			return new CacheRedis(main, null);
 		}
 		RedisURI uri = RedisURI.create(url);
 		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
@@ -54,14 +55,14 @@ final class ResponseCacheRedis implements DisposableBean {
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(server, client);
 		factory.afterPropertiesSet();
 		factory.start();
-		return new ResponseCacheRedis(new StringRedisTemplate(factory), factory);
+		return new CacheRedis(new StringRedisTemplate(factory), factory);
 	}
 
-	StringRedisTemplate template() {
+	public StringRedisTemplate template() {
 		return this.template;
 	}
 
-	RedisAvailability availability() {
+	public RedisAvailability availability() {
 		return this.availability;
 	}
 
