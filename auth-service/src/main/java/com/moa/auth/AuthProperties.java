@@ -28,7 +28,7 @@ public record AuthProperties(@Valid Tokens tokens, @Valid Password password, @Va
 	public AuthProperties {
 		tokens = (tokens != null) ? tokens : new Tokens(null, null);
 		password = (password != null) ? password : new Password(null);
-		throttle = (throttle != null) ? throttle : new Throttle(null, null, null, null);
+		throttle = (throttle != null) ? throttle : new Throttle(null, null, null, null, null);
 		signing = (signing != null) ? signing : new Signing(null, null);
 	}
 
@@ -60,16 +60,21 @@ public record AuthProperties(@Valid Tokens tokens, @Valid Password password, @Va
 	}
 
 	/**
-	 * @param maxAccountFailures failures for one account within the window before 429
+	 * @param maxAccountFailures failures for one account from one client network within
+	 * the window before that network gets 429 for it
+	 * @param maxAccountFailuresAllNetworks failures for one account from all networks
+	 * within the window before every network gets 429 for it
 	 * @param maxIpFailures failures from one client IP within the window before 429
 	 * @param window the sliding window failures are counted in
 	 * @param pruneInterval how often expired failure records are deleted
 	 */
-	public record Throttle(@Min(1) Integer maxAccountFailures, @Min(1) Integer maxIpFailures, Duration window,
-			Duration pruneInterval) {
+	public record Throttle(@Min(1) Integer maxAccountFailures, @Min(1) Integer maxAccountFailuresAllNetworks,
+			@Min(1) Integer maxIpFailures, Duration window, Duration pruneInterval) {
 
 		public Throttle {
 			maxAccountFailures = (maxAccountFailures != null) ? maxAccountFailures : 5;
+			maxAccountFailuresAllNetworks = (maxAccountFailuresAllNetworks != null) ? maxAccountFailuresAllNetworks
+					: 25;
 			maxIpFailures = (maxIpFailures != null) ? maxIpFailures : 20;
 			window = (window != null) ? window : Duration.ofMinutes(15);
 			pruneInterval = (pruneInterval != null) ? pruneInterval : Duration.ofMinutes(10);

@@ -25,6 +25,7 @@ class AuthPropertiesTests {
 		assertThat(properties.password().bcryptCost()).isGreaterThanOrEqualTo(10);
 		assertThat(properties.tokens().accessTokenTtl()).isEqualTo(Duration.ofMinutes(15));
 		assertThat(properties.throttle().maxAccountFailures()).isEqualTo(5);
+		assertThat(properties.throttle().maxAccountFailuresAllNetworks()).isEqualTo(25);
 		assertThat(properties.throttle().maxIpFailures()).isEqualTo(20);
 		assertThat(properties.throttle().window()).isEqualTo(Duration.ofMinutes(15));
 	}

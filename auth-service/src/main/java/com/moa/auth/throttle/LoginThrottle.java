@@ -4,7 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import com.moa.auth.AuthProperties;
 import org.slf4j.Logger;
@@ -17,9 +21,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Counts failed password checks per account and per client IP over a sliding window in
- * {@code login_failures}; a success clears the account's count (not the IP's). Logins and
- * password changes ({@code PATCH /api/auth/me} with {@code currentPassword}) go through
- * it alike, so neither is an unthrottled way to guess an account's password.
+ * {@code login_failures}; a success clears the account's count (not the IP's).
+ *
+ * <p>
+ * The account's limit holds per client network: failures from elsewhere lock the account
+ * only for their own network, so whoever knows an email cannot lock its owner out with
+ * five wrong passwords. A higher limit over all networks still caps guesses spread over
+ * many networks. Logins and password changes ({@code PATCH /api/auth/me} with
+ * {@code currentPassword}) go through it alike, so neither is an unthrottled way to guess
+ * an account's password.
  *
  * <p>
  * An attempt is counted <em>before</em> its password is checked, atomically: under
@@ -93,15 +103,15 @@ public class LoginThrottle {
 	private void check(String email, String clientIp) {
 		OffsetDateTime now = now();
 		OffsetDateTime since = now.minus(this.settings.window());
-		Optional<OffsetDateTime> accountBlocked = limitReachedAt("email = ? AND counts_for_account", email, since,
-				this.settings.maxAccountFailures());
-		Optional<OffsetDateTime> ipBlocked = limitReachedAt("client_ip = ?", clientIp, since,
-				this.settings.maxIpFailures());
-		Optional<OffsetDateTime> until = accountBlocked.map(this::unblockedAt);
-		if (ipBlocked.isPresent()) {
-			OffsetDateTime ipUntil = unblockedAt(ipBlocked.get());
-			until = Optional.of(until.filter((account) -> account.isAfter(ipUntil)).orElse(ipUntil));
-		}
+		Optional<OffsetDateTime> until = Stream
+			.of(limitReachedAt("email = ? AND client_ip = ? AND counts_for_account", List.of(email, clientIp), since,
+					this.settings.maxAccountFailures()),
+					limitReachedAt("email = ? AND counts_for_account", List.of(email), since,
+							this.settings.maxAccountFailuresAllNetworks()),
+					limitReachedAt("client_ip = ?", List.of(clientIp), since, this.settings.maxIpFailures()))
+			.flatMap(Optional::stream)
+			.map(this::unblockedAt)
+			.max(Comparator.naturalOrder());
 		if (until.isPresent()) {
 			throw new LoginThrottledException(Duration.between(now, until.get()));
 		}
@@ -121,11 +131,15 @@ public class LoginThrottle {
 	 * The time of the failure that made the count reach {@code limit} (the limit-th most
 	 * recent within the window), if it did.
 	 */
-	private Optional<OffsetDateTime> limitReachedAt(String condition, String value, OffsetDateTime since, int limit) {
+	private Optional<OffsetDateTime> limitReachedAt(String condition, List<String> values, OffsetDateTime since,
+			int limit) {
+		List<Object> params = new ArrayList<>(values);
+		params.add(since);
+		params.add(limit - 1);
 		return this.jdbc
 			.sql("SELECT failed_at FROM login_failures WHERE " + condition
 					+ " AND failed_at > ? ORDER BY failed_at DESC OFFSET ? LIMIT 1")
-			.params(value, since, limit - 1)
+			.params(params)
 			.query((rs, row) -> rs.getObject(1, OffsetDateTime.class))
 			.optional();
 	}

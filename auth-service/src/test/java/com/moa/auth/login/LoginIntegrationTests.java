@@ -61,6 +61,47 @@ class LoginIntegrationTests extends AuthIntegrationTestSupport {
 		assertThat(retryAfter).isBetween(1L, 900L);
 	}
 
+	/**
+	 * Whoever knows an email must not lock its owner out: five wrong passwords lock the
+	 * account for the network they came from.
+	 */
+	@Test
+	void anotherNetworkStillLogsInWhileOneIsThrottledForTheAccount() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		String attacker = randomNetwork();
+		for (int i = 0; i < 5; i++) {
+			assertThat(loginFrom(attacker, email, "wrong password")).hasStatus(HttpStatus.UNAUTHORIZED);
+		}
+
+		assertThat(loginFrom(attacker, email, PASSWORD)).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+		assertThat(loginFrom(randomNetwork(), email, PASSWORD)).hasStatus(HttpStatus.OK);
+	}
+
+	@Test
+	void throttlesTheAccountEverywhereAfterTwentyFiveFailuresAcrossNetworks() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		for (int network = 0; network < 5; network++) {
+			String address = randomNetwork();
+			for (int i = 0; i < 5; i++) {
+				assertThat(loginFrom(address, email, "wrong password")).hasStatus(HttpStatus.UNAUTHORIZED);
+			}
+		}
+
+		MvcTestResult result = loginFrom(randomNetwork(), email, PASSWORD);
+
+		assertThat(result).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+		assertThat(Long.parseLong(result.getResponse().getHeader(HttpHeaders.RETRY_AFTER))).isBetween(1L, 900L);
+	}
+
+	/** An address in a /64 of its own. */
+	private static String randomNetwork() {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		return "2001:db8:" + Integer.toHexString(random.nextInt(0x10000)) + ":"
+				+ Integer.toHexString(random.nextInt(0x10000)) + "::1";
+	}
+
 	@Test
 	void successfulLoginResetsTheAccountCounter() {
 		String email = uniqueEmail();
