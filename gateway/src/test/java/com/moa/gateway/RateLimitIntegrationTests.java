@@ -75,6 +75,29 @@ class RateLimitIntegrationTests extends AbstractGatewayIntegrationTest {
 		assertThat(this.backend.receivedAll()).hasSize(before);
 	}
 
+	/**
+	 * Only CORS preflights (answered by the CORS filter before any limit) go uncounted; a
+	 * plain OPTIONS reaches the service like any request and counts like one.
+	 */
+	@Test
+	void countsPlainOptionsRequestsAgainstTheUsersLimit() {
+		String carol = TestBackend.SIGNER.token(UUID.randomUUID(), "CONSUMER");
+		for (int i = 0; i < 5; i++) {
+			this.client.options()
+				.uri("/api/subscriptions")
+				.header(HttpHeaders.AUTHORIZATION, "Bearer " + carol)
+				.exchange()
+				.expectHeader()
+				.valueEquals("X-RateLimit-Remaining", String.valueOf(4 - i));
+		}
+		this.client.options()
+			.uri("/api/subscriptions")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + carol)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(429);
+	}
+
 	@Test
 	void limitsApiRequestsPerUserNotGlobally() {
 		String alice = TestBackend.SIGNER.token(UUID.randomUUID(), "CONSUMER");

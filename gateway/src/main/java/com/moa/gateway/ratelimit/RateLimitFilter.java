@@ -23,6 +23,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.stereotype.Component;
+import org.springframework.web.cors.reactive.CorsUtils;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -86,7 +87,10 @@ class RateLimitFilter implements WebFilter, Ordered {
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		ServerHttpRequest request = exchange.getRequest();
 		String path = request.getPath().pathWithinApplication().value();
-		if (!path.startsWith("/api/") && !path.startsWith("/ws/") || request.getMethod() == HttpMethod.OPTIONS) {
+		// A preflight never gets here (CorsFilter answers it); any other OPTIONS is a
+		// request
+		// the service answers and counts like one.
+		if (!path.startsWith("/api/") && !path.startsWith("/ws/") || CorsUtils.isPreFlightRequest(request)) {
 			return chain.filter(exchange);
 		}
 		if (request.getMethod() == HttpMethod.POST && this.settings.authPaths().contains(path)) {
