@@ -19,7 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param stompPort the port of RabbitMQ's STOMP plugin; the broker relay uses the host,
  * credentials and virtual host of {@code spring.rabbitmq.*}
  * @param frameLimit the largest inbound STOMP frame (a 2,000-character message with every
- * character JSON-escaped fits)
+ * character JSON-escaped, 24,000 bytes, fits); Tomcat holds buffers of this size for
+ * every open connection
  * @param framesPerSecond frames one connection may send per second (more closes it)
  * @param sendsInFlight SEND frames one connection may have waiting or being handled (more
  * closes it): what a client can pile up while MongoDB is slow
@@ -28,13 +29,18 @@ import org.springframework.validation.annotation.Validated;
  * negotiate theirs with the broker through the relay; API.md asks for 10 s)
  * @param roomsPerDay new rooms a consumer may open in 24 hours (any product id makes a
  * new room: without a bound one client could fill the store and the sellers' lists)
+ * @param connectionsPerUser WebSocket connections one user may hold open on an instance
+ * (phone, tablet, browser tabs)
+ * @param connections WebSocket connections an instance holds open in all; each takes
+ * about 100 KB of heap (Tomcat's buffers at the frame limit), so size it to the heap
  */
 @Validated
 @ConfigurationProperties("moa.chat")
 public record ChatProperties(@DefaultValue("2s") Duration mongoTimeout, @DefaultValue("5s") Duration roomLease,
 		@DefaultValue("3s") Duration roomWait, @DefaultValue("61613") int stompPort,
-		@DefaultValue("64KB") DataSize frameLimit, @DefaultValue("20") @Min(1) int framesPerSecond,
+		@DefaultValue("32KB") DataSize frameLimit, @DefaultValue("20") @Min(1) int framesPerSecond,
 		@DefaultValue("50") @Min(1) int sendsInFlight, @DefaultValue("32") @Min(1) int inboundThreads,
-		@DefaultValue("10s") Duration heartbeat, @DefaultValue("50") @Min(1) int roomsPerDay) {
+		@DefaultValue("10s") Duration heartbeat, @DefaultValue("50") @Min(1) int roomsPerDay,
+		@DefaultValue("10") @Min(1) int connectionsPerUser, @DefaultValue("1500") @Min(1) int connections) {
 
 }

@@ -48,12 +48,15 @@ class WebSocketConfig implements WebSocketMessageBrokerConfigurer {
 
 	private final SendBacklogLimit sendBacklogLimit;
 
+	private final ConnectionLimit connectionLimit;
+
 	WebSocketConfig(ChatProperties properties, StompGuard guard, OutboundDestinations outboundDestinations,
 			JsonMapper jsonMapper, RabbitConnectionDetails rabbit,
 			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler, FrameRateLimit frameRateLimit,
-			SendBacklogLimit sendBacklogLimit) {
+			SendBacklogLimit sendBacklogLimit, ConnectionLimit connectionLimit) {
 		this.frameRateLimit = frameRateLimit;
 		this.sendBacklogLimit = sendBacklogLimit;
+		this.connectionLimit = connectionLimit;
 		this.rabbit = rabbit;
 		this.scheduler = scheduler;
 		this.properties = properties;
@@ -122,9 +125,10 @@ class WebSocketConfig implements WebSocketMessageBrokerConfigurer {
 			.setSendBufferSizeLimit(512 * 1024)
 			.setSendTimeLimit(10_000)
 			// The last added sees a message first: the cheap rate limit before the
-			// backlog limit decodes it.
+			// backlog limit decodes it, and a connection is counted before either.
 			.addDecoratorFactory(this.sendBacklogLimit)
-			.addDecoratorFactory(this.frameRateLimit);
+			.addDecoratorFactory(this.frameRateLimit)
+			.addDecoratorFactory(this.connectionLimit);
 	}
 
 	/**

@@ -364,6 +364,41 @@ class StompIntegrationTests extends ChatIntegrationTestSupport {
 	}
 
 	/**
+	 * One user holds at most ten connections on an instance: the eleventh is closed at
+	 * once (1008), other users are unaffected, and a slot freed by a close is usable
+	 * again.
+	 */
+	@Test
+	void aUserHoldsAtMostTenConnectionsPerInstance() {
+		String token = token(UUID.randomUUID(), "CONSUMER");
+		List<StompConnection> open = new ArrayList<>();
+		try {
+			for (int i = 0; i < 10; i++) {
+				open.add(StompConnection.connect(this.port, token));
+			}
+			StompConnection eleventh = StompConnection.open(this.port, token);
+			open.add(eleventh);
+
+			assertThat(eleventh.awaitClosed(Duration.ofSeconds(10))).isEqualTo(1008);
+			assertThat(eleventh.closeReason()).startsWith(ConnectionLimit.TOO_MANY_FOR_USER);
+			assertThat(open.subList(0, 10)).noneMatch(StompConnection::isClosed);
+			try (StompConnection other = StompConnection.connect(this.port, token(UUID.randomUUID(), "CONSUMER"))) {
+				assertThat(other.isClosed()).isFalse();
+			}
+			open.remove(0).close();
+			// The server counts the close once it has seen it.
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				StompConnection again = StompConnection.open(this.port, token);
+				open.add(again);
+				assertThat(again.awaitClosed(Duration.ofMillis(500))).isNull();
+			});
+		}
+		finally {
+			open.forEach(StompConnection::close);
+		}
+	}
+
+	/**
 	 * The largest valid message fits however a client encodes it: every character
 	 * JSON-escaped (2,000 emoji as surrogate pairs, 24,000 chars in a text frame) or raw
 	 * in a binary frame (~8.2 KB of UTF-8). Tomcat's own message buffers closed both with

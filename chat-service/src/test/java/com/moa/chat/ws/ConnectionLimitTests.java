@@ -1,0 +1,90 @@
+package com.moa.chat.ws;
+
+import java.security.Principal;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.moa.chat.ChatProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketSession;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
+/**
+ * The instance-wide bound (the per-user one runs over real connections in
+ * {@link StompIntegrationTests}): two users with two connections each fill an instance of
+ * three, and a close frees a place.
+ */
+class ConnectionLimitTests {
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private final WebSocketHandler limited = new ConnectionLimit(properties(2, 3), this.meters)
+		.decorate(mock(WebSocketHandler.class));
+
+	@Test
+	void aFullInstanceClosesNewConnectionsWith1013UntilOneCloses() throws Exception {
+		WebSocketSession a1 = session("a");
+		WebSocketSession a2 = session("a");
+		WebSocketSession b1 = session("b");
+		WebSocketSession b2 = session("b");
+		WebSocketSession b3 = session("b");
+		for (WebSocketSession session : new WebSocketSession[] { a1, a2, b1 }) {
+			this.limited.afterConnectionEstablished(session);
+			verify(session, never()).close(any());
+		}
+
+		this.limited.afterConnectionEstablished(b2);
+		verify(b2).close(CloseStatus.SERVICE_OVERLOAD.withReason(ConnectionLimit.INSTANCE_FULL));
+		this.limited.afterConnectionClosed(b2, CloseStatus.SERVICE_OVERLOAD);
+		this.limited.afterConnectionClosed(a1, CloseStatus.NORMAL);
+		this.limited.afterConnectionEstablished(b3);
+		verify(b3, never()).close(any());
+		assertThat(this.meters.get("moa_chat_connections").gauge().value()).isEqualTo(3);
+		assertThat(this.meters.get("moa_chat_connections_refused_total").counter().count()).isEqualTo(1);
+	}
+
+	@Test
+	void aRefusedConnectionFreesNothingWhenItCloses() throws Exception {
+		WebSocketSession a1 = session("a");
+		WebSocketSession a2 = session("a");
+		WebSocketSession a3 = session("a");
+		this.limited.afterConnectionEstablished(a1);
+		this.limited.afterConnectionEstablished(a2);
+
+		this.limited.afterConnectionEstablished(a3);
+		this.limited.afterConnectionClosed(a3, CloseStatus.POLICY_VIOLATION);
+		WebSocketSession a4 = session("a");
+		this.limited.afterConnectionEstablished(a4);
+
+		verify(a3).close(CloseStatus.POLICY_VIOLATION.withReason(ConnectionLimit.TOO_MANY_FOR_USER + "; at most 2"));
+		verify(a4).close(CloseStatus.POLICY_VIOLATION.withReason(ConnectionLimit.TOO_MANY_FOR_USER + "; at most 2"));
+		assertThat(this.meters.get("moa_chat_connections").gauge().value()).isEqualTo(2);
+	}
+
+	private static WebSocketSession session(String user) {
+		WebSocketSession session = mock(WebSocketSession.class);
+		Map<String, Object> attributes = new HashMap<>();
+		Principal principal = () -> user;
+		given(session.getAttributes()).willReturn(attributes);
+		given(session.getPrincipal()).willReturn(principal);
+		return session;
+	}
+
+	private static ChatProperties properties(int perUser, int total) {
+		return new ChatProperties(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(3), 61613,
+				DataSize.ofKilobytes(32), 20, 50, 32, Duration.ofSeconds(10), 50, perUser, total);
+	}
+
+}
