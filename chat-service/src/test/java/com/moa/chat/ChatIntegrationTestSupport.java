@@ -2,6 +2,7 @@ package com.moa.chat;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -119,7 +120,12 @@ public abstract class ChatIntegrationTestSupport {
 	}
 
 	/** An HTTP answer. */
-	protected record Response(int status, String body, JsonMapper mapper) {
+	protected record Response(int status, String body, JsonMapper mapper, HttpHeaders headers) {
+
+		/** A response header's first value, or null. */
+		public String header(String name) {
+			return this.headers.firstValue(name).orElse(null);
+		}
 
 		public JsonNode json() {
 			return this.mapper.readTree(this.body);
@@ -156,7 +162,7 @@ public abstract class ChatIntegrationTestSupport {
 		}
 		try {
 			HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-			return new Response(response.statusCode(), response.body(), this.json);
+			return new Response(response.statusCode(), response.body(), this.json, response.headers());
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);

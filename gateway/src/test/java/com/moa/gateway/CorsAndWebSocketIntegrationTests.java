@@ -71,7 +71,7 @@ class CorsAndWebSocketIntegrationTests extends AbstractGatewayIntegrationTest {
 			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "http://localhost:3000")
 			.expectHeader()
 			.value(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, (exposed) -> assertThat(exposed).contains("ETag",
-					"Retry-After", "X-Request-Id", "Idempotent-Replayed"));
+					"Retry-After", "X-Request-Id", "Idempotent-Replayed", "Link"));
 	}
 
 	@Test

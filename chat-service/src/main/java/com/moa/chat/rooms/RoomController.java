@@ -16,6 +16,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -28,6 +29,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Rooms and messages over REST (API.md "Chat"); only a room's two participants see it,
@@ -59,18 +61,20 @@ public class RoomController {
 		return ResponseEntity.status(opened.created() ? HttpStatus.CREATED : HttpStatus.OK).body(opened.room());
 	}
 
-	/**
-	 * The caller's rooms, most recent activity first; the next page starts after the last
-	 * room of this one: {@code before} = its {@code updatedAt}, {@code beforeId} = its
-	 * {@code id} (a seller with hundreds of rooms pages through them all).
-	 */
 	private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
 
 	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
+	/**
+	 * The caller's rooms, most recent activity first; the next page starts after the last
+	 * room of this one: {@code before} = its {@code updatedAt}, {@code beforeId} = its
+	 * {@code id} (a seller with hundreds of rooms pages through them all). While more
+	 * rooms follow, a {@code Link} header with {@code rel="next"} names the next page, so
+	 * a client reading only the array (API.md) can tell the list goes on.
+	 */
 	@GetMapping
-	List<RoomView> list(@AuthenticationPrincipal AuthenticatedUser user, @RequestParam(required = false) Instant before,
-			@RequestParam(required = false) UUID beforeId,
+	ResponseEntity<List<RoomView>> list(@AuthenticationPrincipal AuthenticatedUser user,
+			@RequestParam(required = false) Instant before, @RequestParam(required = false) UUID beforeId,
 			@RequestParam(defaultValue = "50") @Min(1) @Max(100) int limit) {
 		if ((before == null) != (beforeId == null)) {
 			throw new InvalidInputException(List.of(new FieldError((before == null) ? "before" : "beforeId",
@@ -81,7 +85,22 @@ public class RoomController {
 			// ±1,000,000,000).
 			throw new InvalidInputException(List.of(new FieldError("before", "must be an updatedAt from a room")));
 		}
-		return this.rooms.rooms(user.id(), (before != null) ? new ChatRooms.RoomCursor(before, beforeId) : null, limit);
+		List<RoomView> rooms = this.rooms.rooms(user.id(),
+				(before != null) ? new ChatRooms.RoomCursor(before, beforeId) : null, limit + 1);
+		if (rooms.size() <= limit) {
+			return ResponseEntity.ok(rooms);
+		}
+		RoomView last = rooms.get(limit - 1);
+		String next = UriComponentsBuilder.fromPath("/api/chat/rooms")
+			.queryParam("before", last.updatedAt())
+			.queryParam("beforeId", last.id())
+			.queryParam("limit", limit)
+			.encode()
+			.build()
+			.toUriString();
+		return ResponseEntity.ok()
+			.header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"")
+			.body(rooms.subList(0, limit));
 	}
 
 	@GetMapping("/{roomId}/messages")

@@ -25,7 +25,7 @@ class CorsConfiguration {
 		cors.setAllowedHeaders(
 				List.of("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-Id", "traceparent"));
 		cors.setExposedHeaders(List.of("ETag", "Retry-After", "X-Request-Id", "Idempotent-Replayed",
-				"X-RateLimit-Remaining", "Location"));
+				"X-RateLimit-Remaining", "Location", "Link"));
 		// Bearer tokens, not cookies, carry identity across origins.
 		cors.setAllowCredentials(false);
 		cors.setMaxAge(Duration.ofHours(1));
