@@ -17,7 +17,8 @@ import jakarta.validation.constraints.Size;
  * @param locale {@code ko} (default) or {@code en}
  */
 record SignupRequest(@NotBlank @Email @Size(max = 254) String email, @NotNull @Size(min = 8, max = 128) String password,
-		@NotBlank @Size(max = 100) @Pattern(regexp = VISIBLE, message = "must not be blank") String name,
+		@NotBlank @Size(max = 100) @Pattern(regexp = VISIBLE, message = "must not be blank") @Pattern(
+				regexp = NO_BIDI_CONTROLS, message = "must not contain bidirectional control characters") String name,
 		@NotNull SignupRole role, @Pattern(regexp = "ko|en", message = "must be ko or en") String locale) {
 
 	/**
@@ -26,6 +27,14 @@ record SignupRequest(@NotBlank @Email @Size(max = 254) String email, @NotNull @S
 	 * shows as nothing in chat and in the catalog.
 	 */
 	static final String VISIBLE = "(?s).*[^\\s\\p{Z}\\p{Cc}\\p{Cf}].*";
+
+	/**
+	 * No bidirectional embedding, override or isolate (U+202A..U+202E, U+2066..U+2069):
+	 * an unclosed one reorders the text shown after the name, in a chat line or a catalog
+	 * entry, so a name could make what follows it read differently. The marks LRM and
+	 * RLM, which real right-to-left names use, stay allowed.
+	 */
+	static final String NO_BIDI_CONTROLS = "[^\\u202A-\\u202E\\u2066-\\u2069]*";
 
 	/** The roles signup offers; ADMIN is deliberately absent. */
 	enum SignupRole {

@@ -11,6 +11,8 @@ import jakarta.validation.constraints.Size;
  * @param newPassword a new password, 8 to 128 characters
  */
 record UpdateProfileRequest(
-		@Size(max = 100) @Pattern(regexp = SignupRequest.VISIBLE, message = "must not be blank") String name,
+		@Size(max = 100) @Pattern(regexp = SignupRequest.VISIBLE, message = "must not be blank") @Pattern(
+				regexp = SignupRequest.NO_BIDI_CONTROLS,
+				message = "must not contain bidirectional control characters") String name,
 		String currentPassword, @Size(min = 8, max = 128) String newPassword) {
 }

@@ -52,17 +52,19 @@ class ProfileIntegrationTests extends AuthIntegrationTestSupport {
 	}
 
 	@Test
-	void patchRejectsBlankName() {
+	void patchRejectsBlankNamesAndBidiControls() {
 		String email = uniqueEmail();
 		signupConsumer(email);
 		Tokens tokens = loginTokens(email, PASSWORD);
 
-		for (String blank : List.of("  ", "\\u3000\\u3000", "\\u00a0", "\\u200b")) {
+		for (String blank : List.of("  ", "\\u3000\\u3000", "\\u00a0", "\\u200b", "Kim\\u202Egnp.exe")) {
 			MvcTestResult result = patchMe("{\"name\":\"" + blank + "\"}", tokens.accessToken());
 
 			assertThat(result).as(blank).hasStatus(HttpStatus.BAD_REQUEST);
 			assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().contains("name");
 		}
+		// A right-to-left name with its marks is a name.
+		assertThat(patchMe("{\"name\":\"\\u05d3\\u05e0\\u05d4\\u200f\"}", tokens.accessToken())).hasStatusOk();
 		// A name with a space inside, full-width or not, is a name.
 		assertThat(patchMe("{\"name\":\"\\u3000김\\u3000모아\\u3000\"}", tokens.accessToken())).hasStatusOk()
 			.bodyJson()
