@@ -32,13 +32,16 @@ public record MailProperties(@NotBlank String from, @NotBlank String replyTo, @N
 	 * @param initialBackoff first wait after a transient failure; doubles per attempt
 	 * @param maxBackoff longest wait
 	 * @param maxAttempts transient failures before a delivery is FAILED
+	 * @param projectionWait how long a mail waits for a projection it needs (its user.*,
+	 * product.* or payment.failed event is late) before it is FAILED; waiting counts no
+	 * attempt and is retried at most {@code maxBackoff} apart
 	 * @param enabled whether this instance sends at all (off: it only queues)
 	 */
 	public record Sending(@DefaultValue("true") boolean enabled, @DefaultValue("50") @Min(1) int rate,
 			@DefaultValue("2") @Min(1) int connections, @DefaultValue("25") @Min(1) int batchSize,
 			@DefaultValue("200ms") Duration interval, @DefaultValue("2m") Duration lease,
 			@DefaultValue("5s") Duration initialBackoff, @DefaultValue("10m") Duration maxBackoff,
-			@DefaultValue("20") @Min(1) int maxAttempts) {
+			@DefaultValue("20") @Min(1) int maxAttempts, @DefaultValue("7d") Duration projectionWait) {
 	}
 
 }

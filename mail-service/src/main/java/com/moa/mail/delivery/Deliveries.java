@@ -193,7 +193,7 @@ public class Deliveries {
 			.toList();
 		this.jdbcTemplate.batchUpdate("""
 				UPDATE deliveries SET status = 'SENT', sent_at = now(), email = ?, attempts = attempts + 1,
-				    lease_until = NULL, claim = NULL, last_error = NULL
+				    lease_until = NULL, claim = NULL, last_error = NULL, waiting_since = NULL
 				WHERE id = ? AND status = 'SENDING' AND claim = ?""", rows);
 	}
 
@@ -206,7 +206,8 @@ public class Deliveries {
 			return;
 		}
 		this.jdbc.sql("""
-				UPDATE deliveries SET status = 'QUEUED', lease_until = NULL, claim = NULL, last_error = ?
+				UPDATE deliveries SET status = 'QUEUED', lease_until = NULL, claim = NULL, last_error = ?,
+				    waiting_since = NULL
 				WHERE id = ANY(?) AND status = 'SENDING' AND claim = ?""")
 			.params(truncate(error), ids.toArray(UUID[]::new), claim)
 			.update();
@@ -215,18 +216,45 @@ public class Deliveries {
 	void retryLater(Delivery delivery, String error, Duration after) {
 		this.jdbc.sql("""
 				UPDATE deliveries SET status = 'QUEUED', attempts = attempts + 1, last_error = ?, lease_until = NULL,
-				    claim = NULL, next_attempt_at = now() + make_interval(secs => ?)
+				    claim = NULL, next_attempt_at = now() + make_interval(secs => ?), waiting_since = NULL
 				WHERE id = ? AND status = 'SENDING' AND claim = ?""")
 			.params(truncate(error), seconds(after), delivery.id(), delivery.claim())
 			.update();
 	}
 
-	void failed(Delivery delivery, String error) {
+	/**
+	 * Puts a delivery back uncounted because a projection it needs is not there yet (its
+	 * event is late): nothing was tried. The first such wait sets {@code waiting_since},
+	 * which the wait's own budget is measured from.
+	 */
+	void waitForProjection(Delivery delivery, String error, Duration after) {
 		this.jdbc.sql("""
-				UPDATE deliveries SET status = 'FAILED', attempts = attempts + 1, last_error = ?, lease_until = NULL,
-				    claim = NULL
+				UPDATE deliveries SET status = 'QUEUED', last_error = ?, lease_until = NULL, claim = NULL,
+				    next_attempt_at = now() + make_interval(secs => ?), waiting_since = coalesce(waiting_since, now())
 				WHERE id = ? AND status = 'SENDING' AND claim = ?""")
-			.params(truncate(error), delivery.id(), delivery.claim())
+			.params(truncate(error), seconds(after), delivery.id(), delivery.claim())
+			.update();
+	}
+
+	/** Gives a delivery up after an attempt (a 5xx reply, the last of its attempts). */
+	void failed(Delivery delivery, String error) {
+		failed(delivery, error, 1);
+	}
+
+	/**
+	 * Gives a delivery up without an attempt: the projection it waited for did not come
+	 * within its budget.
+	 */
+	void failedWaiting(Delivery delivery, String error) {
+		failed(delivery, error, 0);
+	}
+
+	private void failed(Delivery delivery, String error, int attempts) {
+		this.jdbc.sql("""
+				UPDATE deliveries SET status = 'FAILED', attempts = attempts + ?, last_error = ?, lease_until = NULL,
+				    claim = NULL, waiting_since = NULL
+				WHERE id = ? AND status = 'SENDING' AND claim = ?""")
+			.params(attempts, truncate(error), delivery.id(), delivery.claim())
 			.update();
 	}
 
@@ -251,10 +279,16 @@ public class Deliveries {
 			.list();
 	}
 
-	/** Mail not sent yet (QUEUED or SENDING), over all instances. */
-	long countPending() {
-		return this.jdbc.sql("SELECT count(*) FROM deliveries WHERE status IN ('QUEUED', 'SENDING')")
-			.query(Long.class)
+	/**
+	 * Mail not sent yet (QUEUED or SENDING), over all instances, and how much of it waits
+	 * for a projection.
+	 */
+	Backlog backlog() {
+		return this.jdbc.sql("""
+				SELECT count(*) AS pending, count(waiting_since) AS waiting,
+				    coalesce(extract(epoch FROM now() - min(waiting_since)), 0) AS longest_wait
+				FROM deliveries WHERE status IN ('QUEUED', 'SENDING')""")
+			.query((rs, n) -> new Backlog(rs.getLong("pending"), rs.getLong("waiting"), rs.getDouble("longest_wait")))
 			.single();
 	}
 
@@ -290,7 +324,24 @@ public class Deliveries {
 				rs.getString("source_key"), rs.getObject("recipient_id", UUID.class), rs.getString("payload"),
 				rs.getString("status"), rs.getInt("attempts"), rs.getString("last_error"), rs.getString("message_id"),
 				rs.getString("email"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-				(sentAt != null) ? sentAt.toInstant() : null, rs.getObject("claim", UUID.class));
+				(sentAt != null) ? sentAt.toInstant() : null, rs.getObject("claim", UUID.class),
+				instant(rs.getObject("waiting_since", OffsetDateTime.class)));
+	}
+
+	private static Instant instant(OffsetDateTime time) {
+		return (time != null) ? time.toInstant() : null;
+	}
+
+	/**
+	 * The unsent part of the log.
+	 *
+	 * @param pending queued or being sent
+	 * @param waiting of those, waiting for a projection (a late user.*, product.* or
+	 * payment.failed event)
+	 * @param longestWait how long the one waiting longest has waited, in seconds (0:
+	 * none)
+	 */
+	record Backlog(long pending, long waiting, double longestWait) {
 	}
 
 	/**
@@ -299,10 +350,12 @@ public class Deliveries {
 	 * @param payload the mail's variables, as JSON
 	 * @param email where it went (set when sent)
 	 * @param claim the token of the sender holding it (while SENDING)
+	 * @param waitingSince since when it has waited for a projection it needs
+	 * ({@code null}: it is not waiting)
 	 */
 	public record Delivery(UUID id, MailKind kind, String sourceKey, UUID recipientId, String payload, String status,
 			int attempts, String lastError, String messageId, String email, Instant createdAt, Instant sentAt,
-			UUID claim) {
+			UUID claim, Instant waitingSince) {
 
 		/** The payload as a mutable map. */
 		public Map<String, Object> variables() {

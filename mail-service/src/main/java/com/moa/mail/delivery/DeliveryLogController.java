@@ -61,7 +61,7 @@ class DeliveryLogController {
 				delivery.email(), delivery.status(), delivery.attempts(), delivery.lastError(), delivery.messageId(),
 				(String) payload.get("productId"),
 				(payload.get("termsVersion") instanceof Number version) ? version.longValue() : null,
-				delivery.createdAt(), delivery.sentAt());
+				delivery.createdAt(), delivery.sentAt(), delivery.waitingSince());
 	}
 
 	/**
@@ -73,10 +73,12 @@ class DeliveryLogController {
 	 * @param status QUEUED, SENDING, SENT or FAILED
 	 * @param lastError why the last attempt failed
 	 * @param messageId the Message-ID header every attempt carried
+	 * @param waitingSince since when it has waited for a late user.*, product.* or
+	 * payment.failed event ({@code null}: it does not)
 	 */
 	record DeliveryView(UUID id, MailKind kind, String sourceKey, UUID recipientId, String email, String status,
 			int attempts, String lastError, String messageId, String productId, Long termsVersion, Instant createdAt,
-			Instant sentAt) {
+			Instant sentAt, Instant waitingSince) {
 	}
 
 }

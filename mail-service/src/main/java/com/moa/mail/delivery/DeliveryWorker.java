@@ -484,14 +484,14 @@ public class DeliveryWorker implements SmartLifecycle {
 	}
 
 	/**
-	 * Builds the message, or records why it cannot be built yet (the recipient's or the
-	 * product's event has not arrived) and returns empty.
+	 * Builds the message, or records why it cannot be built yet (the recipient's, the
+	 * product's or the failed payment's event has not arrived) and returns empty.
 	 */
 	private Optional<Prepared> prepare(Delivery delivery, Map<String, Optional<Terms>> termsCache)
 			throws MessagingException, UnsupportedEncodingException {
 		Recipient recipient = this.directory.recipient(delivery.recipientId()).orElse(null);
 		if (recipient == null) {
-			retryOrFail(delivery, "recipient " + delivery.recipientId() + " unknown (no user.* event yet)");
+			awaitProjection(delivery, "recipient " + delivery.recipientId() + " unknown (no user.* event yet)");
 			return Optional.empty();
 		}
 		// Checked before anything else: an address the transport would mangle must fail
@@ -513,7 +513,7 @@ public class DeliveryWorker implements SmartLifecycle {
 			// current plan's, not a pending downgrade's). Its source is the payment.
 			Amount charged = this.directory.failedPayment(UUID.fromString(delivery.sourceKey())).orElse(null);
 			if (charged == null) {
-				retryOrFail(delivery, "payment " + delivery.sourceKey() + " unknown (no payment.failed yet)");
+				awaitProjection(delivery, "payment " + delivery.sourceKey() + " unknown (no payment.failed yet)");
 				return Optional.empty();
 			}
 			variables.put("price", charged.minorUnits());
@@ -522,7 +522,7 @@ public class DeliveryWorker implements SmartLifecycle {
 		if (variables.get("productId") instanceof String productId && !variables.containsKey("productTitle")) {
 			String title = this.directory.productTitle(UUID.fromString(productId)).orElse(null);
 			if (title == null) {
-				retryOrFail(delivery, "product " + productId + " unknown (no product.upserted yet)");
+				awaitProjection(delivery, "product " + productId + " unknown (no product.upserted yet)");
 				return Optional.empty();
 			}
 			variables.put("productTitle", title);
@@ -561,6 +561,35 @@ public class DeliveryWorker implements SmartLifecycle {
 		Duration backoff = this.settings.initialBackoff().multipliedBy(1L << Math.min(delivery.attempts(), 20));
 		this.deliveries.retryLater(delivery, error,
 				(backoff.compareTo(this.settings.maxBackoff()) > 0) ? this.settings.maxBackoff() : backoff);
+	}
+
+	/**
+	 * A projection the mail needs is not there yet: its event is late (a queue or an
+	 * outbox lagging, a new environment before its backfill). That says nothing about the
+	 * mail or SMTP, so it costs no attempt: counted as one, a lag of two hours would fail
+	 * every welcome, receipt and confirmation queued meanwhile. The mail waits instead,
+	 * retried as long apart as it has waited so far ({@code initialBackoff} to
+	 * {@code maxBackoff}), and is FAILED only after {@code projectionWait}.
+	 */
+	private void awaitProjection(Delivery delivery, String error) {
+		Duration waited = (delivery.waitingSince() != null) ? Duration.between(delivery.waitingSince(), Instant.now())
+				: Duration.ZERO;
+		if (waited.compareTo(this.settings.projectionWait()) >= 0) {
+			log.warn("Mail {} {} to {} failed for good after waiting {}: {}", delivery.kind(), delivery.id(),
+					delivery.recipientId(), waited, error);
+			this.deliveries.failedWaiting(delivery, error);
+			Counter.builder("moa.mail.failed").tag("kind", delivery.kind().name()).register(this.meters).increment();
+			return;
+		}
+		if (delivery.waitingSince() == null) {
+			log.info("Mail {} {} to {} waits: {}", delivery.kind(), delivery.id(), delivery.recipientId(), error);
+		}
+		Duration after = waited.isNegative() ? Duration.ZERO : waited;
+		after = atMost(after, this.settings.maxBackoff());
+		if (after.compareTo(this.settings.initialBackoff()) < 0) {
+			after = this.settings.initialBackoff();
+		}
+		this.deliveries.waitForProjection(delivery, error, after);
 	}
 
 	private void fail(Delivery delivery, String error) {

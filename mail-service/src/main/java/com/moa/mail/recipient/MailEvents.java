@@ -150,12 +150,7 @@ class MailEvents {
 					this.deliveries.enqueue(MailKind.PAYMENT_FAILED, uuid(data, "paymentId").toString(), userId,
 							payload);
 				}
-				case "subscription.renewal-upcoming" -> {
-					payload.put("renewsAt", data.path("renewsAt").asString(null));
-					payload.put("price", data.path("renewalPrice").asLong(data.path("price").asLong(0)));
-					this.deliveries.enqueue(MailKind.RENEWAL_UPCOMING, subscription + ":" + text(data, "renewsAt"),
-							userId, payload);
-				}
+				case "subscription.renewal-upcoming" -> renewalUpcoming(data, subscriptionId, userId, payload);
 				case "subscription.canceled" -> canceled(data, subscriptionId, userId, payload);
 				case "subscription.resumed" -> {
 					long version = data.path("version").asLong(0);
@@ -171,6 +166,25 @@ class MailEvents {
 				}
 			}
 		});
+	}
+
+	/**
+	 * "Renews on X" only while that is still true: payment-service announces it for an
+	 * ACTIVE subscription with no cancel pending, and every later change (a cancel asked
+	 * for or taken effect, an expiry, a plan change, the renewal itself) has a newer
+	 * version. Processed after such a change (a retry, two instances), the notice would
+	 * be the subscriber's last word, after they canceled. An announcement of another
+	 * state is not mailed either.
+	 */
+	private void renewalUpcoming(JsonNode data, UUID subscriptionId, UUID userId, Map<String, Object> payload) {
+		if (!"ACTIVE".equals(data.path("status").asString("ACTIVE"))
+				|| !this.directory.isNewest(subscriptionId, data.path("version").asLong(0))) {
+			return;
+		}
+		payload.put("renewsAt", data.path("renewsAt").asString(null));
+		payload.put("price", data.path("renewalPrice").asLong(data.path("price").asLong(0)));
+		this.deliveries.enqueue(MailKind.RENEWAL_UPCOMING, subscriptionId + ":" + text(data, "renewsAt"), userId,
+				payload);
 	}
 
 	/**

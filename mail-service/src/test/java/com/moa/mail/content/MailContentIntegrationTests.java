@@ -119,11 +119,11 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 		pastDue.put("nextRetryAt", "2026-12-02T00:00:00Z");
 		send("subscription.past-due", subscriptionId, pastDue);
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.jdbc.sql("SELECT attempts FROM deliveries WHERE source_key = ?")
+			.until(() -> this.jdbc.sql("SELECT waiting_since IS NOT NULL FROM deliveries WHERE source_key = ?")
 				.param(paymentId.toString())
-				.query(Integer.class)
+				.query(Boolean.class)
 				.optional()
-				.orElse(0) > 0);
+				.orElse(false));
 		failedPayment(paymentId, subscriptionId, user, 9000);
 
 		MimeMessage mail = awaitInbox(user.email(), 3).stream()
@@ -132,6 +132,63 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 			.orElseThrow();
 		assertThat(parts(mail).get(0)).contains("We could not charge ₩9,000 for Downgraded Box.")
 			.doesNotContain("15,000");
+		// Waiting for payment.failed was no attempt.
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(
+					this.jdbc.sql("SELECT status || ' ' || attempts FROM deliveries WHERE source_key = ?")
+						.param(paymentId.toString())
+						.query(String.class)
+						.single())
+				.isEqualTo("SENT 1"));
+	}
+
+	/**
+	 * "Renews soon" goes out while it is true; processed after a newer change of the
+	 * subscription (a cancel at the period end, by two instances or after a retry), it
+	 * would be the subscriber's last word after they canceled, so it is not mailed, nor
+	 * is an announcement of a subscription no longer active.
+	 */
+	@Test
+	void aRenewalNoticeIsMailedOnlyWhileTheSubscriptionStillRenews() {
+		User user = user("en");
+		UUID productId = product("Juice Box");
+		UUID subscriptionId = subscribe(user, productId);
+		awaitInbox(user.email(), 2);
+
+		awaitProcessed(renewalUpcoming(subscriptionId, user, productId, "ACTIVE", 2, "2026-12-31T00:00:00Z"));
+		MimeMessage notice = awaitInbox(user.email(), 3).stream()
+			.filter((mail) -> subject(mail).equals("[Moa Subscribe] Juice Box renews soon"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(parts(notice).get(0)).contains("Your subscription to Juice Box renews on December 31, 2026");
+
+		// The next period's notice (v3), processed after the cancel that followed it
+		// (v4).
+		awaitProcessed(canceled(subscriptionId, user, productId, "ACTIVE", 4, true, "2027-01-31T00:00:00Z"));
+		awaitProcessed(renewalUpcoming(subscriptionId, user, productId, "ACTIVE", 3, "2027-01-31T00:00:00Z"));
+		// The newest state, but not an active one.
+		UUID soda = product("Soda Box");
+		UUID other = subscribe(user, soda);
+		awaitProcessed(renewalUpcoming(other, user, soda, "EXPIRED", 2, "2027-01-31T00:00:00Z"));
+
+		awaitQuiet();
+		assertThat(deliveries(user.id())).filteredOn((row) -> row.startsWith("RENEWAL_UPCOMING"))
+			.containsExactly("RENEWAL_UPCOMING SENT");
+		assertThat(awaitInbox(user.email(), 5)).extracting(MailIntegrationTestSupport::subject)
+			.filteredOn((subject) -> subject.contains("renews soon"))
+			.hasSize(1);
+	}
+
+	/** {@code subscription.renewal-upcoming} as payment-service publishes it. */
+	private UUID renewalUpcoming(UUID subscriptionId, User user, UUID productId, String status, long version,
+			String renewsAt) {
+		Map<String, Object> data = subscriptionData(subscriptionId, user, productId, status, version);
+		data.put("currentPeriodEnd", renewsAt);
+		data.put("renewsAt", renewsAt);
+		data.put("renewalPrice", 15000);
+		UUID eventId = UUID.randomUUID();
+		send(eventId, "subscription.renewal-upcoming", subscriptionId, data);
+		return eventId;
 	}
 
 	@Test

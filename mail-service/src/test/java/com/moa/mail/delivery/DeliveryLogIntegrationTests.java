@@ -1,6 +1,7 @@
 package com.moa.mail.delivery;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import com.moa.mail.MailIntegrationTestSupport;
@@ -13,7 +14,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The operators' view: "did user X get terms v3?" from {@code /internal/deliveries},
- * behind the operator key, and the delivery metrics.
+ * behind the operator key, and the delivery metrics (mail waiting for a late projection
+ * included).
  */
 class DeliveryLogIntegrationTests extends MailIntegrationTestSupport {
 
@@ -68,6 +70,40 @@ class DeliveryLogIntegrationTests extends MailIntegrationTestSupport {
 				.containsPattern("moa_mail_sent_total\\{[^}]*kind=\"WELCOME\"[^}]*} [1-9]")
 				.containsPattern("moa_mail_send_latency_seconds_count [1-9]")
 				.contains("moa_mail_smtp_session_seconds"));
+	}
+
+	/**
+	 * A subscription mail whose user.* event is late waits, visibly to operators, and
+	 * goes out once the user is known, on its first attempt.
+	 */
+	@Test
+	void mailWaitingForALateUserEventShowsInTheMetricsAndGoesOutWhenItArrives() {
+		UUID productId = product("Waiting Box");
+		UUID userId = UUID.randomUUID();
+		User user = new User(userId, "waiting-" + userId + "@example.com", "김모아", "en");
+		subscribe(user, productId);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(prometheus())
+				.containsPattern("moa_mail_deliveries\\{[^}]*status=\"waiting\"[^}]*} 1\\.0")
+				.containsPattern("moa_mail_projection_wait_seconds [0-9.E]+"));
+		assertThat(internal("/internal/deliveries?recipient=" + userId)).bodyJson()
+			.extractingPath("$[0].waitingSince")
+			.isNotNull();
+
+		send("user.registered", userId, Map.of("userId", userId, "email", user.email(), "name", user.name(), "role",
+				"CONSUMER", "locale", "en"));
+		assertThat(awaitInbox(user.email(), 2)).extracting(MailIntegrationTestSupport::subject)
+			.contains("[Moa Subscribe] Your subscription to Waiting Box has started");
+		awaitQuiet();
+		assertThat(this.jdbc
+			.sql("SELECT attempts FROM deliveries WHERE recipient_id = ? AND kind = 'SUBSCRIPTION_CONFIRMED'")
+			.param(userId)
+			.query(Integer.class)
+			.single()).isEqualTo(1);
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(prometheus())
+				.containsPattern("moa_mail_deliveries\\{[^}]*status=\"waiting\"[^}]*} 0\\.0")
+				.containsPattern("moa_mail_projection_wait_seconds 0\\.0"));
 	}
 
 	private String prometheus() throws Exception {

@@ -105,7 +105,7 @@ class DeliveryWorkerTests {
 		MailProperties properties = new MailProperties("Moa Subscribe <no-reply@moa.test>", "support@moa.test",
 				"http://localhost:8080", "Asia/Seoul",
 				new MailProperties.Sending(true, rate, 1, 10, Duration.ofMillis(50), Duration.ofMinutes(2),
-						Duration.ofSeconds(5), Duration.ofMinutes(10), 20));
+						Duration.ofSeconds(5), Duration.ofMinutes(10), 20, Duration.ofDays(7)));
 		return new DeliveryWorker(deliveries, directory, composer, sender, properties, new SimpleMeterRegistry(),
 				scheduler);
 	}
@@ -120,7 +120,7 @@ class DeliveryWorkerTests {
 		UUID userId = UUID.randomUUID();
 		UUID id = UUID.randomUUID();
 		return new Delivery(id, MailKind.WELCOME, userId.toString(), userId, "{}", "SENDING", 0, null,
-				Deliveries.messageId(id), null, Instant.now(), null, claim);
+				Deliveries.messageId(id), null, Instant.now(), null, claim, null);
 	}
 
 }

@@ -144,8 +144,9 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 		failSentWrites();
 		// Sender threads as the service runs them, two: the second takes the rows if the
 		// first lets their lease (1 s) run out.
-		DeliveryWorker senders = worker(this.deliveries, this.sender, new MailProperties.Sending(true, 500, 2, 50,
-				Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1), 20));
+		DeliveryWorker senders = worker(this.deliveries, this.sender,
+				new MailProperties.Sending(true, 500, 2, 50, Duration.ofMillis(50), Duration.ofSeconds(1),
+						Duration.ofMillis(200), Duration.ofSeconds(1), 20, Duration.ofDays(7)));
 		senders.start();
 		try {
 			await().atMost(Duration.ofSeconds(10))
@@ -238,7 +239,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 				this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
 			}
 			MailProperties.Sending quick = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
-					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3);
+					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3, Duration.ofDays(7));
 			DeliveryWorker refused = worker(this.deliveries, sender(server.port()), quick);
 
 			assertThat(refused.sendDue()).isEqualTo(3);
@@ -283,6 +284,85 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 		assertThat(row(user.id())).containsEntry("status", "SENT").containsEntry("attempts", 1);
 	}
 
+	/**
+	 * A user.* or product.* event hours late (a lagging queue or outbox, a new
+	 * environment before its backfill) costs the mail no attempt: it waits however often
+	 * it is tried, and goes out once both projections are there.
+	 */
+	@Test
+	void aMailWaitingForItsRecipientOrProductCostsNoAttemptAndGoesOutWhenTheyArrive() {
+		UUID userId = UUID.randomUUID();
+		UUID productId = UUID.randomUUID();
+		this.deliveries.enqueue(MailKind.SUBSCRIPTION_CONFIRMED, UUID.randomUUID().toString(), userId,
+				Map.of("productId", productId.toString(), "price", 15000, "currency", "KRW", "billingPeriod", "MONTHLY",
+						"currentPeriodEnd", "2026-12-31T00:00:00Z"));
+		// Two attempts at most, retried at once: counted, the second try would fail it.
+		MailProperties.Sending twice = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
+				Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 2, Duration.ofHours(1));
+		DeliveryWorker worker = worker(this.deliveries, this.sender, twice);
+
+		for (int i = 0; i < 5; i++) {
+			assertThat(worker.sendDue()).isEqualTo(1);
+		}
+		assertThat(row(userId)).containsEntry("status", "QUEUED").containsEntry("attempts", 0);
+		assertThat((String) row(userId).get("last_error")).contains("recipient " + userId + " unknown");
+		Object waitingSince = waitingSince(userId);
+		assertThat(waitingSince).isNotNull();
+
+		String email = "late-" + userId + "@example.com";
+		this.jdbc.sql("INSERT INTO mail_users (user_id, email, name, locale, version) VALUES (?, ?, 'Late', 'en', 1)")
+			.params(userId, email)
+			.update();
+		for (int i = 0; i < 3; i++) {
+			assertThat(worker.sendDue()).isEqualTo(1);
+		}
+		assertThat(row(userId)).containsEntry("status", "QUEUED").containsEntry("attempts", 0);
+		assertThat((String) row(userId).get("last_error")).contains("product " + productId + " unknown");
+		// The wait's budget runs from its start, whatever it waits for.
+		assertThat(waitingSince(userId)).isEqualTo(waitingSince);
+		assertThat(inbox(email)).isEmpty();
+
+		this.jdbc.sql("INSERT INTO mail_products (product_id, title, version) VALUES (?, 'Late Box', 1)")
+			.param(productId)
+			.update();
+		assertThat(worker.sendDue()).isEqualTo(1);
+		assertThat(row(userId)).containsEntry("status", "SENT")
+			.containsEntry("attempts", 1)
+			.containsEntry("email", email)
+			.containsEntry("last_error", null);
+		assertThat(waitingSince(userId)).isNull();
+		assertThat(awaitInbox(email, 1)).extracting(MailIntegrationTestSupport::subject)
+			.containsExactly("[Moa Subscribe] Your subscription to Late Box has started");
+	}
+
+	/**
+	 * A waiting mail is tried again as long after as it has waited (at least the initial
+	 * backoff, at most the longest), and FAILED, still uncounted, only when the
+	 * projection has not come within its budget.
+	 */
+	@Test
+	void aMailWaitingForAProjectionIsRetriedAtMostTheLongestBackoffApartUntilItsBudgetRunsOut() {
+		UUID userId = UUID.randomUUID();
+		this.deliveries.enqueue(MailKind.WELCOME, userId.toString(), userId, Map.of());
+		MailProperties.Sending slowly = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
+				Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMinutes(10), 20, Duration.ofDays(1));
+		DeliveryWorker worker = worker(this.deliveries, this.sender, slowly);
+
+		assertThat(worker.sendDue()).isEqualTo(1);
+		assertThat(secondsUntilNextAttempt(userId)).isBetween(3.0, 5.0);
+		// Waiting for three hours: ten minutes apart.
+		waitedSince(userId, "3 hours");
+		assertThat(worker.sendDue()).isEqualTo(1);
+		assertThat(secondsUntilNextAttempt(userId)).isBetween(590.0, 600.0);
+		assertThat(row(userId)).containsEntry("status", "QUEUED").containsEntry("attempts", 0);
+
+		waitedSince(userId, "1 day 1 minute");
+		assertThat(worker.sendDue()).isEqualTo(1);
+		assertThat(row(userId)).containsEntry("status", "FAILED").containsEntry("attempts", 0);
+		assertThat((String) row(userId).get("last_error")).contains("recipient " + userId + " unknown");
+		assertThat(worker.sendDue()).isZero();
+	}
+
 	@Test
 	void aSessionOutlastingTheLeaseKeepsItsMailFromASecondSender() throws Exception {
 		// 4 messages at 600 ms each: the session takes 2.4 s, the lease is 1 s.
@@ -294,7 +374,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 				users.add(user);
 			}
 			MailProperties.Sending shortLease = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
-					Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, 3);
+					Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, 3, Duration.ofDays(7));
 			DeliveryWorker first = worker(this.deliveries, sender(slow.port()), shortLease);
 			DeliveryWorker second = worker(this.deliveries, sender(slow.port()), shortLease);
 			ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -378,7 +458,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 				users.add(user);
 			}
 			MailProperties.Sending quick = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
-					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3);
+					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3, Duration.ofDays(7));
 			DeliveryWorker worker = worker(this.deliveries, sender(server.port()), quick);
 
 			assertThat(worker.sendDue()).isEqualTo(3);
@@ -405,7 +485,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 			sender.setPassword("secret");
 			sender.getJavaMailProperties().put("mail.smtp.auth", "true");
 			MailProperties.Sending quick = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
-					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3);
+					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3, Duration.ofDays(7));
 			DeliveryWorker worker = worker(this.deliveries, sender, quick);
 
 			// The first is accepted, the second gets a 421 that ends the session, the
@@ -448,7 +528,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 				this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
 			}
 			MailProperties.Sending quick = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
-					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3);
+					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3, Duration.ofDays(7));
 			DeliveryWorker refused = worker(this.deliveries, sender(server.port()), quick);
 
 			assertThat(refused.sendDue()).isEqualTo(2);
@@ -468,7 +548,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 				users.add(user);
 			}
 			MailProperties.Sending quick = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
-					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3);
+					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3, Duration.ofDays(7));
 			DeliveryWorker deferred = worker(this.deliveries, sender(server.port()), quick);
 
 			// More sessions than attempts allowed: counted, every mail would be FAILED.
@@ -533,7 +613,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 		bulkSubscribers(productId, 60);
 		termsChange(productId, 4);
 		MailProperties.Sending slow = new MailProperties.Sending(true, 20, 1, 50, Duration.ofMillis(50),
-				Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1), 3);
+				Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1), 3, Duration.ofDays(7));
 		DeliveryWorker throttled = worker(this.deliveries, this.sender, slow);
 		long started = System.nanoTime();
 		int sent = 0;
@@ -632,6 +712,30 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 			.params(userId, email)
 			.update();
 		return new User(userId, email, "Test", "en");
+	}
+
+	private Object waitingSince(UUID recipientId) {
+		// One row; its value may be NULL, which singleValue() refuses.
+		return this.jdbc.sql("SELECT waiting_since FROM deliveries WHERE recipient_id = ?")
+			.param(recipientId)
+			.query()
+			.singleRow()
+			.get("waiting_since");
+	}
+
+	/** Makes the delivery due now, as if it had been waiting this long. */
+	private void waitedSince(UUID recipientId, String interval) {
+		this.jdbc.sql("""
+				UPDATE deliveries SET waiting_since = now() - CAST(? AS interval), next_attempt_at = now()
+				WHERE recipient_id = ?""").params(interval, recipientId).update();
+	}
+
+	private double secondsUntilNextAttempt(UUID recipientId) {
+		return this.jdbc
+			.sql("SELECT extract(epoch FROM next_attempt_at - now()) FROM deliveries WHERE recipient_id = ?")
+			.param(recipientId)
+			.query(Double.class)
+			.single();
 	}
 
 	private Map<String, Object> row(UUID recipientId) {
