@@ -54,6 +54,10 @@ class SearchIndexes implements ApplicationRunner {
 			ensure("product_titles",
 					new Index().on("normalized", Sort.Direction.ASC).on("published", Sort.Direction.ASC));
 			ensure("processed_events", new Index().on("at", Sort.Direction.ASC));
+			// Pruning, and a user's marks newest first (only so many are kept per user).
+			ensure("search_history_deleted", new Index().on("deletedAt", Sort.Direction.ASC));
+			ensure("search_history_deleted",
+					new Index().on("userId", Sort.Direction.ASC).on("deletedAt", Sort.Direction.DESC));
 			this.created = true;
 		}
 		catch (DataAccessException ex) {

@@ -130,10 +130,15 @@ public abstract class SearchIntegrationTestSupport {
 					.build());
 	}
 
-	/** Waits until search-service has processed the event. */
+	/**
+	 * Waits until search-service has processed the event: its record is marked done (it
+	 * exists, not done, from the moment an attempt claims the event).
+	 */
 	protected void awaitProcessed(String queue, UUID eventId) {
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.mongo.findById(queue + ":" + eventId, Document.class, "processed_events") != null);
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			Document record = this.mongo.findById(queue + ":" + eventId, Document.class, "processed_events");
+			return record != null && Boolean.TRUE.equals(record.get("done"));
+		});
 	}
 
 	/**

@@ -8,10 +8,13 @@ import org.springframework.boot.mongodb.autoconfigure.MongoConnectionDetails;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
+import org.springframework.data.mongodb.MongoDatabaseFactory;
+import org.springframework.data.mongodb.core.convert.MongoConverter;
 
 /**
- * The test context's MongoDB database behind a {@link TcpProxy} (cut it for an outage)
- * and a clock tests move.
+ * The test context's MongoDB database behind a {@link TcpProxy} (cut it for an outage), a
+ * template that can fail one write between two ({@link FaultInjectingMongoTemplate}), and
+ * a clock tests move.
  */
 @TestConfiguration(proxyBeanMethods = false)
 class SearchTestInfrastructure {
@@ -20,6 +23,12 @@ class SearchTestInfrastructure {
 	@Primary
 	SearchIntegrationTestSupport.MovableClock movableClock() {
 		return new SearchIntegrationTestSupport.MovableClock();
+	}
+
+	/** The application's template, able to fail one write on purpose. */
+	@Bean
+	FaultInjectingMongoTemplate mongoTemplate(MongoDatabaseFactory factory, MongoConverter converter) {
+		return new FaultInjectingMongoTemplate(factory, converter);
 	}
 
 	@Bean(destroyMethod = "close")

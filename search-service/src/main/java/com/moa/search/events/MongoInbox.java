@@ -32,9 +32,9 @@ import org.springframework.stereotype.Component;
  * again.</li>
  * </ul>
  * So no event is lost to a MongoDB outage in the middle of its effect. History updates
- * are idempotent; a popularity count can be counted twice only if MongoDB applied the
- * increment but its answer, or the done mark after it, was lost (a failure between two
- * consecutive writes).
+ * converge when run again (SearchHistory#record); a popularity count can be counted twice
+ * only if MongoDB applied the increment but its answer, or the done mark after it, was
+ * lost (a failure between two consecutive writes).
  */
 @Component
 public class MongoInbox {
@@ -50,10 +50,11 @@ public class MongoInbox {
 	MongoInbox(MongoTemplate mongo, Clock clock, SearchProperties properties) {
 		this.mongo = mongo;
 		this.clock = clock;
-		// Longer than an effect can take: up to ten operations (a search: settings,
-		// history upsert, counter, deletion mark, trim, popular count and searcher, done
-		// mark), each failing within four MongoDB timeouts (pool wait 1×, socket read
-		// 3×). Only a crashed attempt's duplicate waits this long.
+		// Longer than an effect can take: up to eleven operations (a search: settings,
+		// history upsert, counter, deletion mark, counted mark, trim's find, remove and
+		// counter, popular count and searcher, done mark), each failing within four
+		// MongoDB timeouts (pool wait 1×, socket read 3×). Only a crashed attempt's
+		// duplicate waits this long.
 		this.lease = properties.mongoTimeout().multipliedBy(45);
 	}
 

@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.moa.search.SearchProperties;
-import com.mongodb.client.result.UpdateResult;
 import org.bson.Document;
 
 import org.springframework.data.domain.Sort;
@@ -23,10 +22,11 @@ import org.springframework.stereotype.Repository;
  * Each user's recent keywords: one document per (user, keyword) whose {@code _id} is
  * {@code <userId>:<keyword>}, so recording is one upsert by primary key (a repeat only
  * moves {@code searchedAt} forward: the keyword goes to the top) and there is never a
- * second entry for a keyword. A per-user counter ({@code search_users.entries}, changed
- * by exactly what was inserted or deleted) tells when the cap is passed; only then are
- * the entries beyond the newest {@code history-size} deleted. So the usual search costs
- * two or three writes by primary key and no scan, on MongoDB and on the local server.
+ * second entry for a keyword. A per-user counter ({@code search_users.entries}: the
+ * entries counted, never fewer than there are) tells when the cap is passed; only then
+ * are the entries beyond the newest {@code history-size} deleted. So a repeat costs one
+ * write by primary key, a new keyword four operations by primary key, and neither a scan,
+ * on MongoDB and on the local server.
  *
  * <p>
  * Chosen over one document per user with a capped array: MongoDB refuses {@code $pull}
@@ -43,7 +43,24 @@ public class SearchHistory {
 
 	static final String DELETED = "search_history_deleted";
 
+	/**
+	 * Deletion marks kept per user; older ones are folded into {@link #DELETED_UP_TO}.
+	 */
+	static final int MARKS_PER_USER = 100;
+
+	/**
+	 * On the user: searches made up to then that arrive later are not recorded (the
+	 * per-keyword marks folded into it).
+	 */
+	static final String DELETED_UP_TO = "deletedUpTo";
+
+	/** On an entry until the user's counter counted it. */
+	static final String UNCOUNTED = "uncounted";
+
 	private static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("searchedAt"), Sort.Order.asc("keyword"));
+
+	// Ties need no order: every mark up to the time found is folded.
+	private static final Sort MARKS_NEWEST_FIRST = Sort.by(Sort.Order.desc("deletedAt"));
 
 	private final MongoTemplate mongo;
 
@@ -59,24 +76,41 @@ public class SearchHistory {
 
 	/**
 	 * Records a search. Concurrent records by one user never leave more than the cap (the
-	 * counter is exact, and whoever sees it above the cap trims), nor lose a keyword
-	 * searched again meanwhile (only entries older than the cap's last one are deleted,
-	 * and a repeated keyword is newer).
+	 * counter never falls short, and whoever sees it above the cap trims), nor lose a
+	 * keyword searched again meanwhile (only entries older than the cap's last one are
+	 * deleted, and a repeated keyword is newer).
+	 *
+	 * <p>
+	 * A rerun after a failure at any step converges: an entry is inserted marked
+	 * {@code uncounted}, and the mark is taken off only after the counter counted it and
+	 * the deletion marks were checked. A rerun (or any search of the keyword) that finds
+	 * the mark still on does both again; of two attempts counting one entry, the one that
+	 * finds the mark gone takes its increment back. So the counter is never short; it is
+	 * one too high only if a failure fell between the increment and taking the mark off
+	 * (which costs a needless trim, never an entry).
 	 */
 	public void record(UUID userId, String keyword, Instant searchedAt) {
 		String id = id(userId, keyword);
-		UpdateResult result = this.mongo.upsert(Query.query(Criteria.where("_id").is(id)),
+		Document entry = this.mongo.findAndModify(byId(id),
 				new Update().max("searchedAt", searchedAt)
 					.setOnInsert("userId", userId.toString())
-					.setOnInsert("keyword", keyword),
-				COLLECTION);
-		if (result.getUpsertedId() == null) {
-			// It was there: either searched again after any delete (a newer search), or
-			// the delete running now removes it.
+					.setOnInsert("keyword", keyword)
+					.setOnInsert(UNCOUNTED, true),
+				FindAndModifyOptions.options().upsert(true).returnNew(true), Document.class, COLLECTION);
+		if (!entry.containsKey(UNCOUNTED)) {
+			// Counted and checked against the deletion marks already: a repeat, which
+			// only moved searchedAt forward (any delete after it removes it).
 			return;
 		}
 		Document user = entries(userId, 1);
-		if (deletedSince(userId, user, id, searchedAt)) {
+		removeIfDeletedSince(user, id, entry.getDate("searchedAt").toInstant());
+		boolean counted = this.mongo
+			.updateFirst(Query.query(Criteria.where("_id").is(id).and(UNCOUNTED).exists(true)),
+					new Update().unset(UNCOUNTED), COLLECTION)
+			.getMatchedCount() > 0;
+		if (!counted) {
+			// Removed (deleted, uncounted) or counted by another attempt meanwhile.
+			entries(userId, -1);
 			return;
 		}
 		if (((Number) user.get("entries")).longValue() > this.size) {
@@ -85,34 +119,31 @@ public class SearchHistory {
 	}
 
 	/**
-	 * Whether a search just inserted was made before the user deleted that keyword or
-	 * cleared the history: searches reach this service late (queued events, a backlog
-	 * after an outage), and a deleted keyword must not come back from one made before.
-	 * Checked after the insert, and a delete marks before it removes, so one of the two
-	 * always sees the other. Then the entry goes again, unless searched anew meanwhile.
+	 * Removes an entry just inserted when its search was made before the user deleted
+	 * that keyword or cleared the history: searches reach this service late (queued
+	 * events, a backlog after an outage), and a deleted keyword must not come back from
+	 * one made before. Checked after the insert, and a delete marks before it removes, so
+	 * one of the two always sees the other. The entry stays if searched anew meanwhile.
 	 */
-	private boolean deletedSince(UUID userId, Document user, String id, Instant searchedAt) {
-		Instant deletedAt = later(user.getDate("clearedAt"),
+	private void removeIfDeletedSince(Document user, String id, Instant searchedAt) {
+		Instant deletedAt = latest(user.getDate("clearedAt"), user.getDate(DELETED_UP_TO),
 				Optional.ofNullable(this.mongo.findById(id, Document.class, DELETED))
 					.map((deleted) -> deleted.getDate("deletedAt"))
 					.orElse(null));
 		if (deletedAt == null || searchedAt.isAfter(deletedAt)) {
-			return false;
+			return;
 		}
-		long removed = this.mongo
-			.remove(Query.query(Criteria.where("_id").is(id).and("searchedAt").lte(deletedAt)), COLLECTION)
-			.getDeletedCount();
-		if (removed > 0) {
-			entries(userId, -removed);
-		}
-		return true;
+		removeOne(Query.query(Criteria.where("_id").is(id).and("searchedAt").lte(deletedAt)));
 	}
 
-	private static Instant later(Date a, Date b) {
-		if (a == null || b == null) {
-			return (a != null) ? a.toInstant() : (b != null) ? b.toInstant() : null;
+	private static Instant latest(Date... dates) {
+		Date latest = null;
+		for (Date date : dates) {
+			if (date != null && (latest == null || date.after(latest))) {
+				latest = date;
+			}
 		}
-		return a.after(b) ? a.toInstant() : b.toInstant();
+		return (latest != null) ? latest.toInstant() : null;
 	}
 
 	/** The user's counter document after adding {@code change} to its entries. */
@@ -122,6 +153,40 @@ public class SearchHistory {
 				Document.class, USERS);
 	}
 
+	/** Removes one entry, taking it off the counter if it was counted. */
+	private void removeOne(Query query) {
+		Document removed = this.mongo.findAndRemove(query, Document.class, COLLECTION);
+		if (removed != null && !removed.containsKey(UNCOUNTED)) {
+			entries(UUID.fromString(removed.getString("userId")), -1);
+		}
+	}
+
+	/**
+	 * Removes a user's entries, taking the counted ones off the counter. The uncounted go
+	 * first, so one counted in between is removed by the second, counted, remove.
+	 */
+	private void removeAll(UUID userId, Criteria criteria) {
+		this.mongo.remove(Query.query(Criteria.where("userId").is(userId.toString()))
+			.addCriteria(criteria)
+			.addCriteria(Criteria.where(UNCOUNTED).exists(true)), COLLECTION);
+		removeCounted(userId, criteria);
+	}
+
+	private void removeCounted(UUID userId, Criteria criteria) {
+		long removed = this.mongo
+			.remove(Query.query(Criteria.where("userId").is(userId.toString()))
+				.addCriteria(criteria)
+				.addCriteria(Criteria.where(UNCOUNTED).exists(false)), COLLECTION)
+			.getDeletedCount();
+		if (removed > 0) {
+			entries(userId, -removed);
+		}
+	}
+
+	/**
+	 * Deletes what is older than the newest {@code history-size}. Entries still uncounted
+	 * stay: their own attempt trims once it counted them.
+	 */
 	private void trim(UUID userId) {
 		Query last = Query.query(Criteria.where("userId").is(userId.toString()))
 			.with(NEWEST_FIRST)
@@ -132,14 +197,8 @@ public class SearchHistory {
 			return;
 		}
 		Instant time = lastKept.getDate("searchedAt").toInstant();
-		Criteria older = new Criteria().orOperator(Criteria.where("searchedAt").lt(time),
-				Criteria.where("searchedAt").is(time).and("keyword").gt(lastKept.getString("keyword")));
-		long deleted = this.mongo
-			.remove(Query.query(Criteria.where("userId").is(userId.toString()).andOperator(older)), COLLECTION)
-			.getDeletedCount();
-		if (deleted > 0) {
-			entries(userId, -deleted);
-		}
+		removeCounted(userId, new Criteria().orOperator(Criteria.where("searchedAt").lt(time),
+				Criteria.where("searchedAt").is(time).and("keyword").gt(lastKept.getString("keyword"))));
 	}
 
 	/** Newest first. */
@@ -154,32 +213,40 @@ public class SearchHistory {
 
 	/**
 	 * Deletes one keyword, also against searches for it made before now that arrive later
-	 * (the mark is kept for {@code moa.search.retention}).
+	 * (the mark is kept for {@code moa.search.retention}). A user keeps at most
+	 * {@value #MARKS_PER_USER} marks (deleting made-up keywords in a loop must not fill
+	 * the database): the older ones are folded into one "everything deleted up to" time
+	 * on the user, which covers their keywords and, as a clear does, any other search
+	 * made before it that arrives late.
 	 */
 	public void delete(UUID userId, String keyword) {
 		String id = id(userId, keyword);
 		Instant now = this.clock.instant();
-		this.mongo.upsert(Query.query(Criteria.where("_id").is(id)),
-				new Update().max("deletedAt", now).setOnInsert("userId", userId.toString()), DELETED);
-		long deleted = this.mongo
-			.remove(Query.query(Criteria.where("_id").is(id).and("searchedAt").lte(now)), COLLECTION)
-			.getDeletedCount();
-		if (deleted > 0) {
-			entries(userId, -deleted);
+		this.mongo.upsert(byId(id), new Update().max("deletedAt", now).setOnInsert("userId", userId.toString()),
+				DELETED);
+		removeOne(Query.query(Criteria.where("_id").is(id).and("searchedAt").lte(now)));
+		foldOldMarks(userId);
+	}
+
+	private void foldOldMarks(UUID userId) {
+		Criteria marks = Criteria.where("userId").is(userId.toString());
+		Document newestFolded = this.mongo.findOne(
+				Query.query(marks).with(MARKS_NEWEST_FIRST).skip(MARKS_PER_USER).limit(1), Document.class, DELETED);
+		if (newestFolded == null) {
+			return;
 		}
+		Date upTo = newestFolded.getDate("deletedAt");
+		// The time first: a failure before the marks go leaves both, never neither.
+		this.mongo.upsert(byId(userId.toString()), new Update().max(DELETED_UP_TO, upTo).inc("entries", 0), USERS);
+		this.mongo.remove(Query.query(Criteria.where("userId").is(userId.toString()).and("deletedAt").lte(upTo)),
+				DELETED);
 	}
 
 	/** Clears the history, also against searches made before now that arrive later. */
 	public void deleteAll(UUID userId) {
 		Instant now = this.clock.instant();
-		this.mongo.upsert(Query.query(Criteria.where("_id").is(userId.toString())),
-				new Update().max("clearedAt", now).inc("entries", 0), USERS);
-		long deleted = this.mongo
-			.remove(Query.query(Criteria.where("userId").is(userId.toString()).and("searchedAt").lte(now)), COLLECTION)
-			.getDeletedCount();
-		if (deleted > 0) {
-			entries(userId, -deleted);
-		}
+		this.mongo.upsert(byId(userId.toString()), new Update().max("clearedAt", now).inc("entries", 0), USERS);
+		removeAll(userId, Criteria.where("searchedAt").lte(now));
 	}
 
 	/**
@@ -187,6 +254,10 @@ public class SearchHistory {
 	 */
 	public long pruneDeletions(Instant before) {
 		return this.mongo.remove(Query.query(Criteria.where("deletedAt").lt(before)), DELETED).getDeletedCount();
+	}
+
+	private static Query byId(String id) {
+		return Query.query(Criteria.where("_id").is(id));
 	}
 
 	private static String id(UUID userId, String keyword) {

@@ -13,9 +13,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import com.moa.search.FaultInjectingMongoTemplate;
 import com.moa.search.SearchIntegrationTestSupport;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -33,6 +36,9 @@ class HistoryIntegrationTests extends SearchIntegrationTestSupport {
 
 	@Autowired
 	SearchHistory searchHistory;
+
+	@Autowired
+	FaultInjectingMongoTemplate faultyMongo;
 
 	@Test
 	void oneEntryPerNormalizedKeywordNewestFirstARepeatMovesToTheTop() {
@@ -144,6 +150,93 @@ class HistoryIntegrationTests extends SearchIntegrationTestSupport {
 		assertThat(history(user)).containsExactly("gone");
 		assertThat(((Number) this.mongo.findById(user.toString(), Document.class, "search_users").get("entries"))
 			.longValue()).as("the counter matches what is stored").isEqualTo(1);
+	}
+
+	/**
+	 * A search made before a delete arrives after it, and MongoDB fails its counter
+	 * update (before applying it, or after, losing the answer): the retry must not find
+	 * the entry inserted by the failed attempt and stop there, which brought the keyword
+	 * back and left the counter one short.
+	 */
+	@ParameterizedTest(name = "counter update applied: {0}")
+	@ValueSource(booleans = { false, true })
+	void aDeletedKeywordStaysDeletedWhenALateSearchFailedBetweenItsWrites(boolean counterUpdateApplied) {
+		UUID user = UUID.randomUUID();
+		Instant before = this.clock.instant().minusSeconds(30);
+		searched(user, "kept", before.minusSeconds(1));
+		awaitSearch(searched(user, "secret", before));
+		assertThat(deleteHistory("/api/search/history/secret", user)).hasStatus(204);
+
+		this.faultyMongo.failNextFindAndModify("search_users", user.toString(), counterUpdateApplied);
+		awaitSearch(searched(user, "secret", before.plusSeconds(1)));
+
+		assertThat(this.faultyMongo.failed()).as("the injected failure happened").isTrue();
+		assertThat(history(user)).containsExactly("kept");
+		assertThat(storedEntries(user)).isEqualTo(1);
+		// Applied and its answer lost, the increment is taken once more on the retry:
+		// one too many (a needless trim), never too few.
+		assertThat(counter(user)).isBetween(1L, counterUpdateApplied ? 2L : 1L);
+	}
+
+	/**
+	 * The counter update of a new keyword fails after the insert: the retry counts the
+	 * entry, so the history is trimmed to 50 (the counter stayed one short, and the
+	 * history grew past 50).
+	 */
+	@Test
+	void theCapHoldsWhenASearchFailedBetweenItsWrites() {
+		UUID user = UUID.randomUUID();
+		Instant t = this.clock.instant().minusSeconds(600);
+		for (int i = 0; i < 50; i++) {
+			this.searchHistory.record(user, "keyword " + i, t.plusSeconds(i));
+		}
+
+		this.faultyMongo.failNextFindAndModify("search_users", user.toString(), false);
+		awaitSearch(searched(user, "newest", t.plusSeconds(100)));
+
+		assertThat(this.faultyMongo.failed()).as("the injected failure happened").isTrue();
+		assertThat(storedEntries(user)).isEqualTo(50);
+		assertThat(counter(user)).isEqualTo(50);
+		assertThat(history(user)).first().isEqualTo("newest");
+		assertThat(history(user)).doesNotContain("keyword 0");
+	}
+
+	/**
+	 * Deleting made-up keywords in a loop leaves at most so many marks per user, and
+	 * still no deleted keyword comes back from a search made before its delete.
+	 */
+	@Test
+	void deletionMarksPerUserAreBounded() {
+		UUID user = UUID.randomUUID();
+		UUID other = UUID.randomUUID();
+		assertThat(deleteHistory("/api/search/history/others", other)).hasStatus(204);
+		Instant before = this.clock.instant().minusSeconds(60);
+		int deletes = SearchHistory.MARKS_PER_USER + 20;
+		for (int i = 0; i < deletes; i++) {
+			this.clock.advance(Duration.ofSeconds(1));
+			assertThat(deleteHistory("/api/search/history?keyword=made-up-" + i, user)).hasStatus(204);
+		}
+
+		assertThat(marks(user)).isBetween(1L, (long) SearchHistory.MARKS_PER_USER);
+		assertThat(marks(other)).as("another user's marks").isEqualTo(1);
+		searched(user, "made-up-0", before);
+		awaitSearch(searched(user, "made-up-" + (deletes - 1), before));
+		assertThat(history(user)).as("searches made before their deletes").isEmpty();
+
+		this.clock.advance(Duration.ofSeconds(1));
+		awaitSearch(searched(user, "made-up-0", this.clock.instant()));
+		assertThat(history(user)).as("a search after the delete").containsExactly("made-up-0");
+	}
+
+	/** The hourly prune finds old deletion marks by an index, not by a scan. */
+	@Test
+	void deletionMarksArePrunedByAnIndex() {
+		UUID user = UUID.randomUUID();
+		assertThat(deleteHistory("/api/search/history/pruned", user)).hasStatus(204);
+		assertThat(this.mongo.indexOps("search_history_deleted").getIndexInfo())
+			.anySatisfy((index) -> assertThat(index.getIndexFields().get(0).getKey()).isEqualTo("deletedAt"));
+		assertThat(this.searchHistory.pruneDeletions(this.clock.instant().plusSeconds(1))).isPositive();
+		assertThat(marks(user)).isZero();
 	}
 
 	/**
@@ -294,6 +387,20 @@ class HistoryIntegrationTests extends SearchIntegrationTestSupport {
 			.find(new org.bson.Document("keyword", keyword))
 			.first()
 			.getInteger("count")).isEqualTo(1);
+	}
+
+	private long storedEntries(UUID user) {
+		return this.mongo.getCollection("search_history").countDocuments(new Document("userId", user.toString()));
+	}
+
+	private long counter(UUID user) {
+		return ((Number) this.mongo.findById(user.toString(), Document.class, "search_users").get("entries"))
+			.longValue();
+	}
+
+	private long marks(UUID user) {
+		return this.mongo.getCollection("search_history_deleted")
+			.countDocuments(new Document("userId", user.toString()));
 	}
 
 	private MvcTestResult deleteHistory(String uri, UUID user) {
