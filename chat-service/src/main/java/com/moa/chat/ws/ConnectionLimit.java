@@ -53,8 +53,8 @@ class ConnectionLimit implements WebSocketHandlerDecoratorFactory {
 		this.perUser = properties.connectionsPerUser();
 		this.total = properties.connections();
 		this.refusals = meters.counter("moa_chat_connections_refused_total");
-		Gauge.builder("moa_chat_connections", this.openTotal, AtomicInteger::get)
-			.description("Open WebSocket connections on this instance")
+		Gauge.builder("moa_chat_websockets", this.openTotal, AtomicInteger::get)
+			.description("Open WebSocket connections on this instance, whether they sent CONNECT or not")
 			.register(meters);
 	}
 

@@ -51,7 +51,7 @@ class ConnectionLimitTests {
 		this.limited.afterConnectionClosed(a1, CloseStatus.NORMAL);
 		this.limited.afterConnectionEstablished(b3);
 		verify(b3, never()).close(any());
-		assertThat(this.meters.get("moa_chat_connections").gauge().value()).isEqualTo(3);
+		assertThat(this.meters.get("moa_chat_websockets").gauge().value()).isEqualTo(3);
 		assertThat(this.meters.get("moa_chat_connections_refused_total").counter().count()).isEqualTo(1);
 	}
 
@@ -70,7 +70,7 @@ class ConnectionLimitTests {
 
 		verify(a3).close(CloseStatus.POLICY_VIOLATION.withReason(ConnectionLimit.TOO_MANY_FOR_USER + "; at most 2"));
 		verify(a4).close(CloseStatus.POLICY_VIOLATION.withReason(ConnectionLimit.TOO_MANY_FOR_USER + "; at most 2"));
-		assertThat(this.meters.get("moa_chat_connections").gauge().value()).isEqualTo(2);
+		assertThat(this.meters.get("moa_chat_websockets").gauge().value()).isEqualTo(2);
 	}
 
 	private static WebSocketSession session(String user) {

@@ -40,7 +40,8 @@ public class ViewCounter {
 	/**
 	 * Where the previous release kept its markers, in the main Redis. Still honoured, so
 	 * a viewer it counted is not counted again after the upgrade; unused once the window
-	 * has passed (remove in the next release).
+	 * has passed (remove in the next release). Not written: an old instance still running
+	 * during a rolling update counts again a viewer a new one counted.
 	 */
 	static final String LEGACY_MARKER_PREFIX = "lookup:views:viewer:";
 

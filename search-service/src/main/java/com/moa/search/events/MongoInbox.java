@@ -50,12 +50,12 @@ public class MongoInbox {
 	MongoInbox(MongoTemplate mongo, Clock clock, SearchProperties properties) {
 		this.mongo = mongo;
 		this.clock = clock;
-		// Longer than an effect can take: up to eleven operations (a search: settings,
-		// history upsert, counter, deletion mark, counted mark, trim's find, remove and
-		// counter, popular count and searcher, done mark), each failing within four
-		// MongoDB timeouts (pool wait 1×, socket read 3×). Only a crashed attempt's
-		// duplicate waits this long.
-		this.lease = properties.mongoTimeout().multipliedBy(45);
+		// Longer than an effect can take: up to twelve operations (a search: settings,
+		// history upsert, counter, deletion mark, the user's deletion times, counted
+		// mark, trim's find, remove and counter, popular count and searcher, done mark),
+		// each failing within four MongoDB timeouts (pool wait 1×, socket read 3×). Only
+		// a crashed attempt's duplicate waits this long.
+		this.lease = properties.mongoTimeout().multipliedBy(50);
 	}
 
 	/** Runs the handler unless this consumer already processed the event. */

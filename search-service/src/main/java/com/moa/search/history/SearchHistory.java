@@ -103,7 +103,7 @@ public class SearchHistory {
 			return;
 		}
 		Document user = entries(userId, 1);
-		removeIfDeletedSince(user, id, entry.getDate("searchedAt").toInstant());
+		removeIfDeletedSince(userId, id, entry.getDate("searchedAt").toInstant());
 		boolean counted = this.mongo
 			.updateFirst(Query.query(Criteria.where("_id").is(id).and(UNCOUNTED).exists(true)),
 					new Update().unset(UNCOUNTED), COLLECTION)
@@ -124,12 +124,17 @@ public class SearchHistory {
 	 * events, a backlog after an outage), and a deleted keyword must not come back from
 	 * one made before. Checked after the insert, and a delete marks before it removes, so
 	 * one of the two always sees the other. The entry stays if searched anew meanwhile.
+	 * The keyword's mark is read before the user's times: folding old marks writes the
+	 * time first and then removes the marks, so reading in the other order could miss
+	 * both.
 	 */
-	private void removeIfDeletedSince(Document user, String id, Instant searchedAt) {
-		Instant deletedAt = latest(user.getDate("clearedAt"), user.getDate(DELETED_UP_TO),
-				Optional.ofNullable(this.mongo.findById(id, Document.class, DELETED))
-					.map((deleted) -> deleted.getDate("deletedAt"))
-					.orElse(null));
+	private void removeIfDeletedSince(UUID userId, String id, Instant searchedAt) {
+		Date marked = Optional.ofNullable(this.mongo.findById(id, Document.class, DELETED))
+			.map((deleted) -> deleted.getDate("deletedAt"))
+			.orElse(null);
+		Document user = Optional.ofNullable(this.mongo.findById(userId.toString(), Document.class, USERS))
+			.orElse(new Document());
+		Instant deletedAt = latest(marked, user.getDate("clearedAt"), user.getDate(DELETED_UP_TO));
 		if (deletedAt == null || searchedAt.isAfter(deletedAt)) {
 			return;
 		}
