@@ -42,8 +42,8 @@ class HostileInputIntegrationTests extends PaymentIntegrationTestSupport {
 			})
 			.bodySample("POST /api/subscriptions",
 					"""
-							{"productId":"%s","planId":"%s","paymentMethod":{"token":"tok_ok"}}""".formatted(product.id,
-							product.monthlyPlan))
+							{"productId":"%s","planId":"%s","paymentMethod":{"token":"tok_ok"},"termsVersion":1}"""
+						.formatted(product.id, product.monthlyPlan))
 			.bodySample("POST /internal/test-clock/advance", "{\"duration\":\"PT1S\"}");
 		assertThat(kit.probe(endpoints)).isEmpty();
 		assertThat(kit.requestsSent()).isGreaterThan(300);

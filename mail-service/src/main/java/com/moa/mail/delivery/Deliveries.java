@@ -83,9 +83,12 @@ public class Deliveries {
 	}
 
 	/**
-	 * Queues a terms version's mail for every subscriber live now who was live already
-	 * when it changed (one who subscribed later agreed to these terms), in one statement;
-	 * a subscriber already queued for this version is skipped.
+	 * Queues a terms version's mail for every subscriber live now who has not agreed to
+	 * it, in one statement; a subscriber already queued for this version is skipped. Who
+	 * has not: a subscriber whose accepted version is known, if this one is newer
+	 * (whenever it changed: the consumer may have been shown the old terms and activated
+	 * after the change); one without, if live already when it changed (one who subscribed
+	 * later agreed to these terms, as far as anyone can tell).
 	 * @return how many were queued
 	 */
 	public int enqueueTermsChange(UUID productId, int termsVersion) {
@@ -94,8 +97,9 @@ public class Deliveries {
 	}
 
 	/**
-	 * Queues the terms versions of the subscription's product that changed while it was
-	 * live but were processed before mail-service knew it live (its event came later).
+	 * Queues the terms versions of the subscription's product that are due to it (as
+	 * {@link #enqueueTermsChange}) but were processed before mail-service knew it live or
+	 * knew the version it accepted (its event came later).
 	 * @return how many were queued
 	 */
 	public int enqueueMissedTerms(UUID productId, UUID subscriptionId) {
@@ -125,7 +129,10 @@ public class Deliveries {
 					    SELECT user_id, product_id, terms_version, gen_random_uuid() AS id
 					    FROM (SELECT DISTINCT s.user_id, t.product_id, t.terms_version
 					          FROM terms_versions t JOIN mail_subscriptions s ON s.product_id = t.product_id
-					          WHERE s.live AND s.live_since < t.changed_at AND %s) due)
+					          WHERE s.live AND %s
+					            AND CASE WHEN s.accepted_terms_version IS NOT NULL
+					                     THEN t.terms_version > s.accepted_terms_version
+					                     ELSE s.live_since < t.changed_at END) due)
 					INSERT INTO deliveries (id, kind, source_key, recipient_id, payload, priority, status, message_id)
 					SELECT id, 'TERMS_CHANGED', product_id || ':' || terms_version, user_id,
 					    jsonb_build_object('productId', product_id, 'termsVersion', terms_version), %d, 'QUEUED',

@@ -35,13 +35,16 @@ public class Directory {
 	/**
 	 * Applies a subscription's state if it is newer; a live state also moves the time the
 	 * subscription is known live since back to the event's time, even when an older event
-	 * arrives last (the activation after a past-due).
-	 * @return whether the live-since time moved earlier: only then can terms changes
-	 * already processed be due to this subscriber (a monthly renewal's event moves
-	 * nothing and costs no catch-up query)
+	 * arrives last (the activation after a past-due). The terms version the subscriber
+	 * accepted is kept from the first event that carries one, whichever state it
+	 * announces: it is fixed at purchase.
+	 * @param acceptedTermsVersion the event's {@code acceptedTermsVersion}, or null
+	 * @return whether the live-since time moved earlier or the accepted version became
+	 * known: only then can terms changes already processed be due to this subscriber (a
+	 * monthly renewal's event changes neither and costs no catch-up query)
 	 */
 	boolean storeSubscription(UUID subscriptionId, UUID userId, UUID productId, String status, long version,
-			Instant time) {
+			Instant time, Integer acceptedTermsVersion) {
 		boolean live = status.equals("ACTIVE") || status.equals("PAST_DUE");
 		this.jdbc.sql("""
 				INSERT INTO mail_subscriptions (subscription_id, user_id, product_id, status, live, version)
@@ -51,14 +54,18 @@ public class Directory {
 				WHERE mail_subscriptions.version < EXCLUDED.version""")
 			.params(subscriptionId, userId, productId, status, live, version)
 			.update();
-		if (!live) {
-			return false;
-		}
-		return this.jdbc.sql("""
+		boolean acceptedLearned = acceptedTermsVersion != null && this.jdbc.sql("""
+				UPDATE mail_subscriptions SET accepted_terms_version = ?
+				WHERE subscription_id = ? AND accepted_terms_version IS NULL""")
+			.params(acceptedTermsVersion, subscriptionId)
+			.update() == 1;
+		boolean earlier = live && this.jdbc.sql("""
 				UPDATE mail_subscriptions SET live_since = ?
 				WHERE subscription_id = ? AND (live_since IS NULL OR live_since > ?)""")
 			.params(timestamp(time), subscriptionId, timestamp(time))
 			.update() == 1;
+		// The catch-up itself passes over a subscription that is not live now.
+		return earlier || acceptedLearned;
 	}
 
 	/**

@@ -97,10 +97,11 @@ class MailEvents {
 	}
 
 	/**
-	 * Every subscriber live when the change is processed, and already before it changed
-	 * (the event's time), gets one mail per (product, terms version); the same version
-	 * arriving again queues nothing more. The text is kept once per version, not in each
-	 * subscriber's row.
+	 * Every subscriber live when the change is processed who has not agreed to it (an
+	 * older accepted version, or, unknown, live already before it changed: the event's
+	 * time) gets one mail per (product, terms version); the same version arriving again
+	 * queues nothing more. The text is kept once per version, not in each subscriber's
+	 * row.
 	 */
 	private void termsChanged(UUID productId, JsonNode data, Instant changedAt) {
 		int version = data.path("termsVersion").asInt(0);
@@ -128,8 +129,9 @@ class MailEvents {
 			// The envelope's time, not data.occurredAt: that is payment's billing clock,
 			// which its test clock moves, while terms changes carry seller's real time.
 			if (this.directory.storeSubscription(subscriptionId, userId, productId,
-					data.path("status").asString("ACTIVE"), data.path("version").asLong(0), received.time())) {
-				// Terms changes processed before this event but made while it was live.
+					data.path("status").asString("ACTIVE"), data.path("version").asLong(0), received.time(),
+					acceptedTermsVersion(data))) {
+				// Terms changes processed before this event but due to the subscriber.
 				this.deliveries.enqueueMissedTerms(productId, subscriptionId);
 			}
 			// The title is read when the mail is sent: product events may arrive later.
@@ -224,6 +226,20 @@ class MailEvents {
 			throw new InvalidEventException("event data 'amount' is not a whole number");
 		}
 		this.directory.storeFailedPayment(uuid(data, "paymentId"), amount.asLong(), text(data, "currency"));
+	}
+
+	/**
+	 * The terms version the subscriber was shown when buying, or null when payment does
+	 * not know it (absent or null) or says something no purchase can have accepted: then
+	 * the time rule decides, as for a subscription bought without it, rather than the
+	 * event (its confirmation mail, the projection) being refused.
+	 */
+	static Integer acceptedTermsVersion(JsonNode data) {
+		JsonNode value = data.path("acceptedTermsVersion");
+		if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1) {
+			return null;
+		}
+		return value.asInt();
 	}
 
 	/**

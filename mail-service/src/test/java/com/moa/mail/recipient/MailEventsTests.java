@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Identifiers in events: only the canonical 36-character form is a UUID; anything else
- * makes the event poison (parked at once), never an error worth retrying.
+ * makes the event poison (parked at once), never an error worth retrying. An accepted
+ * terms version is a positive int or unknown.
  */
 class MailEventsTests {
 
@@ -32,6 +33,23 @@ class MailEventsTests {
 				"123e4567+e89b-12d3-a456-426614174000" }) {
 			assertThatExceptionOfType(InvalidEventException.class).as(value)
 				.isThrownBy(() -> MailEvents.uuid(json.createObjectNode().put("userId", value), "userId"));
+		}
+	}
+
+	@Test
+	void readsTheAcceptedTermsVersionOnlyAsAPositiveInt() {
+		assertThat(MailEvents.acceptedTermsVersion(json.createObjectNode().put("acceptedTermsVersion", 3)))
+			.isEqualTo(3);
+		assertThat(
+				MailEvents.acceptedTermsVersion(json.createObjectNode().put("acceptedTermsVersion", Integer.MAX_VALUE)))
+			.isEqualTo(Integer.MAX_VALUE);
+		// Unknown, or nothing a purchase can have accepted: the time rule decides.
+		assertThat(MailEvents.acceptedTermsVersion(json.createObjectNode())).isNull();
+		assertThat(MailEvents.acceptedTermsVersion(json.createObjectNode().putNull("acceptedTermsVersion"))).isNull();
+		for (String value : new String[] { "0", "-1", "1.5", "\"2\"", "2147483648", "true", "[1]" }) {
+			assertThat(MailEvents.acceptedTermsVersion(json.readTree("{\"acceptedTermsVersion\":" + value + "}")))
+				.as(value)
+				.isNull();
 		}
 	}
 

@@ -166,7 +166,7 @@ class TermsChangeIntegrationTests extends MailIntegrationTestSupport {
 			// The activation's transaction as MailEvents runs it, still open while the
 			// change is processed: neither sees the other's write before it commits.
 			Future<?> activation = pool.submit(() -> this.transaction.executeWithoutResult((status) -> {
-				this.directory.storeSubscription(subscriptionId, user.id(), productId, "ACTIVE", 1, activatedAt);
+				this.directory.storeSubscription(subscriptionId, user.id(), productId, "ACTIVE", 1, activatedAt, null);
 				this.deliveries.enqueueMissedTerms(productId, subscriptionId);
 				caughtUp.countDown();
 				awaitLatch(changeProcessing);

@@ -186,7 +186,7 @@ public class Purchases implements Reconciler.SettledListener {
 		Subscription pending = new Subscription(UUID.randomUUID(), user.id(), product.id(), product.sellerId(),
 				product.title(), plan.id(), plan.name(), plan.billingPeriod(), plan.price(), plan.currency(),
 				SubscriptionStatus.PENDING, request.paymentMethod().token(), null, null, null, false, null, null, 0,
-				null, null, 0, now);
+				null, null, 0, now, (request.termsVersion() != null) ? request.termsVersion().intValue() : null);
 		Payment payment = new Payment(UUID.randomUUID(), pending.id(), user.id(), product.sellerId(), product.id(),
 				plan.price(), plan.currency(), PaymentStatus.PENDING, Payment.INITIAL, now, 0,
 				request.paymentMethod().token(), plan.id(), null, now);
@@ -251,6 +251,12 @@ public class Purchases implements Reconciler.SettledListener {
 
 	private static String hash(SubscribeRequest request) {
 		String canonical = request.productId() + "|" + request.planId() + "|" + request.paymentMethod().token();
+		if (request.termsVersion() != null) {
+			// Appended only when sent: a body without it hashes as before, so keys stored
+			// by an older release still replay. A line break cannot occur in a token
+			// (TextRules), so no token can imitate this suffix.
+			canonical += "\ntermsVersion=" + request.termsVersion();
+		}
 		try {
 			return HexFormat.of()
 				.formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));

@@ -10,12 +10,15 @@ import com.moa.payment.catalog.BillingPeriod;
  *
  * @param billingAnchor the first period's start: periods end whole calendar months after
  * it ({@link BillingPeriod#end}); null before activation
+ * @param acceptedTermsVersion the product's terms version the consumer was shown when
+ * subscribing (fixed at purchase); null when the app did not say
  */
 public record Subscription(UUID id, UUID userId, UUID productId, UUID sellerId, String productTitle, UUID planId,
 		String planName, BillingPeriod billingPeriod, long price, String currency, SubscriptionStatus status,
 		String paymentToken, Instant currentPeriodStart, Instant currentPeriodEnd, Instant nextChargeAt,
 		boolean cancelAtPeriodEnd, PendingPlan pendingPlan, Instant pastDueSince, int dunningAttempts,
-		Instant renewalNoticeFor, Instant billingAnchor, long version, Instant createdAt) {
+		Instant renewalNoticeFor, Instant billingAnchor, long version, Instant createdAt,
+		Integer acceptedTermsVersion) {
 
 	/** A downgrade waiting for the period end. */
 	public record PendingPlan(UUID planId, String name, BillingPeriod billingPeriod, long price) {
@@ -183,7 +186,7 @@ public record Subscription(UUID id, UUID userId, UUID productId, UUID sellerId, 
 					this.base.currency, this.status, this.paymentToken, this.currentPeriodStart, this.currentPeriodEnd,
 					this.nextChargeAt, this.cancelAtPeriodEnd, this.pendingPlan, this.pastDueSince,
 					this.dunningAttempts, this.renewalNoticeFor, this.billingAnchor, this.base.version,
-					this.base.createdAt);
+					this.base.createdAt, this.base.acceptedTermsVersion);
 		}
 
 	}

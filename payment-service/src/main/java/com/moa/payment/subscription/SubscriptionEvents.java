@@ -15,8 +15,9 @@ import org.springframework.stereotype.Component;
  * Writes {@code subscription.*} and {@code payment.*} events (docs/events.md) to the
  * outbox, inside the transaction of the change. Every subscription event carries, besides
  * its own fields, the subscription's state after the change ({@code status}, price, plan,
- * period and the row {@code version}), so projections (the seller dashboard, subscriber
- * counts) can apply the newest state whatever order events arrive in.
+ * period, the accepted terms version and the row {@code version}), so projections (the
+ * seller dashboard, subscriber counts) can apply the newest state whatever order events
+ * arrive in.
  */
 @Component
 public class SubscriptionEvents {
@@ -99,6 +100,9 @@ public class SubscriptionEvents {
 		data.put("status", s.status().name());
 		data.put("currentPeriodEnd", s.currentPeriodEnd());
 		data.put("version", s.version());
+		// The terms version the subscriber was shown (null: unknown), so mail-service
+		// mails every later one, whenever the subscription became live.
+		data.put("acceptedTermsVersion", s.acceptedTermsVersion());
 		// Billing time of the change (the test clock moves it), for day-by-day
 		// statistics.
 		data.put("occurredAt", this.clock.now());

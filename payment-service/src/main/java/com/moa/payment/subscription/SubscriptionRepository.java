@@ -35,11 +35,12 @@ public class SubscriptionRepository {
 	void insertPending(Subscription s) {
 		this.jdbc.sql("""
 				INSERT INTO subscriptions (id, user_id, product_id, seller_id, product_title, plan_id, plan_name,
-				    billing_period, price, currency, status, payment_token, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)""")
+				    billing_period, price, currency, status, payment_token, accepted_terms_version, created_at,
+				    updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?)""")
 			.params(s.id(), s.userId(), s.productId(), s.sellerId(), s.productTitle(), s.planId(), s.planName(),
-					s.billingPeriod().name(), s.price(), s.currency(), s.paymentToken(), utc(s.createdAt()),
-					utc(s.createdAt()))
+					s.billingPeriod().name(), s.price(), s.currency(), s.paymentToken(), s.acceptedTermsVersion(),
+					utc(s.createdAt()), utc(s.createdAt()))
 			.update();
 	}
 
@@ -145,7 +146,8 @@ public class SubscriptionRepository {
 				instant(rs, "current_period_start"), instant(rs, "current_period_end"), instant(rs, "next_charge_at"),
 				rs.getBoolean("cancel_at_period_end"), pending, instant(rs, "past_due_since"),
 				rs.getInt("dunning_attempts"), instant(rs, "renewal_notice_for"), instant(rs, "billing_anchor"),
-				rs.getLong("version"), instant(rs, "created_at"));
+				rs.getLong("version"), instant(rs, "created_at"),
+				rs.getObject("accepted_terms_version", Integer.class));
 	}
 
 }
