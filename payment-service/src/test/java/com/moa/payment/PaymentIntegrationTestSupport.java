@@ -125,14 +125,24 @@ public abstract class PaymentIntegrationTestSupport {
 	}
 
 	protected MvcTestResult subscribe(String token, String key, UUID productId, UUID planId, String paymentToken) {
+		return subscribe(token, key, productId, planId, paymentToken, null);
+	}
+
+	/**
+	 * {@code POST /api/subscriptions} with {@code termsVersion} as this JSON text, or
+	 * without the field when null.
+	 */
+	protected MvcTestResult subscribe(String token, String key, UUID productId, UUID planId, String paymentToken,
+			String termsVersionJson) {
+		String terms = (termsVersionJson != null) ? ",\"termsVersion\":" + termsVersionJson : "";
 		return this.mvc.post()
 			.uri("/api/subscriptions")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
 			.header("Idempotency-Key", key)
 			.contentType(MediaType.APPLICATION_JSON)
 			.content("""
-					{"productId":"%s","planId":"%s","paymentMethod":{"token":"%s"}}""".formatted(productId, planId,
-					paymentToken))
+					{"productId":"%s","planId":"%s","paymentMethod":{"token":"%s"}%s}""".formatted(productId, planId,
+					paymentToken, terms))
 			.exchange();
 	}
 

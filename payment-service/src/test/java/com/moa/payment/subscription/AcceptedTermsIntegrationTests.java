@@ -10,7 +10,6 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
@@ -116,24 +115,6 @@ class AcceptedTermsIntegrationTests extends PaymentIntegrationTestSupport {
 		assertThat(subscribe(token, other, another.id, another.monthlyPlan, "tok_ok", "1")).hasStatus(422);
 		assertThat(subscribe(token, other, another.id, another.monthlyPlan, "tok_ok", null)).hasStatus(201)
 			.hasHeader("Idempotent-Replayed", "true");
-	}
-
-	/**
-	 * {@code POST /api/subscriptions} with {@code termsVersion} as this JSON text, or
-	 * without the field when null.
-	 */
-	private MvcTestResult subscribe(String token, String key, UUID productId, UUID planId, String paymentToken,
-			String termsVersionJson) {
-		String terms = (termsVersionJson != null) ? ",\"termsVersion\":" + termsVersionJson : "";
-		return this.mvc.post()
-			.uri("/api/subscriptions")
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-			.header("Idempotency-Key", key)
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("""
-					{"productId":"%s","planId":"%s","paymentMethod":{"token":"%s"}%s}""".formatted(productId, planId,
-					paymentToken, terms))
-			.exchange();
 	}
 
 	private Integer acceptedTermsVersion(String subscriptionId) {
