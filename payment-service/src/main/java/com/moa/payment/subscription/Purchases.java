@@ -93,7 +93,7 @@ public class Purchases implements Reconciler.SettledListener {
 				return new Answer(execute(user, key, claimId, request), false);
 			}
 			IdempotencyKeys.Entry entry = existing.get();
-			if (!entry.requestHash().equals(hash)) {
+			if (!entry.requestHash().equals(hash) && !entry.requestHash().equals(hashWithoutTermsVersion(request))) {
 				throw SubscriptionProblems.keyReused();
 			}
 			if (entry.done()) {
@@ -247,6 +247,18 @@ public class Purchases implements Reconciler.SettledListener {
 		body.put("detail", problem.getMessage());
 		body.putAll(problem.getProperties());
 		return new StoredResponse(problem.getStatus().value(), this.json.writeValueAsString(body));
+	}
+
+	/**
+	 * A key first used without {@code termsVersion} replays for the same purchase with
+	 * it: a previous release (still running during a rolling update) ignored the field
+	 * and stored the hash without it, and the purchase it answered is this one. The other
+	 * way round, the previous release answers 422 (docs/operations.md).
+	 */
+	private static String hashWithoutTermsVersion(SubscribeRequest request) {
+		return (request.termsVersion() != null)
+				? hash(new SubscribeRequest(request.productId(), request.planId(), request.paymentMethod(), null))
+				: hash(request);
 	}
 
 	private static String hash(SubscribeRequest request) {

@@ -1,5 +1,9 @@
 package com.moa.payment.subscription;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.UUID;
 
 import com.moa.payment.PaymentIntegrationTestSupport;
@@ -106,15 +110,35 @@ class AcceptedTermsIntegrationTests extends PaymentIntegrationTestSupport {
 		}
 		assertThat(charges(read(first, "$.id"))).hasSize(1);
 
-		// A key first used without it is not the body with it either, and still replays
-		// without it (as keys stored before the field existed do).
+		// A key first used without it is stored as before the field existed (the hash of
+		// productId|planId|token), and replays with or without it: a previous release,
+		// running beside this one in a rolling update, ignores the field and stores that
+		// hash for the same purchase.
 		Product another = product(12000);
 		String other = UUID.randomUUID().toString();
 		MvcTestResult without = subscribe(token, other, another.id, another.monthlyPlan, "tok_ok", null);
 		assertThat(without).hasStatus(201);
-		assertThat(subscribe(token, other, another.id, another.monthlyPlan, "tok_ok", "1")).hasStatus(422);
-		assertThat(subscribe(token, other, another.id, another.monthlyPlan, "tok_ok", null)).hasStatus(201)
-			.hasHeader("Idempotent-Replayed", "true");
+		assertThat(this.jdbc.sql("SELECT request_hash FROM idempotency_keys WHERE key = ?")
+			.param(other)
+			.query(String.class)
+			.single()).isEqualTo(sha256(another.id + "|" + another.monthlyPlan + "|tok_ok"));
+		for (String version : new String[] { "1", null }) {
+			assertThat(subscribe(token, other, another.id, another.monthlyPlan, "tok_ok", version))
+				.as(String.valueOf(version))
+				.hasStatus(201)
+				.hasHeader("Idempotent-Replayed", "true");
+		}
+		assertThat(subscribe(token, other, another.id, another.yearlyPlan, "tok_ok", "1")).hasStatus(422);
+	}
+
+	private static String sha256(String text) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private Integer acceptedTermsVersion(String subscriptionId) {
