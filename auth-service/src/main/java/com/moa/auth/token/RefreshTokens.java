@@ -112,10 +112,17 @@ public class RefreshTokens {
 		}
 		Row row = rows.get(0);
 		OffsetDateTime now = now();
-		if (row.spentAt() != null || row.revokedAt() != null) {
+		if (row.spentAt() != null) {
 			int revoked = revokeFamily(row.familyId(), now);
 			log.warn("Refresh token reuse for user {}: family {} revoked ({} token(s))", row.userId(), row.familyId(),
 					revoked);
+			throw new InvalidRefreshTokenException();
+		}
+		if (row.revokedAt() != null) {
+			// Its session ended (logout, password change, a reuse seen earlier): the app
+			// still holding it is no attack, and a warning for each would hide real
+			// reuse.
+			log.debug("Refresh with a revoked token for user {} (family {})", row.userId(), row.familyId());
 			throw new InvalidRefreshTokenException();
 		}
 		if (!row.expiresAt().isAfter(now)) {

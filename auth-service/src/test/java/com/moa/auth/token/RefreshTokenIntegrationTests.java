@@ -10,8 +10,11 @@ import java.util.concurrent.TimeUnit;
 
 import com.moa.auth.AuthIntegrationTestSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -19,6 +22,7 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class RefreshTokenIntegrationTests extends AuthIntegrationTestSupport {
 
 	@Autowired
@@ -72,7 +76,7 @@ class RefreshTokenIntegrationTests extends AuthIntegrationTestSupport {
 	}
 
 	@Test
-	void reuseOfSpentTokenIsRejectedAndRevokesTheWholeFamily() {
+	void reuseOfSpentTokenIsRejectedAndRevokesTheWholeFamily(CapturedOutput output) {
 		String email = uniqueEmail();
 		signupConsumer(email);
 		Tokens first = loginTokens(email, PASSWORD);
@@ -87,6 +91,7 @@ class RefreshTokenIntegrationTests extends AuthIntegrationTestSupport {
 		assertThat(refresh(second.refreshToken())).hasStatus(HttpStatus.UNAUTHORIZED);
 		// Another login (family) of the same user is untouched.
 		assertThat(refresh(otherLogin.refreshToken())).hasStatus(HttpStatus.OK);
+		assertThat(output).containsOnlyOnce("Refresh token reuse for user");
 	}
 
 	@Test
@@ -124,8 +129,11 @@ class RefreshTokenIntegrationTests extends AuthIntegrationTestSupport {
 		}
 	}
 
+	/**
+	 * An app refreshing with the token of a session that ended is no reuse to warn of.
+	 */
 	@Test
-	void logoutRevokesTheFamilyOfTheCallersToken() {
+	void logoutRevokesTheFamilyOfTheCallersToken(CapturedOutput output) {
 		String email = uniqueEmail();
 		signupConsumer(email);
 		Tokens tokens = loginTokens(email, PASSWORD);
@@ -136,6 +144,7 @@ class RefreshTokenIntegrationTests extends AuthIntegrationTestSupport {
 
 		assertThat(result).hasStatus(HttpStatus.NO_CONTENT);
 		assertThat(refresh(rotated.refreshToken())).hasStatus(HttpStatus.UNAUTHORIZED);
+		assertThat(output).doesNotContain("Refresh token reuse");
 	}
 
 	@Test
