@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.UUID;
 
@@ -98,20 +100,25 @@ public abstract class PaymentIntegrationTestSupport {
 	}
 
 	protected void publish(Product product) {
-		Map<String, Object> data = Map.of("productId", product.id, "sellerId", product.sellerId, "title", product.title,
-				"status", product.status, "version", product.version, "plans",
+		Map<String, Object> data = new HashMap<>(Map.of("productId", product.id, "sellerId", product.sellerId, "title",
+				product.title, "status", product.status, "version", product.version, "plans",
 				List.of(Map.of("id", product.monthlyPlan, "name", "Monthly", "billingPeriod", "MONTHLY", "price",
 						product.monthlyPrice, "currency", "KRW"),
 						Map.of("id", product.yearlyPlan, "name", "Yearly", "billingPeriod", "YEARLY", "price",
 								product.yearlyPrice, "currency", "KRW"),
 						Map.of("id", product.premiumPlan, "name", "Premium", "billingPeriod", "MONTHLY", "price",
-								product.monthlyPrice * 2, "currency", "KRW")));
+								product.monthlyPrice * 2, "currency", "KRW"))));
+		if (product.termsVersion != null) {
+			data.put("termsVersion", product.termsVersion);
+		}
 		send("product.upserted", product.id, data);
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.catalog.find(product.id)
-				.filter((found) -> found.status().equals(product.status) && found.plan(product.monthlyPlan)
-					.map((plan) -> plan.price() == product.monthlyPrice)
-					.orElse(false))
+				.filter((found) -> found.status().equals(product.status)
+						&& Objects.equals(found.termsVersion(), product.termsVersion)
+						&& found.plan(product.monthlyPlan)
+							.map((plan) -> plan.price() == product.monthlyPrice)
+							.orElse(false))
 				.isPresent());
 	}
 
@@ -254,6 +261,9 @@ public abstract class PaymentIntegrationTestSupport {
 		public String status = "PUBLISHED";
 
 		public long version = 1;
+
+		/** Sent in the snapshot when set. */
+		public Integer termsVersion;
 
 		Product(UUID id, UUID sellerId, String title, long monthlyPrice) {
 			this.id = id;

@@ -27,23 +27,26 @@ public class Catalog {
 		// row mapper would hold one pooled connection while waiting for a second, and
 		// under load every connection ends up waiting (seen in the purchase benchmark).
 		Optional<CatalogProduct> product = this.jdbc
-			.sql("SELECT id, seller_id, title, status, removed FROM catalog_products WHERE id = ?")
+			.sql("SELECT id, seller_id, title, status, removed, terms_version FROM catalog_products WHERE id = ?")
 			.param(productId)
 			.query((rs, n) -> new CatalogProduct(rs.getObject("id", UUID.class), rs.getObject("seller_id", UUID.class),
-					rs.getString("title"), rs.getString("status"), rs.getBoolean("removed"), List.of()))
+					rs.getString("title"), rs.getString("status"), rs.getBoolean("removed"), List.of(),
+					rs.getObject("terms_version", Integer.class)))
 			.optional();
 		return product.map((found) -> new CatalogProduct(found.id(), found.sellerId(), found.title(), found.status(),
-				found.removed(), plans(productId)));
+				found.removed(), plans(productId), found.termsVersion()));
 	}
 
 	/** Applies a snapshot if newer; returns whether it did. */
-	boolean upsert(UUID id, UUID sellerId, String title, String status, long version, List<CatalogPlan> plans) {
+	boolean upsert(UUID id, UUID sellerId, String title, String status, long version, List<CatalogPlan> plans,
+			Integer termsVersion) {
 		int changed = this.jdbc.sql("""
-				INSERT INTO catalog_products (id, seller_id, title, status, version) VALUES (?, ?, ?, ?, ?)
+				INSERT INTO catalog_products (id, seller_id, title, status, version, terms_version)
+				VALUES (?, ?, ?, ?, ?, ?)
 				ON CONFLICT (id) DO UPDATE SET seller_id = EXCLUDED.seller_id, title = EXCLUDED.title,
-				    status = EXCLUDED.status, version = EXCLUDED.version
+				    status = EXCLUDED.status, version = EXCLUDED.version, terms_version = EXCLUDED.terms_version
 				WHERE catalog_products.version < EXCLUDED.version AND NOT catalog_products.removed""")
-			.params(id, sellerId, title, status, version)
+			.params(id, sellerId, title, status, version, termsVersion)
 			.update();
 		if (changed == 0) {
 			return false;

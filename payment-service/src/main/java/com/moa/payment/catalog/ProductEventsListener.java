@@ -62,7 +62,16 @@ class ProductEventsListener {
 					currency(plan)));
 		}
 		this.catalog.upsert(id, uuid(data, "sellerId"), data.path("title").asString(), data.path("status").asString(),
-				version, plans);
+				version, plans, termsVersion(data));
+	}
+
+	/**
+	 * The product's terms version, only to bound the one a purchase says it was shown;
+	 * anything but a positive int is taken as unknown rather than refusing the snapshot.
+	 */
+	private static Integer termsVersion(JsonNode data) {
+		JsonNode value = data.path("termsVersion");
+		return (value.isIntegralNumber() && value.canConvertToInt() && value.asInt() >= 1) ? value.asInt() : null;
 	}
 
 	/**

@@ -186,7 +186,7 @@ public class Purchases implements Reconciler.SettledListener {
 		Subscription pending = new Subscription(UUID.randomUUID(), user.id(), product.id(), product.sellerId(),
 				product.title(), plan.id(), plan.name(), plan.billingPeriod(), plan.price(), plan.currency(),
 				SubscriptionStatus.PENDING, request.paymentMethod().token(), null, null, null, false, null, null, 0,
-				null, null, 0, now, (request.termsVersion() != null) ? request.termsVersion().intValue() : null);
+				null, null, 0, now, acceptedTermsVersion(request, product));
 		Payment payment = new Payment(UUID.randomUUID(), pending.id(), user.id(), product.sellerId(), product.id(),
 				plan.price(), plan.currency(), PaymentStatus.PENDING, Payment.INITIAL, now, 0,
 				request.paymentMethod().token(), plan.id(), null, now);
@@ -247,6 +247,21 @@ public class Purchases implements Reconciler.SettledListener {
 		body.put("detail", problem.getMessage());
 		body.putAll(problem.getProperties());
 		return new StoredResponse(problem.getStatus().value(), this.json.writeValueAsString(body));
+	}
+
+	/**
+	 * The terms version the app says it showed, at most the product's latest one known
+	 * here: mail-service mails every version above it, so a number too high (an app bug)
+	 * would silence the terms notices of this subscription for good, while one too low
+	 * (this catalog lagging behind what the app showed) costs at most a mail repeating
+	 * terms the consumer saw.
+	 */
+	private static Integer acceptedTermsVersion(SubscribeRequest request, CatalogProduct product) {
+		if (request.termsVersion() == null) {
+			return null;
+		}
+		int shown = request.termsVersion().intValue();
+		return (product.termsVersion() != null) ? Math.min(shown, product.termsVersion()) : shown;
 	}
 
 	/**

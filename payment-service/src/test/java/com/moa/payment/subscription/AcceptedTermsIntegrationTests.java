@@ -88,6 +88,33 @@ class AcceptedTermsIntegrationTests extends PaymentIntegrationTestSupport {
 		assertThat(acceptedTermsVersion(id)).isNull();
 	}
 
+	/**
+	 * Too high a version (an app bug) would silence the subscription's terms notices for
+	 * good: it is stored as at most the product's latest known here, and as sent while
+	 * that is not known.
+	 */
+	@Test
+	void theAcceptedVersionIsAtMostTheProductsLatestKnownOne() {
+		Product product = product(12000);
+		String unknown = read(
+				subscribe(consumer(), UUID.randomUUID().toString(), product.id, product.monthlyPlan, "tok_ok", "99"),
+				"$.id");
+		product.termsVersion = 3;
+		product.version = 2;
+		publish(product);
+
+		String tooHigh = read(
+				subscribe(consumer(), UUID.randomUUID().toString(), product.id, product.monthlyPlan, "tok_ok", "99"),
+				"$.id");
+		String older = read(
+				subscribe(consumer(), UUID.randomUUID().toString(), product.id, product.monthlyPlan, "tok_ok", "2"),
+				"$.id");
+
+		assertThat(acceptedTermsVersion(unknown)).isEqualTo(99);
+		assertThat(acceptedTermsVersion(tooHigh)).isEqualTo(3);
+		assertThat(acceptedTermsVersion(older)).isEqualTo(2);
+	}
+
 	@Test
 	void anIdempotencyKeyIsBoundToTheTermsVersionItWasUsedWith() {
 		Product product = product(12000);
