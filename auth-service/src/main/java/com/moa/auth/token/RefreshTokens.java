@@ -119,9 +119,8 @@ public class RefreshTokens {
 			throw new InvalidRefreshTokenException();
 		}
 		if (row.revokedAt() != null) {
-			// Its session ended (logout, password change, a reuse seen earlier): the app
-			// still holding it is no attack, and a warning for each would hide real
-			// reuse.
+			// Its session ended (logout, password change, an earlier reuse). An app
+			// still holding it is no attack; a warning for each would hide real reuse.
 			log.debug("Refresh with a revoked token for user {} (family {})", row.userId(), row.familyId());
 			throw new InvalidRefreshTokenException();
 		}
