@@ -47,22 +47,16 @@ class AcceptedTermsIntegrationTests extends MailIntegrationTestSupport {
 		// The product page showed v1 (or v2); the charge settled a minute after the
 		// change.
 		Instant activatedAt = changedAt.plus(Duration.ofMinutes(1));
-		User shownV1 = user("ko");
-		UUID shownV1Subscription = activated(shownV1, productId, activatedAt, 1);
-		User shownV2 = user("ko");
-		activated(shownV2, productId, activatedAt, 2);
-		User unknown = user("ko");
-		activated(unknown, productId, activatedAt, null);
+		Subscribers subscribers = activateShownV1V2AndUnknown(productId, activatedAt);
+		User shownV1 = subscribers.shownV1();
+		User shownV2 = subscribers.shownV2();
+		User unknown = subscribers.unknown();
 		// Later events about the subscription queue nothing more.
-		announce(shownV1Subscription, shownV1, productId, "subscription.renewed", 2, activatedAt.plusSeconds(30), 1);
+		announce(subscribers.shownV1Subscription(), shownV1, productId, "subscription.renewed", 2,
+				activatedAt.plusSeconds(30), 1);
 		awaitQuiet();
 
-		assertThat(termsMails(shownV1)).singleElement()
-			.satisfies((mail) -> assertThat(parts(mail).get(0)).contains("버전 2", "Terms v2"));
-		assertThat(termsSources(shownV1)).containsExactly(productId + ":2");
-		assertThat(termsMails(shownV2)).isEmpty();
-		// Live only after the change: agreed to it as far as anyone can tell.
-		assertThat(termsMails(unknown)).isEmpty();
+		assertOnlyShownV1IsMailedV2(subscribers, productId);
 
 		// A later change reaches all three, once each.
 		awaitProcessed(termsChanged(productId, "Shown Box", 3, "Terms v3", activatedAt.plus(Duration.ofMinutes(1))));
@@ -78,21 +72,42 @@ class AcceptedTermsIntegrationTests extends MailIntegrationTestSupport {
 		UUID productId = product("Early Box");
 		Instant changedAt = Instant.now().minus(Duration.ofMinutes(1));
 		Instant activatedAt = changedAt.plus(Duration.ofMinutes(1));
-		User shownV1 = user("ko");
-		activated(shownV1, productId, activatedAt, 1);
-		User shownV2 = user("ko");
-		activated(shownV2, productId, activatedAt, 2);
-		User unknown = user("ko");
-		activated(unknown, productId, activatedAt, null);
+		Subscribers subscribers = activateShownV1V2AndUnknown(productId, activatedAt);
 		// The change's event is processed last (its outbox published late).
 		awaitProcessed(termsChanged(productId, "Early Box", 2, "Terms v2", changedAt));
 		awaitQuiet();
 
-		assertThat(termsMails(shownV1)).singleElement()
+		assertOnlyShownV1IsMailedV2(subscribers, productId);
+	}
+
+	/**
+	 * Three subscribers activated at once: shown v1, shown v2, and one whose app did not
+	 * say.
+	 */
+	private Subscribers activateShownV1V2AndUnknown(UUID productId, Instant activatedAt) {
+		User shownV1 = user("ko");
+		UUID shownV1Subscription = activated(shownV1, productId, activatedAt, 1);
+		User shownV2 = user("ko");
+		activated(shownV2, productId, activatedAt, 2);
+		User unknown = user("ko");
+		activated(unknown, productId, activatedAt, null);
+		return new Subscribers(shownV1, shownV1Subscription, shownV2, unknown);
+	}
+
+	/**
+	 * v2 (changed before they became live) reaches only the one shown v1: the one without
+	 * a version was live only after the change, so agreed to it as far as anyone can
+	 * tell.
+	 */
+	private void assertOnlyShownV1IsMailedV2(Subscribers subscribers, UUID productId) {
+		assertThat(termsMails(subscribers.shownV1())).singleElement()
 			.satisfies((mail) -> assertThat(parts(mail).get(0)).contains("버전 2", "Terms v2"));
-		assertThat(termsSources(shownV1)).containsExactly(productId + ":2");
-		assertThat(termsMails(shownV2)).isEmpty();
-		assertThat(termsMails(unknown)).isEmpty();
+		assertThat(termsSources(subscribers.shownV1())).containsExactly(productId + ":2");
+		assertThat(termsMails(subscribers.shownV2())).isEmpty();
+		assertThat(termsMails(subscribers.unknown())).isEmpty();
+	}
+
+	private record Subscribers(User shownV1, UUID shownV1Subscription, User shownV2, User unknown) {
 	}
 
 	@Test
