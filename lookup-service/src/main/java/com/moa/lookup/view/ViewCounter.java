@@ -62,15 +62,22 @@ public class ViewCounter {
 			return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
 			""", Long.class);
 
-	// KEYS: totals, dirty set. ARGV: product id, views, base total. Adds views counted
-	// while Redis was down.
+	// KEYS: totals, dirty set, batch marker. ARGV: product id, views, base total. Adds a
+	// batch of views counted while Redis was down, unless it was added before (its reply
+	// lost); returns the total, or 0 for a repeated batch.
 	private static final RedisScript<Long> ADD = RedisScript.of("""
+			if not redis.call('SET', KEYS[3], '1', 'NX', 'EX', 86400) then return 0 end
 			if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
 			  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 			end
 			redis.call('SADD', KEYS[2], ARGV[1])
 			return redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
 			""", Long.class);
+
+	/**
+	 * Marks a batch of offline views as added, for a day (it is resent within seconds).
+	 */
+	static final String BATCH_PREFIX = "lookup:views:batch:";
 
 	private final StringRedisTemplate redis;
 
@@ -151,15 +158,15 @@ public class ViewCounter {
 	 * for the next call.
 	 */
 	void addOfflineViews() {
-		for (Map.Entry<UUID, Long> pending : this.offline.drain().entrySet()) {
-			UUID productId = pending.getKey();
+		for (OfflineViews.Batch batch : this.offline.batches()) {
 			boolean added = this.availability.call(() -> {
-				this.redis.execute(ADD, List.of(TOTALS_KEY, DIRTY_KEY), productId.toString(),
-						Long.toString(pending.getValue()), Long.toString(flushedCount(productId)));
+				this.redis.execute(ADD, List.of(TOTALS_KEY, DIRTY_KEY, BATCH_PREFIX + batch.id()),
+						batch.productId().toString(), Long.toString(batch.views()),
+						Long.toString(flushedCount(batch.productId())));
 				return true;
 			}, () -> false);
-			if (!added) {
-				this.offline.restore(productId, pending.getValue());
+			if (added) {
+				this.offline.confirm(batch);
 			}
 		}
 	}

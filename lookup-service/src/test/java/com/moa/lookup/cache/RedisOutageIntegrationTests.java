@@ -18,6 +18,9 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +37,8 @@ import static org.awaitility.Awaitility.await;
 class RedisOutageIntegrationTests extends LookupIntegrationTestSupport {
 
 	private static TcpProxy redisProxy;
+
+	private static DataRedisConnectionDetails.Standalone redisBehindProxy;
 
 	@AfterEach
 	void restoreRedis() {
@@ -103,6 +108,66 @@ class RedisOutageIntegrationTests extends LookupIntegrationTestSupport {
 		assertThat(responses.get(0).body()).contains(product.id.toString());
 	}
 
+	@Test
+	void viewsHeldDuringAnOutageAreAddedOnceWhenTheReplyIsLost() {
+		String token = uniqueToken();
+		Product product = product("Lost reply " + token);
+		publishAndAwait(product);
+		long viewsBefore = listedViewCount(token, product.id);
+		// A first outage, so the script adding held views is known to Redis (a NOSCRIPT
+		// reply dropped below would leave nothing executed).
+		redisProxy.cut();
+		viewByNewVisitor(product.id);
+		redisProxy.restore();
+		awaitHeldViews(0);
+
+		redisProxy.cut();
+		viewByNewVisitor(product.id);
+		viewByNewVisitor(product.id);
+		assertThat(heldViews()).isEqualTo(2);
+		// Redis returns and adds the held views, but its reply never arrives.
+		redisProxy.dropRepliesAfter("lookup:views:batch:");
+		redisProxy.restore();
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(totalBehindProxy(product.id)).isEqualTo(viewsBefore + 3));
+		assertThat(heldViews()).isEqualTo(2);
+
+		// The connection breaks; the batch is sent again when Redis answers, and not
+		// added
+		// a second time.
+		redisProxy.cut();
+		redisProxy.restore();
+		awaitHeldViews(0);
+		assertThat(totalBehindProxy(product.id)).isEqualTo(viewsBefore + 3);
+		awaitFlushedViewCount(product.id, viewsBefore + 3);
+	}
+
+	private double heldViews() {
+		return this.meters.get("lookup.views.held").gauge().value();
+	}
+
+	private void awaitHeldViews(double views) {
+		await().atMost(Duration.ofSeconds(15)).until(() -> heldViews() == views);
+	}
+
+	/** The product's total as Redis has it, read past the proxy. */
+	private static long totalBehindProxy(UUID productId) {
+		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(redisBehindProxy.getHost(),
+				redisBehindProxy.getPort());
+		server.setDatabase(redisBehindProxy.getDatabase());
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(server);
+		factory.afterPropertiesSet();
+		factory.start();
+		try {
+			Object total = new StringRedisTemplate(factory).opsForHash()
+				.get("lookup:views:total", productId.toString());
+			return (total != null) ? Long.parseLong((String) total) : -1;
+		}
+		finally {
+			factory.destroy();
+		}
+	}
+
 	@TestConfiguration(proxyBeanMethods = false)
 	static class ProxiedRedis {
 
@@ -112,6 +177,7 @@ class RedisOutageIntegrationTests extends LookupIntegrationTestSupport {
 		DataRedisConnectionDetails proxiedRedis(
 				@Qualifier("testRedisConnectionDetails") DataRedisConnectionDetails testRedis) {
 			DataRedisConnectionDetails.Standalone leased = testRedis.getStandalone();
+			redisBehindProxy = leased;
 			redisProxy = new TcpProxy(leased.getHost(), leased.getPort());
 			return new DataRedisConnectionDetails() {
 				@Override

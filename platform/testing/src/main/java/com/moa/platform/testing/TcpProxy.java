@@ -8,8 +8,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A TCP forwarder on a local port in front of a real server, for outage tests: put it
@@ -27,6 +29,8 @@ public final class TcpProxy implements AutoCloseable {
 
 	private volatile ServerSocket listener;
 
+	private volatile String dropRepliesAfter;
+
 	public TcpProxy(String targetHost, int targetPort) {
 		this.target = new InetSocketAddress(targetHost, targetPort);
 		this.listener = listen(0);
@@ -39,8 +43,19 @@ public final class TcpProxy implements AutoCloseable {
 		return this.port;
 	}
 
+	/**
+	 * From now until {@link #cut()}, once a request containing {@code text} passes on a
+	 * connection, the server's replies on that connection are dropped: the server has
+	 * executed the request, the client never learns it (the text must arrive in one
+	 * read).
+	 */
+	public void dropRepliesAfter(String text) {
+		this.dropRepliesAfter = text;
+	}
+
 	/** Closes every connection through the proxy and refuses new ones. */
 	public synchronized void cut() {
+		this.dropRepliesAfter = null;
 		closeQuietly(this.listener);
 		this.listener = null;
 		this.sockets.forEach(TcpProxy::closeQuietly);
@@ -89,8 +104,9 @@ public final class TcpProxy implements AutoCloseable {
 					if (!register(listener, client, server)) {
 						continue;
 					}
-					pump(client, server);
-					pump(server, client);
+					AtomicBoolean replyDropped = new AtomicBoolean();
+					pump(client, server, false, replyDropped);
+					pump(server, client, true, replyDropped);
 				}
 				catch (IOException ex) {
 					// Listener closed by cut().
@@ -114,12 +130,20 @@ public final class TcpProxy implements AutoCloseable {
 		return true;
 	}
 
-	private void pump(Socket from, Socket to) {
+	private void pump(Socket from, Socket to, boolean replies, AtomicBoolean repliesDropped) {
 		daemon("tcp-proxy-pump-" + this.port, () -> {
 			byte[] buffer = new byte[8192];
 			try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
 				int read;
 				while ((read = in.read(buffer)) >= 0) {
+					String dropAfter = this.dropRepliesAfter;
+					if (!replies && dropAfter != null
+							&& new String(buffer, 0, read, StandardCharsets.ISO_8859_1).contains(dropAfter)) {
+						repliesDropped.set(true);
+					}
+					if (replies && repliesDropped.get()) {
+						continue;
+					}
 					out.write(buffer, 0, read);
 					out.flush();
 				}
