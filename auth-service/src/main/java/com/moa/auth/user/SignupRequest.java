@@ -16,7 +16,8 @@ import jakarta.validation.constraints.Size;
  * @param role CONSUMER or SELLER
  * @param locale {@code ko} (default) or {@code en}
  */
-record SignupRequest(@NotBlank @Email @Size(max = 254) String email, @NotNull @Size(min = 8, max = 128) String password,
+record SignupRequest(@NotBlank @Email @DeliverableEmail @Size(max = 254) String email,
+		@NotNull @Size(min = 8, max = 128) String password,
 		@NotBlank @Size(max = 100) @Pattern(regexp = VISIBLE, message = "must not be blank") @Pattern(
 				regexp = NO_BIDI_CONTROLS, message = "must not contain bidirectional control characters") String name,
 		@NotNull SignupRole role, @Pattern(regexp = "ko|en", message = "must be ko or en") String locale) {

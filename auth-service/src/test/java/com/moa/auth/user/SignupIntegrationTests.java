@@ -1,6 +1,7 @@
 package com.moa.auth.user;
 
 import java.util.List;
+import java.util.UUID;
 
 import com.moa.auth.AuthIntegrationTestSupport;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,23 @@ class SignupIntegrationTests extends AuthIntegrationTestSupport {
 	@Test
 	void rejectsInvalidEmail() {
 		assertValidationError(signup("not-an-email", PASSWORD, "CONSUMER"), "email");
+	}
+
+	@Test
+	void rejectsEmailsThatReadLikeAnotherOrCannotBeMailed() {
+		String local = "u" + UUID.randomUUID().toString().substring(0, 8);
+		// A zero-width space, a Cyrillic a, an accented letter (all need SMTPUTF8), a
+		// NUL,
+		// a domain IDNA maps to example.com.
+		for (String email : List.of(local + "\\u200b@example.com", "\\u0430" + local + "@example.com",
+				local + "\\u00e9@example.com", local + "\\u0000@example.com", local + "@exa\\u200bmple.com")) {
+			assertValidationError(post("/api/auth/signup", """
+					{"email":"%s","password":"%s","name":"Kim","role":"CONSUMER"}""".formatted(email, PASSWORD)),
+					"email");
+		}
+		assertThat(signup(local + "@\ub3c4\uba54\uc778.\ud55c\uad6d", PASSWORD, "CONSUMER"))
+			.hasStatus(HttpStatus.CREATED);
+		assertThat(signup(local + "@xn--3e0b707e.kr", PASSWORD, "CONSUMER")).hasStatus(HttpStatus.CREATED);
 	}
 
 	@Test

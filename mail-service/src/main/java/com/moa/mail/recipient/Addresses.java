@@ -6,9 +6,10 @@ import jakarta.mail.internet.AddressException;
 
 /**
  * Email addresses as SMTP carries them without SMTPUTF8, which mail-service does not use:
- * auth-service accepts any Unicode address, but Angus Mail writes each character of an
- * envelope address as its low byte ({@code 걁걂@example.com} went to
- * {@code AB@example.com}, and a {@code 갍} became a CR that broke the session).
+ * auth-service accepted any Unicode address before it refused non-ASCII local parts
+ * (older accounts may have one), and Angus Mail writes each character of an envelope
+ * address as its low byte ({@code 걁걂@example.com} went to {@code AB@example.com}, and a
+ * {@code 갍} became a CR that broke the session).
  */
 public final class Addresses {
 

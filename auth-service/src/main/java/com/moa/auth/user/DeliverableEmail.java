@@ -1,0 +1,67 @@
+package com.moa.auth.user;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.net.IDN;
+import java.util.Locale;
+
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
+
+/**
+ * An address mail can reach that reads as only itself: a local part of printable ASCII
+ * and a domain that is ASCII or an internationalized domain in its canonical form.
+ *
+ * <p>
+ * Bean Validation's {@code @Email} also takes any character above U+007F in the local
+ * part, so {@code ali\u200Bce@} (a zero-width space) or {@code аlice@} (a Cyrillic a) was
+ * a second account that reads exactly like another one, and one mail-service can never
+ * write to (a non-ASCII local part needs SMTPUTF8). A domain IDNA would map to another
+ * one ({@code exa\u200Bmple.com} is {@code example.com}) is refused for the same reason.
+ */
+@Documented
+@Constraint(validatedBy = DeliverableEmail.Validator.class)
+@Target({ ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.METHOD })
+@Retention(RetentionPolicy.RUNTIME)
+@interface DeliverableEmail {
+
+	String message() default "must have a plain ASCII local part and a valid domain";
+
+	Class<?>[] groups() default {};
+
+	Class<? extends Payload>[] payload() default {};
+
+	class Validator implements ConstraintValidator<DeliverableEmail, String> {
+
+		@Override
+		public boolean isValid(String email, ConstraintValidatorContext context) {
+			int at = (email != null) ? email.lastIndexOf('@') : -1;
+			if (at < 0) {
+				return true; // @NotBlank and @Email speak for it
+			}
+			String domain = email.substring(at + 1);
+			return printableAscii(email.substring(0, at)) && (printableAscii(domain) || canonicalIdn(domain));
+		}
+
+		private static boolean printableAscii(String text) {
+			return text.chars().allMatch((c) -> c > 0x20 && c < 0x7F);
+		}
+
+		private static boolean canonicalIdn(String domain) {
+			try {
+				String ascii = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES);
+				return IDN.toUnicode(ascii, IDN.USE_STD3_ASCII_RULES).equals(domain.toLowerCase(Locale.ROOT));
+			}
+			catch (IllegalArgumentException ex) {
+				return false;
+			}
+		}
+
+	}
+
+}
