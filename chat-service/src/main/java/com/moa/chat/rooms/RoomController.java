@@ -111,14 +111,21 @@ public class RoomController {
 	}
 
 	/**
-	 * 201 with the stored message; a repeated clientMessageId returns that message (200).
+	 * 201 with the stored message. A repeated clientMessageId (a retry after a lost
+	 * answer) gets the same 201 and message, marked {@code Idempotent-Replayed: true} as
+	 * payment-service marks its replays: the client that retries sees what the first
+	 * answer said.
 	 */
 	@PostMapping("/{roomId}/messages")
 	ResponseEntity<Message> send(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable UUID roomId,
 			@RequestBody SendMessageRequest request) {
 		MessageRules.check(request.text(), request.clientMessageId());
 		ChatRooms.Sent sent = this.rooms.send(roomId, user.id(), request.text(), request.clientMessageId());
-		return ResponseEntity.status(sent.created() ? HttpStatus.CREATED : HttpStatus.OK).body(sent.message());
+		ResponseEntity.BodyBuilder response = ResponseEntity.status(HttpStatus.CREATED);
+		if (!sent.created()) {
+			response.header("Idempotent-Replayed", "true");
+		}
+		return response.body(sent.message());
 	}
 
 	@PostMapping("/{roomId}/read")

@@ -241,7 +241,9 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 		Response first = post(this.port, messages, room[1], Map.of("text", "안녕하세요", "clientMessageId", "abc"));
 		Response again = post(this.port, messages, room[1], Map.of("text", "안녕하세요", "clientMessageId", "abc"));
 		assertThat(first.status()).isEqualTo(201);
-		assertThat(again.status()).isEqualTo(200);
+		assertThat(again.status()).isEqualTo(201);
+		assertThat(first.header("Idempotent-Replayed")).isNull();
+		assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
 		assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
 		assertThat(again.json().get("seq").asLong()).isEqualTo(1);
 		// The same id from the other participant is another message.
