@@ -77,6 +77,25 @@ class SearchThroughGatewaySystemTests {
 		assertThat(get(gateway, "/api/search/history", null).statusCode()).isEqualTo(401);
 	}
 
+	@Test
+	void anyKeywordIsDeletedByTheDocumentedPath() throws Exception {
+		String token = Api.accessToken("CONSUMER");
+		String tag = UUID.randomUUID().toString().substring(0, 6);
+		// Each of these made a path the gateway (and search-service's firewall) refused.
+		String[] keywords = { "50% 할인 " + tag, "AC/DC " + tag, tag + " a;b\\c" };
+		for (String keyword : keywords) {
+			search(keyword, token);
+		}
+		await("/api/search/history", token, (history) -> history.size() == keywords.length);
+
+		for (String keyword : keywords) {
+			HttpResponse<String> deleted = send(gateway, "DELETE", "/api/search/history/" + encode(keyword), null,
+					token);
+			assertThat(deleted.statusCode()).as(keyword + ": " + deleted.body()).isEqualTo(204);
+		}
+		await("/api/search/history", token, JsonNode::isEmpty);
+	}
+
 	private static void search(String keyword, String token) throws Exception {
 		assertThat(get(gateway, "/api/products?q=" + encode(keyword), token).statusCode()).isEqualTo(200);
 	}

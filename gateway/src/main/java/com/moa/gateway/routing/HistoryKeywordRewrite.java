@@ -1,0 +1,74 @@
+package com.moa.gateway.routing;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * API.md deletes a history entry as {@code DELETE /api/search/history/{keyword}}, the
+ * keyword one URL-encoded path segment. A keyword with {@code / % ; \} ("50% 할인",
+ * "AC/DC"), or one that is {@code .} or {@code ..}, cannot travel as a path: the
+ * {@link InternalPathGuard} refuses such paths, as Tomcat and Spring Security's firewall
+ * in search-service do. Before the guard, this filter moves the segment into the query
+ * form search-service serves for every keyword ({@code ?keyword=}), so the documented
+ * call works for any keyword and no path decision ever sees the encoded bytes: the path
+ * becomes the fixed {@code /api/search/history}.
+ */
+@Component
+class HistoryKeywordRewrite implements WebFilter, Ordered {
+
+	static final String PREFIX = "/api/search/history/";
+
+	@Override
+	public int getOrder() {
+		return InternalPathGuard.ORDER - 10;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		ServerHttpRequest request = exchange.getRequest();
+		URI rewritten = (request.getMethod() == HttpMethod.DELETE) ? rewrite(request.getURI()) : null;
+		if (rewritten == null) {
+			return chain.filter(exchange);
+		}
+		return chain.filter(exchange.mutate().request((builder) -> builder.uri(rewritten)).build());
+	}
+
+	/** The query form of a one-segment delete, or null for any other path. */
+	static URI rewrite(URI uri) {
+		String rawPath = uri.getRawPath();
+		if (rawPath == null || !rawPath.startsWith(PREFIX)) {
+			return null;
+		}
+		String segment = rawPath.substring(PREFIX.length());
+		if (segment.isEmpty() || segment.contains("/")) {
+			return null;
+		}
+		String keyword;
+		try {
+			keyword = UriUtils.decode(segment, StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			return null; // malformed escapes: the guard refuses the path as it is
+		}
+		return UriComponentsBuilder.fromUri(uri)
+			.replacePath("/api/search/history")
+			.replaceQuery(null)
+			.queryParam("keyword", "{keyword}")
+			.encode()
+			.buildAndExpand(keyword)
+			.toUri();
+	}
+
+}
