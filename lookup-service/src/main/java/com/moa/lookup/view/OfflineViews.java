@@ -20,9 +20,11 @@ import org.springframework.stereotype.Component;
  * {@code lookup.views.held} shows how many there are.
  *
  * <p>
- * Held views go to Redis in batches with an id, and a batch is held until Redis confirms
- * it: an addition whose reply is lost (a timeout, a dropped connection) is sent again
- * with the same id, which Redis recognises, so it is neither lost nor added twice.
+ * Held views go to Redis in batches with an id, at most one per product at a time, and a
+ * batch is held until Redis confirms it: an addition whose reply is lost (a timeout, a
+ * dropped connection) is sent again with the same id, which Redis recognises, so it is
+ * neither lost nor added twice. Views of a product with a batch in flight wait for it, so
+ * what is held stays one counter and one batch per product however long the outage.
  */
 @Component
 class OfflineViews {
@@ -32,8 +34,8 @@ class OfflineViews {
 
 	private final ConcurrentMap<UUID, AtomicLong> pending = new ConcurrentHashMap<>();
 
-	/** Batches sent or about to be sent, by id, until Redis confirms them. */
-	private final Map<String, Batch> unconfirmed = new LinkedHashMap<>();
+	/** Batches sent or about to be sent, by product, until Redis confirms them. */
+	private final Map<UUID, Batch> unconfirmed = new LinkedHashMap<>();
 
 	OfflineViews(MeterRegistry meters) {
 		Gauge.builder("lookup.views.held", this, OfflineViews::held)
@@ -46,17 +48,18 @@ class OfflineViews {
 	}
 
 	/**
-	 * The batches to add now: those not confirmed yet, and the views held since the last
-	 * call as new ones.
+	 * The batches to add now: those not confirmed yet, and for each other product the
+	 * views held since the last call as a new one.
 	 */
 	synchronized List<Batch> batches() {
 		// Entries stay (one per product viewed during an outage) so no increment can land
 		// on a counter that was just taken out of the map.
 		this.pending.forEach((productId, views) -> {
-			long taken = views.getAndSet(0);
-			if (taken > 0) {
-				Batch batch = new Batch(UUID.randomUUID().toString(), productId, taken);
-				this.unconfirmed.put(batch.id(), batch);
+			if (!this.unconfirmed.containsKey(productId)) {
+				long taken = views.getAndSet(0);
+				if (taken > 0) {
+					this.unconfirmed.put(productId, new Batch(UUID.randomUUID().toString(), productId, taken));
+				}
 			}
 		});
 		return List.copyOf(this.unconfirmed.values());
@@ -64,7 +67,7 @@ class OfflineViews {
 
 	/** Redis has added the batch (now, or when it was sent before). */
 	synchronized void confirm(Batch batch) {
-		this.unconfirmed.remove(batch.id());
+		this.unconfirmed.remove(batch.productId(), batch);
 	}
 
 	synchronized long held() {

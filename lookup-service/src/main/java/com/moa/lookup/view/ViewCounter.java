@@ -28,7 +28,9 @@ import org.springframework.stereotype.Component;
  * <p>
  * A total starts from PostgreSQL's count (the first view ever, or after Redis lost its
  * data). While the main Redis is unreachable, views are held by {@link OfflineViews} and
- * added when it returns.
+ * added when it returns, exactly once. One case still counts a view twice: an
+ * {@code INCREMENT} that Redis executed but whose reply was lost (a timeout) is held as
+ * well; making it idempotent would cost a key write per view on the hot path.
  */
 @Component
 public class ViewCounter {
@@ -62,14 +64,18 @@ public class ViewCounter {
 			return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
 			""", Long.class);
 
-	// KEYS: totals, dirty set, batch marker. ARGV: product id, views, base total. Adds a
-	// batch of views counted while Redis was down, unless it was added before (its reply
-	// lost); returns the total, or 0 for a repeated batch.
+	// KEYS: totals, dirty set, batch marker. ARGV: product id, views, base total ('' when
+	// not read yet). Adds a batch of views counted while Redis was down, unless it was
+	// added before (its reply lost). Returns the total, 0 for a repeated batch, -1 when
+	// it
+	// needs the base.
 	private static final RedisScript<Long> ADD = RedisScript.of("""
-			if not redis.call('SET', KEYS[3], '1', 'NX', 'EX', 86400) then return 0 end
+			if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 			if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
+			  if ARGV[3] == '' then return -1 end
 			  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 			end
+			redis.call('SET', KEYS[3], '1', 'EX', 86400)
 			redis.call('SADD', KEYS[2], ARGV[1])
 			return redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
 			""", Long.class);
@@ -159,10 +165,13 @@ public class ViewCounter {
 	 */
 	void addOfflineViews() {
 		for (OfflineViews.Batch batch : this.offline.batches()) {
+			List<String> keys = List.of(TOTALS_KEY, DIRTY_KEY, BATCH_PREFIX + batch.id());
+			String id = batch.productId().toString();
+			String views = Long.toString(batch.views());
 			boolean added = this.availability.call(() -> {
-				this.redis.execute(ADD, List.of(TOTALS_KEY, DIRTY_KEY, BATCH_PREFIX + batch.id()),
-						batch.productId().toString(), Long.toString(batch.views()),
-						Long.toString(flushedCount(batch.productId())));
+				if (this.redis.execute(ADD, keys, id, views, "") == NEEDS_BASE) {
+					this.redis.execute(ADD, keys, id, views, Long.toString(flushedCount(batch.productId())));
+				}
 				return true;
 			}, () -> false);
 			if (added) {
