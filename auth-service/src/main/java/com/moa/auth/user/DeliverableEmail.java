@@ -14,8 +14,9 @@ import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
 
 /**
- * An address mail can reach that reads as only itself: a local part of printable ASCII
- * and a domain that is ASCII or an internationalized domain in its canonical form.
+ * An address mail-service can write to SMTP, with no invisible or look-alike characters
+ * in its local part: the local part printable ASCII, the domain ASCII or an
+ * internationalized domain in its canonical form.
  *
  * <p>
  * Bean Validation's {@code @Email} also takes any character above U+007F in the local
@@ -23,6 +24,11 @@ import jakarta.validation.Payload;
  * a second account that reads exactly like another one, and one mail-service can never
  * write to (a non-ASCII local part needs SMTPUTF8). A domain IDNA would map to another
  * one ({@code exa\u200Bmple.com} is {@code example.com}) is refused for the same reason.
+ * The check is {@code java.net.IDN}'s IDNA 2003, the conversion mail-service sends with:
+ * a domain it maps elsewhere ({@code straße.de} to {@code strasse.de}) or cannot write
+ * (characters newer than Unicode 3.2, ZWJ/ZWNJ) is refused here rather than misdirected
+ * or never mailed. Look-alike domains (a Cyrillic letter in one) are other mailboxes and
+ * are not refused.
  */
 @Documented
 @Constraint(validatedBy = DeliverableEmail.Validator.class)

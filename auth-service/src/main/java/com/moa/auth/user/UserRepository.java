@@ -1,5 +1,6 @@
 package com.moa.auth.user;
 
+import java.net.IDN;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -27,9 +28,36 @@ public class UserRepository {
 		this.jdbc = jdbc;
 	}
 
-	/** Lower-cases and trims an email the way it is stored. */
+	/**
+	 * Trims and lower-cases an email the way it is stored, with an internationalized
+	 * domain in its Unicode form: {@code x@xn--3e0b707e.kr} and {@code x@한국.kr} are one
+	 * mailbox, so they are one account (mail-service writes the ASCII form to SMTP).
+	 */
 	public static String normalizeEmail(String email) {
-		return email.trim().toLowerCase(Locale.ROOT);
+		String lower = email.trim().toLowerCase(Locale.ROOT);
+		int at = lower.lastIndexOf('@');
+		String domain = lower.substring(at + 1);
+		if (at < 0 || (!domain.contains("xn--") && domain.chars().allMatch((c) -> c < 0x80))) {
+			return lower;
+		}
+		try {
+			return lower.substring(0, at + 1)
+					+ IDN.toUnicode(IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES), IDN.USE_STD3_ASCII_RULES);
+		}
+		catch (IllegalArgumentException ex) {
+			return lower; // not a domain IDNA can write (signup refuses it)
+		}
+	}
+
+	/** The email with its domain in ASCII (punycode) form, or itself. */
+	private static String asciiDomain(String normalized) {
+		int at = normalized.lastIndexOf('@');
+		try {
+			return normalized.substring(0, at + 1) + IDN.toASCII(normalized.substring(at + 1));
+		}
+		catch (IllegalArgumentException ex) {
+			return normalized;
+		}
 	}
 
 	/**
@@ -47,8 +75,10 @@ public class UserRepository {
 	}
 
 	public Optional<User> findByEmail(String email) {
-		return this.jdbc.sql("SELECT * FROM users WHERE lower(email) = ?")
-			.param(normalizeEmail(email))
+		String normalized = normalizeEmail(email);
+		// Accounts made before domains were stored in Unicode may have the ASCII form.
+		return this.jdbc.sql("SELECT * FROM users WHERE lower(email) IN (?, ?) ORDER BY lower(email) = ? DESC LIMIT 1")
+			.params(normalized, asciiDomain(normalized), normalized)
 			.query(UserRepository::map)
 			.optional();
 	}
