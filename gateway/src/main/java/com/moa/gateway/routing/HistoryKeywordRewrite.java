@@ -32,7 +32,8 @@ class HistoryKeywordRewrite implements WebFilter, Ordered {
 
 	@Override
 	public int getOrder() {
-		return InternalPathGuard.ORDER - 10;
+		return InternalPathGuard.ORDER - 5; // after the header stripper (+10), before the
+											// guard
 	}
 
 	@Override
