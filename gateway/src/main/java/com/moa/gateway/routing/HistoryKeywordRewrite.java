@@ -30,10 +30,10 @@ class HistoryKeywordRewrite implements WebFilter, Ordered {
 
 	static final String PREFIX = "/api/search/history/";
 
+	/** After the untrusted-header stripper (+10), before the guard (+20). */
 	@Override
 	public int getOrder() {
-		return InternalPathGuard.ORDER - 5; // after the header stripper (+10), before the
-											// guard
+		return InternalPathGuard.ORDER - 5;
 	}
 
 	@Override
