@@ -213,7 +213,7 @@ public class ChatRooms {
 
 	/**
 	 * Stores and delivers a message; a {@code clientMessageId} the sender used before in
-	 * this room returns that message instead.
+	 * this room returns that message instead (422 if its text differs).
 	 */
 	public Sent send(UUID roomId, UUID sender, String text, String clientMessageId) {
 		String clientKey = roomId + ":" + sender + ":" + clientMessageId;
@@ -244,7 +244,11 @@ public class ChatRooms {
 						// Not the number: the client key, a resend of a stored message.
 						release(roomId, owner, last, false);
 						released = true;
-						return new Sent(Message.of(findByClientKey(clientKey)), false);
+						Document original = findByClientKey(clientKey);
+						if (!text.equals(original.getString("text"))) {
+							throw new ClientMessageIdReusedException();
+						}
+						return new Sent(Message.of(original), false);
 					}
 					// Stored by a sender that died before moving lastSeq: deliver it, go
 					// on.
@@ -498,6 +502,19 @@ public class ChatRooms {
 
 	static String messageId(UUID roomId, long seq) {
 		return roomId + ":" + seq;
+	}
+
+	/**
+	 * A clientMessageId already used for a message with other text: answering with the
+	 * stored message would tell the client its new text was sent when it was not.
+	 */
+	static class ClientMessageIdReusedException extends ApiProblemException {
+
+		ClientMessageIdReusedException() {
+			super(HttpStatus.UNPROCESSABLE_CONTENT, "client-message-id-reused", "clientMessageId reused",
+					"This clientMessageId was already used for another message in this room; use a new one for each message");
+		}
+
 	}
 
 	/** Too many senders on one room right now: retry. */

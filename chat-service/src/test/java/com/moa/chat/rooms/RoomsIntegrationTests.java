@@ -246,6 +246,11 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 		assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
 		assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
 		assertThat(again.json().get("seq").asLong()).isEqualTo(1);
+		// The id again with other text is a client bug, not a resend: nothing is stored
+		// and the client is told, rather than shown the old message as if it were new.
+		Response reused = post(this.port, messages, room[1], Map.of("text", "다른 메시지", "clientMessageId", "abc"));
+		assertThat(reused.status()).isEqualTo(422);
+		assertThat(reused.body()).contains("https://moa-subscribe.com/problems/client-message-id-reused");
 		// The same id from the other participant is another message.
 		Response seller = post(this.port, messages, room[2], Map.of("text", "네", "clientMessageId", "abc"));
 		assertThat(seller.status()).isEqualTo(201);
