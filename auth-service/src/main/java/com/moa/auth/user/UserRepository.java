@@ -41,8 +41,12 @@ public class UserRepository {
 			return lower;
 		}
 		try {
-			return lower.substring(0, at + 1)
+			String normalized = lower.substring(0, at + 1)
 					+ IDN.toUnicode(IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES), IDN.USE_STD3_ASCII_RULES);
+			// IDNA's mapping can lengthen a domain (㎒ is mhz): past the column's 254,
+			// keep
+			// the address as typed rather than fail where it is stored.
+			return (normalized.length() <= 254) ? normalized : lower;
 		}
 		catch (IllegalArgumentException ex) {
 			return lower; // not a domain IDNA can write (signup refuses it)
@@ -76,9 +80,14 @@ public class UserRepository {
 
 	public Optional<User> findByEmail(String email) {
 		String normalized = normalizeEmail(email);
-		// Accounts made before domains were stored in Unicode may have the ASCII form.
-		return this.jdbc.sql("SELECT * FROM users WHERE lower(email) IN (?, ?) ORDER BY lower(email) = ? DESC LIMIT 1")
-			.params(normalized, asciiDomain(normalized), normalized)
+		String typed = email.trim().toLowerCase(Locale.ROOT);
+		// Accounts made before domains were stored in Unicode keep the spelling they were
+		// made with (the ASCII form, or one IDNA maps elsewhere): found by it, and the
+		// account spelled exactly as typed comes first where two spellings are stored.
+		return this.jdbc
+			.sql("SELECT * FROM users WHERE lower(email) IN (?, ?, ?) "
+					+ "ORDER BY lower(email) = ? DESC, lower(email) = ? DESC LIMIT 1")
+			.params(normalized, asciiDomain(normalized), typed, typed, normalized)
 			.query(UserRepository::map)
 			.optional();
 	}

@@ -131,6 +131,25 @@ class SignupIntegrationTests extends AuthIntegrationTestSupport {
 	}
 
 	@Test
+	void accountsStoredWithASpellingNowNormalizedElsewhereLogInAsTyped() {
+		// Before signup refused them: a domain IDNA maps to another, and both spellings
+		// of one domain stored as two accounts. Each logs in with the spelling it has.
+		String local = "u" + UUID.randomUUID().toString().substring(0, 8);
+		String mapped = local + "@stra\u00dfe.de";
+		String unicode = local + "@\ub3c4\uba54\uc778.\ud55c\uad6d";
+		String ascii = local + "@xn--hq1bm8jm9l.xn--3e0b707e";
+		assertThat(signup(local + "@example.org", PASSWORD, "CONSUMER")).hasStatus(HttpStatus.CREATED);
+		assertThat(signup(unicode, PASSWORD, "CONSUMER")).hasStatus(HttpStatus.CREATED);
+		assertThat(signup(local + "@example.net", "other-password", "CONSUMER")).hasStatus(HttpStatus.CREATED);
+		this.jdbc.sql("UPDATE users SET email = ? WHERE email = ?").params(mapped, local + "@example.org").update();
+		this.jdbc.sql("UPDATE users SET email = ? WHERE email = ?").params(ascii, local + "@example.net").update();
+
+		assertThat(login(mapped, PASSWORD)).hasStatus(HttpStatus.OK);
+		assertThat(login(unicode, PASSWORD)).hasStatus(HttpStatus.OK);
+		assertThat(login(ascii, "other-password")).hasStatus(HttpStatus.OK);
+	}
+
+	@Test
 	void rejectsPasswordShorterThanEightCharacters() {
 		assertValidationError(signup(uniqueEmail(), "short12", "CONSUMER"), "password");
 	}
