@@ -9,8 +9,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -33,9 +36,42 @@ public final class TcpProxy implements AutoCloseable {
 
 	public TcpProxy(String targetHost, int targetPort) {
 		this.target = new InetSocketAddress(targetHost, targetPort);
-		this.listener = listen(0);
+		this.listener = listenBelowEphemeralPorts();
 		this.port = this.listener.getLocalPort();
 		accept(this.listener);
+	}
+
+	/**
+	 * A port outside the kernel's ephemeral range, never one {@code listen(0)} would
+	 * give: while the proxy is cut, a client reconnecting to an ephemeral port can be
+	 * handed that very port as its own source port and connect to itself (TCP
+	 * simultaneous open). It then reads its own commands back as replies, and
+	 * {@link #restore()} cannot bind the port again; both happened in CI.
+	 */
+	private static ServerSocket listenBelowEphemeralPorts() {
+		int first = ephemeralPortsStart();
+		int lowest = Math.max(1024, Math.min(10_000, first - 1000));
+		for (int attempt = 0; attempt < 200; attempt++) {
+			int port = ThreadLocalRandom.current().nextInt(lowest, first);
+			try {
+				return listen(port);
+			}
+			catch (UncheckedIOException ex) {
+				// Taken: try another.
+			}
+		}
+		throw new IllegalStateException("no free port below " + first);
+	}
+
+	private static int ephemeralPortsStart() {
+		try {
+			String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+			int start = Integer.parseInt(range.split("\\s+")[0]);
+			return (start >= 2048) ? start : 32768;
+		}
+		catch (IOException | RuntimeException ex) {
+			return 32768; // Linux's default, and below the IANA dynamic range
+		}
 	}
 
 	/** The local port the application should connect to. */
