@@ -34,8 +34,7 @@ class LoginService {
 		String email = UserRepository.normalizeEmail(request.email());
 		// Counted as a failure before the password check; undone below if it succeeds.
 		long attempt = this.throttle.reserve(email, clientIp);
-		// As typed: an account stored before normalization changed is found by its
-		// spelling.
+		// As typed: an account stored before normalization changed keeps its spelling.
 		User user = this.users.findByEmail(request.email()).orElse(null);
 		// An unknown email still costs one BCrypt check: same answer, similar timing.
 		boolean valid = (user != null) ? this.passwords.matches(request.password(), user.passwordHash())

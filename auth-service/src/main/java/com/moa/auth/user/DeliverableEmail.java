@@ -5,7 +5,6 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.net.IDN;
 import java.util.Locale;
 
 import jakarta.validation.Constraint;
@@ -60,8 +59,7 @@ import jakarta.validation.Payload;
 
 		private static boolean canonicalIdn(String domain) {
 			try {
-				String ascii = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES);
-				return IDN.toUnicode(ascii, IDN.USE_STD3_ASCII_RULES).equals(domain.toLowerCase(Locale.ROOT));
+				return UserRepository.canonicalDomain(domain).equals(domain.toLowerCase(Locale.ROOT));
 			}
 			catch (IllegalArgumentException ex) {
 				return false;

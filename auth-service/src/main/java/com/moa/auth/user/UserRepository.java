@@ -41,16 +41,23 @@ public class UserRepository {
 			return lower;
 		}
 		try {
-			String normalized = lower.substring(0, at + 1)
-					+ IDN.toUnicode(IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES), IDN.USE_STD3_ASCII_RULES);
-			// IDNA's mapping can lengthen a domain (㎒ is mhz): past the column's 254,
-			// keep
-			// the address as typed rather than fail where it is stored.
+			String normalized = lower.substring(0, at + 1) + canonicalDomain(domain);
+			// IDNA can lengthen a domain (㎒ is mhz): past the column's 254 characters the
+			// address stays as typed rather than fail where it is stored.
 			return (normalized.length() <= 254) ? normalized : lower;
 		}
 		catch (IllegalArgumentException ex) {
 			return lower; // not a domain IDNA can write (signup refuses it)
 		}
+	}
+
+	/**
+	 * A domain in the Unicode form IDNA 2003 gives it, the one mail-service converts back
+	 * to ASCII.
+	 * @throws IllegalArgumentException when IDNA cannot write it
+	 */
+	static String canonicalDomain(String domain) {
+		return IDN.toUnicode(IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES), IDN.USE_STD3_ASCII_RULES);
 	}
 
 	/** The email with its domain in ASCII (punycode) form, or itself. */
