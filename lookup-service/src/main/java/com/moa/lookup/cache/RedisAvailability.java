@@ -56,6 +56,14 @@ public class RedisAvailability {
 		return result;
 	}
 
+	/**
+	 * Whether the last call reached Redis: false from a failure until a call succeeds
+	 * again, so also for a moment after Redis returns.
+	 */
+	public boolean inUse() {
+		return !this.down;
+	}
+
 	/** Whether Redis should be tried now. */
 	public boolean usable() {
 		return !this.down || System.nanoTime() - this.retryAt >= 0;

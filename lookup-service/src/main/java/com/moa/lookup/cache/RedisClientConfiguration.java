@@ -2,6 +2,9 @@ package com.moa.lookup.cache;
 
 import com.moa.lookup.LookupProperties;
 import io.lettuce.core.ClientOptions;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -33,6 +36,25 @@ class RedisClientConfiguration {
 	@Primary
 	RedisAvailability redisAvailability() {
 		return new RedisAvailability("view totals");
+	}
+
+	/**
+	 * {@code lookup.redis.in.use}: 1 while a role's Redis answers, 0 while lookup serves
+	 * that role from PostgreSQL or memory instead.
+	 */
+	@Bean
+	MeterBinder redisInUseGauges(RedisAvailability totals, CacheRedis cache) {
+		return (registry) -> {
+			inUseGauge(registry, "view-totals", totals);
+			inUseGauge(registry, "cache", cache.availability());
+		};
+	}
+
+	private static void inUseGauge(MeterRegistry registry, String role, RedisAvailability availability) {
+		Gauge.builder("lookup.redis.in.use", availability, (redis) -> redis.inUse() ? 1 : 0)
+			.description("Whether this Redis role answers (0: lookup falls back to PostgreSQL or memory)")
+			.tag("role", role)
+			.register(registry);
 	}
 
 	@Bean
