@@ -1,9 +1,7 @@
 package com.moa.auth;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-
 import com.jayway.jsonpath.JsonPath;
+import com.moa.platform.testing.LocalPorts;
 import com.moa.platform.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 
@@ -37,11 +35,8 @@ class BrokerDownIntegrationTests {
 	JdbcClient jdbc;
 
 	@DynamicPropertySource
-	static void brokerOnAClosedPort(DynamicPropertyRegistry registry) throws IOException {
-		int closedPort;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			closedPort = socket.getLocalPort();
-		}
+	static void brokerOnAClosedPort(DynamicPropertyRegistry registry) {
+		int closedPort = LocalPorts.closed();
 		registry.add("spring.rabbitmq.host", () -> "127.0.0.1");
 		registry.add("spring.rabbitmq.port", () -> closedPort);
 	}

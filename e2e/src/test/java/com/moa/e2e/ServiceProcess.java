@@ -1,7 +1,6 @@
 package com.moa.e2e;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import com.moa.platform.testing.LocalPorts;
 
 /**
  * One service's packaged jar running as its own process, as in production, with its log
@@ -59,10 +60,8 @@ final class ServiceProcess implements AutoCloseable {
 		return new ServiceProcess(module, port, process, log);
 	}
 
-	static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
+	static int freePort() {
+		return LocalPorts.free();
 	}
 
 	private static String javaBinary() {

@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import com.moa.platform.testing.LocalPorts;
 import com.moa.platform.testing.TestMongo;
 import com.moa.platform.testing.TestPostgres;
 import com.moa.platform.testing.TestRabbit;
@@ -97,7 +98,7 @@ final class SystemUnderTest {
 				"--moa.chat.stomp-port=" + TestRabbit.stomp().port(), jwks);
 		chat = ServiceProcess.start("chat-service", ServiceProcess.freePort(), chatArgs);
 		otherChat = ServiceProcess.start("chat-service", ServiceProcess.freePort(), chatArgs);
-		String down = "http://127.0.0.1:" + ServiceProcess.freePort();
+		String down = "http://127.0.0.1:" + LocalPorts.closed();
 		List<String> gatewayArgs = new ArrayList<>(
 				List.of("--MOA_AUTH_URL=" + authUrl, "--MOA_SELLER_URL=" + seller.baseUrl(),
 						"--MOA_LOOKUP_URL=" + lookup.baseUrl(), "--MOA_PAYMENT_URL=" + payment.baseUrl(),

@@ -2,6 +2,7 @@ package com.moa.gateway;
 
 import java.time.Duration;
 
+import com.moa.platform.testing.LocalPorts;
 import com.moa.platform.testing.TestRedis;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -27,7 +28,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @Import(TestRedis.class)
 abstract class AbstractGatewayIntegrationTest {
 
-	static final int CLOSED_PORT = TestBackend.closedPort();
+	static final int CLOSED_PORT = LocalPorts.closed();
 
 	@LocalServerPort
 	int port;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import com.moa.platform.testing.LocalPorts;
 import com.moa.platform.testing.RawHttp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class RedisDownIntegrationTests {
 	@DynamicPropertySource
 	static void routes(DynamicPropertyRegistry registry) {
 		TestBackend backend = TestBackend.get();
-		int deadRedis = TestBackend.closedPort();
+		int deadRedis = LocalPorts.closed();
 		registry.add("spring.data.redis.host", () -> "127.0.0.1");
 		registry.add("spring.data.redis.port", () -> deadRedis);
 		registry.add("MOA_AUTH_URL", backend::url);

@@ -1,8 +1,5 @@
 package com.moa.gateway;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -92,26 +89,6 @@ final class TestBackend {
 	List<Received> receivedAll() {
 		return List.copyOf(this.received);
 	}
-
-	/** A local port nothing listens on. */
-	/**
-	 * A port where nothing listens, for the life of the JVM: held by a socket bound but
-	 * never listening (connections to it are refused), so that no server started later,
-	 * such as another test context's gateway on a random port, can take it.
-	 */
-	static int closedPort() {
-		try {
-			SocketChannel holder = SocketChannel.open();
-			holder.bind(new InetSocketAddress("127.0.0.1", 0));
-			HELD.add(holder);
-			return ((InetSocketAddress) holder.getLocalAddress()).getPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static final List<SocketChannel> HELD = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 	record Received(String method, String uri, Map<String, String> headers) {
 

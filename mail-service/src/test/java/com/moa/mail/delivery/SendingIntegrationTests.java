@@ -17,6 +17,7 @@ import com.moa.mail.MailProperties;
 import com.moa.mail.content.MailComposer;
 import com.moa.mail.delivery.Deliveries.Delivery;
 import com.moa.mail.recipient.Directory;
+import com.moa.platform.testing.LocalPorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
@@ -270,13 +271,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 	void anUnreachableServerCostsTheMailNoAttempt() {
 		User user = user("ko");
 		this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
-		int closedPort;
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-			closedPort = socket.getLocalPort();
-		}
-		catch (java.io.IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		int closedPort = LocalPorts.closed();
 		DeliveryWorker cut = worker(this.deliveries, sender(closedPort), this.properties.sending());
 		assertThatExceptionOfType(SmtpUnreachableException.class).isThrownBy(cut::sendDue);
 		assertThat(row(user.id())).containsEntry("status", "QUEUED").containsEntry("attempts", 0);

@@ -3,17 +3,12 @@ package com.moa.platform.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -36,42 +31,12 @@ public final class TcpProxy implements AutoCloseable {
 
 	public TcpProxy(String targetHost, int targetPort) {
 		this.target = new InetSocketAddress(targetHost, targetPort);
-		this.listener = listenBelowEphemeralPorts();
+		// Below the ephemeral range: see LocalPorts (while cut, a reconnecting client
+		// could
+		// otherwise connect to itself, and restore() could not bind the port again).
+		this.listener = LocalPorts.listenBelowEphemeralRange();
 		this.port = this.listener.getLocalPort();
 		accept(this.listener);
-	}
-
-	/**
-	 * A port outside the kernel's ephemeral range, never one {@code listen(0)} would
-	 * give: while the proxy is cut, a client reconnecting to an ephemeral port can be
-	 * handed that very port as its own source port and connect to itself (TCP
-	 * simultaneous open). It then reads its own commands back as replies, and
-	 * {@link #restore()} cannot bind the port again; both happened in CI.
-	 */
-	private static ServerSocket listenBelowEphemeralPorts() {
-		int first = ephemeralPortsStart();
-		int lowest = Math.max(1024, Math.min(10_000, first - 1000));
-		for (int attempt = 0; attempt < 200; attempt++) {
-			int port = ThreadLocalRandom.current().nextInt(lowest, first);
-			try {
-				return listen(port);
-			}
-			catch (UncheckedIOException ex) {
-				// Taken: try another.
-			}
-		}
-		throw new IllegalStateException("no free port below " + first);
-	}
-
-	private static int ephemeralPortsStart() {
-		try {
-			String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
-			int start = Integer.parseInt(range.split("\\s+")[0]);
-			return (start >= 2048) ? start : 32768;
-		}
-		catch (IOException | RuntimeException ex) {
-			return 32768; // Linux's default, and below the IANA dynamic range
-		}
 	}
 
 	/** The local port the application should connect to. */
@@ -101,7 +66,7 @@ public final class TcpProxy implements AutoCloseable {
 	/** Accepts connections again, on the same port. */
 	public synchronized void restore() {
 		if (this.listener == null) {
-			this.listener = listen(this.port);
+			this.listener = LocalPorts.listen(this.port);
 			accept(this.listener);
 		}
 	}
@@ -109,18 +74,6 @@ public final class TcpProxy implements AutoCloseable {
 	@Override
 	public void close() {
 		cut();
-	}
-
-	private static ServerSocket listen(int port) {
-		try {
-			ServerSocket socket = new ServerSocket();
-			socket.setReuseAddress(true);
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-			return socket;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not listen on port " + port, ex);
-		}
 	}
 
 	private void accept(ServerSocket listener) {

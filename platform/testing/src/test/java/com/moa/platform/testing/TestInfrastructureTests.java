@@ -1,6 +1,5 @@
 package com.moa.platform.testing;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,10 +29,7 @@ class TestInfrastructureTests {
 
 	@Test
 	void missingLocalServerFailsAtOnceWithTheCommandThatFixesIt() throws Exception {
-		int closedPort;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			closedPort = socket.getLocalPort();
-		}
+		int closedPort = LocalPorts.closed();
 		Instant start = Instant.now();
 		assertThatIllegalStateException()
 			.isThrownBy(() -> TestInfrastructure.requireReachable("PostgreSQL", "127.0.0.1", closedPort))
