@@ -66,13 +66,18 @@ class InternalPathGuardIntegrationTests extends AbstractGatewayIntegrationTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "50%25%20%ED%95%A0%EC%9D%B8", "AC%2FDC", "a%3Bb%5Cc", "..", "internal" })
+	@ValueSource(strings = { "50%25%20%ED%95%A0%EC%9D%B8", "AC%2FDC", "a%3Bb%5Cc", "..", "internal", "%00", "a%1Bb",
+			"%ED%A0%80", "%C3%28", "a+b%26c%3Dd" })
 	void routesAHistoryDeleteWhateverTheKeyword(String keyword) {
 		// The keyword travels in the query (HistoryKeywordRewrite), so the guard has no
 		// path to refuse: routed to search (503, its port is closed here), never 404.
 		RawHttp.Response response = RawHttp.send(this.port, "DELETE", "/api/search/history/" + keyword,
 				"Authorization: Bearer " + TestBackend.SIGNER.token("CONSUMER"));
 		assertThat(response.status()).as(keyword).isEqualTo(503);
+		assertThat(RawHttp
+			.send(this.port, "DELETE", "/api/search/history/%zz",
+					"Authorization: Bearer " + TestBackend.SIGNER.token("CONSUMER"))
+			.status()).isEqualTo(400);
 		// Other methods keep the path form and the guard's rules.
 		assertThat(RawHttp.send(this.port, "GET", "/api/search/history/AC%2FDC").status()).isEqualTo(404);
 	}

@@ -1,7 +1,6 @@
 package com.moa.gateway.routing;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 
 import reactor.core.publisher.Mono;
 
@@ -13,7 +12,6 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.UriComponentsBuilder;
-import org.springframework.web.util.UriUtils;
 
 /**
  * API.md deletes a history entry as {@code DELETE /api/search/history/{keyword}}, the
@@ -56,20 +54,20 @@ class HistoryKeywordRewrite implements WebFilter, Ordered {
 		if (segment.isEmpty() || segment.contains("/")) {
 			return null;
 		}
-		String keyword;
+		// The segment's bytes as they came (java.net.URI has refused malformed escapes),
+		// not decoded and encoded again, which would turn invalid UTF-8 into U+FFFD: only
+		// what a query reads differently from a path is escaped.
+		String value = segment.replace("&", "%26").replace("=", "%3D").replace("+", "%2B");
 		try {
-			keyword = UriUtils.decode(segment, StandardCharsets.UTF_8);
+			return UriComponentsBuilder.fromUri(uri)
+				.replacePath("/api/search/history")
+				.replaceQuery("keyword=" + value)
+				.build(true)
+				.toUri();
 		}
 		catch (IllegalArgumentException ex) {
-			return null; // malformed escapes: the guard refuses the path as it is
+			return null; // raw non-ASCII: left to the guard, as before
 		}
-		return UriComponentsBuilder.fromUri(uri)
-			.replacePath("/api/search/history")
-			.replaceQuery(null)
-			.queryParam("keyword", "{keyword}")
-			.encode()
-			.buildAndExpand(keyword)
-			.toUri();
 	}
 
 }
