@@ -1,5 +1,6 @@
 package com.moa.search.history;
 
+import java.text.Normalizer;
 import java.time.Instant;
 import java.util.List;
 
@@ -75,6 +76,13 @@ class HistoryController {
 			throw new InvalidInputException(List.of(new FieldError("keyword", "must be 1 to 100 characters")));
 		}
 		this.history.delete(user.id(), normalized);
+		if (!keyword.equals(normalized) && Normalizer.normalize(keyword, Normalizer.Form.NFC).equals(normalized)) {
+			// Stored before Keywords composed after lower-casing, and shown as stored:
+			// the
+			// entry's id is the uncomposed form (remove when those entries have aged
+			// out).
+			this.history.delete(user.id(), keyword);
+		}
 	}
 
 	@DeleteMapping

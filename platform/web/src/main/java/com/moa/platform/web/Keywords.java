@@ -25,7 +25,12 @@ public final class Keywords {
 		String composed = Normalizer.normalize(text, Normalizer.Form.NFC);
 		// Collapsed before trimming: String.strip() keeps the no-break spaces (U+00A0,
 		// U+2007, U+202F) that Unicode's whitespace class matches.
-		return WHITESPACE.matcher(composed).replaceAll(" ").strip().toLowerCase(Locale.ROOT);
+		String folded = WHITESPACE.matcher(composed).replaceAll(" ").strip().toLowerCase(Locale.ROOT);
+		// Composed again: lower-casing can make a pair NFC composes ("T\u0308" has no
+		// precomposed form, its lower case "t\u0308" has: U+1E97), and a normalized
+		// keyword
+		// must normalize to itself, or the keyword history shows could not be deleted.
+		return Normalizer.normalize(folded, Normalizer.Form.NFC);
 	}
 
 	/** Whether a normalized keyword has a valid length. */

@@ -33,4 +33,23 @@ class KeywordsTests {
 		assertThat(Keywords.isValid("가".repeat(101))).isFalse();
 	}
 
+	@Test
+	void aNormalizedKeywordNormalizesToItself() {
+		assertThat(Keywords.normalize("T\u0308")).isEqualTo("\u1E97");
+		assertThat(Keywords.normalize("\u0130\u0316"))
+			.isEqualTo(Keywords.normalize(Keywords.normalize("\u0130\u0316")));
+		for (int base = 0x41; base <= 0x24F; base++) {
+			for (char mark = 0x300; mark <= 0x36F; mark++) {
+				String once = Keywords.normalize(Character.toString(base) + mark);
+				assertThat(Keywords.normalize(once)).as("U+%04X U+%04X", base, (int) mark).isEqualTo(once);
+			}
+		}
+		for (int codePoint = 0; codePoint <= Character.MAX_CODE_POINT; codePoint++) {
+			if (codePoint < 0xD800 || codePoint > 0xDFFF) {
+				String once = Keywords.normalize(Character.toString(codePoint));
+				assertThat(Keywords.normalize(once)).as("U+%04X", codePoint).isEqualTo(once);
+			}
+		}
+	}
+
 }
