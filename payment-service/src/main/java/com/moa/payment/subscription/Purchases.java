@@ -39,9 +39,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * stores its answer; a repeat with the same body gets that answer again, one with another
  * body 422, and one arriving while the first still runs waits for it (up to
  * {@code moa.payment.idempotency.in-progress-wait}, then 409
- * {@code request-in-progress}). Final answers are stored (201, 402, and the 4xx of a
- * request that could not be served); a 503 from an unavailable provider releases the key,
- * so it can be retried.
+ * {@code request-in-progress}). The answers of a charge are stored (201, 402); a request
+ * refused before it charged anything (4xx, or 503 from an unavailable provider) releases
+ * the key, so a retry is served afresh.
  */
 @Service
 public class Purchases implements Reconciler.SettledListener {
@@ -117,11 +117,12 @@ public class Purchases implements Reconciler.SettledListener {
 			response = buy(user, key, claimId, request);
 		}
 		catch (ApiProblemException problem) {
-			if (problem.getStatus().is5xxServerError()) {
-				this.keys.release(user.id(), key, claimId);
-				throw problem;
-			}
-			response = problem(problem);
+			// Refused before anything was charged (a 4xx, or 503 from an unavailable
+			// provider): the key is given back, not bound to the refusal, so a retry is
+			// served afresh: the catalog copy may have caught up, another purchase of the
+			// product may have settled.
+			this.keys.release(user.id(), key, claimId);
+			throw problem;
 		}
 		catch (RuntimeException ex) {
 			// Failed before its charge was recorded (e.g. the database): the key is given
@@ -192,21 +193,36 @@ public class Purchases implements Reconciler.SettledListener {
 				request.paymentMethod().token(), plan.id(), null, now);
 		// Committed before the provider is asked: a crash after the charge leaves a trace
 		// the reconciler finds.
-		this.transaction.executeWithoutResult((status) -> {
-			try {
+		try {
+			this.transaction.executeWithoutResult((status) -> {
 				this.subscriptions.insertPending(pending);
-			}
-			catch (DuplicateKeyException ex) {
-				throw SubscriptionProblems.alreadySubscribed();
-			}
-			this.payments.insertPending(payment);
-			if (!this.keys.attach(user.id(), key, claimId, pending.id())) {
-				// Too slow: declared abandoned, and another request with the key holds it
-				// now. Nothing is charged here; that request answers for the key.
-				throw SubscriptionProblems.inProgress();
-			}
-		});
+				this.payments.insertPending(payment);
+				if (!this.keys.attach(user.id(), key, claimId, pending.id())) {
+					// Too slow: declared abandoned, and another request with the key
+					// holds
+					// it now. Nothing is charged here; that request answers for the key.
+					throw SubscriptionProblems.inProgress();
+				}
+			});
+		}
+		catch (DuplicateKeyException ex) {
+			// Only the one-live-subscription index can collide (every id here is new),
+			// and only after the rollback can the row in the way be read.
+			throw liveSubscriptionConflict(user.id(), product.id());
+		}
 		return respond(this.charging.charge(payment));
+	}
+
+	/**
+	 * 409 {@code already-subscribed} for an active (or past-due) subscription; while
+	 * another purchase of the product is still being charged, or has just failed, a
+	 * retryable 409 instead: that purchase may yet be declined.
+	 */
+	private ApiProblemException liveSubscriptionConflict(UUID userId, UUID productId) {
+		boolean subscribed = this.subscriptions.liveStatus(userId, productId)
+			.filter((status) -> status != SubscriptionStatus.PENDING)
+			.isPresent();
+		return subscribed ? SubscriptionProblems.alreadySubscribed() : SubscriptionProblems.purchaseInProgress();
 	}
 
 	/**

@@ -74,6 +74,11 @@ final class SubscriptionProblems {
 				"A charge for this subscription is in progress; retry shortly");
 	}
 
+	static ApiProblemException purchaseInProgress() {
+		return retryShortly("charge-in-progress", "Charge in progress",
+				"Another purchase of this product is being charged; retry shortly");
+	}
+
 	/** A 409 that resolves itself within seconds: the client retries after 2 s. */
 	private static ApiProblemException retryShortly(String type, String title, String detail) {
 		return new ApiProblemException(HttpStatus.CONFLICT, type, title, detail) {

@@ -44,6 +44,16 @@ public class SubscriptionRepository {
 			.update();
 	}
 
+	/** The status of the user's live subscription to the product, if any. */
+	Optional<SubscriptionStatus> liveStatus(UUID userId, UUID productId) {
+		return this.jdbc.sql("""
+				SELECT status FROM subscriptions
+				WHERE user_id = ? AND product_id = ? AND status IN ('PENDING', 'ACTIVE', 'PAST_DUE')""")
+			.params(userId, productId)
+			.query((rs, row) -> SubscriptionStatus.valueOf(rs.getString(1)))
+			.optional();
+	}
+
 	public Optional<Subscription> find(UUID id) {
 		return this.jdbc.sql("SELECT * FROM subscriptions WHERE id = ?")
 			.param(id)

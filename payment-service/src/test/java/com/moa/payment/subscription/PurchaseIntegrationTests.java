@@ -102,6 +102,57 @@ class PurchaseIntegrationTests extends PaymentIntegrationTestSupport {
 	}
 
 	@Test
+	void aPurchaseMetByAnotherStillBeingChargedIsRetryableAndItsKeyStaysFree() {
+		Product product = product(5500);
+		UUID user = UUID.randomUUID();
+		String token = signer.token(user, "CONSUMER");
+		UUID charging = UUID.randomUUID();
+		// Another key's purchase of the product, between its record and its charge.
+		this.jdbc.sql("""
+				INSERT INTO subscriptions (id, user_id, product_id, seller_id, product_title, plan_id, plan_name,
+				    billing_period, price, currency, status, payment_token, created_at, updated_at)
+				VALUES (?, ?, ?, ?, 'Box', ?, 'Monthly', 'MONTHLY', 5500, 'KRW', 'PENDING', 'tok_declined', now(),
+				    now())""").params(charging, user, product.id, product.sellerId, product.monthlyPlan).update();
+		String key = UUID.randomUUID().toString();
+
+		MvcTestResult blocked = subscribe(token, key, product.id, product.monthlyPlan, "tok_ok");
+
+		assertThat(blocked).hasStatus(409).hasHeader("Retry-After", "2");
+		assertThat(read(blocked, "$.type").toString())
+			.isEqualTo("https://moa-subscribe.com/problems/charge-in-progress");
+		// That purchase is declined: the retry with the same key buys, instead of
+		// replaying
+		// a 409 for a day.
+		this.jdbc.sql("UPDATE subscriptions SET status = 'FAILED' WHERE id = ?").param(charging).update();
+		MvcTestResult retried = subscribe(token, key, product.id, product.monthlyPlan, "tok_ok");
+		assertThat(retried).hasStatus(201);
+		assertThat(retried.getResponse().getHeader("Idempotent-Replayed")).isNull();
+		assertThat(subscribe(token, UUID.randomUUID().toString(), product.id, product.monthlyPlan, "tok_ok"))
+			.hasStatus(409)
+			.bodyJson()
+			.extractingPath("$.type")
+			.isEqualTo("https://moa-subscribe.com/problems/already-subscribed");
+	}
+
+	@Test
+	void aProductTheCatalogCopyDoesNotSellYetIs404AndTheKeyStaysFree() {
+		Product product = product(4500);
+		product.status = "UNPUBLISHED";
+		publish(product.next());
+		String token = consumer();
+		String key = UUID.randomUUID().toString();
+		assertThat(subscribe(token, key, product.id, product.monthlyPlan, "tok_ok")).hasStatus(404);
+
+		// The seller's publish reaches payment's copy; the app retries with its key.
+		product.status = "PUBLISHED";
+		publish(product.next());
+		MvcTestResult retried = subscribe(token, key, product.id, product.monthlyPlan, "tok_ok");
+
+		assertThat(retried).hasStatus(201);
+		assertThat(retried.getResponse().getHeader("Idempotent-Replayed")).isNull();
+	}
+
+	@Test
 	void aDeclinedFirstChargeIs402WithAFailedPaymentAndNoSubscription() {
 		Product product = product(7000);
 		String token = consumer();
