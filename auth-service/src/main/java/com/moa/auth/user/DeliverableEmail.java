@@ -5,6 +5,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.net.IDN;
 import java.util.Locale;
 
 import jakarta.validation.Constraint;
@@ -27,7 +28,7 @@ import jakarta.validation.Payload;
  * a domain it maps elsewhere ({@code straße.de} to {@code strasse.de}) or cannot write
  * (characters newer than Unicode 3.2, ZWJ/ZWNJ) is refused here rather than misdirected
  * or never mailed. Look-alike domains (a Cyrillic letter in one) are other mailboxes and
- * are not refused.
+ * are not refused. The address must also fit SMTP's 254 characters in its ASCII form.
  */
 @Documented
 @Constraint(validatedBy = DeliverableEmail.Validator.class)
@@ -43,6 +44,8 @@ import jakarta.validation.Payload;
 
 	class Validator implements ConstraintValidator<DeliverableEmail, String> {
 
+		private static final int MAX_LENGTH = 254;
+
 		@Override
 		public boolean isValid(String email, ConstraintValidatorContext context) {
 			int at = (email != null) ? email.lastIndexOf('@') : -1;
@@ -50,7 +53,27 @@ import jakarta.validation.Payload;
 				return true; // @NotBlank and @Email speak for it
 			}
 			String domain = email.substring(at + 1);
-			return printableAscii(email.substring(0, at)) && (printableAscii(domain) || canonicalIdn(domain));
+			if (!printableAscii(email.substring(0, at))) {
+				return false;
+			}
+			if (printableAscii(domain)) {
+				return true; // @Size speaks for its length
+			}
+			if (!canonicalIdn(domain)) {
+				return false;
+			}
+			if (at + 1 + IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).length() > MAX_LENGTH) {
+				// SMTP's limit is on the ASCII form (RFC 5321 4.5.3.1.3), which punycode
+				// lengthens: 127 Hangul-domain characters can be 269 on the wire, an
+				// address no mail could be sent to.
+				context.disableDefaultConstraintViolation();
+				context
+					.buildConstraintViolationWithTemplate(
+							"must be at most " + MAX_LENGTH + " characters with its domain written in ASCII")
+					.addConstraintViolation();
+				return false;
+			}
+			return true;
 		}
 
 		private static boolean printableAscii(String text) {

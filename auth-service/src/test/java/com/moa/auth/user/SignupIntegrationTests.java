@@ -1,5 +1,6 @@
 package com.moa.auth.user;
 
+import java.net.IDN;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -99,6 +100,29 @@ class SignupIntegrationTests extends AuthIntegrationTestSupport {
 				.extractingPath("$.errors[0].message")
 				.isEqualTo("must have a plain ASCII local part and a valid domain");
 		}
+	}
+
+	@Test
+	void anInternationalizedAddressMustFitSmtpsLimitInItsAsciiForm() {
+		// 64 characters typed, 204 in ASCII: three labels of 19 Hangul syllables and .한국
+		String label = "\uac00\ub098\ub2e4\ub77c\ub9c8\ubc14\uc0ac\uc544\uc790\ucc28\uce74\ud0c0\ud30c\ud558"
+				+ "\uac00\ub098\ub2e4\ub77c\ub9c8";
+		String domain = String.join(".", label, label.substring(0, 18) + "\uac01", label.substring(0, 18) + "\uac02",
+				"\ud55c\uad6d");
+		String local = "u" + UUID.randomUUID().toString().replace("-", "");
+		String atLimit = local + "a".repeat(253 - IDN.toASCII(domain).length() - local.length()) + "@" + domain;
+		String overLimit = "b" + atLimit;
+		assertThat(atLimit.length()).isLessThan(254 / 2);
+
+		assertThat(signup(atLimit, PASSWORD, "CONSUMER")).hasStatus(HttpStatus.CREATED)
+			.bodyJson()
+			.extractingPath("$.email")
+			.isEqualTo(atLimit);
+		MvcTestResult refused = signup(overLimit, PASSWORD, "CONSUMER");
+		assertValidationError(refused, "email");
+		assertThat(refused).bodyJson()
+			.extractingPath("$.errors[0].message")
+			.isEqualTo("must be at most 254 characters with its domain written in ASCII");
 	}
 
 	@Test
