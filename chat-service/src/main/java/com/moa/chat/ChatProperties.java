@@ -33,6 +33,8 @@ import org.springframework.validation.annotation.Validated;
  * (phone, tablet, browser tabs)
  * @param connections WebSocket connections an instance holds open in all; each takes
  * about 100 KB of heap (Tomcat's buffers at the frame limit), so size it to the heap
+ * @param connectDeadline how long after the upgrade a connection may go without a STOMP
+ * CONNECT before it is closed (it holds a connection slot meanwhile)
  */
 @Validated
 @ConfigurationProperties("moa.chat")
@@ -41,6 +43,7 @@ public record ChatProperties(@DefaultValue("2s") Duration mongoTimeout, @Default
 		@DefaultValue("32KB") DataSize frameLimit, @DefaultValue("20") @Min(1) int framesPerSecond,
 		@DefaultValue("50") @Min(1) int sendsInFlight, @DefaultValue("32") @Min(1) int inboundThreads,
 		@DefaultValue("10s") Duration heartbeat, @DefaultValue("50") @Min(1) int roomsPerDay,
-		@DefaultValue("10") @Min(1) int connectionsPerUser, @DefaultValue("1500") @Min(1) int connections) {
+		@DefaultValue("10") @Min(1) int connectionsPerUser, @DefaultValue("1500") @Min(1) int connections,
+		@DefaultValue("10s") Duration connectDeadline) {
 
 }

@@ -1,15 +1,25 @@
 package com.moa.chat.ws;
 
+import java.io.IOException;
 import java.security.Principal;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.moa.chat.ChatProperties;
+import com.moa.platform.security.UserAuthentication;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHandler;
@@ -29,6 +39,13 @@ import org.springframework.web.socket.handler.WebSocketHandlerDecoratorFactory;
  * at the gateway's rate filled the heap within minutes and pushed RabbitMQ towards its
  * memory alarm, which blocks every service's publishers. Counted per instance: with N
  * instances a user may hold N times the limit, still bounded.
+ * <p>
+ * A connection that has not sent CONNECT within {@code moa.chat.connect-deadline}, or by
+ * the time its upgrade's token expires if that is sooner, is closed (1008), which frees
+ * its place. Nothing else would: the close at token expiry ({@link SessionExpiry}) starts
+ * with CONNECT, and Spring's own check (a minute without any message) takes the bytes of
+ * a frame never finished for a message, so a client trickling them held its place for
+ * good.
  */
 @Component
 class ConnectionLimit implements WebSocketHandlerDecoratorFactory {
@@ -37,11 +54,23 @@ class ConnectionLimit implements WebSocketHandlerDecoratorFactory {
 
 	static final String INSTANCE_FULL = "this instance is full, try again later";
 
+	static final String NO_CONNECT = "no CONNECT within ";
+
+	static final String TOKEN_EXPIRED = "token expired";
+
+	private static final Logger logger = LoggerFactory.getLogger(ConnectionLimit.class);
+
 	private static final String ADMITTED = "moa.connection-admitted";
+
+	private static final String UNCONNECTED_CLOSING = "moa.unconnected-closing";
 
 	private final int perUser;
 
 	private final int total;
+
+	private final Duration connectDeadline;
+
+	private final TaskScheduler scheduler;
 
 	private final ConcurrentMap<String, Integer> open = new ConcurrentHashMap<>();
 
@@ -49,9 +78,12 @@ class ConnectionLimit implements WebSocketHandlerDecoratorFactory {
 
 	private final Counter refusals;
 
-	ConnectionLimit(ChatProperties properties, MeterRegistry meters) {
+	ConnectionLimit(ChatProperties properties, @Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler,
+			MeterRegistry meters) {
 		this.perUser = properties.connectionsPerUser();
 		this.total = properties.connections();
+		this.connectDeadline = properties.connectDeadline();
+		this.scheduler = scheduler;
 		this.refusals = meters.counter("moa_chat_connections_refused_total");
 		Gauge.builder("moa_chat_websockets", this.openTotal, AtomicInteger::get)
 			.description("Open WebSocket connections on this instance, whether they sent CONNECT or not")
@@ -71,10 +103,16 @@ class ConnectionLimit implements WebSocketHandlerDecoratorFactory {
 					ConnectionLimit.this.refusals.increment();
 					session.close(refused);
 				}
+				else {
+					scheduleCloseUnlessConnected(session);
+				}
 			}
 
 			@Override
 			public void afterConnectionClosed(WebSocketSession session, CloseStatus status) throws Exception {
+				if (session.getAttributes().remove(UNCONNECTED_CLOSING) instanceof ScheduledFuture<?> closing) {
+					closing.cancel(false);
+				}
 				if (session.getAttributes().remove(ADMITTED) != null) {
 					release(user(session));
 				}
@@ -102,6 +140,35 @@ class ConnectionLimit implements WebSocketHandlerDecoratorFactory {
 		}
 		session.getAttributes().put(ADMITTED, Boolean.TRUE);
 		return null;
+	}
+
+	/**
+	 * Closes the session at the CONNECT deadline or its upgrade token's expiry, whichever
+	 * comes first, unless it has CONNECTed by then; after CONNECT its own token's expiry
+	 * closes it.
+	 */
+	private void scheduleCloseUnlessConnected(WebSocketSession session) {
+		Instant deadline = this.scheduler.getClock().instant().plus(this.connectDeadline);
+		Instant expires = (session.getPrincipal() instanceof UserAuthentication upgrade)
+				? upgrade.getToken().getExpiresAt() : null;
+		boolean expiresFirst = expires != null && expires.isBefore(deadline);
+		CloseStatus status = CloseStatus.POLICY_VIOLATION
+			.withReason(expiresFirst ? TOKEN_EXPIRED : NO_CONNECT + this.connectDeadline.toMillis() + " ms");
+		session.getAttributes()
+			.put(UNCONNECTED_CLOSING, this.scheduler.schedule(() -> closeUnlessConnected(session, status),
+					expiresFirst ? expires : deadline));
+	}
+
+	private static void closeUnlessConnected(WebSocketSession session, CloseStatus status) {
+		if (!session.isOpen() || session.getAttributes().containsKey(StompGuard.USER)) {
+			return;
+		}
+		try {
+			session.close(status);
+		}
+		catch (IOException ex) {
+			logger.debug("Closing session {} without CONNECT failed", session.getId(), ex);
+		}
 	}
 
 	private void release(String user) {

@@ -356,8 +356,8 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 
 		};
 		ChatProperties shortLease = new ChatProperties(Duration.ofSeconds(2), Duration.ofMillis(200),
-				Duration.ofSeconds(5), 61613, DataSize.ofKilobytes(32), 20, 50, 1, Duration.ofSeconds(10), 50, 10,
-				1500);
+				Duration.ofSeconds(5), 61613, DataSize.ofKilobytes(32), 20, 50, 1, Duration.ofSeconds(10), 50, 10, 1500,
+				Duration.ofSeconds(10));
 		ChatRooms rooms = new ChatRooms(this.mongo, this.users, firstPushHangs, shortLease, Clock.systemUTC(),
 				new SimpleMeterRegistry());
 		// The consumer's send repairs message 1 and hangs pushing it, past its lease.

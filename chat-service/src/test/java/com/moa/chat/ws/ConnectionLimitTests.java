@@ -1,14 +1,20 @@
 package com.moa.chat.ws;
 
 import java.security.Principal;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 
 import com.moa.chat.ChatProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
 
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHandler;
@@ -16,7 +22,10 @@ import org.springframework.web.socket.WebSocketSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -24,14 +33,28 @@ import static org.mockito.Mockito.verify;
 /**
  * The instance-wide bound (the per-user one runs over real connections in
  * {@link StompIntegrationTests}): two users with two connections each fill an instance of
- * three, and a close frees a place.
+ * three, and a close frees a place. The close of a connection without CONNECT, here with
+ * the scheduler's task in hand (over real connections in
+ * {@link ConnectDeadlineIntegrationTests}).
  */
 class ConnectionLimitTests {
 
+	private static final Instant NOW = Instant.parse("2026-01-05T10:00:00Z");
+
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-	private final WebSocketHandler limited = new ConnectionLimit(properties(2, 3), this.meters)
-		.decorate(mock(WebSocketHandler.class));
+	private final TaskScheduler scheduler = mock(TaskScheduler.class);
+
+	private final ScheduledFuture<?> closing = mock(ScheduledFuture.class);
+
+	private final WebSocketHandler limited;
+
+	ConnectionLimitTests() {
+		given(this.scheduler.getClock()).willReturn(Clock.fixed(NOW, ZoneOffset.UTC));
+		doReturn(this.closing).when(this.scheduler).schedule(any(Runnable.class), any(Instant.class));
+		this.limited = new ConnectionLimit(properties(2, 3), this.scheduler, this.meters)
+			.decorate(mock(WebSocketHandler.class));
+	}
 
 	@Test
 	void aFullInstanceClosesNewConnectionsWith1013UntilOneCloses() throws Exception {
@@ -73,18 +96,54 @@ class ConnectionLimitTests {
 		assertThat(this.meters.get("moa_chat_websockets").gauge().value()).isEqualTo(2);
 	}
 
+	@Test
+	void aConnectionStillWithoutConnectAtTheDeadlineIsClosedAndAConnectedOneIsNot() throws Exception {
+		WebSocketSession unconnected = session("a");
+		WebSocketSession connected = session("b");
+		this.limited.afterConnectionEstablished(unconnected);
+		Runnable closeUnconnected = scheduled(NOW.plusSeconds(10));
+		this.limited.afterConnectionEstablished(connected);
+		Runnable closeConnected = scheduled(NOW.plusSeconds(10));
+		connected.getAttributes().put(StompGuard.USER, "connected");
+
+		closeUnconnected.run();
+		closeConnected.run();
+
+		verify(unconnected).close(CloseStatus.POLICY_VIOLATION.withReason(ConnectionLimit.NO_CONNECT + "10000 ms"));
+		verify(connected, never()).close(any());
+	}
+
+	@Test
+	void aCloseCancelsTheDeadline() throws Exception {
+		WebSocketSession session = session("a");
+		this.limited.afterConnectionEstablished(session);
+
+		this.limited.afterConnectionClosed(session, CloseStatus.NORMAL);
+
+		verify(this.closing).cancel(false);
+	}
+
+	/** The task the scheduler got for the latest connection, due at the instant. */
+	private Runnable scheduled(Instant due) {
+		ArgumentCaptor<Runnable> task = ArgumentCaptor.forClass(Runnable.class);
+		verify(this.scheduler, atLeastOnce()).schedule(task.capture(), eq(due));
+		return task.getValue();
+	}
+
 	private static WebSocketSession session(String user) {
 		WebSocketSession session = mock(WebSocketSession.class);
 		Map<String, Object> attributes = new HashMap<>();
 		Principal principal = () -> user;
 		given(session.getAttributes()).willReturn(attributes);
 		given(session.getPrincipal()).willReturn(principal);
+		given(session.isOpen()).willReturn(true);
 		return session;
 	}
 
 	private static ChatProperties properties(int perUser, int total) {
 		return new ChatProperties(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(3), 61613,
-				DataSize.ofKilobytes(32), 20, 50, 32, Duration.ofSeconds(10), 50, perUser, total);
+				DataSize.ofKilobytes(32), 20, 50, 32, Duration.ofSeconds(10), 50, perUser, total,
+				Duration.ofSeconds(10));
 	}
 
 }
