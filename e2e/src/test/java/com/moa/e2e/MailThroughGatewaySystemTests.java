@@ -1,5 +1,6 @@
 package com.moa.e2e;
 
+import java.net.IDN;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,6 +91,27 @@ class MailThroughGatewaySystemTests {
 		}
 		assertThat(subjects(canceled)).filteredOn((subject) -> subject.contains("이용약관")).isEmpty();
 		assertThat(subjects(emails.get(1))).filteredOn((subject) -> subject.contains("해지")).hasSize(1);
+	}
+
+	@Test
+	void theLongestAddressSignupAcceptsIsMailed() throws Exception {
+		// Three labels of 19 Hangul syllables and .한국: 62 characters typed, 194 in ASCII,
+		// so the whole address is 254 characters on the wire, SMTP's limit.
+		String label = "\uac00\ub098\ub2e4\ub77c\ub9c8\ubc14\uc0ac\uc544\uc790\ucc28\uce74\ud0c0\ud30c\ud558"
+				+ "\uac00\ub098\ub2e4\ub77c\ub9c8";
+		String domain = String.join(".", label, label.substring(0, 18) + "\uac01", label.substring(0, 18) + "\uac02",
+				"\ud55c\uad6d");
+		String local = "u" + UUID.randomUUID().toString().replace("-", "");
+		local += "a".repeat(253 - IDN.toASCII(domain).length() - local.length());
+		String ascii = local + "@" + IDN.toASCII(domain);
+		assertThat(ascii).hasSize(254);
+
+		HttpResponse<String> created = post(gateway, "/api/auth/signup",
+				Map.of("email", local + "@" + domain, "password", Api.PASSWORD, "name", "Tester", "role", "CONSUMER"),
+				null);
+
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		awaitMails(ascii, "모아 구독에 오신 것을 환영합니다", 1);
 	}
 
 	private static JsonNode publishedProduct(String seller) throws Exception {

@@ -205,6 +205,18 @@ public class Deliveries {
 	}
 
 	/**
+	 * Records a delivery the SMTP server accepted whose address the log would not take
+	 * (its write violated a constraint): SENT all the same, without the address, and
+	 * {@code error} says why.
+	 */
+	void sentWithoutAddress(UUID claim, UUID id, String error) {
+		this.jdbc.sql("""
+				UPDATE deliveries SET status = 'SENT', sent_at = now(), email = NULL, attempts = attempts + 1,
+				    lease_until = NULL, claim = NULL, last_error = ?, waiting_since = NULL
+				WHERE id = ? AND status = 'SENDING' AND claim = ?""").params(truncate(error), id, claim).update();
+	}
+
+	/**
 	 * Puts deliveries back unsent and uncounted: the SMTP server could not be reached,
 	 * which says nothing about the mails themselves.
 	 */

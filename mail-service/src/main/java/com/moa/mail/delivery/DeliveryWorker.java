@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.mail.MailAuthenticationException;
 import org.springframework.mail.MailException;
 import org.springframework.mail.MailSendException;
@@ -284,6 +285,11 @@ public class DeliveryWorker implements SmartLifecycle {
 			if (failure == null) {
 				sent.put(entry.getValue().id(), addresses.get(entry.getKey()));
 			}
+			else if (SmtpFailure.recipientRefused(failure)) {
+				// The recipient's, whatever the rest of the batch got: a lone mail's 550
+				// is FAILED, its 452 retried later with backoff.
+				failed.put(entry.getValue(), failure);
+			}
 			else if (deferred || unreachable(entry.getKey(), failure)) {
 				back.add(entry.getValue().id());
 				outage = failure;
@@ -305,11 +311,12 @@ public class DeliveryWorker implements SmartLifecycle {
 			}
 		}
 		failed.forEach((delivery, failure) -> {
-			if (noneAccepted && SmtpFailure.of(failure) == SmtpFailure.PERMANENT) {
-				// A server that refuses every mail of a session (relay denied, our sender
-				// blocked) is more likely refusing us than each recipient: counted, but
-				// not FAILED at once, so a misconfigured server cannot fail a whole
-				// backlog.
+			if (noneAccepted && !SmtpFailure.recipientRefused(failure)
+					&& SmtpFailure.of(failure) == SmtpFailure.PERMANENT) {
+				// A server that refuses every mail of a session at MAIL FROM or after the
+				// data (our sender blocked, our messages refused) is more likely refusing
+				// us than each recipient: counted, but not FAILED at once, so a
+				// misconfigured server cannot fail a whole backlog.
 				retryOrFail(delivery, describe(failure));
 			}
 			else {
@@ -356,17 +363,33 @@ public class DeliveryWorker implements SmartLifecycle {
 	 * meanwhile. Retrying ends when the write succeeds, when the claim holds none of the
 	 * rows any more (another sender took them after the lease ran out during a longer
 	 * outage: nothing left to record) or when the sender is stopped.
+	 * <p>
+	 * A write that violates a constraint is not retried as it is: it would fail the same
+	 * way for ever, with the lease renewed, the sender stuck and the batch sent again
+	 * after a restart. The rows are then recorded one by one (see {@link #recordEach}).
 	 * @return whether the outcome was recorded by this sender
 	 */
 	private boolean recordSent(UUID claim, Map<UUID, String> sent) {
 		List<UUID> ids = List.copyOf(sent.keySet());
 		Duration pause = FIRST_RECORD_PAUSE;
+		boolean oneByOne = false;
 		while (true) {
 			try {
-				this.deliveries.sent(claim, sent);
+				if (oneByOne) {
+					recordEach(claim, sent);
+				}
+				else {
+					this.deliveries.sent(claim, sent);
+				}
 				return true;
 			}
 			catch (DataAccessException ex) {
+				if (ex instanceof DataIntegrityViolationException && !oneByOne) {
+					log.error("Record of {} mails the SMTP server accepted (claim {}) violates a constraint; "
+							+ "recording them one by one", sent.size(), claim, ex);
+					oneByOne = true;
+					continue;
+				}
 				log.warn("{} mails the SMTP server accepted not recorded yet ({}); next try in {}", sent.size(),
 						ex.getMessage(), pause);
 			}
@@ -386,6 +409,36 @@ public class DeliveryWorker implements SmartLifecycle {
 	}
 
 	/**
+	 * Records accepted mails one at a time (the batch's write is all or nothing), so a
+	 * row the log will not take cannot hold up the others. That row is recorded SENT
+	 * without its address, the reason in its last error: the server did accept the mail,
+	 * so SENT is the truth, and leaving it SENDING would send it again each time its
+	 * lease ran out. Should even that write be refused, the row is left as it is (logged)
+	 * and the others are still recorded. Rows recorded by an earlier try are skipped by
+	 * the claim check, so a transient failure here retries safely.
+	 */
+	private void recordEach(UUID claim, Map<UUID, String> sent) {
+		sent.forEach((id, email) -> {
+			try {
+				this.deliveries.sent(claim, Map.of(id, email));
+			}
+			catch (DataIntegrityViolationException ex) {
+				log.error("Mail {} was accepted by the SMTP server for {}, but the delivery log does not take "
+						+ "that address: recorded SENT without it", id, email, ex);
+				try {
+					this.deliveries.sentWithoutAddress(claim, id,
+							"accepted by the SMTP server; the address it went to could not be recorded: "
+									+ describe(ex));
+				}
+				catch (DataIntegrityViolationException refused) {
+					log.error("Mail {} was accepted by the SMTP server, but cannot be recorded SENT at all: "
+							+ "it stays SENDING and is sent again when its lease runs out", id, refused);
+				}
+			}
+		});
+	}
+
+	/**
 	 * Whether the claim still holds any of the rows (renewing their lease); unknown: yes.
 	 */
 	private boolean stillHeld(UUID claim, List<UUID> ids) {
@@ -398,11 +451,13 @@ public class DeliveryWorker implements SmartLifecycle {
 	}
 
 	/**
-	 * Whether the server deferred (4xx) every mail it was handed in the session. A relay
-	 * doing that (throttling, a quota: 451, 452, 454) is deferring us, not each
-	 * recipient; counting those attempts, a whole backlog would be FAILED within hours.
-	 * Like an unreachable server, it gets the batch back uncounted. A lone 4xx among
-	 * accepted mails is the recipient's and counts.
+	 * Whether the server deferred (4xx) every mail it was handed in the session, at MAIL
+	 * FROM or at the end of the data. A relay doing that (throttling, a quota: 451, 452,
+	 * 454) is deferring us, not each recipient; counting those attempts, a whole backlog
+	 * would be FAILED within hours. Like an unreachable server, it gets the batch back
+	 * uncounted. A 4xx among accepted mails counts, and so does every reply to RCPT TO:
+	 * that is about the recipient, and is left out here (a lone mail's 452 there would
+	 * otherwise go back uncounted, to be tried again at once, for ever).
 	 */
 	private static boolean deferredAll(Collection<MimeMessage> messages, Map<Object, Exception> failures) {
 		boolean deferred = false;
@@ -410,6 +465,9 @@ public class DeliveryWorker implements SmartLifecycle {
 			Exception failure = failures.get(message);
 			if (failure == null) {
 				return false;
+			}
+			if (SmtpFailure.recipientRefused(failure)) {
+				continue;
 			}
 			if (!unreachable(message, failure)) {
 				if (SmtpFailure.of(failure) != SmtpFailure.DEFERRED) {

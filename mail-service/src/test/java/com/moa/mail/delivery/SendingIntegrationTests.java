@@ -1,5 +1,6 @@
 package com.moa.mail.delivery;
 
+import java.net.IDN;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,13 +35,14 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * The sender driven by hand (the service's own sender threads are off here): a crash
  * between the SMTP server's acceptance and the SENT commit, a delivery log that cannot be
- * written then, two senders on one log, permanent and transient refusals, a relay
- * deferring everything, throttling and priority. Each test starts from an empty delivery
- * log.
+ * written then (for a while or for good), two senders on one log, permanent and transient
+ * refusals, a relay deferring everything, a server slow to answer the data, throttling
+ * and priority. Each test starts from an empty delivery log.
  */
 @TestPropertySource(properties = { "moa.mail.sending.enabled=false", "moa.mail.sending.lease=1s" })
 class SendingIntegrationTests extends MailIntegrationTestSupport {
@@ -93,6 +95,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 	void logWritableAgain() {
 		this.jdbc.sql("DROP TRIGGER IF EXISTS failing_sent ON deliveries").update();
 		this.jdbc.sql("DROP SEQUENCE IF EXISTS failed_sent_writes").update();
+		this.jdbc.sql("DROP TRIGGER IF EXISTS unrecordable_address ON deliveries").update();
 	}
 
 	@Test
@@ -179,6 +182,41 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 		}
 	}
 
+	/**
+	 * A SENT write the log refuses for good (a constraint: an address longer than its
+	 * column was one) is not retried for ever, which held the sender, renewed the lease
+	 * and sent the batch again after a restart: the others are recorded as usual, that
+	 * one SENT without its address (the server did accept it), and nothing is sent twice.
+	 */
+	@Test
+	void anAcceptedMailTheLogWillNotRecordDoesNotHoldUpItsBatchNorGoOutAgain() throws Exception {
+		User first = userWithEmail("first-" + UUID.randomUUID() + "@example.com");
+		User unrecordable = userWithEmail("unrecordable-" + UUID.randomUUID() + "@example.com");
+		User next = userWithEmail("next-" + UUID.randomUUID() + "@example.com");
+		for (User user : List.of(first, unrecordable, next)) {
+			this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+		}
+		refuseToRecord("unrecordable-%");
+
+		assertThat(assertTimeoutPreemptively(Duration.ofSeconds(20), this.worker::sendDue)).isEqualTo(3);
+		for (User user : List.of(first, next)) {
+			assertThat(row(user.id())).containsEntry("status", "SENT")
+				.containsEntry("attempts", 1)
+				.containsEntry("email", user.email());
+		}
+		assertThat(row(unrecordable.id())).containsEntry("status", "SENT")
+			.containsEntry("attempts", 1)
+			.containsEntry("email", null);
+		assertThat((String) row(unrecordable.id()).get("last_error")).contains("could not be recorded")
+			.contains("varying(254)");
+		// Past the lease: nothing is left to send again.
+		Thread.sleep(1200);
+		assertThat(this.worker.sendDue()).isZero();
+		for (User user : List.of(first, unrecordable, next)) {
+			assertThat(inbox(user.email())).hasSize(1);
+		}
+	}
+
 	@Test
 	void smtpSocketsAreOpenedWithoutNagleDelay() {
 		// Without TCP_NODELAY every multi-segment message waited 40 ms for a delayed ACK
@@ -251,9 +289,8 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 			assertThat((String) row(later.id()).get("last_error")).contains("451");
 			assertThat(row(fine.id())).containsEntry("status", "SENT").containsEntry("attempts", 1);
 
-			// 451 again, twice, each time beside a mail the server accepts (the 451 is
-			// about
-			// the recipient then): the third attempt is the last.
+			// 451 again, twice (a reply to RCPT TO is the recipient's): the third attempt
+			// is the last.
 			List<String> accepted = new ArrayList<>(List.of(fine.email()));
 			for (int attempt = 2; attempt <= 3; attempt++) {
 				User next = userWithEmail("fine-" + UUID.randomUUID() + "@example.com");
@@ -516,9 +553,11 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 
 	@Test
 	void aServerRefusingEveryMailOfASessionDoesNotFailThemAtOnce() throws Exception {
-		try (StubSmtpServer server = StubSmtpServer.refusing()) {
-			User first = userWithEmail("bounce-" + UUID.randomUUID() + "@example.com");
-			User second = userWithEmail("bounce-" + UUID.randomUUID() + "@example.com");
+		// Our sender refused (550 to MAIL FROM): the server refuses us, not each
+		// recipient.
+		try (StubSmtpServer server = StubSmtpServer.refusingSender()) {
+			User first = userWithEmail("first-" + UUID.randomUUID() + "@example.com");
+			User second = userWithEmail("second-" + UUID.randomUUID() + "@example.com");
 			for (User user : List.of(first, second)) {
 				this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
 			}
@@ -529,7 +568,94 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 			assertThat(refused.sendDue()).isEqualTo(2);
 			for (User user : List.of(first, second)) {
 				assertThat(row(user.id())).containsEntry("status", "QUEUED").containsEntry("attempts", 1);
+				assertThat((String) row(user.id()).get("last_error")).contains("550 5.7.1 sender blocked");
 			}
+			assertThat(server.accepted()).isEmpty();
+		}
+	}
+
+	/**
+	 * A policy refusal at RCPT TO (enhanced status X.7: relaying denied to a relay
+	 * missing our login, throttling) is about us, not the mailbox: relaying denied is
+	 * counted but fails nothing at once, throttling gives the mail back uncounted, so a
+	 * relay misconfigured for an hour cannot fail a backlog.
+	 */
+	@Test
+	void aPolicyRefusalAtRcptIsTheRelaysAndFailsNothingAtOnce() throws Exception {
+		try (StubSmtpServer server = StubSmtpServer.refusing()) {
+			MailProperties.Sending quick = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
+					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3, Duration.ofDays(7));
+			DeliveryWorker refused = worker(this.deliveries, sender(server.port()), quick);
+			User denied = userWithEmail("relaydenied-" + UUID.randomUUID() + "@example.com");
+			this.deliveries.enqueue(MailKind.WELCOME, denied.id().toString(), denied.id(), Map.of());
+
+			assertThat(refused.sendDue()).isEqualTo(1);
+			assertThat(row(denied.id())).containsEntry("status", "QUEUED").containsEntry("attempts", 1);
+			assertThat((String) row(denied.id()).get("last_error")).contains("554 5.7.1");
+
+			this.jdbc.sql("UPDATE deliveries SET status = 'FAILED' WHERE recipient_id = ?").param(denied.id()).update();
+			User throttled = userWithEmail("throttled-" + UUID.randomUUID() + "@example.com");
+			this.deliveries.enqueue(MailKind.WELCOME, throttled.id().toString(), throttled.id(), Map.of());
+			assertThatExceptionOfType(SmtpUnreachableException.class).isThrownBy(refused::sendDue)
+				.withMessageContaining("every mail deferred");
+			assertThat(row(throttled.id())).containsEntry("status", "QUEUED").containsEntry("attempts", 0);
+			assertThat(server.accepted()).isEmpty();
+		}
+	}
+
+	/**
+	 * A reply to RCPT TO is about that recipient, whatever else the session held: a lone
+	 * mail's 550 used to count as the server refusing every mail (retried 20 times), and
+	 * so did a batch whose recipients all bounce.
+	 */
+	@Test
+	void aRecipientRefusedAtRcptFailsAtOnceAloneOrWithTheWholeBatch() throws Exception {
+		try (StubSmtpServer server = StubSmtpServer.refusing()) {
+			MailProperties.Sending quick = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
+					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3, Duration.ofDays(7));
+			DeliveryWorker refused = worker(this.deliveries, sender(server.port()), quick);
+			User lone = userWithEmail("bounce-" + UUID.randomUUID() + "@example.com");
+			this.deliveries.enqueue(MailKind.WELCOME, lone.id().toString(), lone.id(), Map.of());
+
+			assertThat(refused.sendDue()).isEqualTo(1);
+			assertThat(row(lone.id())).containsEntry("status", "FAILED").containsEntry("attempts", 1);
+			assertThat((String) row(lone.id()).get("last_error")).contains("550 5.1.1");
+
+			List<User> batch = new ArrayList<>();
+			for (int i = 0; i < 2; i++) {
+				User user = userWithEmail("bounce-" + i + "-" + UUID.randomUUID() + "@example.com");
+				this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+				batch.add(user);
+			}
+			assertThat(refused.sendDue()).isEqualTo(2);
+			for (User user : batch) {
+				assertThat(row(user.id())).containsEntry("status", "FAILED").containsEntry("attempts", 1);
+			}
+			assertThat(refused.sendDue()).isZero();
+			assertThat(server.accepted()).isEmpty();
+		}
+	}
+
+	/**
+	 * A lone mail's 452 to RCPT TO is its recipient's (a full mailbox): counted and
+	 * retried after the backoff. Taken for a relay deferring every mail, it went back
+	 * uncounted and due at once, to be tried again and again for ever.
+	 */
+	@Test
+	void aLoneRecipientDeferredAtRcptIsRetriedAfterTheBackoff() throws Exception {
+		try (StubSmtpServer server = StubSmtpServer.refusing()) {
+			User full = userWithEmail("full-" + UUID.randomUUID() + "@example.com");
+			this.deliveries.enqueue(MailKind.WELCOME, full.id().toString(), full.id(), Map.of());
+			MailProperties.Sending backoff = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
+					Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(10), 3, Duration.ofDays(7));
+			DeliveryWorker deferred = worker(this.deliveries, sender(server.port()), backoff);
+
+			assertThat(deferred.sendDue()).isEqualTo(1);
+			assertThat(row(full.id())).containsEntry("status", "QUEUED").containsEntry("attempts", 1);
+			assertThat((String) row(full.id()).get("last_error")).contains("452 4.2.2");
+			assertThat(secondsUntilNextAttempt(full.id())).isBetween(25.0, 30.0);
+			assertThat(deferred.sendDue()).isZero();
+			assertThat(server.accepted()).isEmpty();
 		}
 	}
 
@@ -587,6 +713,98 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 		}
 	}
 
+	/**
+	 * The longest address SMTP carries is 254 characters, and an internationalized one
+	 * can be much longer in the ASCII form it is sent in than typed (127 characters, 263
+	 * in punycode). Handed over, the server took it and the log could not record it: the
+	 * sender retried that write for ever, the batch was sent again after a restart.
+	 */
+	@Test
+	void anAddressLongerThanSmtpAllowsFailsAloneAndTheRestOfItsSessionIsSentOnce() throws Exception {
+		String label = "가나다라마바사아자차카타파하가나다라마";
+		// 64 characters, the longest local part, unique to this run.
+		String local = UUID.randomUUID().toString().replace("-", "").repeat(2);
+		String longestDomain = label + "." + label + "." + label.substring(0, 16) + ".한국";
+		String tooLongDomain = label + "." + label + "." + label + ".한국";
+		User first = userWithEmail("first-" + UUID.randomUUID() + "@example.com");
+		User longest = userWithEmail(local + "@" + longestDomain);
+		User tooLong = userWithEmail(local + "@" + tooLongDomain);
+		User next = userWithEmail("next-" + UUID.randomUUID() + "@example.com");
+		for (User user : List.of(first, longest, tooLong, next)) {
+			this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+		}
+		String longestAscii = local + "@" + IDN.toASCII(longestDomain);
+		String tooLongAscii = local + "@" + IDN.toASCII(tooLongDomain);
+		assertThat(longestAscii).hasSize(254);
+		assertThat(tooLongAscii).hasSize(263);
+
+		assertThat(assertTimeoutPreemptively(Duration.ofSeconds(20), this.worker::sendDue)).isEqualTo(4);
+		assertThat(row(tooLong.id())).containsEntry("status", "FAILED").containsEntry("attempts", 1);
+		assertThat((String) row(tooLong.id()).get("last_error")).contains("longer than SMTP allows");
+		assertThat(row(longest.id())).containsEntry("status", "SENT")
+			.containsEntry("attempts", 1)
+			.containsEntry("email", longestAscii);
+		for (User user : List.of(first, next)) {
+			assertThat(row(user.id())).containsEntry("status", "SENT").containsEntry("email", user.email());
+		}
+		// Past the lease: nothing is sent again.
+		Thread.sleep(1200);
+		assertThat(this.worker.sendDue()).isZero();
+		assertThat(mailbox(longestAscii)).hasSize(1);
+		assertThat(mailbox(tooLongAscii)).isEmpty();
+		for (User user : List.of(first, next)) {
+			assertThat(inbox(user.email())).hasSize(1);
+		}
+	}
+
+	/**
+	 * RFC 5321 (4.5.3.2.6) has a client wait 10 minutes for the reply to the end of the
+	 * data: the server may be delivering the mail meanwhile, and a timeout there is no
+	 * refusal (counted as one, the mail went out again). The configured read timeout, a
+	 * hundred times shorter here, outlasts a server slower than the old one (10 s, 100 ms
+	 * here) and than the lease, which is renewed while the sender waits.
+	 */
+	@Test
+	void aServerSlowToAnswerTheEndOfTheDataGetsTheMailOnce() throws Exception {
+		long readTimeout = Long
+			.parseLong(((JavaMailSenderImpl) this.sender).getJavaMailProperties().getProperty("mail.smtp.timeout"));
+		try (StubSmtpServer slow = StubSmtpServer.acceptingSlowly(Duration.ofSeconds(2))) {
+			User user = userWithEmail("slow-" + UUID.randomUUID() + "@example.com");
+			this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+			JavaMailSenderImpl scaled = (JavaMailSenderImpl) sender(slow.port());
+			scaled.getJavaMailProperties().put("mail.smtp.timeout", String.valueOf(readTimeout / 100));
+			MailProperties.Sending shortLease = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
+					Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, 3, Duration.ofDays(7));
+			DeliveryWorker first = worker(this.deliveries, scaled, shortLease);
+			DeliveryWorker second = worker(this.deliveries, scaled, shortLease);
+			ExecutorService pool = Executors.newSingleThreadExecutor();
+			try {
+				Future<Integer> firstClaimed = pool.submit(first::sendDue);
+				// The second sender tries once the first has claimed the mail.
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> this.jdbc.sql(
+							"SELECT count(*) FROM deliveries WHERE recipient_id = ? AND (status <> 'QUEUED' OR attempts > 0)")
+						.param(user.id())
+						.query(Integer.class)
+						.single() == 1);
+				int secondClaimed = 0;
+				while (!firstClaimed.isDone()) {
+					secondClaimed += second.sendDue();
+					Thread.sleep(100);
+				}
+				assertThat(firstClaimed.get()).isEqualTo(1);
+				assertThat(secondClaimed).isZero();
+			}
+			finally {
+				pool.shutdown();
+			}
+			Thread.sleep(1200);
+			assertThat(first.sendDue() + second.sendDue()).as("claimed to be sent again").isZero();
+			assertThat(slow.accepted()).containsExactly(user.email());
+			assertThat(row(user.id())).containsEntry("status", "SENT").containsEntry("attempts", 1);
+		}
+	}
+
 	@Test
 	void transactionalMailGoesBeforeATermsChangeBacklog() {
 		UUID productId = UUID.randomUUID();
@@ -641,6 +859,25 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 		this.jdbc
 			.sql("CREATE TRIGGER failing_sent BEFORE UPDATE ON deliveries FOR EACH ROW EXECUTE FUNCTION failing_sent()")
 			.update();
+	}
+
+	/**
+	 * Makes the log refuse the SENT write of the addresses {@code pattern} matches
+	 * (LIKE), as PostgreSQL refused an address longer than the column (SQLSTATE 22001).
+	 */
+	private void refuseToRecord(String pattern) {
+		this.jdbc.sql("""
+				CREATE OR REPLACE FUNCTION unrecordable_address() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN
+				  IF NEW.status = 'SENT' AND NEW.email LIKE '%s' THEN
+				    RAISE EXCEPTION 'value too long for type character varying(254)'
+				      USING ERRCODE = 'string_data_right_truncation';
+				  END IF;
+				  RETURN NEW;
+				END $$""".formatted(pattern)).update();
+		this.jdbc.sql("""
+				CREATE TRIGGER unrecordable_address BEFORE UPDATE ON deliveries
+				FOR EACH ROW EXECUTE FUNCTION unrecordable_address()""").update();
 	}
 
 	/**

@@ -17,11 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A minimal SMTP server for what GreenMail will not do: answer {@code RCPT TO} with a 550
- * for addresses starting with {@code bounce} and a 451 for those starting with
- * {@code later}, greet with a refusal or not at all, take its time to accept a message,
- * reset the connection on {@code QUIT}, end a session after a number of messages and then
- * refuse the login, or defer every message until told to accept again. Written by hand
- * because only these replies are needed. Sessions run concurrently, one thread each.
+ * for addresses starting with {@code bounce}, a 451 for those starting with {@code later}
+ * and a 452 for those starting with {@code full}, greet with a refusal or not at all,
+ * refuse our sender, take its time to accept a message, reset the connection on
+ * {@code QUIT}, end a session after a number of messages and then refuse the login, or
+ * defer every message until told to accept again. Written by hand because only these
+ * replies are needed. Sessions run concurrently, one thread each.
  */
 final class StubSmtpServer implements AutoCloseable {
 
@@ -42,6 +43,9 @@ final class StubSmtpServer implements AutoCloseable {
 	/** Whether every message is deferred (4xx) now. */
 	private volatile boolean deferring;
 
+	/** Whether MAIL FROM is refused (5xx): our sender is blocked. */
+	private boolean refusingSender;
+
 	private final List<String> accepted = new CopyOnWriteArrayList<>();
 
 	private StubSmtpServer(String greeting, Duration acceptDelay, boolean resetOnQuit) throws IOException {
@@ -59,9 +63,20 @@ final class StubSmtpServer implements AutoCloseable {
 		daemon("stub-smtp", this::serve);
 	}
 
-	/** Refuses {@code bounce*} (550) and {@code later*} (451), accepts the rest. */
+	/**
+	 * Refuses {@code bounce*} (550), {@code later*} (451), {@code full*} (452),
+	 * {@code relaydenied*} (554 5.7.1) and {@code throttled*} (450 4.7.1), accepts the
+	 * rest.
+	 */
 	static StubSmtpServer refusing() throws IOException {
 		return new StubSmtpServer("220 stub-smtp ready", Duration.ZERO, false);
+	}
+
+	/** Answers every MAIL FROM with a 550: our sender is blocked. */
+	static StubSmtpServer refusingSender() throws IOException {
+		StubSmtpServer server = new StubSmtpServer("220 stub-smtp ready", Duration.ZERO, false);
+		server.refusingSender = true;
+		return server;
 	}
 
 	/** Greets with this reply (a 421: busy) and closes. */
@@ -94,7 +109,7 @@ final class StubSmtpServer implements AutoCloseable {
 
 	/**
 	 * Defers every message as a throttling relay does, in turn with a 451 to
-	 * {@code RCPT TO} and a 452 at the end of its data, until {@link #acceptAgain()}.
+	 * {@code MAIL FROM} and a 452 at the end of its data, until {@link #acceptAgain()}.
 	 */
 	static StubSmtpServer deferringEverything() throws IOException {
 		StubSmtpServer server = new StubSmtpServer("220 stub-smtp ready", Duration.ZERO, false);
@@ -178,18 +193,32 @@ final class StubSmtpServer implements AutoCloseable {
 			else if (command.startsWith("MAIL FROM")) {
 				recipient = null;
 				transactions++;
-				reply(out, "250 OK");
+				if (this.refusingSender) {
+					reply(out, "550 5.7.1 sender blocked");
+				}
+				else if (this.deferring && transactions % 2 == 1) {
+					reply(out, "451 4.7.1 too many messages, try again later");
+				}
+				else {
+					reply(out, "250 OK");
+				}
 			}
 			else if (command.startsWith("RCPT TO")) {
 				String address = line.substring(line.indexOf('<') + 1, line.indexOf('>'));
-				if (this.deferring && transactions % 2 == 1) {
-					reply(out, "451 4.7.1 too many messages, try again later");
-				}
-				else if (address.startsWith("bounce")) {
+				if (address.startsWith("bounce")) {
 					reply(out, "550 5.1.1 " + address + ": no such mailbox");
 				}
 				else if (address.startsWith("later")) {
 					reply(out, "451 4.3.0 " + address + ": try again later");
+				}
+				else if (address.startsWith("relaydenied")) {
+					reply(out, "554 5.7.1 " + address + ": Relay access denied");
+				}
+				else if (address.startsWith("throttled")) {
+					reply(out, "450 4.7.1 " + address + ": too many messages, slow down");
+				}
+				else if (address.startsWith("full")) {
+					reply(out, "452 4.2.2 " + address + ": mailbox full, try again later");
 				}
 				else {
 					recipient = address;

@@ -25,6 +25,23 @@ class AddressesTests {
 	}
 
 	@Test
+	void refusesAnAddressWhosePunycodeIsLongerThanSmtpAllows() throws Exception {
+		String label = "가나다라마바사아자차카타파하가나다라마";
+		// 64 + 1 + 61 + 1 + 61 + 1 + 52 + 1 + 12 characters in ASCII: the longest there
+		// is.
+		String longest = "a".repeat(64) + "@" + label + "." + label + "." + label.substring(0, 16) + ".한국";
+		assertThat(Addresses.ascii(longest)).hasSize(254).endsWith(".xn--3e0b707e");
+		// One more: 255. Each label is within IDN's limit of 63.
+		String tooLong = "a".repeat(62) + "@" + label + "." + label + "." + label.substring(0, 17) + ".한국";
+		// 127 characters typed, 263 in ASCII.
+		String farTooLong = "a".repeat(64) + "@" + label + "." + label + "." + label + ".한국";
+		for (String email : new String[] { tooLong, farTooLong, "a".repeat(64) + "@" + "b".repeat(190) }) {
+			assertThatExceptionOfType(AddressException.class).isThrownBy(() -> Addresses.ascii(email))
+				.withMessageContaining("longer than SMTP allows");
+		}
+	}
+
+	@Test
 	void refusesWhatCannotBeWrittenInAscii() {
 		assertThatExceptionOfType(AddressException.class).isThrownBy(() -> Addresses.ascii("걁걂@example.com"))
 			.withMessageContaining("address needs SMTPUTF8");
