@@ -10,6 +10,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -29,7 +30,7 @@ public record GatewayProperties(@Valid Security security, @Valid RateLimit rateL
 		security = (security != null) ? security : new Security(null, null, null, null, null, null);
 		rateLimit = (rateLimit != null) ? rateLimit : new RateLimit(null, null, null, null);
 		cors = (cors != null) ? cors : new Cors(null);
-		upstream = (upstream != null) ? upstream : new Upstream(null);
+		upstream = (upstream != null) ? upstream : new Upstream(null, null, null);
 	}
 
 	/**
@@ -112,11 +113,17 @@ public record GatewayProperties(@Valid Security security, @Valid RateLimit rateL
 	 *
 	 * @param responseTimeout how long a service may take to answer before the gateway
 	 * gives up (504)
+	 * @param requestBodyTimeout how long a client may take to send a request's whole
+	 * body, which is received before the request goes on (408)
+	 * @param maxRequestBody the largest request body passed on (413); the services' own
+	 * limit ({@code moa.web.max-request-size})
 	 */
-	public record Upstream(Duration responseTimeout) {
+	public record Upstream(Duration responseTimeout, Duration requestBodyTimeout, DataSize maxRequestBody) {
 
 		public Upstream {
 			responseTimeout = (responseTimeout != null) ? responseTimeout : Duration.ofSeconds(10);
+			requestBodyTimeout = (requestBodyTimeout != null) ? requestBodyTimeout : Duration.ofSeconds(10);
+			maxRequestBody = (maxRequestBody != null) ? maxRequestBody : DataSize.ofKilobytes(256);
 		}
 
 	}

@@ -17,14 +17,15 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /**
  * One shared context for the gateway's integration tests: the real gateway on a random
  * port, its own Redis database, every service route pointed at {@link TestBackend}, and
- * the search route pointed at a closed port (a downed service), and a 1.5 s upstream
- * response timeout. Limits are high so the tests don't trip them;
- * {@code RateLimitIntegrationTests} has its own context.
+ * the search route pointed at a closed port (a downed service), a 1.5 s upstream response
+ * timeout and 1 s for a request's body to arrive. Limits are high so the tests don't trip
+ * them; {@code RateLimitIntegrationTests} has its own context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 // Limits out of the way by default; a subclass's @TestPropertySource overrides them.
-@TestPropertySource(properties = { "moa.gateway.rate-limit.api.requests=100000",
-		"moa.gateway.rate-limit.auth.requests=100000", "moa.gateway.upstream.response-timeout=1500ms" })
+@TestPropertySource(
+		properties = { "moa.gateway.rate-limit.api.requests=100000", "moa.gateway.rate-limit.auth.requests=100000",
+				"moa.gateway.upstream.response-timeout=1500ms", "moa.gateway.upstream.request-body-timeout=1s" })
 @Import(TestRedis.class)
 abstract class AbstractGatewayIntegrationTest {
 

@@ -16,9 +16,9 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * A stand-in for every service behind the gateway: one Reactor Netty server that records
- * each request it receives (method, raw URI, headers), answers JSON, accepts WebSocket
- * upgrades on {@code /ws/chat}; beside it a {@link JwksServer} publishes the
- * {@link #SIGNER}'s JWK Set like auth-service.
+ * each request it receives (method, raw URI, headers, body) once its body is read,
+ * answers JSON, accepts WebSocket upgrades on {@code /ws/chat}; beside it a
+ * {@link JwksServer} publishes the {@link #SIGNER}'s JWK Set like auth-service.
  */
 final class TestBackend {
 
@@ -39,8 +39,8 @@ final class TestBackend {
 				.entries()
 				.stream()
 				.collect(Collectors.toMap((e) -> e.getKey().toLowerCase(), Map.Entry::getValue, (a, b) -> a + "," + b));
-			this.received.add(new Received(request.method().name(), request.uri(), headers));
 			if ("websocket".equalsIgnoreCase(request.requestHeaders().get("Upgrade"))) {
+				this.received.add(new Received(request.method().name(), request.uri(), headers, ""));
 				// Stay open until the client leaves, like a chat server: closing right
 				// after the
 				// greeting races the gateway's relay of that frame.
@@ -51,8 +51,13 @@ final class TestBackend {
 			// concurrent requests to overlap, well within it.
 			Mono<Void> delay = request.uri().contains("slow-") ? Mono.delay(Duration.ofSeconds(4)).then()
 					: request.uri().contains("hold-") ? Mono.delay(Duration.ofMillis(300)).then() : Mono.empty();
+			// Reads the whole body before answering, as a servlet endpoint does.
 			return request.receive()
-				.then()
+				.aggregate()
+				.asString()
+				.defaultIfEmpty("")
+				.doOnNext((body) -> this.received
+					.add(new Received(request.method().name(), request.uri(), headers, body)))
 				.then(delay)
 				.then(response.header("Content-Type", "application/json")
 					.header("X-Request-Id", "backend-should-not-duplicate")
@@ -90,7 +95,7 @@ final class TestBackend {
 		return List.copyOf(this.received);
 	}
 
-	record Received(String method, String uri, Map<String, String> headers) {
+	record Received(String method, String uri, Map<String, String> headers, String body) {
 
 	}
 
