@@ -13,12 +13,14 @@ import com.moa.platform.web.PageQuery;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
@@ -58,7 +60,7 @@ class ProductController {
 	@ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProductPage.class)))
 	ResponseEntity<byte[]> list(@Valid PageQuery page, @RequestParam(required = false) String category,
 			@RequestParam(required = false) String sort, @RequestParam(required = false) String q,
-			@AuthenticationPrincipal AuthenticatedUser user) {
+			@AuthenticationPrincipal AuthenticatedUser user, HttpServletRequest request) {
 		// Normalized like search keywords: " Yoga MAT" finds "yoga mat" (the match is
 		// case-insensitive anyway) and shares its cache entry, and so does '요가' typed as
 		// jamo (NFD). The length limit applies to the normalized form, as for the
@@ -72,7 +74,8 @@ class ProductController {
 		}
 		ListingJson result = this.queries.page(Category.fromParameter(category), query, ProductSort.fromParameter(sort),
 				page.pageOrDefault(), page.sizeOrDefault());
-		if (query.isPresent() && user != null) {
+		// A HEAD (served by this method) is no search the user made.
+		if (query.isPresent() && user != null && !HttpMethod.HEAD.matches(request.getMethod())) {
 			this.searches.performed(user.id(), query.get(), result.total());
 		}
 		return json(this.queries.withCurrentViewCounts(result));
@@ -98,11 +101,16 @@ class ProductController {
 	/**
 	 * The product, counting one view per viewer per window: the signed-in user, else the
 	 * anonymous {@code moa_vid} cookie, which is issued when missing or not one of ours.
+	 * A {@code HEAD} (served by this method) shows nothing to anyone and counts nothing.
 	 */
 	@GetMapping("/api/products/{id}")
 	ProductDetail detail(@PathVariable UUID id, @AuthenticationPrincipal AuthenticatedUser user,
-			@CookieValue(name = VIEWER_COOKIE, required = false) String viewerCookie, HttpServletResponse response) {
+			@CookieValue(name = VIEWER_COOKIE, required = false) String viewerCookie, HttpServletRequest request,
+			HttpServletResponse response) {
 		ProductDetail product = this.queries.detail(id);
+		if (HttpMethod.HEAD.matches(request.getMethod())) {
+			return product;
+		}
 		String viewer;
 		if (user != null) {
 			viewer = "u:" + user.id();

@@ -234,6 +234,25 @@ class ViewCountingIntegrationTests extends LookupIntegrationTestSupport {
 	}
 
 	@Test
+	void aHeadIsPublicLikeGetAndCountsNoView() {
+		String token = uniqueToken();
+		Product product = product("Head " + token);
+		publishAndAwait(product);
+		long before = listedViewCount(token, product.id);
+		String bearer = "Bearer " + signer.token(UUID.randomUUID(), "CONSUMER");
+
+		assertThat(this.mvc.head().uri("/api/products?q=" + token).exchange()).hasStatusOk();
+		MvcTestResult anonymous = this.mvc.head().uri("/api/products/" + product.id).exchange();
+		assertThat(anonymous).hasStatusOk();
+		assertThat(anonymous.getResponse().getHeader("Set-Cookie")).isNull();
+		assertThat(this.mvc.head().uri("/api/products/" + product.id).header("Authorization", bearer).exchange())
+			.hasStatusOk();
+
+		MvcTestResult viewed = this.mvc.get().uri("/api/products/" + product.id).exchange();
+		assertThat(viewed).bodyJson().extractingPath("$.viewCount").isEqualTo((int) before + 1);
+	}
+
+	@Test
 	void malformedViewerCookieIsReplaced() {
 		Product product = product("Cookie " + uniqueToken());
 		publishAndAwait(product);

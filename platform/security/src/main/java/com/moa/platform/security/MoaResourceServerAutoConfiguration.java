@@ -25,6 +25,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Stateless resource-server defaults for every servlet service: tokens verified against
@@ -117,12 +119,17 @@ public class MoaResourceServerAutoConfiguration {
 	 * {@code "GET /api/products/**"} limits to one method; a bare pattern matches any
 	 * method.
 	 */
-	static PathPatternRequestMatcher matcher(String spec) {
+	static RequestMatcher matcher(String spec) {
 		String trimmed = spec.trim();
 		int space = trimmed.indexOf(' ');
 		if (space > 0) {
 			HttpMethod method = HttpMethod.valueOf(trimmed.substring(0, space).toUpperCase(Locale.ROOT));
-			return PathPatternRequestMatcher.withDefaults().matcher(method, trimmed.substring(space + 1).trim());
+			String path = trimmed.substring(space + 1).trim();
+			RequestMatcher matcher = PathPatternRequestMatcher.withDefaults().matcher(method, path);
+			// Spring MVC answers HEAD with the GET handler, so a rule for GET is one for
+			// HEAD too (the gateway treats them alike): a public catalog's HEAD was 401.
+			return (method == HttpMethod.GET) ? new OrRequestMatcher(matcher,
+					PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.HEAD, path)) : matcher;
 		}
 		return PathPatternRequestMatcher.withDefaults().matcher(trimmed);
 	}
