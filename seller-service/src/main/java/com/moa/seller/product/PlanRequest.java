@@ -3,8 +3,8 @@ package com.moa.seller.product;
 import java.util.UUID;
 
 import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
@@ -17,8 +17,10 @@ import jakarta.validation.constraints.Size;
  * @param billingPeriod MONTHLY or YEARLY
  * @param price in minor units of KRW, at least 0
  */
-record PlanRequest(UUID id, @NotBlank @Size(max = 100) String name, @NotNull BillingPeriod billingPeriod,
-		@NotNull @PositiveOrZero @Max(MAX_PRICE) Long price) {
+record PlanRequest(UUID id,
+		@VisibleText @Size(max = 100) @Pattern(regexp = VisibleText.NO_BIDI_CONTROLS,
+				message = "must not contain bidirectional control characters") String name,
+		@NotNull BillingPeriod billingPeriod, @NotNull @PositiveOrZero @Max(MAX_PRICE) Long price) {
 
 	/**
 	 * 10^12 minor units: every price, and the sums the dashboard makes of them, stays an

@@ -4,7 +4,6 @@ import java.util.List;
 
 import com.moa.platform.web.MultiLineText;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -14,9 +13,11 @@ import jakarta.validation.constraints.Size;
  * The body of {@code POST /api/seller/products} and {@code PUT
  * /api/seller/products/{id}}.
  */
-record ProductRequest(@NotBlank @Size(max = 100) String title,
+record ProductRequest(
+		@VisibleText @Size(max = 100) @Pattern(regexp = VisibleText.NO_BIDI_CONTROLS,
+				message = "must not contain bidirectional control characters") String title,
 		@NotNull @Size(max = 5000) @MultiLineText String description, @NotNull Category category,
 		@Size(max = 2048) @Pattern(regexp = "https?://\\S+", message = "must be an http(s) URL") String imageUrl,
 		@NotEmpty @Size(max = 20) List<@Valid @NotNull PlanRequest> plans,
-		@NotBlank @Size(max = 20000) @MultiLineText String terms) {
+		@VisibleText @Size(max = 20000) @MultiLineText String terms) {
 }

@@ -124,45 +124,57 @@ class SellerProducts {
 
 	@Transactional
 	void delete(Seller seller, UUID id, String ifMatch) {
-		Product current = find(seller, id);
-		IfMatch.check(ifMatch, current.version());
-		Product deleted = current.withStatus(ProductStatus.DELETED, now()).nextVersion(seller.name(), now());
-		save(deleted, current.version());
+		Product deleted = write(seller, id, ifMatch, (product) -> product.withStatus(ProductStatus.DELETED, now()))
+			.next();
 		this.events.publish(ProductRemoved.TYPE, id.toString(), new ProductRemoved(id, deleted.version()));
 	}
 
 	/**
-	 * Applies a change; an unchanged product is neither written nor published again.
+	 * Applies a change and publishes the product; an unchanged product is neither written
+	 * nor published again.
 	 */
 	private Product change(Seller seller, UUID id, String ifMatch, UnaryOperator<Product> mutation,
 			Instant termsEffectiveAt) {
-		Product next;
-		Product current;
+		Write write = write(seller, id, ifMatch, mutation);
+		Product current = write.current();
+		Product next = write.next();
+		if (next == current) {
+			return current;
+		}
+		publishUpserted(next);
+		if (next.termsVersion() != current.termsVersion()) {
+			this.events.publish(ProductTermsChanged.TYPE, id.toString(),
+					new ProductTermsChanged(id, next.title(), next.termsVersion(), next.terms(),
+							(termsEffectiveAt != null) ? termsEffectiveAt : next.updatedAt()));
+		}
+		return next;
+	}
+
+	/**
+	 * Writes the mutated product as its next version unless the mutation changes nothing
+	 * ({@code next} is then {@code current}).
+	 */
+	private Write write(Seller seller, UUID id, String ifMatch, UnaryOperator<Product> mutation) {
+		// Read once: the lock it takes keeps the name unchanged until commit.
+		String sellerName = sellerName(seller);
 		for (int attempt = 1;; attempt++) {
-			current = find(seller, id);
+			Product current = find(seller, id);
 			IfMatch.check(ifMatch, current.version());
 			Product changed = mutation.apply(current);
 			if (changed.equals(current)) {
-				return current;
+				return new Write(current, current);
 			}
-			next = changed.nextVersion(sellerName(seller), now());
+			Product next = changed.nextVersion(sellerName, now());
 			if (this.products.update(next, current.version())) {
-				break;
+				return new Write(current, next);
 			}
-			// A concurrent change (the seller's name arriving just after signup) is
-			// reread: with If-Match the client's version is now stale, a 412 at the
-			// check above; without it (or with *) the change applies to what is current.
+			// A concurrent change is reread: with If-Match the client's version is now
+			// stale, a 412 at the check above; without it (or with *) the change applies
+			// to what is current.
 			if (attempt == 3) {
 				throw new ConcurrentChangeException(id);
 			}
 		}
-		Instant now = next.updatedAt();
-		publishUpserted(next);
-		if (next.termsVersion() != current.termsVersion()) {
-			this.events.publish(ProductTermsChanged.TYPE, id.toString(), new ProductTermsChanged(id, next.title(),
-					next.termsVersion(), next.terms(), (termsEffectiveAt != null) ? termsEffectiveAt : now));
-		}
-		return next;
 	}
 
 	private void save(Product product, long expectedVersion) {
@@ -185,16 +197,31 @@ class SellerProducts {
 	 * name; every other plan gets a new id.
 	 */
 	private static List<Plan> plans(List<PlanRequest> requested, List<Plan> existing) {
-		Set<UUID> taken = new HashSet<>();
+		// Ids the request names are reserved first: an id-less plan earlier in the list
+		// must not take by its name the id that a later plan names.
+		Set<UUID> reserved = new HashSet<>();
+		for (PlanRequest plan : requested) {
+			if (plan.id() != null && existing.stream().anyMatch((old) -> old.id().equals(plan.id()))) {
+				reserved.add(plan.id());
+			}
+		}
+		Set<UUID> assigned = new HashSet<>();
 		List<Plan> plans = new ArrayList<>();
 		for (PlanRequest plan : requested) {
-			UUID id = existing.stream()
-				.filter((old) -> !taken.contains(old.id()))
-				.filter((old) -> (plan.id() != null) ? old.id().equals(plan.id()) : old.name().equals(plan.name()))
-				.map(Plan::id)
-				.findFirst()
-				.orElseGet(UUID::randomUUID);
-			taken.add(id);
+			UUID id;
+			if (plan.id() != null) {
+				// The same id sent twice keeps it once; the copy is a new plan.
+				id = (reserved.contains(plan.id()) && assigned.add(plan.id())) ? plan.id() : UUID.randomUUID();
+			}
+			else {
+				id = existing.stream()
+					.filter((old) -> old.name().equals(plan.name()))
+					.map(Plan::id)
+					.filter((old) -> !reserved.contains(old) && !assigned.contains(old))
+					.findFirst()
+					.orElseGet(UUID::randomUUID);
+				assigned.add(id);
+			}
 			plans.add(new Plan(id, plan.name(), plan.billingPeriod(), plan.price(), Plan.CURRENCY));
 		}
 		return plans;
@@ -203,6 +230,10 @@ class SellerProducts {
 	/** Now, at the precision PostgreSQL stores, so responses equal what is read back. */
 	private Instant now() {
 		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+	}
+
+	/** A product as read and as written by one change. */
+	private record Write(Product current, Product next) {
 	}
 
 }

@@ -3,7 +3,6 @@ package com.moa.seller.product;
 import java.time.Instant;
 
 import com.moa.platform.web.MultiLineText;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
 /**
@@ -12,5 +11,5 @@ import jakarta.validation.constraints.Size;
  * @param terms the new terms text
  * @param effectiveAt when the new terms apply; now when absent
  */
-record TermsRequest(@NotBlank @Size(max = 20000) @MultiLineText String terms, Instant effectiveAt) {
+record TermsRequest(@VisibleText @Size(max = 20000) @MultiLineText String terms, Instant effectiveAt) {
 }

@@ -4,23 +4,40 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.moa.seller.SellerIntegrationTestSupport;
+import com.moa.seller.caller.Seller;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Concurrent updates without {@code If-Match} never overwrite each other silently: each
  * either lands on its own version or is refused with 409.
  */
 class ConcurrentUpdateIntegrationTests extends SellerIntegrationTestSupport {
+
+	@Autowired
+	SellerProducts products;
+
+	@Autowired
+	TransactionTemplate transaction;
+
+	@Autowired
+	JdbcClient jdbc;
 
 	@Test
 	void concurrentUpdatesNeverLoseAWrite() throws Exception {
@@ -93,6 +110,43 @@ class ConcurrentUpdateIntegrationTests extends SellerIntegrationTestSupport {
 		pool.shutdown();
 
 		assertThat(statuses).containsOnly(200, 412).containsOnlyOnce(200);
+	}
+
+	/**
+	 * A DELETE without If-Match whose write meets a concurrent unpublish (committed after
+	 * the DELETE read the product, while its UPDATE waits on the row) is reapplied to the
+	 * reread product, as every other change is: 204, not 409.
+	 */
+	@Test
+	void deleteWithoutIfMatchIsReappliedAfterAConcurrentChange() throws Exception {
+		UUID sellerId = UUID.randomUUID();
+		String seller = signer.token(sellerId, "SELLER");
+		String id = createProduct(seller, "Deleted while unpublished");
+		assertThat(post(PRODUCTS + "/" + id + "/publish", seller)).hasStatusOk();
+		ExecutorService pool = Executors.newSingleThreadExecutor();
+		try {
+			Future<MvcTestResult> deletion = this.transaction.execute((status) -> {
+				this.products.unpublish(new Seller(sellerId, null), UUID.fromString(id), null);
+				Future<MvcTestResult> pending = pool.submit(() -> delete(PRODUCTS + "/" + id, seller));
+				// The DELETE has read version 2 and now waits for this transaction's row
+				// lock.
+				await().atMost(5, TimeUnit.SECONDS).until(() -> this.jdbc.sql("""
+						SELECT count(*) FROM pg_stat_activity
+						WHERE datname = current_database() AND wait_event_type = 'Lock'
+						  AND query LIKE 'UPDATE products %'""").query(Long.class).single() == 1);
+				return pending;
+			});
+
+			assertThat(deletion.get(10, TimeUnit.SECONDS)).hasStatus(HttpStatus.NO_CONTENT);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(get(PRODUCTS + "/" + id, seller)).hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(this.jdbc.sql("SELECT status || ' ' || version FROM products WHERE id = ?")
+			.param(UUID.fromString(id))
+			.query(String.class)
+			.single()).isEqualTo("DELETED 4");
 	}
 
 }

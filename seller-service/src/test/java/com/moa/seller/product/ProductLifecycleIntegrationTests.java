@@ -3,6 +3,7 @@ package com.moa.seller.product;
 import java.time.Instant;
 import java.util.List;
 
+import com.jayway.jsonpath.JsonPath;
 import com.moa.seller.SellerIntegrationTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -139,6 +140,53 @@ class ProductLifecycleIntegrationTests extends SellerIntegrationTestSupport {
 		MvcTestResult updated = put(PRODUCTS + "/" + id, productJson("Plans renamed"), seller);
 
 		assertThat(updated).bodyJson().extractingPath("$.plans[0].id").isEqualTo(weeklyId);
+	}
+
+	/**
+	 * A plan that names its id keeps it even when a plan sent without an id, before or
+	 * after it in the list, has the name the id's plan had: payment-service's
+	 * subscriptions point at that id.
+	 */
+	@Test
+	void planSentWithItsIdKeepsItAgainstAnIdlessPlanOfTheSameName() {
+		for (boolean idlessFirst : List.of(true, false)) {
+			String seller = newSeller();
+			MvcTestResult created = create(seller, """
+					{"title":"Plan ids","description":"d","category":"MEAL_KIT",
+					 "plans":[{"name":"Monthly","billingPeriod":"MONTHLY","price":10000},
+					          {"name":"Yearly","billingPeriod":"YEARLY","price":100000}],
+					 "terms":"t"}""");
+			String id = read(created, "$.id");
+			String monthlyId = read(created, "$.plans[0].id");
+			String yearlyId = read(created, "$.plans[1].id");
+			String idless = """
+					{"name":"Monthly","billingPeriod":"MONTHLY","price":8000}""";
+			String classic = """
+					{"id":"%s","name":"Monthly Classic","billingPeriod":"MONTHLY","price":10000}"""
+				.formatted(monthlyId);
+			String yearly = """
+					{"id":"%s","name":"Yearly","billingPeriod":"YEARLY","price":100000}""".formatted(yearlyId);
+			String plans = idlessFirst ? idless + "," + classic + "," + yearly : classic + "," + idless + "," + yearly;
+
+			MvcTestResult updated = put(PRODUCTS + "/" + id, """
+					{"title":"Plan ids","description":"d","category":"MEAL_KIT","plans":[%s],"terms":"t"}"""
+				.formatted(plans), seller);
+
+			assertThat(updated).as("idless first: " + idlessFirst).hasStatusOk();
+			List<String> names = JsonPath.read(body(updated), "$.plans[*].name");
+			List<String> ids = JsonPath.read(body(updated), "$.plans[*].id");
+			List<Integer> prices = JsonPath.read(body(updated), "$.plans[*].price");
+			int classicAt = names.indexOf("Monthly Classic");
+			int newAt = names.indexOf("Monthly");
+			assertThat(ids.get(classicAt)).as("idless first: " + idlessFirst).isEqualTo(monthlyId);
+			assertThat(prices.get(classicAt)).isEqualTo(10000);
+			assertThat(ids.get(newAt)).as("idless first: " + idlessFirst).isNotIn(monthlyId, yearlyId);
+			assertThat(prices.get(newAt)).isEqualTo(8000);
+			assertThat(ids.get(names.indexOf("Yearly"))).isEqualTo(yearlyId);
+			assertThat(get(PRODUCTS + "/" + id, seller)).bodyJson()
+				.extractingPath("$.plans[%d].id".formatted(classicAt))
+				.isEqualTo(monthlyId);
+		}
 	}
 
 	@Test
