@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import com.moa.lookup.LookupProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -296,6 +297,16 @@ public class ResponseCache {
 		if (this.invalidationWanted.getAndSet(false)) {
 			invalidateAll();
 		}
+	}
+
+	/**
+	 * An invalidation asked for but not yet due is written when the instance stops (a
+	 * rolling deploy), after its listeners have: the events that asked for it are
+	 * acknowledged, so no other instance would see them again.
+	 */
+	@PreDestroy
+	void invalidateIfWantedBeforeStopping() {
+		invalidateIfWanted();
 	}
 
 	/**

@@ -50,7 +50,10 @@ class SubscriptionEventsListener {
 	@RabbitListener(queues = QUEUE, containerFactory = EventsAutoConfiguration.LISTENER_CONTAINER_FACTORY)
 	void on(EventEnvelope event) {
 		boolean[] changed = new boolean[1];
-		if (this.inbox.receive(QUEUE, event, (received) -> changed[0] = apply(received.data())) && changed[0]) {
+		boolean first = this.inbox.receive(QUEUE, event, (received) -> changed[0] = apply(received.data()));
+		// A redelivery's first delivery may have been applied by an instance that died
+		// before its invalidation was due: asked for again (cheap, it coalesces).
+		if (changed[0] || !first) {
 			this.cache.invalidateSoon();
 		}
 	}

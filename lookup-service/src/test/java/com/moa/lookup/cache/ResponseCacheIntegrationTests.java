@@ -156,6 +156,36 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 			.until(() -> generation() - before < events.size());
 	}
 
+	/**
+	 * An invalidation asked for but not yet due is not lost with the instance: written
+	 * when it stops, and asked for again by a redelivered event (one whose first delivery
+	 * an instance applied and then died with the invalidation pending).
+	 */
+	@Test
+	void aPendingInvalidationOutlivesItsInstanceAndARedeliveryAsksAgain() {
+		ResponseCache stopping = instance(Duration.ofMinutes(1));
+		long before = generation();
+		stopping.invalidateSoon();
+		stopping.invalidateIfWantedBeforeStopping();
+		assertThat(generation()).isGreaterThan(before);
+
+		ObjectNode data = this.jsonMapper.createObjectNode();
+		data.put("subscriptionId", UUID.randomUUID().toString());
+		data.put("productId", UUID.randomUUID().toString());
+		data.put("status", "ACTIVE");
+		data.put("version", 1);
+		EventEnvelope event = envelope("subscription.activated", UUID.randomUUID(), data);
+		send(event);
+		awaitConsumed(event);
+		await().atMost(CONSUMED_WITHIN).until(() -> generation() > before + 1);
+		// Past any refresh still due from the first delivery.
+		await().pollDelay(Duration.ofMillis(2500)).until(() -> true);
+		long afterFirst = generation();
+
+		send(event);
+		await().atMost(CONSUMED_WITHIN).until(() -> generation() > afterFirst);
+	}
+
 	private long generation() {
 		String generation = this.cacheRedis.template().opsForValue().get(ResponseCache.GENERATION_KEY);
 		return (generation != null) ? Long.parseLong(generation) : 0;
