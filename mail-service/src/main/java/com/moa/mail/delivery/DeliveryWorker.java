@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.moa.mail.MailProperties;
 import com.moa.mail.content.MailComposer;
@@ -143,9 +144,17 @@ public class DeliveryWorker implements SmartLifecycle {
 		for (Thread thread : this.threads) {
 			thread.interrupt();
 		}
+		// One deadline for all: a sender blocked in a socket read (up to the SMTP read
+		// timeout, minutes) ignores the interrupt, and waiting 15 s for each in turn
+		// outlasted a container's stop grace. Its batch is sent again after the lease,
+		// with the same Message-ID.
+		long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
 		for (Thread thread : this.threads) {
+			long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
 			try {
-				thread.join(Duration.ofSeconds(15).toMillis());
+				if (left > 0) {
+					thread.join(left);
+				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

@@ -23,8 +23,8 @@ enum SmtpFailure {
 	/**
 	 * A 4xx reply: the server asks us to try again later. Counted as an attempt, unless
 	 * the server defers every mail of the session at MAIL FROM or at the end of the data
-	 * (then it defers us, not the recipient); a reply to RCPT TO about the recipient
-	 * always counts.
+	 * (then it defers us, not the recipient); a reply to RCPT TO about the mailbox always
+	 * counts.
 	 */
 	DEFERRED,
 
@@ -34,10 +34,9 @@ enum SmtpFailure {
 	/** The server could not be reached or refused our login: put back, uncounted. */
 	UNREACHABLE;
 
-	/**
-	 * A reply with an enhanced status code of class X.7 (RFC 3463: security or policy).
-	 */
-	private static final Pattern POLICY = Pattern.compile("^\\d{3}[ -][45]\\.7\\.\\d{1,3}\\b");
+	/** A 4xx/5xx reply whose enhanced status code is about the mailbox (RFC 3463). */
+	private static final Pattern MAILBOX = Pattern
+		.compile("^[45]\\d\\d[ -][45]\\.(1\\.(1|2|3|6|10)|2\\.\\d{1,3})(?!\\.?\\d)");
 
 	static SmtpFailure of(Throwable failure) {
 		boolean deferred = false;
@@ -59,19 +58,23 @@ enum SmtpFailure {
 	}
 
 	/**
-	 * Whether the server refused the recipient: its reply to {@code RCPT TO}, which is
-	 * about that address alone, however the rest of the session went. A 421 is not: it
-	 * closes the session, whatever command it answers. Nor is a security or policy
-	 * refusal (enhanced status X.7.x: {@code 554 5.7.1 Relay access denied} from a relay
-	 * missing our login, {@code 450 4.7.1} throttling): that is about us, and failing
-	 * each mail at once for it would fail a whole backlog on a relay misconfigured for an
-	 * hour. Everything else (a refused {@code MAIL FROM}, a reply to the end of the data,
-	 * the connection) is about the session.
+	 * Whether the server refused the recipient's mailbox: a reply to {@code RCPT TO}
+	 * whose enhanced status (RFC 3463) is about the address (X.1.1 no such mailbox, X.1.2
+	 * no such domain, X.1.3 bad syntax, X.1.6 moved, X.1.10 null MX, X.2.x mailbox full
+	 * or disabled), which holds however the rest of the session went. A 421 closes the
+	 * session whatever it answers. Any other reply there is not the mailbox's either:
+	 * relays answer refusals of <em>us</em> at {@code RCPT TO} too (Postfix delays its
+	 * client and sender checks to it: {@code 450 4.1.8 Sender address
+	 * rejected}, {@code 554 5.7.1 Relay access denied}, Exim's {@code 550 relay not
+	 * permitted} with no enhanced code), and failing each mail at once for them would
+	 * fail a whole backlog on a relay misconfigured for an hour; those stay with the
+	 * session's rules, as does everything else (a refused {@code MAIL FROM}, a reply to
+	 * the end of the data, the connection).
 	 */
 	static boolean recipientRefused(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = next(cause)) {
 			if (cause instanceof SMTPAddressFailedException ex) {
-				return ex.getReturnCode() != 421 && !POLICY.matcher(String.valueOf(ex.getMessage())).find();
+				return ex.getReturnCode() != 421 && MAILBOX.matcher(String.valueOf(ex.getMessage())).find();
 			}
 		}
 		return false;

@@ -65,8 +65,9 @@ final class StubSmtpServer implements AutoCloseable {
 
 	/**
 	 * Refuses {@code bounce*} (550), {@code later*} (451), {@code full*} (452),
-	 * {@code relaydenied*} (554 5.7.1) and {@code throttled*} (450 4.7.1), accepts the
-	 * rest.
+	 * {@code relaydenied*} (554 5.7.1), {@code throttled*} (450 4.7.1),
+	 * {@code sendercheck*} (450 4.1.8, our sender refused at RCPT TO) and {@code exim*}
+	 * (550 without an enhanced code), accepts the rest.
 	 */
 	static StubSmtpServer refusing() throws IOException {
 		return new StubSmtpServer("220 stub-smtp ready", Duration.ZERO, false);
@@ -213,6 +214,12 @@ final class StubSmtpServer implements AutoCloseable {
 				}
 				else if (address.startsWith("relaydenied")) {
 					reply(out, "554 5.7.1 " + address + ": Relay access denied");
+				}
+				else if (address.startsWith("sendercheck")) {
+					reply(out, "450 4.1.8 <no-reply@moa-subscribe.local>: Sender address rejected: Domain not found");
+				}
+				else if (address.startsWith("exim")) {
+					reply(out, "550 relay not permitted");
 				}
 				else if (address.startsWith("throttled")) {
 					reply(out, "450 4.7.1 " + address + ": too many messages, slow down");
