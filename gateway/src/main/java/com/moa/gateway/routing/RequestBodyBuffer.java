@@ -1,13 +1,19 @@
 package com.moa.gateway.routing;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.moa.gateway.GatewayProperties;
 import com.moa.gateway.problem.ProblemResponses;
+import io.netty.channel.EventLoop;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -17,6 +23,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -51,6 +58,9 @@ class RequestBodyBuffer implements GlobalFilter, Ordered {
 
 	private final ProblemResponses problems;
 
+	/** One per event loop (a fixed set), never disposed: it would shut the loop down. */
+	private final Map<EventLoop, Scheduler> timers = new ConcurrentHashMap<>();
+
 	RequestBodyBuffer(GatewayProperties properties, ProblemResponses problems) {
 		this.timeout = properties.upstream().requestBodyTimeout();
 		this.maxBytes = properties.upstream().maxRequestBody().toBytes();
@@ -72,10 +82,11 @@ class RequestBodyBuffer implements GlobalFilter, Ordered {
 		if (length > this.maxBytes) {
 			return refuse(exchange, BodyNotReceived.TOO_LARGE);
 		}
+		Scheduler timer = timerOf(exchange.getRequest());
 		ServerWebExchange bounded = exchange.mutate().request(new ServerHttpRequestDecorator(exchange.getRequest()) {
 			@Override
 			public Flux<DataBuffer> getBody() {
-				return bounded(super.getBody());
+				return bounded(super.getBody(), timer);
 			}
 		}).build();
 		// SCG joins the body into one buffer, hands the chain a request replaying it and
@@ -90,8 +101,8 @@ class RequestBodyBuffer implements GlobalFilter, Ordered {
 	 * (one for the whole body: a client trickling a byte at a time does not renew it) or
 	 * when the client goes away.
 	 */
-	private Flux<DataBuffer> bounded(Flux<DataBuffer> body) {
-		Mono<Long> deadline = Mono.delay(this.timeout).cache();
+	private Flux<DataBuffer> bounded(Flux<DataBuffer> body, Scheduler timer) {
+		Mono<Long> deadline = Mono.delay(this.timeout, timer).cache();
 		AtomicLong received = new AtomicLong();
 		return body.timeout(deadline, (buffer) -> deadline).<DataBuffer>handle((buffer, sink) -> {
 			if (received.addAndGet(buffer.readableByteCount()) > this.maxBytes) {
@@ -104,6 +115,17 @@ class RequestBodyBuffer implements GlobalFilter, Ordered {
 		})
 			.onErrorMap((ex) -> !(ex instanceof BodyNotReceived),
 					(ex) -> (ex instanceof TimeoutException) ? BodyNotReceived.TIMED_OUT : BodyNotReceived.INCOMPLETE);
+	}
+
+	/**
+	 * The connection's own event loop, where its body arrives: a deadline firing on
+	 * another thread could race a buffer arriving at that instant, which the timeout
+	 * would then drop unreleased (a pooled buffer leaked).
+	 */
+	private Scheduler timerOf(ServerHttpRequest request) {
+		return (ServerHttpRequestDecorator.getNativeRequest(request) instanceof Connection connection)
+				? this.timers.computeIfAbsent(connection.channel().eventLoop(), Schedulers::fromExecutorService)
+				: Schedulers.parallel();
 	}
 
 	private Mono<Void> refuse(ServerWebExchange exchange, BodyNotReceived reason) {
