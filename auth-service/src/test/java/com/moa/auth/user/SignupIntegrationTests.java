@@ -196,7 +196,8 @@ class SignupIntegrationTests extends AuthIntegrationTestSupport {
 	@Test
 	void rejectsBlankNamesAndBidiControls() {
 		for (String blank : List.of("   ", "\\u3000\\u3000", "\\u00a0", "\\u200b\\u200b", " \\u2003\\u200b ",
-				"Kim\\u202Egnp.exe", "\\u2067Kim", "Kim\\u202A")) {
+				"\\u3164\\u3164", "\\u115f\\u1160", "\\u2800", "\\uffa0", "Kim\\u202Egnp.exe", "\\u2067Kim",
+				"Kim\\u202A")) {
 			assertValidationError(post("/api/auth/signup", """
 					{"email":"%s","password":"%s","name":"%s","role":"CONSUMER"}""".formatted(uniqueEmail(), PASSWORD,
 					blank)), "name");

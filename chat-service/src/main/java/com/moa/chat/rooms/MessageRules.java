@@ -23,7 +23,7 @@ public final class MessageRules {
 
 	public static void check(String text, String clientMessageId) {
 		List<FieldError> errors = new ArrayList<>();
-		if (text == null || text.isBlank()) {
+		if (text == null || !TextRules.showsSomething(text)) {
 			errors.add(new FieldError("text", "must not be blank"));
 		}
 		else if (TextRules.violation(text, true) != null) {

@@ -501,6 +501,7 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 		assertThat(get(this.port, messages, room[2]).json().get(0).get("text").asString()).isEqualTo(longest);
 		for (Map<String, ?> bad : List.<Map<String, ?>>of(Map.of("text", longest + "b", "clientMessageId", "1"),
 				Map.of("text", "a\u0000b", "clientMessageId", "2"), Map.of("text", " \n ", "clientMessageId", "3"),
+				Map.of("text", "\u3164\u200b\u2800", "clientMessageId", "3b"),
 				Map.of("text", "ok", "clientMessageId", "x".repeat(101)), Map.<String, Object>of("text", "ok"),
 				Map.<String, Object>of("clientMessageId", "4"), Map.of("text", 5, "clientMessageId", "5"))) {
 			Response refused = post(this.port, messages, room[1], bad);

@@ -2,6 +2,7 @@ package com.moa.seller.product;
 
 import java.util.UUID;
 
+import com.moa.platform.web.TextRules;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -18,7 +19,7 @@ import jakarta.validation.constraints.Size;
  * @param price in minor units of KRW, at least 0
  */
 record PlanRequest(UUID id,
-		@VisibleText @Size(max = 100) @Pattern(regexp = VisibleText.NO_BIDI_CONTROLS,
+		@VisibleText @Size(max = 100) @Pattern(regexp = TextRules.NO_BIDI_CONTROLS,
 				message = "must not contain bidirectional control characters") String name,
 		@NotNull BillingPeriod billingPeriod, @NotNull @PositiveOrZero @Max(MAX_PRICE) Long price) {
 

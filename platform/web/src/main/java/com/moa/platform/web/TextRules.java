@@ -1,5 +1,7 @@
 package com.moa.platform.web;
 
+import java.util.regex.Pattern;
+
 /**
  * The one rule for text a client sends, wherever it arrives (JSON bodies, query
  * parameters, path variables, headers a service reads): no C0 control characters (NUL
@@ -11,11 +13,41 @@ package com.moa.platform.web;
  */
 public final class TextRules {
 
+	/**
+	 * One character that shows something: not whitespace, a separator, a control or
+	 * format character (zero-width space, LRM), nor one of the other default-ignorable or
+	 * blank characters (the Hangul fillers U+115F, U+1160, U+3164, U+FFA0, the blank
+	 * Braille pattern U+2800, variation selectors, the grapheme joiner, tags). A name,
+	 * title or message of none of them shows as nothing, yet passes
+	 * {@code @NotBlank}/{@link String#isBlank()}, which know only whitespace.
+	 */
+	public static final String VISIBLE_CHARACTER = "[^\\s\\p{Z}\\p{Cc}\\p{Cf}\\u034F\\u115F\\u1160\\u17B4\\u17B5"
+			+ "\\u180B-\\u180F\\u2800\\u3164\\uFE00-\\uFE0F\\uFFA0\\uFFF0-\\uFFF8\\x{1BCA0}-\\x{1BCA3}"
+			+ "\\x{1D173}-\\x{1D17A}\\x{E0000}-\\x{E0FFF}]";
+
+	/** For {@code @Pattern}: text with at least one {@link #VISIBLE_CHARACTER}. */
+	public static final String SHOWS_SOMETHING = "(?s).*" + VISIBLE_CHARACTER + ".*";
+
+	/**
+	 * For {@code @Pattern} on one-line display text (names, titles): no bidirectional
+	 * embedding, override or isolate (U+202A..U+202E, U+2066..U+2069), as an unclosed one
+	 * reorders what is shown after it in a chat line, a listing or a receipt. The marks
+	 * LRM and RLM, which right-to-left text needs, stay allowed.
+	 */
+	public static final String NO_BIDI_CONTROLS = "[^\\u202A-\\u202E\\u2066-\\u2069]*";
+
+	private static final Pattern VISIBLE = Pattern.compile(VISIBLE_CHARACTER);
+
 	static final String CONTROL_CHARACTERS = "must not contain control characters";
 
 	static final String UNPAIRED_SURROGATE = "must not contain unpaired surrogate characters";
 
 	private TextRules() {
+	}
+
+	/** Whether the text has a {@link #VISIBLE_CHARACTER}. */
+	public static boolean showsSomething(CharSequence text) {
+		return VISIBLE.matcher(text).find();
 	}
 
 	/**
