@@ -137,12 +137,7 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 		long before = generation();
 		List<EventEnvelope> events = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
-			ObjectNode data = this.jsonMapper.createObjectNode();
-			data.put("subscriptionId", UUID.randomUUID().toString());
-			data.put("productId", UUID.randomUUID().toString());
-			data.put("status", "ACTIVE");
-			data.put("version", 1);
-			EventEnvelope event = envelope("subscription.activated", UUID.randomUUID(), data);
+			EventEnvelope event = subscriptionActivated();
 			send(event);
 			events.add(event);
 		}
@@ -169,12 +164,7 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 		stopping.invalidateIfWantedBeforeStopping();
 		assertThat(generation()).isGreaterThan(before);
 
-		ObjectNode data = this.jsonMapper.createObjectNode();
-		data.put("subscriptionId", UUID.randomUUID().toString());
-		data.put("productId", UUID.randomUUID().toString());
-		data.put("status", "ACTIVE");
-		data.put("version", 1);
-		EventEnvelope event = envelope("subscription.activated", UUID.randomUUID(), data);
+		EventEnvelope event = subscriptionActivated();
 		send(event);
 		awaitConsumed(event);
 		await().atMost(CONSUMED_WITHIN).until(() -> generation() > before + 1);
@@ -184,6 +174,15 @@ class ResponseCacheIntegrationTests extends LookupIntegrationTestSupport {
 
 		send(event);
 		await().atMost(CONSUMED_WITHIN).until(() -> generation() > afterFirst);
+	}
+
+	private EventEnvelope subscriptionActivated() {
+		ObjectNode data = this.jsonMapper.createObjectNode();
+		data.put("subscriptionId", UUID.randomUUID().toString());
+		data.put("productId", UUID.randomUUID().toString());
+		data.put("status", "ACTIVE");
+		data.put("version", 1);
+		return envelope("subscription.activated", UUID.randomUUID(), data);
 	}
 
 	private long generation() {
