@@ -13,8 +13,11 @@ shift
 compose exec -T "$service" bash -s -- "$@" <<'SCRIPT'
 set -eu
 body=${3:-}
-# The actuator is on the management port under prod (application-prod.yml).
-case "$2" in /actuator/*) port=${MANAGEMENT_SERVER_PORT:-9090} ;; *) port=$PORT ;; esac
+# The actuator is on the management port under prod (application-prod.yml), on $PORT otherwise.
+port=$PORT
+case "$2,${SPRING_PROFILES_ACTIVE:-}" in
+  /actuator/*,*prod*) port=${MANAGEMENT_SERVER_PORT:-9090} ;;
+esac
 exec 3<>"/dev/tcp/127.0.0.1/$port"
 printf '%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\nX-Operator-Key: %s\r\n' "$1" "$2" "$MOA_SECURITY_OPERATOR_KEY" >&3
 [ -z "$body" ] || printf 'Content-Type: application/json\r\nContent-Length: %s\r\n' "${#body}" >&3

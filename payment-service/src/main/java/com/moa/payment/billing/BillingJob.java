@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 import com.moa.payment.PaymentProperties;
@@ -23,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -69,6 +72,9 @@ public class BillingJob {
 	// given back well before the reconciler could take them for abandoned (the margin
 	// is for the charge under way and a pause of the process).
 	private final Duration sendWithin;
+
+	/** Charges never sent whose give-back failed: given back at the next round. */
+	private final Queue<UUID> owedGiveBack = new ConcurrentLinkedQueue<>();
 
 	BillingJob(SubscriptionRepository subscriptions, PaymentRepository payments, Catalog catalog,
 			SubscriptionEvents events, Charging charging, TransactionTemplate transaction, BillingClock clock,
@@ -129,6 +135,7 @@ public class BillingJob {
 	 * @return how many subscriptions were claimed
 	 */
 	public int runOnce() {
+		giveBackOwed();
 		long claimedAt = System.nanoTime();
 		Instant now = this.clock.now();
 		List<Payment> toCharge = new ArrayList<>();
@@ -171,9 +178,33 @@ public class BillingJob {
 	 * unavailable-retry hour.
 	 */
 	private void giveBack(List<Payment> unsent) {
-		int given = this.payments.discardUnsent(unsent.stream().map(Payment::id).toList());
-		log.info("Billing batch gave back {} renewal charges not sent within {}; claimed again next round", given,
-				this.sendWithin);
+		List<UUID> ids = unsent.stream().map(Payment::id).toList();
+		try {
+			int given = this.payments.discardUnsent(ids);
+			log.info("Billing batch gave back {} renewal charges not sent within {}; claimed again next round", given,
+					this.sendWithin);
+		}
+		catch (DataAccessException ex) {
+			// The database went away mid-batch: owed, and given back by the next round
+			// that reaches it, well before the reconciler would settle them as "nothing
+			// charged" and put their renewals off by an hour.
+			this.owedGiveBack.addAll(ids);
+			log.warn("Billing batch could not give back {} renewal charges not sent ({}); next round will", ids.size(),
+					ex.getMessage());
+		}
+	}
+
+	/**
+	 * Gives back what a failed {@link #giveBack} owes; throws while the database is away.
+	 */
+	private void giveBackOwed() {
+		if (this.owedGiveBack.isEmpty()) {
+			return;
+		}
+		List<UUID> ids = List.copyOf(this.owedGiveBack);
+		int given = this.payments.discardUnsent(ids);
+		this.owedGiveBack.removeAll(ids);
+		log.info("Billing gave back {} renewal charges a failed round left unsent", given);
 	}
 
 	private Payment handle(Subscription s, Instant now) {

@@ -1,6 +1,8 @@
 package com.moa.payment.billing;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import com.moa.payment.PaymentIntegrationTestSupport;
@@ -13,13 +15,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
  * The process dies between the provider's successful charge and the commit of its outcome
  * (re-created with a trigger that makes that commit fail): the customer is charged once
  * and not left without the subscription. The reconciler asks the provider about the
  * payment's key, settles it, and the purchase's key answers the subscription. A charge
- * whose settle keeps failing holds back neither the billing batch nor the reconciler.
+ * whose settle keeps failing holds back neither the billing batch nor the reconciler, and
+ * charges a batch could not give back are given back by the next round.
  */
 class CrashRecoveryIntegrationTests extends PaymentIntegrationTestSupport {
 
@@ -28,9 +32,14 @@ class CrashRecoveryIntegrationTests extends PaymentIntegrationTestSupport {
 
 	private static final long CRASHING_PRICE = 77_777;
 
+	@Autowired
+	BillingClock clock;
+
 	@AfterEach
 	void removeTheCrash() {
 		this.jdbc.sql("DROP TRIGGER IF EXISTS crash_after_charge ON payments").update();
+		this.jdbc.sql("DROP TRIGGER IF EXISTS slow_hand_over ON payments").update();
+		this.jdbc.sql("DROP TRIGGER IF EXISTS refused_give_back ON payments").update();
 	}
 
 	/** The commit of a charge's outcome fails for payments matching the condition. */
@@ -137,6 +146,51 @@ class CrashRecoveryIntegrationTests extends PaymentIntegrationTestSupport {
 			.param(paymentId)
 			.query(String.class)
 			.single()).isEqualTo("provider-unavailable");
+	}
+
+	/**
+	 * A batch that runs out of time gives its unsent charges back; when the database
+	 * refuses that (away for a moment), the next round does it, and the renewals are
+	 * charged then instead of being settled by the reconciler as "nothing charged" and
+	 * put off by an hour.
+	 */
+	@Test
+	void unsentRenewalsWhoseGiveBackFailedAreGivenBackByTheNextRound() {
+		Product product = product(77_002);
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			ids.add(subscribed(consumer(), product, product.monthlyPlan));
+		}
+		// Handing the first renewal over takes longer than a batch may (a quarter of
+		// reconcile-after, 1 s here), and the give-back of the rest is refused.
+		this.jdbc.sql("""
+				CREATE OR REPLACE FUNCTION slow_then_refused() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN
+				  IF TG_OP = 'DELETE' THEN
+				    RAISE EXCEPTION 'simulated database outage';
+				  END IF;
+				  PERFORM pg_sleep(0.4);
+				  RETURN NEW;
+				END $$""").update();
+		this.jdbc
+			.sql("CREATE TRIGGER slow_hand_over BEFORE UPDATE OF requested_at ON payments FOR EACH ROW "
+					+ "WHEN (NEW.amount = 77002 AND NEW.kind = 'RENEWAL') EXECUTE FUNCTION slow_then_refused()")
+			.update();
+		this.jdbc
+			.sql("CREATE TRIGGER refused_give_back BEFORE DELETE ON payments FOR EACH ROW "
+					+ "WHEN (OLD.amount = 77002) EXECUTE FUNCTION slow_then_refused()")
+			.update();
+		this.clock.advance(Duration.ofDays(31));
+
+		assertThatNoException().isThrownBy(this.billing::runOnce);
+		assertThat(ids.stream().flatMap((id) -> charges(id).stream())).contains("RENEWAL PENDING 77002");
+
+		removeTheCrash();
+		this.billing.runUntilIdle();
+		for (String id : ids) {
+			assertThat(charges(id)).as(id).containsExactly("INITIAL SUCCEEDED 77002", "RENEWAL SUCCEEDED 77002");
+			assertThat(providerCharges(id)).isEqualTo(2);
+		}
 	}
 
 	@Test

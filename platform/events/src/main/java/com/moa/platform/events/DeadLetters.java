@@ -153,7 +153,7 @@ public class DeadLetters {
 		});
 	}
 
-	private int act(String deadLetterQueue, Predicate<String> chosen, Action action) {
+	int act(String deadLetterQueue, Predicate<String> chosen, Action action) {
 		Integer done = this.rabbit.execute((channel) -> {
 			int count = 0;
 			long lastTag = -1;
@@ -165,7 +165,15 @@ public class DeadLetters {
 					}
 					long tag = response.getEnvelope().getDeliveryTag();
 					if (chosen.test(response.getProps().getMessageId())) {
-						action.apply(response);
+						try {
+							action.apply(response);
+						}
+						catch (IOException | RuntimeException ex) {
+							// Given back with the rest: left unacknowledged, the letter
+							// hid on the cached channel from list, depth and replays.
+							lastTag = tag;
+							throw ex;
+						}
 						channel.basicAck(tag, false);
 						count++;
 					}
@@ -224,7 +232,7 @@ public class DeadLetters {
 	}
 
 	@FunctionalInterface
-	private interface Action {
+	interface Action {
 
 		void apply(GetResponse response) throws IOException;
 

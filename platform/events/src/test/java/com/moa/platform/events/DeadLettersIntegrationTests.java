@@ -1,5 +1,6 @@
 package com.moa.platform.events;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,6 +99,21 @@ class DeadLettersIntegrationTests {
 		// effect.
 		assertThat(this.deadLetters.replay(DLQ, fixable.id().toString()::equals)).isZero();
 		assertThat(effects(jdbc, fixable.id())).isEqualTo(1);
+	}
+
+	@Test
+	void aLetterWhoseReplayFailedStaysListedAndCanBeReplayedAgain() {
+		EventEnvelope letter = event("test.failing");
+		send(letter);
+		awaitListed(letter.id());
+
+		// The broker refusing the republish (no confirm, a nack) fails the action.
+		assertThatThrownBy(() -> this.deadLetters.act(DLQ, letter.id().toString()::equals, (response) -> {
+			throw new IOException("the broker refused the replay");
+		})).hasMessageContaining("refused");
+
+		awaitListed(letter.id());
+		assertThat(this.deadLetters.discard(DLQ, letter.id().toString()::equals)).isEqualTo(1);
 	}
 
 	@Test
