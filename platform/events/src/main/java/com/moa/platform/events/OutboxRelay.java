@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import com.rabbitmq.client.BlockedListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,9 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.ReturnedMessage;
+import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.context.SmartLifecycle;
@@ -53,6 +56,9 @@ class OutboxRelay implements SmartLifecycle {
 
 	private volatile boolean failing;
 
+	/** Why RabbitMQ blocks the publishing connection (a resource alarm), or null. */
+	private volatile String blockedBy;
+
 	private final Set<String> unroutableTypes = ConcurrentHashMap.newKeySet();
 
 	OutboxRelay(JdbcClient jdbc, TransactionTemplate transaction, ConnectionFactory connectionFactory, AmqpAdmin admin,
@@ -77,11 +83,48 @@ class OutboxRelay implements SmartLifecycle {
 		// opens, which a service without listeners (auth) may never do before publishing:
 		// declare whenever the publisher connection opens, before the first event goes
 		// out, else events for consumers not running yet would be unroutable and lost.
-		if (admin != null) {
-			ConnectionFactory publishing = (connectionFactory.getPublisherConnectionFactory() != null)
-					? connectionFactory.getPublisherConnectionFactory() : connectionFactory;
-			publishing.addConnectionListener((connection) -> admin.initialize());
+		ConnectionFactory publishing = (connectionFactory.getPublisherConnectionFactory() != null)
+				? connectionFactory.getPublisherConnectionFactory() : connectionFactory;
+		publishing.addConnectionListener(new ConnectionListener() {
+
+			@Override
+			public void onCreate(Connection connection) {
+				connection.addBlockedListener(new BrokerBlock());
+				if (admin != null) {
+					admin.initialize();
+				}
+			}
+
+			@Override
+			public void onClose(Connection connection) {
+				// A new connection is told again if the alarm still stands.
+				OutboxRelay.this.blockedBy = null;
+			}
+
+		});
+	}
+
+	/**
+	 * During a memory or disk alarm RabbitMQ stops reading from publishing connections: a
+	 * round would hang in a channel's open (for the client's channel RPC timeout,
+	 * minutes) or wait out its confirms, with its rows locked and its transaction open,
+	 * and then send the same rows again. The relay pauses instead; the outbox holds the
+	 * events until the alarm clears.
+	 */
+	private final class BrokerBlock implements BlockedListener {
+
+		@Override
+		public void handleBlocked(String reason) {
+			OutboxRelay.this.blockedBy = reason;
+			logger.warn("RabbitMQ blocks publishing ({}): the outbox relay pauses until it unblocks", reason);
 		}
+
+		@Override
+		public void handleUnblocked() {
+			OutboxRelay.this.blockedBy = null;
+			logger.info("RabbitMQ unblocked publishing: the outbox relay resumes");
+		}
+
 	}
 
 	/**
@@ -91,6 +134,9 @@ class OutboxRelay implements SmartLifecycle {
 	 * @return how many rows were marked published
 	 */
 	int relay() {
+		if (this.blockedBy != null) {
+			return 0;
+		}
 		Integer published = this.transaction.execute((status) -> relayBatch());
 		return (published != null) ? published : 0;
 	}
@@ -109,11 +155,21 @@ class OutboxRelay implements SmartLifecycle {
 		List<CorrelationData> sent = new ArrayList<>();
 		String error = null;
 		try {
-			for (OutboxRow row : rows) {
-				CorrelationData correlation = new CorrelationData(row.id().toString());
-				this.rabbit.send(EventTopology.EXCHANGE, row.type(), message(row), correlation);
-				sent.add(correlation);
-			}
+			// One channel for the round: a channel awaiting confirms is not back in the
+			// cache, so each send would open another (an RPC a blocked broker never
+			// answers).
+			error = this.rabbit.invoke((operations) -> {
+				for (OutboxRow row : rows) {
+					if (this.blockedBy != null) {
+						// The alarm began during this round: what is not sent yet waits.
+						return "RabbitMQ blocks publishing: " + this.blockedBy;
+					}
+					CorrelationData correlation = new CorrelationData(row.id().toString());
+					operations.send(EventTopology.EXCHANGE, row.type(), message(row), correlation);
+					sent.add(correlation);
+				}
+				return null;
+			});
 		}
 		catch (RuntimeException ex) {
 			// Broker unreachable or channel closed: what was sent so far may still

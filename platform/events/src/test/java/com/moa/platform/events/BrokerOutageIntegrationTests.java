@@ -71,6 +71,58 @@ class BrokerOutageIntegrationTests {
 			.single()).isEqualTo(ids.size());
 	}
 
+	@Test
+	void whileTheBrokerBlocksPublishersTheRelayPausesInsteadOfResendingInAnOpenTransaction() throws Exception {
+		assumeThat(rabbitmqctl("status")).as("rabbitmqctl can control the local broker").isZero();
+		JdbcClient jdbc = JdbcClient.create(this.dataSource);
+		// The relay's connection is up, as in a running service.
+		UUID first = this.transaction
+			.execute((status) -> this.publisher.publish("probe.blocked", "product-0", Map.of("n", 0)))
+			.id();
+		await().atMost(Duration.ofSeconds(10)).until(() -> publishedCount(jdbc, List.of(first)) == 1);
+		List<UUID> ids = new ArrayList<>();
+		// A memory alarm as RabbitMQ raises it when it runs short: it stops reading from
+		// every publishing connection until the alarm clears.
+		assertThat(rabbitmqctl("eval", "rabbit_alarm:set_alarm({{resource_limit, memory, node()}, []}).")).isZero();
+		try {
+			// In one transaction, so that one round claims them all.
+			this.transaction.executeWithoutResult((status) -> {
+				for (int n = 0; n < 20; n++) {
+					ids.add(this.publisher.publish("probe.blocked", "product-" + n, Map.of("n", n)).id());
+				}
+			});
+			// The first round sends into the blocked connection and waits out its
+			// confirms.
+			await().atMost(Duration.ofSeconds(15)).until(() -> attempted(jdbc, ids) == ids.size());
+			// Two more confirm timeouts: a relay that did not notice would have claimed
+			// the
+			// rows again twice, each time holding their locks for the whole wait.
+			Thread.sleep(11_000);
+			assertThat(maxAttempts(jdbc, ids)).as("rounds that claimed the rows").isEqualTo(1);
+			assertThat(openOutboxTransactions(jdbc)).as("relay transactions left open").isZero();
+			assertThat(publishedCount(jdbc, ids)).isZero();
+		}
+		finally {
+			assertThat(rabbitmqctl("eval", "rabbit_alarm:clear_alarm({resource_limit, memory, node()}).")).isZero();
+		}
+		await().atMost(Duration.ofSeconds(30)).until(() -> publishedCount(jdbc, ids) == ids.size());
+	}
+
+	private static int maxAttempts(JdbcClient jdbc, List<UUID> ids) {
+		return jdbc.sql("SELECT max(attempts) FROM event_outbox WHERE id IN (:ids)")
+			.param("ids", ids)
+			.query(Integer.class)
+			.single();
+	}
+
+	private static int openOutboxTransactions(JdbcClient jdbc) {
+		return jdbc
+			.sql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+					+ "AND state = 'idle in transaction' AND query LIKE '%FROM event_outbox%FOR UPDATE%'")
+			.query(Integer.class)
+			.single();
+	}
+
 	private static int attempted(JdbcClient jdbc, List<UUID> ids) {
 		return jdbc.sql("SELECT count(*) FROM event_outbox WHERE attempts > 0 AND id IN (:ids)")
 			.param("ids", ids)
@@ -92,10 +144,12 @@ class BrokerOutageIntegrationTests {
 			.single();
 	}
 
-	private static int rabbitmqctl(String command) throws IOException, InterruptedException {
+	private static int rabbitmqctl(String... arguments) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
+		command.addAll(List.of(arguments));
 		Process process;
 		try {
-			process = new ProcessBuilder("rabbitmqctl", command).redirectErrorStream(true)
+			process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();
 		}
