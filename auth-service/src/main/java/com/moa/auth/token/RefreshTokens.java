@@ -30,10 +30,13 @@ import org.springframework.transaction.annotation.Transactional;
  * revokes the whole family (theft detection).
  *
  * <p>
- * Revocation and refresh serialize on the user's row: a refresh holds it shared until it
- * commits, a logout or a password change exclusively before it revokes. Without that, a
- * revocation whose statement started just before a concurrent refresh committed would
- * miss the refresh's new token, and the session would survive its logout.
+ * Revocation and refresh serialize on the user's row: a refresh holds it exclusively
+ * until it commits, a login shared, a logout or a password change exclusively before it
+ * revokes. Without that, a revocation whose statement started just before a concurrent
+ * refresh committed would miss the refresh's new token, and the session would survive its
+ * logout. A refresh can itself revoke (a reused token), so refreshes of one user wait for
+ * each other: a user refreshes a few times an hour, a thief in a loop must not slip
+ * through.
  */
 @Service
 public class RefreshTokens {
@@ -95,9 +98,10 @@ public class RefreshTokens {
 		if (owner.isEmpty()) {
 			throw new InvalidRefreshTokenException();
 		}
-		// Shared: refreshes run side by side, revocations wait for them (and they for
-		// revocations).
-		lockUser(owner.get(), "FOR SHARE");
+		// Exclusive, not shared: a reuse revokes the family, and with refreshes of the
+		// same family side by side its UPDATE would miss the token one of them is
+		// committing.
+		lockUser(owner.get(), "FOR NO KEY UPDATE");
 		// FOR UPDATE: of two concurrent uses of one token exactly one sees it unspent.
 		List<Row> rows = this.jdbc
 			.sql("SELECT t.family_id, t.user_id, t.expires_at, t.spent_at, t.revoked_at, u.role "

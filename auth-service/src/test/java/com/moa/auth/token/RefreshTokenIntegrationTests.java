@@ -1,5 +1,7 @@
 package com.moa.auth.token;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -9,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.moa.auth.AuthIntegrationTestSupport;
+import com.moa.auth.AuthProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,14 +22,29 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.spy;
 
 @ExtendWith(OutputCaptureExtension.class)
 class RefreshTokenIntegrationTests extends AuthIntegrationTestSupport {
 
 	@Autowired
 	private JdbcClient jdbc;
+
+	@Autowired
+	private AccessTokens accessTokens;
+
+	@Autowired
+	private AuthProperties properties;
+
+	@Autowired
+	private PlatformTransactionManager transactionManager;
 
 	@Test
 	void refreshIssuesNewPairAndSpendsThePresentedToken() {
@@ -125,6 +143,54 @@ class RefreshTokenIntegrationTests extends AuthIntegrationTestSupport {
 			assertThat(statuses).filteredOn((status) -> status == 200).hasSize(1);
 		}
 		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	/**
+	 * A thief who refreshes in a loop is always somewhere in a refresh. When the victim's
+	 * app presents the spent token, the revocation must also catch the token that refresh
+	 * is about to commit: one is paused after it stored its new token, the reuse comes in
+	 * meanwhile.
+	 */
+	@Test
+	void aReuseAlsoRevokesTheTokenAConcurrentRefreshOfTheSessionIsIssuing() throws Exception {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens stolen = loginTokens(email, PASSWORD);
+		Tokens thiefs = Tokens.of(refresh(stolen.refreshToken()));
+		CountDownLatch issuing = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		AccessTokens paused = spy(this.accessTokens);
+		doAnswer((invocation) -> {
+			issuing.countDown();
+			release.await(20, TimeUnit.SECONDS);
+			return invocation.callRealMethod();
+		}).when(paused).issue(any(), any(), any());
+		RefreshTokens thiefsRefresh = new RefreshTokens(this.jdbc, paused, this.properties, Clock.systemUTC());
+		TransactionTemplate transaction = new TransactionTemplate(this.transactionManager);
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			Future<TokenResponse> racing = executor
+				.submit(() -> transaction.execute((status) -> thiefsRefresh.refresh(thiefs.refreshToken())));
+			assertThat(issuing.await(10, TimeUnit.SECONDS)).as("the thief's refresh stored its token").isTrue();
+			Future<Integer> reuse = executor.submit(() -> refresh(stolen.refreshToken()).getResponse().getStatus());
+			// The reuse waits for a lock the paused refresh holds (today's, or the one it
+			// should wait for).
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> this.jdbc.sql(
+						"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+					.query(Integer.class)
+					.single() > 0);
+			release.countDown();
+			TokenResponse issued = racing.get(20, TimeUnit.SECONDS);
+
+			assertThat(reuse.get(20, TimeUnit.SECONDS)).isEqualTo(401);
+			assertThat(refresh(issued.refreshToken())).as("the token issued while the reuse revoked the session")
+				.hasStatus(HttpStatus.UNAUTHORIZED);
+		}
+		finally {
+			release.countDown();
 			executor.shutdownNow();
 		}
 	}
