@@ -15,8 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * @param historySize keywords kept per user (API.md: 50)
  * @param popularCache how long a popular-keywords answer is reused
  * @param suggestionCache how long a suggestions answer is reused
- * @param retention how long hourly counters and processed-event records are kept (longer
- * than the widest window, 7 days)
+ * @param retention how long hourly counters, processed-event records and history deletion
+ * marks are kept (longer than the widest window, 7 days); a search older than this is
+ * dropped, since no delete it may have preceded is remembered
  * @param mongoTimeout how long a request waits for MongoDB before answering 503
  * @param popularMinSearchers how many distinct users must have searched a keyword in a
  * window before it is shown publicly (popular keywords, suggestions): one person's phone

@@ -1,6 +1,7 @@
 package com.moa.search.events;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -9,10 +10,13 @@ import com.moa.platform.events.EventTopology;
 import com.moa.platform.events.EventsAutoConfiguration;
 import com.moa.platform.events.InvalidEventException;
 import com.moa.platform.web.Keywords;
+import com.moa.search.SearchProperties;
 import com.moa.search.history.SearchHistory;
 import com.moa.search.history.SearchSettings;
 import com.moa.search.popular.PopularKeywords;
 import com.moa.search.product.ProductTitles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.amqp.core.Declarables;
@@ -24,7 +28,9 @@ import org.springframework.context.annotation.Configuration;
  * {@code search.performed} → the user's history and the popularity counters (privacy
  * first: a user who turned recording off is neither remembered nor counted);
  * {@code product.*} → titles for suggestions. Each event is processed once per queue
- * ({@link MongoInbox}).
+ * ({@link MongoInbox}). A search {@code moa.search.retention} or more old (a dead letter
+ * replayed late) is dropped: the deletion marks that keep a deleted keyword out of
+ * history are pruned by then, and its hour is outside every popular window.
  */
 @Configuration(proxyBeanMethods = false)
 class SearchEventListeners {
@@ -32,6 +38,8 @@ class SearchEventListeners {
 	static final String SEARCHES = "search.search-events";
 
 	static final String PRODUCTS = "search.product-events";
+
+	private static final Logger log = LoggerFactory.getLogger(SearchEventListeners.class);
 
 	private final MongoInbox inbox;
 
@@ -45,14 +53,17 @@ class SearchEventListeners {
 
 	private final Clock clock;
 
+	private final Duration retention;
+
 	SearchEventListeners(MongoInbox inbox, SearchHistory history, SearchSettings settings, PopularKeywords popular,
-			ProductTitles titles, Clock clock) {
+			ProductTitles titles, Clock clock, SearchProperties properties) {
 		this.inbox = inbox;
 		this.history = history;
 		this.settings = settings;
 		this.popular = popular;
 		this.titles = titles;
 		this.clock = clock;
+		this.retention = properties.retention();
 	}
 
 	@Bean
@@ -75,6 +86,14 @@ class SearchEventListeners {
 				throw new InvalidEventException("keyword must be 1 to 100 characters after normalization");
 			}
 			Instant searchedAt = searchedAt(data);
+			Duration age = Duration.between(searchedAt, this.clock.instant());
+			if (age.compareTo(this.retention) >= 0) {
+				log.warn(
+						"Dropped search.performed {} made {} ago ({}): history can no longer tell whether "
+								+ "the user deleted it since (deletion marks are kept for moa.search.retention, {})",
+						received.id(), age, searchedAt, this.retention);
+				return;
+			}
 			if (!this.settings.recording(userId, searchedAt)) {
 				return;
 			}

@@ -1,6 +1,7 @@
 package com.moa.search.history;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -68,10 +69,13 @@ public class SearchHistory {
 
 	private final Clock clock;
 
+	private final Duration retention;
+
 	SearchHistory(MongoTemplate mongo, SearchProperties properties, Clock clock) {
 		this.mongo = mongo;
 		this.size = properties.historySize();
 		this.clock = clock;
+		this.retention = properties.retention();
 	}
 
 	/**
@@ -126,7 +130,9 @@ public class SearchHistory {
 	 * one of the two always sees the other. The entry stays if searched anew meanwhile.
 	 * The keyword's mark is read before the user's times: folding old marks writes the
 	 * time first and then removes the marks, so reading in the other order could miss
-	 * both.
+	 * both. Marks are pruned after {@code moa.search.retention}, so a search that old
+	 * counts as deleted (the listener drops such events already; this catches a prune
+	 * between its check and the reads here).
 	 */
 	private void removeIfDeletedSince(UUID userId, String id, Instant searchedAt) {
 		Date marked = Optional.ofNullable(this.mongo.findById(id, Document.class, DELETED))
@@ -134,8 +140,11 @@ public class SearchHistory {
 			.orElse(null);
 		Document user = Optional.ofNullable(this.mongo.findById(userId.toString(), Document.class, USERS))
 			.orElse(new Document());
-		Instant deletedAt = latest(marked, user.getDate("clearedAt"), user.getDate(DELETED_UP_TO));
-		if (deletedAt == null || searchedAt.isAfter(deletedAt)) {
+		// The clock after the marks: a mark pruned before they were read is older than
+		// this.
+		Date forgotten = Date.from(this.clock.instant().minus(this.retention));
+		Instant deletedAt = latest(marked, user.getDate("clearedAt"), user.getDate(DELETED_UP_TO), forgotten);
+		if (searchedAt.isAfter(deletedAt)) {
 			return;
 		}
 		removeOne(Query.query(Criteria.where("_id").is(id).and("searchedAt").lte(deletedAt)));
@@ -255,7 +264,8 @@ public class SearchHistory {
 	}
 
 	/**
-	 * Drops deletion marks older than {@code before}: no search that old is still queued.
+	 * Drops deletion marks older than {@code before}, the retention: a search that old is
+	 * not recorded (a replayed dead letter may still arrive, and is dropped).
 	 */
 	public long pruneDeletions(Instant before) {
 		return this.mongo.remove(Query.query(Criteria.where("deletedAt").lt(before)), DELETED).getDeletedCount();

@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 
 import com.moa.search.FaultInjectingMongoTemplate;
 import com.moa.search.SearchIntegrationTestSupport;
+import com.moa.search.SearchProperties;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +40,9 @@ class HistoryIntegrationTests extends SearchIntegrationTestSupport {
 
 	@Autowired
 	FaultInjectingMongoTemplate faultyMongo;
+
+	@Autowired
+	SearchProperties properties;
 
 	@Test
 	void oneEntryPerNormalizedKeywordNewestFirstARepeatMovesToTheTop() {
@@ -226,6 +230,39 @@ class HistoryIntegrationTests extends SearchIntegrationTestSupport {
 		this.clock.advance(Duration.ofSeconds(1));
 		awaitSearch(searched(user, "made-up-0", this.clock.instant()));
 		assertThat(history(user)).as("a search after the delete").containsExactly("made-up-0");
+	}
+
+	/**
+	 * A search made before a delete, processed after the delete's mark was pruned (a dead
+	 * letter replayed 9 days later), does not bring the keyword back, nor is it counted;
+	 * a new search is recorded as usual.
+	 */
+	@Test
+	void aDeletedKeywordDoesNotComeBackFromASearchReplayedAfterItsMarkWasPruned() {
+		UUID user = UUID.randomUUID();
+		Instant t0 = this.clock.instant().minusSeconds(60);
+		awaitSearch(searched(user, "병원", t0));
+		assertThat(deleteHistory("/api/search/history/" + URLEncoder.encode("병원", StandardCharsets.UTF_8), user))
+			.hasStatus(204);
+
+		this.clock.advance(Duration.ofDays(9));
+		try {
+			this.searchHistory.pruneDeletions(this.clock.instant().minus(this.properties.retention()));
+			assertThat(marks(user)).as("the deletion mark is pruned").isZero();
+			long counted = popularCount("병원");
+			// Not awaitSearch: the hourly prune on this clock may take the t0 event's
+			// record.
+			UUID replayed = searched(user, "병원", t0.plusSeconds(30));
+			awaitProcessed("search.search-events", replayed);
+			assertThat(history(user)).isEmpty();
+			assertThat(popularCount("병원")).as("the stale search is not counted").isLessThanOrEqualTo(counted);
+
+			awaitProcessed("search.search-events", searched(user, "병원", this.clock.instant()));
+			assertThat(history(user)).as("a search after the delete").containsExactly("병원");
+		}
+		finally {
+			this.clock.advance(Duration.ofDays(9).negated());
+		}
 	}
 
 	/** The hourly prune finds old deletion marks by an index, not by a scan. */
@@ -416,6 +453,16 @@ class HistoryIntegrationTests extends SearchIntegrationTestSupport {
 	private long counter(UUID user) {
 		return ((Number) this.mongo.findById(user.toString(), Document.class, "search_users").get("entries"))
 			.longValue();
+	}
+
+	private long popularCount(String keyword) {
+		return this.mongo.getCollection("popular_buckets")
+			.find(new Document("keyword", keyword))
+			.map((bucket) -> ((Number) bucket.get("count")).longValue())
+			.into(new ArrayList<>())
+			.stream()
+			.mapToLong(Long::longValue)
+			.sum();
 	}
 
 	private long marks(UUID user) {
