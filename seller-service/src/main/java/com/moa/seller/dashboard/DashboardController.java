@@ -1,7 +1,6 @@
 package com.moa.seller.dashboard;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -34,7 +33,10 @@ class DashboardController {
 
 	@GetMapping("/api/seller/dashboard")
 	Dashboard dashboard(Seller seller) {
-		return Dashboard.of(this.dashboard.products(seller.id(), this.clock.instant().minus(Duration.ofDays(30))));
+		// The thirty UTC days of the default chart, not the last 720 hours: a seller adds
+		// up the chart and compares it with the tile.
+		LocalDate firstDay = LocalDate.ofInstant(this.clock.instant(), ZoneOffset.UTC).minusDays(29);
+		return Dashboard.of(this.dashboard.products(seller.id(), firstDay.atStartOfDay(ZoneOffset.UTC).toInstant()));
 	}
 
 	@GetMapping("/api/seller/dashboard/daily")

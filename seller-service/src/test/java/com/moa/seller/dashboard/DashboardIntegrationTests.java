@@ -169,6 +169,30 @@ class DashboardIntegrationTests extends SellerIntegrationTestSupport {
 	}
 
 	/**
+	 * The "last 30 days" figures are the thirty UTC days of the 30-day chart below them,
+	 * not the last 720 hours: the tile and the chart's sum agree.
+	 */
+	@Test
+	void theLast30DaysAreTheThirtyUtcDaysOfTheChart() {
+		UUID sellerId = UUID.randomUUID();
+		String seller = signer.token(sellerId, "SELLER");
+		String kit = createProduct(seller, "Kit");
+		Instant firstDay = LocalDate.now(ZoneOffset.UTC).minusDays(29).atStartOfDay(ZoneOffset.UTC).toInstant();
+		payment(UUID.randomUUID(), sellerId, kit, 777, firstDay.minusSeconds(1));
+		payment(UUID.randomUUID(), sellerId, kit, 1_000, firstDay);
+		await().atMost(CONSUMED_WITHIN)
+			.until(() -> this.jdbc.sql("SELECT count(*) FROM dashboard_payments WHERE seller_id = ?")
+				.param(sellerId)
+				.query(Long.class)
+				.single() == 2);
+
+		String kitRow = "$.products[?(@.productId == '" + kit + "')]";
+		assertThat(read(body(get("/api/seller/dashboard", seller)), kitRow + ".revenueLast30d").toString())
+			.isEqualTo("[1000]");
+		assertThat(read(body(get("/api/seller/dashboard/daily?days=30", seller)), "$[0].revenue")).isEqualTo(1_000);
+	}
+
+	/**
 	 * The driver sets the session's time zone to the JVM's: under a zone west of UTC the
 	 * chart labelled each UTC day with the day before.
 	 */
