@@ -367,20 +367,21 @@ public class ChatRooms {
 	 * Repairs rooms whose lease ran out without being given back: a sender died (or lost
 	 * MongoDB) between storing a message and moving the room. Without this, a room nobody
 	 * sends to again would list a stale last message and unread count for good. Each is
-	 * taken as a send takes it (so instances and senders never repair one twice at once),
-	 * moved to the messages stored under the dead lease, which are pushed (their sender
-	 * may not have; a push is best effort and clients drop a seq they have), and given
-	 * back.
+	 * taken as a send takes it and held while its messages are pushed (so instances and
+	 * senders never repair one twice at once), moved to the messages stored under the
+	 * dead lease, which are pushed (their sender may not have; a push is best effort and
+	 * clients drop a seq they have), and given back.
 	 * @return how many such messages were found
 	 */
 	public int repairAbandoned(int limit) {
-		Instant now = this.clock.instant();
-		Query abandoned = Query.query(Criteria.where("lease.until").lt(Date.from(now))).limit(limit);
+		Query abandoned = Query.query(Criteria.where("lease.until").lt(Date.from(this.clock.instant()))).limit(limit);
 		abandoned.fields().include("_id");
 		int found = 0;
 		for (Document candidate : this.mongo.find(abandoned, Document.class, ROOMS)) {
 			String owner = UUID.randomUUID().toString();
-			Document room = take(Criteria.where("_id").is(candidate.getString("_id")), owner, now);
+			// The time now, not the batch's start: pushing the rooms before this one can
+			// take longer than a lease, and a lease taken already run out holds nothing.
+			Document room = take(Criteria.where("_id").is(candidate.getString("_id")), owner, this.clock.instant());
 			if (room == null) {
 				continue; // a sender took it first, and repairs as it sends
 			}
@@ -390,6 +391,10 @@ public class ChatRooms {
 				long seq = room.get("lastSeq", Number.class).longValue();
 				Document orphan;
 				while ((orphan = this.mongo.findById(messageId(roomId, ++seq), Document.class, MESSAGES)) != null) {
+					// Each push can wait 4 s on the broker: keep holding the room.
+					if (last != null && !extend(roomId, owner)) {
+						break; // taken meanwhile: its holder pushes the rest, in order
+					}
 					this.repaired.increment();
 					deliver(room, Message.of(orphan));
 					last = orphan;
@@ -401,6 +406,14 @@ public class ChatRooms {
 			}
 		}
 		return found;
+	}
+
+	/** A full lease again from now, if it is still {@code owner}'s. */
+	private boolean extend(UUID roomId, String owner) {
+		Query ours = Query.query(Criteria.where("_id").is(roomId.toString()).and("lease.owner").is(owner));
+		Update until = new Update().set("lease.until",
+				Date.from(this.clock.instant().plus(this.properties.roomLease())));
+		return this.mongo.updateFirst(ours, until, ROOMS).getMatchedCount() > 0;
 	}
 
 	/**

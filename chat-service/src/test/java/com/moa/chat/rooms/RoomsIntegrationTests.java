@@ -3,6 +3,8 @@ package com.moa.chat.rooms;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -18,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import com.moa.chat.ChatIntegrationTestSupport;
@@ -323,6 +326,68 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 	}
 
 	/**
+	 * Each push can wait seconds for the broker's confirm, so a batch of repairs outlasts
+	 * a lease: every room, and every message of it, is pushed under a lease that has not
+	 * run out, or a sender or another instance would take the room and push alongside.
+	 */
+	@Test
+	void aLongRepairPushesEveryMessageWhileStillHoldingTheRoom() {
+		UUID[] twoOrphans = room();
+		orphan(twoOrphans, 1, new Document("consumer", 0L).append("seller", 1L));
+		orphan(twoOrphans, 2, new Document("consumer", 0L).append("seller", 2L));
+		UUID[] oneOrphan = room();
+		orphan(oneOrphan, 1, new Document("consumer", 0L).append("seller", 1L));
+		List<UUID> mine = List.of(twoOrphans[0], oneOrphan[0]);
+		// Runs out in an hour: left to the repair here, whose clock is two hours ahead.
+		this.mongo.updateMulti(Query.query(Criteria.where("_id").in(mine.stream().map(UUID::toString).toList())),
+				new Update().set("lease.owner", "dead")
+					.set("lease.until", Date.from(Instant.now().plus(Duration.ofHours(1)))),
+				"rooms");
+		MovableClock clock = new MovableClock(Instant.now().plus(Duration.ofHours(2)));
+		List<String> pushed = new CopyOnWriteArrayList<>();
+		List<String> unleased = new CopyOnWriteArrayList<>();
+		MongoTemplate mongo = this.mongo;
+		ChatDeliveries slowBroker = new ChatDeliveries() {
+
+			@Override
+			public void message(UUID recipient, Message message) {
+				if (!mine.contains(message.roomId())) {
+					return;
+				}
+				Document lease = mongo.findById(message.roomId().toString(), Document.class, "rooms")
+					.get("lease", Document.class);
+				Instant until = (lease != null) ? lease.getDate("until").toInstant() : null;
+				if (until == null || !until.isAfter(clock.instant())) {
+					unleased.add(message.roomId() + ":" + message.seq() + " at " + clock.instant() + ", lease until "
+							+ until);
+				}
+				pushed.add(recipient + ":" + message.roomId() + ":" + message.seq());
+				clock.advance(Duration.ofSeconds(3)); // a confirm that takes its time
+			}
+
+			@Override
+			public void receipt(UUID recipient, ReadReceipt receipt) {
+			}
+
+		};
+		ChatRooms rooms = new ChatRooms(this.mongo, this.users, slowBroker, this.properties, clock,
+				new SimpleMeterRegistry());
+
+		assertThat(rooms.repairAbandoned(10_000)).isGreaterThanOrEqualTo(3);
+
+		assertThat(unleased).as("pushed without a lease").isEmpty();
+		assertThat(pushed).containsSubsequence(twoOrphans[1] + ":" + twoOrphans[0] + ":1",
+				twoOrphans[1] + ":" + twoOrphans[0] + ":2");
+		assertThat(pushed).containsOnlyOnce(twoOrphans[2] + ":" + twoOrphans[0] + ":2",
+				oneOrphan[1] + ":" + oneOrphan[0] + ":1", oneOrphan[2] + ":" + oneOrphan[0] + ":1");
+		for (UUID roomId : mine) {
+			Document room = this.mongo.findById(roomId.toString(), Document.class, "rooms");
+			assertThat(room.get("lease")).isNull();
+			assertThat(room.get("lastSeq", Number.class).longValue()).isEqualTo(roomId.equals(oneOrphan[0]) ? 1 : 2);
+		}
+	}
+
+	/**
 	 * A sender whose lease ran out while it still worked (here a push that hangs) and
 	 * that then stored the newest message still moves the room to it. Its lease was taken
 	 * and given back by the next sender meanwhile, so a release tied to the lease moved
@@ -535,6 +600,36 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 			}
 		}
 		throw new AssertionError("room not listed");
+	}
+
+	/** A clock the test moves. */
+	private static final class MovableClock extends Clock {
+
+		private final AtomicReference<Instant> now;
+
+		MovableClock(Instant start) {
+			this.now = new AtomicReference<>(start);
+		}
+
+		void advance(Duration duration) {
+			this.now.updateAndGet((instant) -> instant.plus(duration));
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now.get();
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
 	}
 
 }
