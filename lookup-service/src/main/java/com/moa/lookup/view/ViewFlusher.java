@@ -92,9 +92,13 @@ class ViewFlusher {
 
 	/** Flushes up to one batch of dirty products; returns how many it took. */
 	int flushRound() {
-		List<String> ids = this.availability.call(
-				() -> List.copyOf(this.redis.opsForSet().distinctRandomMembers(ViewCounter.DIRTY_KEY, this.batchSize)),
-				List::of);
+		// Sorted: the rows are then locked in one order by every instance (in the set's
+		// random order, two instances' rounds deadlocked over the same products).
+		List<String> ids = this.availability.call(() -> this.redis.opsForSet()
+			.distinctRandomMembers(ViewCounter.DIRTY_KEY, this.batchSize)
+			.stream()
+			.sorted()
+			.toList(), List::of);
 		if (ids.isEmpty()) {
 			return 0;
 		}

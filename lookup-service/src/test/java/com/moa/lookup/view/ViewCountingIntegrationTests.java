@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,6 +32,7 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -93,6 +95,53 @@ class ViewCountingIntegrationTests extends LookupIntegrationTestSupport {
 			.isEqualTo(before + 2000);
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> !this.redis.opsForSet().isMember(ViewCounter.DIRTY_KEY, product.id.toString()));
+	}
+
+	/**
+	 * Two instances' flush rounds over the same dirty products lock their rows in one
+	 * order: in the set's random order, each took rows the other needed and PostgreSQL
+	 * aborted one round as a deadlock.
+	 */
+	@Test
+	void twoInstancesFlushingManyProductsAtOnceNeverDeadlock() throws Exception {
+		List<UUID> products = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			UUID id = UUID.randomUUID();
+			this.jdbcTemplate.update("INSERT INTO catalog_products (id, title, description, status, version) "
+					+ "VALUES (?, 'Flushed in order', '', 'UNPUBLISHED', 1)", id);
+			products.add(id);
+		}
+		ViewFlusher other = new ViewFlusher(this.redis, this.availability, this.counter, this.jdbcTemplate,
+				this.transaction, this.events, this.properties);
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		try {
+			for (int round = 0; round < 5; round++) {
+				for (UUID product : products) {
+					this.counter.count(product, "v:" + UUID.randomUUID());
+				}
+				CountDownLatch start = new CountDownLatch(1);
+				List<Future<Integer>> flushes = new ArrayList<>();
+				for (ViewFlusher flusher : List.of(this.flusher, other)) {
+					flushes.add(pool.submit(() -> {
+						start.await();
+						return flusher.flushRound();
+					}));
+				}
+				start.countDown();
+				for (Future<Integer> flush : flushes) {
+					assertThatCode(() -> flush.get(30, TimeUnit.SECONDS)).as("round %d", round)
+						.doesNotThrowAnyException();
+				}
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		this.flusher.flush();
+		assertThat(this.jdbcTemplate.queryForObject(
+				"SELECT count(*) FROM catalog_products WHERE id = ANY(?) AND view_count = 5", Integer.class,
+				(Object) products.toArray(UUID[]::new)))
+			.isEqualTo(300);
 	}
 
 	@Test
