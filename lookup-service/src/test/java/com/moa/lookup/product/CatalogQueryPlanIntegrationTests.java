@@ -444,6 +444,28 @@ class CatalogQueryPlanIntegrationTests {
 	}
 
 	/**
+	 * A q of three characters or more with no letter or digit ('!!!', emoji) has no
+	 * trigram either: pg_trgm takes words of letters and digits only. The gram index
+	 * serves it as it serves a short q; the trigram index would be read whole.
+	 */
+	@Test
+	void searchCountPunctuation() {
+		assertThat(explain("search_count_punctuation", CatalogRepository.countSql(ALL, Optional.of("!!!"))))
+			.contains("Bitmap Index Scan on " + SEARCH_GRAMS_IDX)
+			.doesNotContain(SEARCH_TEXT_TRGM_IDX)
+			.doesNotContain(SEQ_SCAN);
+	}
+
+	@Test
+	void searchPageEmoji() {
+		assertThat(explain("search_page_emoji",
+				CatalogRepository.pageSql(ALL, Optional.of("😀😀😀"), ProductSort.NEWEST, PAGE_SIZE, 0)))
+			.contains("Bitmap Index Scan on " + SEARCH_GRAMS_IDX)
+			.doesNotContain(SEARCH_TEXT_TRGM_IDX)
+			.doesNotContain(SEQ_SCAN);
+	}
+
+	/**
 	 * Every short q is one statement text, so a pooled connection may run it with a
 	 * generic plan, made without knowing q. That plan must still take the gram index: the
 	 * trigram index has nothing to look up for a short q and would be read whole (~1 s

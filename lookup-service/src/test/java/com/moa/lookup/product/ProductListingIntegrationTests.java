@@ -106,6 +106,19 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 		assertThat(ids("/api/products?size=100&q=" + word.charAt(1))).contains(inTitle.id, inDescription.id, split.id);
 	}
 
+	/** Searches without a letter or digit find what contains them, like any other. */
+	@Test
+	void searchFindsPunctuationAndEmoji() {
+		String token = uniqueToken();
+		Product shouting = product("Sale " + token).description("오늘만?!?! 🎁🎁🎁 모아");
+		Product quiet = product("Plain " + token);
+		publishAndAwait(shouting, quiet);
+
+		assertThat(ids("/api/products?size=100&q=?!?!")).contains(shouting.id).doesNotContain(quiet.id);
+		assertThat(ids("/api/products?size=100&q=🎁🎁🎁 모")).contains(shouting.id).doesNotContain(quiet.id);
+		assertThat(ids("/api/products?size=100&q=! 🎁")).contains(shouting.id).doesNotContain(quiet.id);
+	}
+
 	@Test
 	void searchMatchesKoreanAndEnglishCaseInsensitivelyInTitleAndDescription() {
 		String token = uniqueToken();
