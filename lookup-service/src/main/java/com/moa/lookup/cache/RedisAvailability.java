@@ -1,6 +1,7 @@
 package com.moa.lookup.cache;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -11,8 +12,10 @@ import org.springframework.dao.DataAccessException;
 /**
  * Redis is an accelerator here, never a requirement: every call goes through
  * {@link #call}, which answers from the fallback when Redis fails. After a failure Redis
- * is left alone for a second, so an outage costs one slow request per second instead of
- * one per request.
+ * is left alone for a second, then one call tries it while the others keep using the
+ * fallback, so an outage costs one slow request per second instead of one per request (a
+ * Redis that stops answering without closing the connection costs each try the full
+ * command timeout).
  */
 public class RedisAvailability {
 
@@ -26,6 +29,8 @@ public class RedisAvailability {
 
 	private volatile long retryAt;
 
+	private final AtomicBoolean probing = new AtomicBoolean();
+
 	/**
 	 * @param role what this Redis holds here, for the log ("view totals")
 	 */
@@ -38,20 +43,26 @@ public class RedisAvailability {
 	 * operation fails.
 	 */
 	public <T> T call(Supplier<T> redisCall, Supplier<T> fallback) {
-		if (!usable()) {
+		boolean probe = this.down;
+		if (probe && (System.nanoTime() - this.retryAt < 0 || !this.probing.compareAndSet(false, true))) {
 			return fallback.get();
 		}
 		T result;
 		try {
 			result = redisCall.get();
+			if (this.down) {
+				this.down = false;
+				log.info("Redis ({}) answers again; back in use", this.role);
+			}
 		}
 		catch (DataAccessException ex) {
 			failed(ex);
 			return fallback.get();
 		}
-		if (this.down) {
-			this.down = false;
-			log.info("Redis ({}) answers again; back in use", this.role);
+		finally {
+			if (probe) {
+				this.probing.set(false);
+			}
 		}
 		return result;
 	}
@@ -66,7 +77,7 @@ public class RedisAvailability {
 
 	/** Whether Redis should be tried now. */
 	public boolean usable() {
-		return !this.down || System.nanoTime() - this.retryAt >= 0;
+		return !this.down || (System.nanoTime() - this.retryAt >= 0 && !this.probing.get());
 	}
 
 	private void failed(DataAccessException ex) {

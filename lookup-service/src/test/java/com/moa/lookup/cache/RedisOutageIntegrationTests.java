@@ -2,8 +2,13 @@ package com.moa.lookup.cache;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.moa.lookup.LookupIntegrationTestSupport;
 import com.moa.platform.events.EventEnvelope;
@@ -109,6 +114,57 @@ class RedisOutageIntegrationTests extends LookupIntegrationTestSupport {
 			assertThat(list).hasStatusOk();
 			assertThat(cacheRequests("hit") + cacheRequests("local-hit")).isGreaterThan(hits);
 		});
+	}
+
+	/**
+	 * A Redis that keeps the connection but stops answering (a partition, a stuck server)
+	 * costs every command the full timeout. Once the pause after a failure ends, one
+	 * request tries Redis again and the others keep answering from PostgreSQL; when every
+	 * request tried, a third of them waited the timeout.
+	 */
+	@Test
+	void aRedisThatStopsAnsweringDelaysOneRequestPerRetryNotEveryRequest() throws Exception {
+		String token = uniqueToken();
+		Product product = product("Mute Redis " + token);
+		publishAndAwait(product);
+		String uri = "/api/products?q=" + token;
+		assertThat(get(uri)).hasStatusOk();
+		redisProxy.dropRepliesAfter("*");
+		ExecutorService clients = Executors.newFixedThreadPool(8);
+		try {
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				assertThat(get(uri)).hasStatusOk();
+				assertThat(this.meters.get("lookup.redis.in.use").tag("role", "view-totals").gauge().value()).isZero();
+				assertThat(this.meters.get("lookup.redis.in.use").tag("role", "cache").gauge().value()).isZero();
+			});
+			long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+			List<Future<List<Long>>> results = new ArrayList<>();
+			for (int c = 0; c < 8; c++) {
+				results.add(clients.submit(() -> {
+					List<Long> millis = new ArrayList<>();
+					while (System.nanoTime() < until) {
+						long start = System.nanoTime();
+						assertThat(get(uri)).hasStatusOk();
+						millis.add(Duration.ofNanos(System.nanoTime() - start).toMillis());
+					}
+					return millis;
+				}));
+			}
+			List<Long> millis = new ArrayList<>();
+			for (Future<List<Long>> result : results) {
+				millis.addAll(result.get(30, TimeUnit.SECONDS));
+			}
+
+			// Two roles (cache, view totals), one retry a second each over 4 s, and a
+			// request or two the timeout overlaps.
+			assertThat(millis.stream().filter((ms) -> ms >= 400).count())
+				.as("requests of %d that waited", millis.size())
+				.isLessThanOrEqualTo(12);
+		}
+		finally {
+			clients.shutdownNow();
+			redisProxy.cut();
+		}
 	}
 
 	@Test
