@@ -18,10 +18,18 @@ record Product(UUID id, UUID sellerId, String sellerName, String title, String d
 
 	Product withContent(String title, String description, Category category, String imageUrl, List<Plan> plans,
 			String terms) {
-		boolean termsChanged = !this.terms.equals(terms);
+		// Line endings aside: a browser's text area sends plain line feeds for terms an
+		// API
+		// client wrote with CRLF, and a new version mails every subscriber. The text they
+		// were sent stays as it was.
+		boolean termsChanged = !withLineFeeds(this.terms).equals(withLineFeeds(terms));
 		return new Product(this.id, this.sellerId, this.sellerName, title, description, category, imageUrl, plans,
-				terms, termsChanged ? this.termsVersion + 1 : this.termsVersion, this.status, this.version,
-				this.createdAt, this.updatedAt, this.publishedAt);
+				termsChanged ? terms : this.terms, termsChanged ? this.termsVersion + 1 : this.termsVersion,
+				this.status, this.version, this.createdAt, this.updatedAt, this.publishedAt);
+	}
+
+	private static String withLineFeeds(String text) {
+		return text.replace("\r\n", "\n").replace('\r', '\n');
 	}
 
 	Product withTerms(String terms) {

@@ -14,6 +14,7 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -129,6 +130,30 @@ class ProductEventsIntegrationTests extends SellerIntegrationTestSupport {
 
 		assertThat(outboxCount(ProductUpserted.TYPE, id)).isEqualTo(2);
 		assertThat(outboxCount(ProductTermsChanged.TYPE, id)).isZero();
+	}
+
+	/**
+	 * Terms sent with Windows line endings (an API client) and edited later in the
+	 * dashboard (a browser's text area gives plain line feeds) read the same: no new
+	 * terms version, and no mail to every subscriber about a change nobody made.
+	 */
+	@Test
+	void termsThatDifferOnlyInLineEndingsAreNoTermsChange() {
+		String seller = newSeller();
+		MvcTestResult created = create(seller, productJson("Line endings", "Line one\\r\\nLine two\\rLine three"));
+		assertThat(created).hasStatus(HttpStatus.CREATED);
+		String id = read(created, "$.id");
+
+		MvcTestResult updated = put(PRODUCTS + "/" + id,
+				productJson("Line endings, new title", "Line one\\nLine two\\nLine three"), seller);
+
+		assertThat(updated).hasStatusOk().bodyJson().extractingPath("$.termsVersion").isEqualTo(1);
+		assertThat(updated).bodyJson().extractingPath("$.terms").isEqualTo("Line one\r\nLine two\rLine three");
+		assertThat(outboxCount(ProductTermsChanged.TYPE, id)).isZero();
+		MvcTestResult changed = put(PRODUCTS + "/" + id,
+				productJson("Line endings, new title", "Line one\\nLine 2\\nLine three"), seller);
+		assertThat(changed).hasStatusOk().bodyJson().extractingPath("$.termsVersion").isEqualTo(2);
+		assertThat(outboxCount(ProductTermsChanged.TYPE, id)).isOne();
 	}
 
 	@Test
