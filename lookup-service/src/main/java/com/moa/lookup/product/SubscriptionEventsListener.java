@@ -43,8 +43,9 @@ class SubscriptionEventsListener {
 
 	@Bean
 	Declarables subscriptionEventsQueue() {
+		// subscription.snapshot: payment's backfill, for a copy a restore left behind.
 		return EventTopology.consumerQueue(QUEUE, "subscription.activated", "subscription.canceled",
-				"subscription.expired");
+				"subscription.expired", "subscription.snapshot");
 	}
 
 	@RabbitListener(queues = QUEUE, containerFactory = EventsAutoConfiguration.LISTENER_CONTAINER_FACTORY)

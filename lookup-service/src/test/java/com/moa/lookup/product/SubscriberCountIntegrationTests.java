@@ -54,6 +54,26 @@ class SubscriberCountIntegrationTests extends LookupIntegrationTestSupport {
 	}
 
 	/**
+	 * After a restore lookup's copy of a subscription can be older than payment's, with
+	 * no event to come (the cancellation was consumed before the restore, and a canceled
+	 * subscription never changes again): payment's snapshot (its backfill) sets it right.
+	 */
+	@Test
+	void aSnapshotFromPaymentsBackfillCorrectsACountARestoreLeftWrong() {
+		Product product = product("Restored " + uniqueToken());
+		publishAndAwait(product);
+		UUID restored = UUID.randomUUID();
+		awaitConsumed(subscription("subscription.activated", restored, product.id, "ACTIVE", 1));
+		awaitCount(product, 1);
+
+		awaitConsumed(subscription("subscription.snapshot", restored, product.id, "CANCELED", 2));
+		awaitCount(product, 0);
+		// A snapshot of what lookup already has changes nothing.
+		awaitConsumed(subscription("subscription.snapshot", restored, product.id, "CANCELED", 2));
+		assertThat(subscriberCount(product)).isZero();
+	}
+
+	/**
 	 * A subscription's +1 whose transaction is still open when the product's first
 	 * snapshot is stored: the snapshot's count cannot see it, and the +1 found no product
 	 * row, so the snapshot must wait for it to commit.

@@ -117,6 +117,30 @@ class TermsChangeIntegrationTests extends MailIntegrationTestSupport {
 		assertThat(termsMails(user)).isEmpty();
 	}
 
+	/**
+	 * payment's backfill ({@code subscription.snapshot}, after a restore) sets the
+	 * recipients right and mails nothing of its own: a subscription canceled in payment
+	 * but live here stops getting terms mails, one never seen here starts, and neither
+	 * subscriber is told of a cancellation or a new subscription.
+	 */
+	@Test
+	void aSnapshotFromPaymentsBackfillCorrectsTheRecipientsAndMailsNothingItself() {
+		UUID productId = product("Backfilled Box");
+		User canceled = user("ko");
+		UUID canceledSubscription = subscribe(canceled, productId);
+		User unseen = user("ko");
+
+		subscription(canceledSubscription, canceled, productId, "subscription.snapshot", "CANCELED", 2);
+		subscription(UUID.randomUUID(), unseen, productId, "subscription.snapshot", "ACTIVE", 3);
+		awaitProcessed(termsChanged(productId, "Backfilled Box", 2, "v2"));
+		awaitQuiet();
+
+		assertThat(termsMails(unseen)).hasSize(1);
+		assertThat(termsMails(canceled)).isEmpty();
+		assertThat(deliveries(unseen.id())).containsExactlyInAnyOrder("WELCOME SENT", "TERMS_CHANGED SENT");
+		assertThat(deliveries(canceled.id())).containsExactlyInAnyOrder("WELCOME SENT", "SUBSCRIPTION_CONFIRMED SENT");
+	}
+
 	@Test
 	void aSubscriptionProcessedAfterAChangeItPredatesStillGetsThatVersionOnce() {
 		UUID productId = product("Late Box");

@@ -69,6 +69,14 @@ public class SubscriptionEvents {
 		publish("subscription.expired", s, Map.of("effectiveAt", effectiveAt));
 	}
 
+	/**
+	 * The current state, not a change (a backfill): only the data every event carries, so
+	 * projections apply it by {@code version} and mail-service sends nothing for it.
+	 */
+	public void snapshot(Subscription s) {
+		publish("subscription.snapshot", s, Map.of());
+	}
+
 	/** {@code payment.succeeded} or {@code payment.failed}. */
 	public void payment(Payment p, boolean succeeded, String reason, Instant at) {
 		Map<String, Object> data = new LinkedHashMap<>();

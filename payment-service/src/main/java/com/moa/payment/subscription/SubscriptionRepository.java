@@ -82,6 +82,19 @@ public class SubscriptionRepository {
 	}
 
 	/**
+	 * Up to {@code size} visible subscriptions with ids after the given one, in id order
+	 * (a backfill's batch). PENDING and FAILED ones were never announced, so they are
+	 * left out here rather than after paging, which keeps the pages contiguous.
+	 */
+	List<Subscription> findAfter(UUID after, int size) {
+		return this.jdbc.sql("""
+				SELECT * FROM subscriptions
+				WHERE id > ? AND status NOT IN ('PENDING', 'FAILED')
+				ORDER BY id
+				LIMIT ?""").params(after, size).query(SubscriptionRepository::map).list();
+	}
+
+	/**
 	 * Claims up to {@code limit} subscriptions the billing job has something to do for
 	 * ({@code next_charge_at} passed and no charge running), locked until the caller's
 	 * transaction ends; rows another instance holds are skipped.

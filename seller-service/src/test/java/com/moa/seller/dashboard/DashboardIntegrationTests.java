@@ -169,6 +169,38 @@ class DashboardIntegrationTests extends SellerIntegrationTestSupport {
 	}
 
 	/**
+	 * payment's backfill ({@code subscription.snapshot}, after a restore) sets the
+	 * subscribers right: one canceled in payment but live here ends, one never seen here
+	 * counts as a subscriber, and no activation is counted for it (it is not new).
+	 */
+	@Test
+	void aSnapshotFromPaymentsBackfillSetsTheSubscribersRightWithoutCountingAnActivation() {
+		UUID sellerId = UUID.randomUUID();
+		String seller = signer.token(sellerId, "SELLER");
+		String kit = createProduct(seller, "Kit");
+		UUID restored = UUID.randomUUID();
+		Instant now = Instant.now();
+		subscription("subscription.activated", restored, sellerId, kit, "ACTIVE", 10_000, "MONTHLY", 1, now);
+		awaitDashboard(seller, "$.totals.activeSubscribers", 1, CONSUMED_WITHIN);
+
+		subscription("subscription.snapshot", restored, sellerId, kit, "CANCELED", 10_000, "MONTHLY", 2, now);
+		subscription("subscription.snapshot", UUID.randomUUID(), sellerId, kit, "ACTIVE", 5_000, "MONTHLY", 7, now);
+		await().atMost(CONSUMED_WITHIN)
+			.until(() -> this.jdbc
+				.sql("SELECT count(*) FROM dashboard_subscriptions WHERE seller_id = ? AND version IN (2, 7)")
+				.param(sellerId)
+				.query(Long.class)
+				.single() == 2);
+
+		String dashboard = body(get("/api/seller/dashboard", seller));
+		assertThat(read(dashboard, "$.totals.activeSubscribers")).isEqualTo(1);
+		assertThat(read(dashboard, "$.totals.monthlyRecurringRevenue")).isEqualTo(5_000);
+		String today = body(get("/api/seller/dashboard/daily?days=1", seller));
+		assertThat(read(today, "$[0].newSubscriptions")).isEqualTo(1);
+		assertThat(read(today, "$[0].cancellations")).isEqualTo(1);
+	}
+
+	/**
 	 * The "last 30 days" figures are the thirty UTC days of the 30-day chart below them,
 	 * not the last 720 hours: the tile and the chart's sum agree.
 	 */
