@@ -1,16 +1,13 @@
 package com.moa.gateway;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import com.moa.platform.testing.MovableClock;
 import com.moa.platform.testing.TestJwts;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +36,7 @@ class JwkSetRefreshIntegrationTests extends AbstractGatewayIntegrationTest {
 	private final TestBackend backend = TestBackend.get();
 
 	@Autowired
-	TestClock clock;
+	MovableClock clock;
 
 	@BeforeEach
 	void loadTheKeys() {
@@ -132,38 +129,12 @@ class JwkSetRefreshIntegrationTests extends AbstractGatewayIntegrationTest {
 			.isEqualTo(status);
 	}
 
-	/** A clock the test moves forward by hand. */
-	static final class TestClock extends Clock {
-
-		private volatile Instant now = Instant.now();
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-	}
-
 	@TestConfiguration(proxyBeanMethods = false)
 	static class Clocks {
 
 		@Bean
-		TestClock testClock() {
-			return new TestClock();
+		MovableClock testClock() {
+			return new MovableClock();
 		}
 
 	}

@@ -1,21 +1,18 @@
 package com.moa.search;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.jayway.jsonpath.JsonPath;
 import com.mongodb.ConnectionString;
 import com.moa.platform.events.EventTopology;
 import com.moa.platform.testing.JwksServer;
+import com.moa.platform.testing.MovableClock;
 import com.moa.platform.testing.TcpProxy;
 import com.moa.platform.testing.TestJwts;
 import com.moa.platform.testing.TestMongo;
@@ -174,36 +171,6 @@ public abstract class SearchIntegrationTestSupport {
 		catch (java.io.UnsupportedEncodingException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	/** A clock tests set and move; starts at the real time. */
-	public static final class MovableClock extends Clock {
-
-		private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-
-		public void set(Instant instant) {
-			this.now.set(instant);
-		}
-
-		public void advance(Duration duration) {
-			this.now.updateAndGet((instant) -> instant.plus(duration));
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now.get();
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
 	}
 
 }

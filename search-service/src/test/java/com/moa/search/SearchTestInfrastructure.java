@@ -1,6 +1,7 @@
 package com.moa.search;
 
 import com.mongodb.ConnectionString;
+import com.moa.platform.testing.MovableClock;
 import com.moa.platform.testing.TcpProxy;
 import com.moa.platform.testing.TestMongo;
 
@@ -21,8 +22,8 @@ class SearchTestInfrastructure {
 
 	@Bean
 	@Primary
-	SearchIntegrationTestSupport.MovableClock movableClock() {
-		return new SearchIntegrationTestSupport.MovableClock();
+	MovableClock movableClock() {
+		return new MovableClock();
 	}
 
 	/** The application's template, able to fail one write on purpose. */

@@ -3,8 +3,6 @@ package com.moa.chat.rooms;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -20,12 +18,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import com.moa.chat.ChatIntegrationTestSupport;
 import com.moa.chat.ChatProperties;
 import com.moa.chat.users.ChatUsers;
+import com.moa.platform.testing.MovableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
@@ -600,36 +598,6 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 			}
 		}
 		throw new AssertionError("room not listed");
-	}
-
-	/** A clock the test moves. */
-	private static final class MovableClock extends Clock {
-
-		private final AtomicReference<Instant> now;
-
-		MovableClock(Instant start) {
-			this.now = new AtomicReference<>(start);
-		}
-
-		void advance(Duration duration) {
-			this.now.updateAndGet((instant) -> instant.plus(duration));
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now.get();
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
 	}
 
 }
