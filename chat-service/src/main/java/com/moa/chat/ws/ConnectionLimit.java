@@ -78,6 +78,10 @@ class ConnectionLimit implements WebSocketHandlerDecoratorFactory {
 
 	private final Counter refusals;
 
+	private final Counter closedWithoutConnect;
+
+	private final Counter closedAtTokenExpiry;
+
 	ConnectionLimit(ChatProperties properties, @Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler,
 			MeterRegistry meters) {
 		this.perUser = properties.connectionsPerUser();
@@ -85,6 +89,12 @@ class ConnectionLimit implements WebSocketHandlerDecoratorFactory {
 		this.connectDeadline = properties.connectDeadline();
 		this.scheduler = scheduler;
 		this.refusals = meters.counter("moa_chat_connections_refused_total");
+		// A rising count: clients that do not CONNECT (an old app, a proxy eating the
+		// frame) or someone holding places open.
+		this.closedWithoutConnect = meters.counter("moa_chat_connections_closed_unconnected_total", "reason",
+				"no-connect");
+		this.closedAtTokenExpiry = meters.counter("moa_chat_connections_closed_unconnected_total", "reason",
+				"token-expired");
 		Gauge.builder("moa_chat_websockets", this.openTotal, AtomicInteger::get)
 			.description("Open WebSocket connections on this instance, whether they sent CONNECT or not")
 			.register(meters);
@@ -155,14 +165,18 @@ class ConnectionLimit implements WebSocketHandlerDecoratorFactory {
 		CloseStatus status = CloseStatus.POLICY_VIOLATION
 			.withReason(expiresFirst ? TOKEN_EXPIRED : NO_CONNECT + this.connectDeadline.toMillis() + " ms");
 		session.getAttributes()
-			.put(UNCONNECTED_CLOSING, this.scheduler.schedule(() -> closeUnlessConnected(session, status),
-					expiresFirst ? expires : deadline));
+			.put(UNCONNECTED_CLOSING,
+					this.scheduler.schedule(
+							() -> closeUnlessConnected(session, status,
+									expiresFirst ? this.closedAtTokenExpiry : this.closedWithoutConnect),
+							expiresFirst ? expires : deadline));
 	}
 
-	private static void closeUnlessConnected(WebSocketSession session, CloseStatus status) {
+	private static void closeUnlessConnected(WebSocketSession session, CloseStatus status, Counter closed) {
 		if (!session.isOpen() || session.getAttributes().containsKey(StompGuard.USER)) {
 			return;
 		}
+		closed.increment();
 		try {
 			session.close(status);
 		}

@@ -111,6 +111,14 @@ class ConnectionLimitTests {
 
 		verify(unconnected).close(CloseStatus.POLICY_VIOLATION.withReason(ConnectionLimit.NO_CONNECT + "10000 ms"));
 		verify(connected, never()).close(any());
+		assertThat(this.meters.get("moa_chat_connections_closed_unconnected_total")
+			.tag("reason", "no-connect")
+			.counter()
+			.count()).isEqualTo(1);
+		assertThat(this.meters.get("moa_chat_connections_closed_unconnected_total")
+			.tag("reason", "token-expired")
+			.counter()
+			.count()).isZero();
 	}
 
 	@Test
