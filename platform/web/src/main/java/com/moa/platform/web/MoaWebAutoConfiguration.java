@@ -4,10 +4,12 @@ import io.micrometer.tracing.Tracer;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.type.LogicalType;
 
@@ -45,8 +47,9 @@ public class MoaWebAutoConfiguration {
 	/**
 	 * Strict JSON input: text obeys {@link TextRules}; a value of the wrong JSON type is
 	 * refused rather than converted ({@code 123} for a string, {@code "5"} or {@code 5.7}
-	 * for an integer, {@code null} for a primitive), since a conversion silently alters
-	 * what the client meant.
+	 * for an integer, {@code null} for a primitive, {@code 1} for an enum constant),
+	 * since a conversion silently alters what the client meant; so is an object with a
+	 * key twice (which one counts would be a guess).
 	 */
 	@Bean
 	JsonMapperBuilderCustomizer moaStrictJsonInput() {
@@ -54,6 +57,8 @@ public class MoaWebAutoConfiguration {
 			.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
 			.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
 			.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+			.enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 			.withCoercionConfig(LogicalType.Textual,
 					(config) -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
 						.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)

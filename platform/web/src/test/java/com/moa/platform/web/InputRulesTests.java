@@ -93,6 +93,14 @@ class InputRulesTests {
 			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		assertField(post("{\"title\":\"a\",\"body\":\"x\",\"tags\":[],\"count\":1,\"amount\":2,\"at\":1767225600}"),
 				"at", "must be an ISO-8601 string");
+		// An enum constant's position is no name: {"role":1} signed up a SELLER.
+		assertField(post("{\"title\":\"a\",\"body\":\"x\",\"tags\":[],\"count\":1,\"amount\":2,\"kind\":1}"), "kind",
+				null);
+		// A key sent twice: which one counts is the reader's guess (the last here, the
+		// first for another), so neither is taken.
+		assertThat(post("{\"title\":\"a\",\"title\":\"b\",\"body\":\"x\",\"tags\":[]}"))
+			.hasStatus(HttpStatus.BAD_REQUEST)
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(post("{\"title\":{\"a\":1},\"body\":\"x\",\"tags\":[]}")).hasStatus(HttpStatus.BAD_REQUEST);
 		assertThat(post("{\"title\":\"a\",\"body\":\"x\",\"tags\":\"b\"}")).hasStatus(HttpStatus.BAD_REQUEST);
 	}
