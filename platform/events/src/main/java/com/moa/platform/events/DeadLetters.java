@@ -158,10 +158,17 @@ public class DeadLetters {
 			int count = 0;
 			long lastTag = -1;
 			try {
-				for (int seen = 0; seen < MAX_PER_CALL; seen++) {
+				int limit = MAX_PER_CALL;
+				for (int seen = 0; seen < limit; seen++) {
 					GetResponse response = channel.basicGet(deadLetterQueue, false);
 					if (response == null) {
 						break;
+					}
+					if (seen == 0) {
+						// Only the letters there when the call began: a replayed one that
+						// fails again comes back to the end of this queue meanwhile, and
+						// was replayed again and again up to the cap.
+						limit = (int) Math.min(MAX_PER_CALL, response.getMessageCount() + 1L);
 					}
 					long tag = response.getEnvelope().getDeliveryTag();
 					if (chosen.test(response.getProps().getMessageId())) {

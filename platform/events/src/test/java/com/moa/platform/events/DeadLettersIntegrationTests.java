@@ -116,6 +116,29 @@ class DeadLettersIntegrationTests {
 		assertThat(this.deadLetters.discard(DLQ, letter.id().toString()::equals)).isEqualTo(1);
 	}
 
+	/**
+	 * A replayed letter that fails again comes back to the end of the dead-letter queue
+	 * while the replay goes on: it is not replayed again in the same call (it was, up to
+	 * the cap of 10,000, with its consumer retrying each time).
+	 */
+	@Test
+	void aReplayTakesOnlyTheLettersThereWhenItBeganNotTheOnesThatFailAgain() {
+		EventEnvelope letter = event("test.failing");
+		send(letter);
+		awaitListed(letter.id());
+
+		// Dead-lettered again at once, as a consumer that still fails would.
+		int replayed = this.deadLetters.act(DLQ, letter.id().toString()::equals, (response) -> {
+			MessageProperties properties = new MessageProperties();
+			properties.setMessageId(response.getProps().getMessageId());
+			this.rabbit.send("", DLQ, new Message(response.getBody(), properties));
+		});
+
+		assertThat(replayed).isEqualTo(1);
+		awaitListed(letter.id());
+		assertThat(this.deadLetters.discard(DLQ, letter.id().toString()::equals)).isEqualTo(1);
+	}
+
 	@Test
 	void discardRemovesOnlyTheChosenLetters() {
 		EventEnvelope first = event("test.failing");
