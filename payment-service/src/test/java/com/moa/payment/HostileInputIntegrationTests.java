@@ -31,7 +31,8 @@ class HostileInputIntegrationTests extends PaymentIntegrationTestSupport {
 			.contains("POST /api/subscriptions", "GET /api/subscriptions", "GET /api/subscriptions/{id}",
 					"POST /api/subscriptions/{id}/cancel", "POST /api/subscriptions/{id}/resume",
 					"POST /api/subscriptions/{id}/change-plan", "PUT /api/subscriptions/{id}/payment-method",
-					"GET /api/payments", "GET /internal/test-clock", "POST /internal/test-clock/advance");
+					"GET /api/payments", "GET /internal/test-clock", "POST /internal/test-clock/advance",
+					"POST /internal/backfill/subscriptions");
 		HostileInputs kit = HostileInputs.against(this.port)
 			.headers(HostileInputs.credentials(token, OPERATOR_KEY))
 			// The caller's own subscription (one per endpoint, each to a product of its

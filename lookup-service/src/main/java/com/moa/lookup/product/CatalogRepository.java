@@ -294,19 +294,15 @@ class CatalogRepository {
 
 		/**
 		 * A gram every text containing q has: q's first two characters, or its first one
-		 * when a space follows (grams are taken within words).
+		 * when a space follows (grams are taken within words; a normalized q has no other
+		 * whitespace than single spaces, and none at its ends).
 		 */
 		private static String gram(String value) {
-			int first = value.codePointAt(0);
-			int afterFirst = Character.charCount(first);
-			if (afterFirst == value.length() || isSpace(value.codePointAt(afterFirst))) {
+			int afterFirst = Character.charCount(value.codePointAt(0));
+			if (afterFirst == value.length() || value.charAt(afterFirst) == ' ') {
 				return value.substring(0, afterFirst);
 			}
-			return value.substring(0, afterFirst + Character.charCount(value.codePointAt(afterFirst)));
-		}
-
-		private static boolean isSpace(int codePoint) {
-			return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint);
+			return value.substring(0, value.offsetByCodePoints(afterFirst, 1));
 		}
 
 		private static String escapeLike(String value) {

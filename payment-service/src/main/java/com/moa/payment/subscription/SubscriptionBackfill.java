@@ -42,13 +42,9 @@ class SubscriptionBackfill {
 
 	int republishAll() {
 		int published = Backfill.republishAll(this.transaction, this.subscriptions::findAfter, BATCH, Subscription::id,
-				this::publish);
+				this.events::snapshot);
 		log.info("Backfill: {} subscription snapshots written to the outbox", published);
 		return published;
-	}
-
-	private void publish(Subscription subscription) {
-		this.events.snapshot(subscription);
 	}
 
 	/** {@code POST /internal/backfill/subscriptions}: operators only (operator key). */
