@@ -1,10 +1,12 @@
 package com.moa.platform.security;
 
+import java.time.Clock;
 import java.util.Locale;
 
 import com.moa.platform.web.MoaWebAutoConfiguration;
 import com.moa.platform.web.ProblemResponseWriter;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -15,6 +17,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -22,8 +25,10 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -42,10 +47,10 @@ public class MoaResourceServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	JwtDecoder jwtDecoder(MoaSecurityProperties properties) {
-		// The JWK source caches keys and refetches the set when a token names an unknown
-		// kid.
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri().toString())
+	JwtDecoder jwtDecoder(MoaSecurityProperties properties, ObjectProvider<Clock> clock) {
+		NimbusJwtDecoder decoder = NimbusJwtDecoder
+			.withJwkSource(new AuthServiceKeys(properties.jwkSetUri(), properties.jwkSetMaxAge(),
+					properties.jwkSetRefreshInterval(), clock.getIfAvailable(Clock::systemUTC)))
 			.jwsAlgorithm(SignatureAlgorithm.RS256)
 			.build();
 		decoder.setJwtValidator(
@@ -86,6 +91,7 @@ public class MoaResourceServerAutoConfiguration {
 		stateless(http, handlers)
 			.oauth2ResourceServer((oauth) -> oauth.authenticationEntryPoint(handlers)
 				.accessDeniedHandler(handlers)
+				.withObjectPostProcessor(unavailableKeysAnswered(handlers))
 				.jwt((jwt) -> jwt.jwtAuthenticationConverter(
 						(token) -> new UserAuthentication(token, AccessTokenClaims.toUser(token)))))
 			.authorizeHttpRequests((requests) -> {
@@ -102,6 +108,25 @@ public class MoaResourceServerAutoConfiguration {
 				requests.anyRequest().authenticated();
 			});
 		return http.build();
+	}
+
+	/**
+	 * A token that could not be checked because auth-service's keys could not be fetched
+	 * (down since this instance started) reaches the entry point, which answers 503; the
+	 * filter's default rethrew it, a 500.
+	 */
+	private static ObjectPostProcessor<BearerTokenAuthenticationFilter> unavailableKeysAnswered(
+			ProblemSecurityHandlers handlers) {
+		return new ObjectPostProcessor<>() {
+			@Override
+			public <O extends BearerTokenAuthenticationFilter> O postProcess(O filter) {
+				AuthenticationEntryPointFailureHandler failureHandler = new AuthenticationEntryPointFailureHandler(
+						handlers);
+				failureHandler.setRethrowAuthenticationServiceException(false);
+				filter.setAuthenticationFailureHandler(failureHandler);
+				return filter;
+			}
+		};
 	}
 
 	private static HttpSecurity stateless(HttpSecurity http, ProblemSecurityHandlers handlers) throws Exception {

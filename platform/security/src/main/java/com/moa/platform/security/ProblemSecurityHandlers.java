@@ -7,14 +7,17 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import com.moa.platform.web.ProblemResponseWriter;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 /**
- * 401 and 403 answers as problem JSON, like every other error.
+ * 401 and 403 answers as problem JSON, like every other error; 503 when a token could not
+ * be checked at all.
  */
 public class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedHandler {
 
@@ -27,6 +30,13 @@ public class ProblemSecurityHandlers implements AuthenticationEntryPoint, Access
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException authException) throws IOException {
+		if (authException instanceof AuthenticationServiceException) {
+			// Not the token's fault: the keys to check it could not be fetched.
+			response.setHeader(HttpHeaders.RETRY_AFTER, "5");
+			this.writer.write(request, response, HttpStatus.SERVICE_UNAVAILABLE,
+					"Access tokens cannot be checked right now; retry shortly");
+			return;
+		}
 		boolean tokenSent = request.getHeader("Authorization") != null;
 		response.setHeader("WWW-Authenticate", tokenSent ? "Bearer error=\"invalid_token\"" : "Bearer");
 		this.writer.write(request, response, HttpStatus.UNAUTHORIZED,

@@ -1,5 +1,6 @@
 package com.moa.platform.security;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.moa.platform.testing.JwksServer;
+import com.moa.platform.testing.MovableClock;
 import com.moa.platform.testing.TestJwts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -41,6 +44,12 @@ class ResourceServerSecurityTests {
 	static final TestJwts signer = TestJwts.withNewKey("key-1");
 
 	static final JwksServer jwks = new JwksServer(signer.jwksJson());
+
+	static final MovableClock clock = new MovableClock();
+
+	static final Duration MAX_AGE = Duration.ofMinutes(5);
+
+	static final Duration REFRESH_INTERVAL = Duration.ofSeconds(30);
 
 	@Autowired
 	MockMvcTester mvc;
@@ -130,12 +139,56 @@ class ResourceServerSecurityTests {
 
 	@Test
 	void unknownKidRefetchesTheKeySet() {
+		clock.advance(REFRESH_INTERVAL);
 		TestJwts rotated = TestJwts.withNewKey("key-2");
 		jwks.serve(TestJwts.jwksJson(signer, rotated));
 		assertThat(this.mvc.get().uri("/me").header(HttpHeaders.AUTHORIZATION, bearer(rotated.token("CONSUMER"))))
 			.hasStatusOk();
 		assertThat(this.mvc.get().uri("/me").header(HttpHeaders.AUTHORIZATION, bearer(signer.token("CONSUMER"))))
 			.hasStatusOk();
+	}
+
+	@Test
+	void madeUpKeyIdsFetchTheSetAtMostTwicePerRefreshInterval() {
+		clock.advance(REFRESH_INTERVAL);
+		int before = jwks.fetches();
+		for (int i = 0; i < 20; i++) {
+			String madeUp = signer.tokenNamingKey("made-up-" + i, "CONSUMER");
+			assertThat(this.mvc.get().uri("/me").header(HttpHeaders.AUTHORIZATION, bearer(madeUp)))
+				.hasStatus(HttpStatus.UNAUTHORIZED);
+		}
+		assertThat(jwks.fetches() - before).isEqualTo(2);
+		// A key published meanwhile is found once the interval has passed.
+		TestJwts rotated = TestJwts.withNewKey("key-3");
+		jwks.serve(TestJwts.jwksJson(signer, rotated));
+		assertThat(this.mvc.get().uri("/me").header(HttpHeaders.AUTHORIZATION, bearer(rotated.token("CONSUMER"))))
+			.hasStatus(HttpStatus.UNAUTHORIZED);
+		clock.advance(REFRESH_INTERVAL);
+		assertThat(this.mvc.get().uri("/me").header(HttpHeaders.AUTHORIZATION, bearer(rotated.token("CONSUMER"))))
+			.hasStatusOk();
+	}
+
+	@Test
+	void authServiceDownKeepsTheKeysFetchedBefore() {
+		String token = bearer(signer.token("CONSUMER"));
+		assertThat(this.mvc.get().uri("/me").header(HttpHeaders.AUTHORIZATION, token)).hasStatusOk();
+		jwks.goDown();
+		try {
+			int before = jwks.fetches();
+			clock.advance(MAX_AGE.plusSeconds(1));
+			assertThat(this.mvc.get().uri("/me").header(HttpHeaders.AUTHORIZATION, token)).hasStatusOk();
+			assertThat(jwks.fetches()).isGreaterThan(before);
+			// A made-up key id still just finds no key.
+			clock.advance(REFRESH_INTERVAL);
+			assertThat(this.mvc.get()
+				.uri("/me")
+				.header(HttpHeaders.AUTHORIZATION, bearer(signer.tokenNamingKey("while-down", "CONSUMER"))))
+				.hasStatus(HttpStatus.UNAUTHORIZED);
+			assertThat(this.mvc.get().uri("/me").header(HttpHeaders.AUTHORIZATION, token)).hasStatusOk();
+		}
+		finally {
+			jwks.comeBack();
+		}
 	}
 
 	static String forge(String forgery) {
@@ -160,6 +213,11 @@ class ResourceServerSecurityTests {
 
 	@SpringBootApplication
 	static class TestApp {
+
+		@Bean
+		Clock clock() {
+			return clock;
+		}
 
 	}
 

@@ -22,6 +22,8 @@ public final class JwksServer implements AutoCloseable {
 
 	private final AtomicInteger fetches = new AtomicInteger();
 
+	private volatile boolean down;
+
 	public JwksServer(String jwks) {
 		this.jwks = new AtomicReference<>(jwks);
 		try {
@@ -32,6 +34,11 @@ public final class JwksServer implements AutoCloseable {
 		}
 		this.server.createContext("/jwks.json", (exchange) -> {
 			this.fetches.incrementAndGet();
+			if (this.down) {
+				exchange.sendResponseHeaders(503, -1);
+				exchange.close();
+				return;
+			}
 			byte[] body = this.jwks.get().getBytes(StandardCharsets.UTF_8);
 			exchange.getResponseHeaders().set("Content-Type", "application/json");
 			exchange.sendResponseHeaders(200, body.length);
@@ -50,7 +57,16 @@ public final class JwksServer implements AutoCloseable {
 		this.jwks.set(jwks);
 	}
 
-	/** How many times the key set was fetched. */
+	/** Answers 503 from now on, as auth-service does while it is down. */
+	public void goDown() {
+		this.down = true;
+	}
+
+	public void comeBack() {
+		this.down = false;
+	}
+
+	/** How many times the key set was fetched (or asked for while down). */
 	public int fetches() {
 		return this.fetches.get();
 	}

@@ -101,8 +101,20 @@ public final class TestJwts {
 	}
 
 	public String token(JWTClaimsSet claims) {
+		return signed(kid(), claims);
+	}
+
+	/**
+	 * Signed by this key, but naming another key id (one auth-service never published):
+	 * cheaper than a new key per made-up id.
+	 */
+	public String tokenNamingKey(String kid, String role) {
+		return signed(kid, claims(UUID.randomUUID(), role).build());
+	}
+
+	private String signed(String kid, JWTClaimsSet claims) {
 		try {
-			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid()).build(), claims);
+			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(), claims);
 			jwt.sign(new RSASSASigner(this.key));
 			return jwt.serialize();
 		}
