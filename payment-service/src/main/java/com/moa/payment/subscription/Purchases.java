@@ -187,7 +187,7 @@ public class Purchases implements Reconciler.SettledListener {
 		Subscription pending = new Subscription(UUID.randomUUID(), user.id(), product.id(), product.sellerId(),
 				product.title(), plan.id(), plan.name(), plan.billingPeriod(), plan.price(), plan.currency(),
 				SubscriptionStatus.PENDING, request.paymentMethod().token(), null, null, null, false, null, null, 0,
-				null, null, 0, now, acceptedTermsVersion(request, product));
+				null, null, 0, now, now, acceptedTermsVersion(request, product));
 		Payment payment = new Payment(UUID.randomUUID(), pending.id(), user.id(), product.sellerId(), product.id(),
 				plan.price(), plan.currency(), PaymentStatus.PENDING, Payment.INITIAL, now, 0,
 				request.paymentMethod().token(), plan.id(), null, now);

@@ -17,7 +17,7 @@ public record Subscription(UUID id, UUID userId, UUID productId, UUID sellerId, 
 		String planName, BillingPeriod billingPeriod, long price, String currency, SubscriptionStatus status,
 		String paymentToken, Instant currentPeriodStart, Instant currentPeriodEnd, Instant nextChargeAt,
 		boolean cancelAtPeriodEnd, PendingPlan pendingPlan, Instant pastDueSince, int dunningAttempts,
-		Instant renewalNoticeFor, Instant billingAnchor, long version, Instant createdAt,
+		Instant renewalNoticeFor, Instant billingAnchor, long version, Instant createdAt, Instant updatedAt,
 		Integer acceptedTermsVersion) {
 
 	/** A downgrade waiting for the period end. */
@@ -186,7 +186,7 @@ public record Subscription(UUID id, UUID userId, UUID productId, UUID sellerId, 
 					this.base.currency, this.status, this.paymentToken, this.currentPeriodStart, this.currentPeriodEnd,
 					this.nextChargeAt, this.cancelAtPeriodEnd, this.pendingPlan, this.pastDueSince,
 					this.dunningAttempts, this.renewalNoticeFor, this.billingAnchor, this.base.version,
-					this.base.createdAt, this.base.acceptedTermsVersion);
+					this.base.createdAt, this.base.updatedAt, this.base.acceptedTermsVersion);
 		}
 
 	}

@@ -71,10 +71,28 @@ public class SubscriptionEvents {
 
 	/**
 	 * The current state, not a change (a backfill): only the data every event carries, so
-	 * projections apply it by {@code version} and mail-service sends nothing for it.
+	 * projections apply it by {@code version} and mail-service sends nothing for it. An
+	 * ended one says when it ended ({@code effectiveAt}), so a projection that missed the
+	 * end does not date it on the day of the backfill.
 	 */
 	public void snapshot(Subscription s) {
-		publish("subscription.snapshot", s, Map.of());
+		Instant endedAt = endedAt(s);
+		publish("subscription.snapshot", s, (endedAt != null) ? Map.of("effectiveAt", endedAt) : Map.of());
+	}
+
+	/**
+	 * When an ended subscription ended, as its ending event said: a cancel at once when
+	 * it was made (its last change); one at the period end, or an expiry of an active
+	 * one, at the period end. One that expired after failed renewals is dated at the end
+	 * of its last paid period (its event said when the retries ran out, which the row
+	 * does not keep).
+	 */
+	static Instant endedAt(Subscription s) {
+		if (s.status() != SubscriptionStatus.CANCELED && s.status() != SubscriptionStatus.EXPIRED) {
+			return null;
+		}
+		Instant periodEnd = s.currentPeriodEnd();
+		return (periodEnd != null && periodEnd.isBefore(s.updatedAt())) ? periodEnd : s.updatedAt();
 	}
 
 	/** {@code payment.succeeded} or {@code payment.failed}. */

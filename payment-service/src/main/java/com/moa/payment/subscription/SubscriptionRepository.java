@@ -169,7 +169,7 @@ public class SubscriptionRepository {
 				instant(rs, "current_period_start"), instant(rs, "current_period_end"), instant(rs, "next_charge_at"),
 				rs.getBoolean("cancel_at_period_end"), pending, instant(rs, "past_due_since"),
 				rs.getInt("dunning_attempts"), instant(rs, "renewal_notice_for"), instant(rs, "billing_anchor"),
-				rs.getLong("version"), instant(rs, "created_at"),
+				rs.getLong("version"), instant(rs, "created_at"), instant(rs, "updated_at"),
 				rs.getObject("accepted_terms_version", Integer.class));
 	}
 

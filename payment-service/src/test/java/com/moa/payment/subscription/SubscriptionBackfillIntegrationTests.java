@@ -1,5 +1,7 @@
 package com.moa.payment.subscription;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -48,6 +50,12 @@ class SubscriptionBackfillIntegrationTests extends PaymentIntegrationTestSupport
 		assertThat(snapshots(active)).singleElement().satisfies((data) -> isCurrent(data, active, "ACTIVE"));
 		assertThat(snapshots(canceled)).singleElement().satisfies((data) -> isCurrent(data, canceled, "CANCELED"));
 		assertThat(snapshots(failed)).isEmpty();
+		// An ended one says when it ended, as its ending event did; a live one does not.
+		Instant canceledAt = Instant
+			.parse(events(canceled, "subscription.canceled").get(0).get("effectiveAt").asString());
+		assertThat(Instant.parse(snapshots(canceled).get(0).get("effectiveAt").asString()))
+			.isEqualTo(canceledAt.truncatedTo(ChronoUnit.MICROS));
+		assertThat(snapshots(active).get(0).has("effectiveAt")).isFalse();
 	}
 
 	@Test
@@ -97,11 +105,15 @@ class SubscriptionBackfillIntegrationTests extends PaymentIntegrationTestSupport
 
 	/** The data of the subscription's snapshots in the outbox, oldest first. */
 	private List<JsonNode> snapshots(String id) {
+		return events(id, "subscription.snapshot");
+	}
+
+	private List<JsonNode> events(String id, String type) {
 		return this.jdbc.sql("""
 				SELECT envelope FROM event_outbox
-				WHERE type = 'subscription.snapshot' AND CAST(envelope AS jsonb) ->> 'subject' = ?
+				WHERE type = ? AND CAST(envelope AS jsonb) ->> 'subject' = ?
 				ORDER BY seq""")
-			.param(id)
+			.params(type, id)
 			.query(String.class)
 			.list()
 			.stream()

@@ -33,7 +33,7 @@ class DashboardRepository {
 	 * activated and when it ended, whichever order the events come in.
 	 */
 	void applySubscription(SubscriptionState state, Instant activatedAt, Instant endedAt) {
-		this.jdbc
+		int applied = this.jdbc
 			.sql("""
 					INSERT INTO dashboard_subscriptions (subscription_id, seller_id, product_id, status, price,
 					    billing_period, currency, version)
@@ -52,11 +52,12 @@ class DashboardRepository {
 				.params(utc(activatedAt), state.subscriptionId())
 				.update();
 		}
-		if (endedAt != null) {
-			// By the newest event only (a late older one changes nothing); a live state
-			// clears it above: an instance of the previous release took a period-end
-			// cancel's
-			// announcement, still ACTIVE, for its end.
+		if (endedAt != null && applied > 0) {
+			// By the newest event only: a late older one changes nothing, nor does a
+			// snapshot of the version we have (a backfill's, dated when it ran, re-dated
+			// every ended subscription). A live state clears it above: an instance of the
+			// previous release took a period-end cancel's announcement, still ACTIVE, for
+			// its end.
 			this.jdbc.sql("UPDATE dashboard_subscriptions SET ended_at = ? WHERE subscription_id = ? AND version = ?")
 				.params(utc(endedAt), state.subscriptionId(), state.version())
 				.update();

@@ -24,8 +24,8 @@ record PlanRequest(UUID id,
 		@NotNull BillingPeriod billingPeriod, @NotNull @PositiveOrZero @Max(MAX_PRICE) Long price) {
 
 	/**
-	 * 10^12 minor units: every price, and the sums the dashboard makes of them, stays an
-	 * exact integer in JavaScript clients (docs/events.md).
+	 * 10^12 minor units: every price stays an exact integer in JavaScript clients, and so
+	 * do the dashboard's sums of any realistic number of them (docs/events.md).
 	 */
 	static final long MAX_PRICE = 1_000_000_000_000L;
 

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,6 +203,58 @@ class DashboardIntegrationTests extends SellerIntegrationTestSupport {
 	}
 
 	/**
+	 * A backfill's snapshot of the version the dashboard already has changes nothing: the
+	 * end it announces would be dated when the backfill ran, not when the subscription
+	 * ended.
+	 */
+	@Test
+	void aSnapshotOfTheVersionWeHaveLeavesTheEndWhereItWas() {
+		UUID sellerId = UUID.randomUUID();
+		String seller = signer.token(sellerId, "SELLER");
+		String kit = createProduct(seller, "Kit");
+		UUID id = UUID.randomUUID();
+		Instant ended = Instant.now().minus(Duration.ofDays(40)).truncatedTo(ChronoUnit.MICROS);
+		subscription("subscription.activated", id, sellerId, kit, "ACTIVE", 10_000, "MONTHLY", 1,
+				ended.minus(Duration.ofDays(10)));
+		subscription("subscription.canceled", id, sellerId, kit, "CANCELED", 10_000, "MONTHLY", 2, ended);
+		await().atMost(CONSUMED_WITHIN).until(() -> ended.equals(endedAt(id)));
+
+		Map<String, Object> snapshot = new LinkedHashMap<>();
+		snapshot.put("subscriptionId", id);
+		snapshot.put("userId", UUID.randomUUID());
+		snapshot.put("productId", kit);
+		snapshot.put("sellerId", sellerId);
+		snapshot.put("status", "CANCELED");
+		snapshot.put("price", 10_000);
+		snapshot.put("currency", "KRW");
+		snapshot.put("billingPeriod", "MONTHLY");
+		snapshot.put("version", 2);
+		snapshot.put("occurredAt", Instant.now().toString());
+		UUID eventId = send("subscription.snapshot", id, snapshot);
+		await().atMost(CONSUMED_WITHIN)
+			.until(() -> this.jdbc.sql("SELECT count(*) FROM event_inbox WHERE event_id = ?")
+				.param(eventId)
+				.query(Long.class)
+				.single() == 1);
+
+		assertThat(endedAt(id)).isEqualTo(ended);
+		String today = body(get("/api/seller/dashboard/daily?days=1", seller));
+		assertThat(read(today, "$[0].cancellations")).isEqualTo(0);
+		assertThat(read(body(get("/api/seller/dashboard", seller)), "$.products[0].canceledLast30d")).isEqualTo(0);
+	}
+
+	private Instant endedAt(UUID subscriptionId) {
+		return this.jdbc.sql("SELECT ended_at FROM dashboard_subscriptions WHERE subscription_id = ?")
+			.param(subscriptionId)
+			.query((rs, n) -> {
+				OffsetDateTime at = rs.getObject("ended_at", OffsetDateTime.class);
+				return (at != null) ? at.toInstant() : null;
+			})
+			.optional()
+			.orElse(null);
+	}
+
+	/**
 	 * The "last 30 days" figures are the thirty UTC days of the 30-day chart below them,
 	 * not the last 720 hours: the tile and the chart's sum agree.
 	 */
@@ -344,13 +398,15 @@ class DashboardIntegrationTests extends SellerIntegrationTestSupport {
 						sellerId, "productId", productId, "amount", amount, "currency", "KRW", "time", at.toString()));
 	}
 
-	private void send(String type, UUID subject, Object data) {
-		Map<String, Object> envelope = Map.of("id", UUID.randomUUID(), "source", "payment-service", "type", type,
-				"time", Instant.now().toString(), "subject", subject, "dataversion", 1, "data", data);
+	private UUID send(String type, UUID subject, Object data) {
+		UUID id = UUID.randomUUID();
+		Map<String, Object> envelope = Map.of("id", id, "source", "payment-service", "type", type, "time",
+				Instant.now().toString(), "subject", subject, "dataversion", 1, "data", data);
 		this.rabbit.send(EventTopology.EXCHANGE, type,
 				MessageBuilder.withBody(this.json.writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8))
 					.setContentType(MessageProperties.CONTENT_TYPE_JSON)
 					.build());
+		return id;
 	}
 
 	private static Object read(String json, String path) {
