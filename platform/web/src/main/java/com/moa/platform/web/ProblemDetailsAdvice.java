@@ -27,6 +27,9 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.validation.BindingResult;
 import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -109,6 +112,35 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			return handleApiProblem(new StoreUnavailableException(), request);
 		}
 		return handleUnexpected(ex, request);
+	}
+
+	/**
+	 * The database went away around a transaction. Without a connection to begin it (the
+	 * database down, or the pool exhausted for its whole timeout) Spring reports a
+	 * transaction exception, not a data access one; a statement that failed on a dropped
+	 * connection is reported as the rollback that failed after it. Both were 500s.
+	 */
+	@ExceptionHandler(TransactionException.class)
+	ResponseEntity<Object> handleTransaction(TransactionException ex, WebRequest request) {
+		if (ex instanceof TransactionSystemException failedRollback
+				&& failedRollback.getApplicationException() instanceof DataAccessException original) {
+			return handleDataAccess(original, request);
+		}
+		if (ex instanceof CannotCreateTransactionException || lostConnection(ex)) {
+			log.warn("Data store unavailable on {}: {}", describe(request), ex.getMostSpecificCause().getMessage());
+			return handleApiProblem(new StoreUnavailableException(), request);
+		}
+		return handleUnexpected(ex, request);
+	}
+
+	/** SQLSTATE class 08: connection exception. */
+	private static boolean lostConnection(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@ExceptionHandler(Exception.class)

@@ -1,5 +1,7 @@
 package com.moa.platform.web;
 
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.List;
 
 import jakarta.validation.Valid;
@@ -13,9 +15,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -134,6 +139,16 @@ class ProblemDetailsAdviceTests {
 	}
 
 	@Test
+	void noConnectionForATransactionIsA503ToRetry() {
+		assertThat(this.mvc.get().uri("/no-connection")).hasStatus(HttpStatus.SERVICE_UNAVAILABLE)
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.hasHeader("Retry-After", "2");
+		assertThat(this.mvc.get().uri("/connection-dropped")).hasStatus(HttpStatus.SERVICE_UNAVAILABLE)
+			.hasHeader("Retry-After", "2");
+		assertThat(this.mvc.get().uri("/rollback-failed")).hasStatus(HttpStatus.INTERNAL_SERVER_ERROR);
+	}
+
+	@Test
 	void unexpectedFailureIsAGeneric500WithoutInternals() {
 		assertThat(this.mvc.get().uri("/boom")).hasStatus(HttpStatus.INTERNAL_SERVER_ERROR)
 			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -185,6 +200,27 @@ class ProblemDetailsAdviceTests {
 		@GetMapping("/header")
 		String header(@RequestHeader("Idempotency-Key") String key) {
 			return key;
+		}
+
+		@GetMapping("/no-connection")
+		String noConnection() {
+			// What DataSourceTransactionManager throws when the pool gives no connection.
+			throw new CannotCreateTransactionException("Could not open JDBC Connection for transaction",
+					new SQLTransientConnectionException("Connection is not available, request timed out"));
+		}
+
+		@GetMapping("/connection-dropped")
+		String connectionDropped() {
+			// A statement failed on a dropped connection, then so did the rollback.
+			TransactionSystemException rollback = new TransactionSystemException("JDBC rollback failed",
+					new SQLException("Connection is closed", "08003"));
+			rollback.initApplicationException(new DataAccessResourceFailureException("I/O error"));
+			throw rollback;
+		}
+
+		@GetMapping("/rollback-failed")
+		String rollbackFailed() {
+			throw new TransactionSystemException("JDBC rollback failed", new IllegalStateException("bug"));
 		}
 
 		@GetMapping("/boom")
