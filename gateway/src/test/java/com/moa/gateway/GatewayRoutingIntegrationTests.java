@@ -187,6 +187,8 @@ class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 			.isEqualTo(503)
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "5")
 			.expectBody()
 			.jsonPath("$.type")
 			.isEqualTo("https://moa-subscribe.com/problems/service-unavailable")

@@ -8,6 +8,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -50,6 +51,13 @@ public class ProblemResponses {
 		body.put("detail", detail);
 		byte[] bytes = this.jsonMapper.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
 		response.setStatusCode(status);
+		if (status == HttpStatus.SERVICE_UNAVAILABLE
+				&& !response.getHeaders().containsHeader(HttpHeaders.RETRY_AFTER)) {
+			// A service down or its breaker open (10 s): clients retry rather than report
+			// a
+			// fault, as for the services' own 503s.
+			response.getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+		}
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		response.getHeaders().setContentLength(bytes.length);
 		DataBuffer buffer = response.bufferFactory().wrap(bytes);
