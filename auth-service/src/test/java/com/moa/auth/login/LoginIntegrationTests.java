@@ -132,6 +132,21 @@ class LoginIntegrationTests extends AuthIntegrationTestSupport {
 	}
 
 	/**
+	 * An email of 254 characters can grow when lower-cased ({@code İ} becomes two): it is
+	 * still just wrong credentials, and still counts against the account's limit (it was
+	 * a 400 from the database refusing the longer text, with nothing counted).
+	 */
+	@Test
+	void anEmailThatGrowsWhenLowerCasedIsStillCountedAsAFailure() {
+		String growing = "İ".repeat(254);
+		for (int i = 0; i < 5; i++) {
+			assertThat(login(growing, "wrong password")).hasStatus(HttpStatus.UNAUTHORIZED);
+		}
+
+		assertThat(login(growing, "wrong password")).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+	}
+
+	/**
 	 * An IPv6 client holds a whole /64: a new address in it for every attempt is still
 	 * one client.
 	 */
