@@ -7,6 +7,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import org.springframework.amqp.AmqpConnectException;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.AmqpIOException;
+import org.springframework.amqp.AmqpTimeoutException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -67,6 +72,19 @@ class DeadLettersController {
 	@ExceptionHandler(UnknownDeadLetterQueueException.class)
 	ResponseEntity<ProblemDetail> unknownQueue(UnknownDeadLetterQueueException ex) {
 		return problem(HttpStatus.NOT_FOUND, "not-found", ex.getMessage());
+	}
+
+	/**
+	 * RabbitMQ down or not answering: the operator retries (it was a 500). The overview
+	 * answers anyway, with unknown depths.
+	 */
+	@ExceptionHandler({ AmqpConnectException.class, AmqpIOException.class, AmqpTimeoutException.class })
+	ResponseEntity<ProblemDetail> brokerUnavailable(AmqpException ex) {
+		ResponseEntity<ProblemDetail> problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
+				"RabbitMQ cannot be reached right now; retry shortly (" + ex.getMessage() + ")");
+		return ResponseEntity.status(problem.getStatusCode())
+			.header(HttpHeaders.RETRY_AFTER, "5")
+			.body(problem.getBody());
 	}
 
 	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String slug, String detail) {
