@@ -118,9 +118,12 @@ class SubscriptionChanges {
 			throw SubscriptionProblems.notActive("Only an active subscription can change its plan");
 		}
 		UUID productId = current.productId();
+		// The subscription exists, so its product going away is no 404 (the app would
+		// take
+		// the subscription for gone) but a conflict: it runs to its period end.
 		CatalogProduct product = this.catalog.find(productId)
 			.filter(CatalogProduct::isSellable)
-			.orElseThrow(() -> SubscriptionProblems.notFound("product " + productId));
+			.orElseThrow(SubscriptionProblems::notSellable);
 		CatalogPlan target = product.plan(planId).orElseThrow(() -> SubscriptionProblems.notFound("plan " + planId));
 		Object decided = this.transaction.execute((status) -> {
 			Subscription s = locked(userId, id);

@@ -31,6 +31,11 @@ final class SubscriptionProblems {
 				detail);
 	}
 
+	static ApiProblemException notSellable() {
+		return new ApiProblemException(HttpStatus.CONFLICT, "product-not-sellable", "Product not sellable",
+				"The product no longer takes plan changes; the subscription runs to its period end");
+	}
+
 	static ApiProblemException declined(String reason) {
 		String type = "insufficient-funds".equals(reason) ? "insufficient-funds" : "card-declined";
 		return new ApiProblemException(HttpStatus.PAYMENT_REQUIRED, type, "Payment declined",

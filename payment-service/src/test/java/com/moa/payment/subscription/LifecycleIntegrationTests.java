@@ -375,6 +375,13 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 		product.status = "UNPUBLISHED";
 		publish(product.next());
 		assertThat(read(get("/api/subscriptions/" + id, token), "$.status").toString()).isEqualTo("ACTIVE");
+		// Still there, so not a 404: it just takes no plan change.
+		assertThat(post("/api/subscriptions/" + id + "/change-plan", "{\"planId\":\"" + product.premiumPlan + "\"}",
+				token))
+			.hasStatus(409)
+			.bodyJson()
+			.extractingPath("$.type")
+			.isEqualTo("https://moa-subscribe.com/problems/product-not-sellable");
 
 		// Processed days after the period end (payment-service was down): it still ended
 		// then, which is what the seller dashboard and the mail say.

@@ -3,10 +3,12 @@ package com.moa.platform.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,11 +65,36 @@ public final class TcpProxy implements AutoCloseable {
 		this.sockets.clear();
 	}
 
-	/** Accepts connections again, on the same port. */
+	/**
+	 * Accepts connections again, on the same port. The kernel may refuse the port for a
+	 * moment after the cut closed its connections (seen once in CI as "Address already in
+	 * use"), so binding is retried for a few seconds.
+	 */
 	public synchronized void restore() {
 		if (this.listener == null) {
-			this.listener = LocalPorts.listen(this.port);
+			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+			while (this.listener == null) {
+				try {
+					this.listener = LocalPorts.listen(this.port);
+				}
+				catch (UncheckedIOException ex) {
+					if (System.nanoTime() > deadline) {
+						throw ex;
+					}
+					pause();
+				}
+			}
 			accept(this.listener);
+		}
+	}
+
+	private static void pause() {
+		try {
+			Thread.sleep(50);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
 		}
 	}
 
