@@ -26,7 +26,7 @@ public record AuthProperties(@Valid Tokens tokens, @Valid Password password, @Va
 		@Valid Signing signing) {
 
 	public AuthProperties {
-		tokens = (tokens != null) ? tokens : new Tokens(null, null);
+		tokens = (tokens != null) ? tokens : new Tokens(null, null, null);
 		password = (password != null) ? password : new Password(null);
 		throttle = (throttle != null) ? throttle : new Throttle(null, null, null, null, null);
 		signing = (signing != null) ? signing : new Signing(null, null);
@@ -35,12 +35,18 @@ public record AuthProperties(@Valid Tokens tokens, @Valid Password password, @Va
 	/**
 	 * @param accessTokenTtl lifetime of an access token (15 min)
 	 * @param refreshTokenTtl lifetime of a refresh token (30 days)
+	 * @param maxIssuedPerHour how many refresh tokens (logins and refreshes) one user may
+	 * be issued within an hour before a refresh is refused with 429 (60: an app refreshes
+	 * a few times an hour per device). Every token is kept until it expires, for reuse
+	 * detection, so without a bound one account refreshing in a loop added ~1M rows a
+	 * day.
 	 */
-	public record Tokens(Duration accessTokenTtl, Duration refreshTokenTtl) {
+	public record Tokens(Duration accessTokenTtl, Duration refreshTokenTtl, @Min(1) Integer maxIssuedPerHour) {
 
 		public Tokens {
 			accessTokenTtl = (accessTokenTtl != null) ? accessTokenTtl : Duration.ofMinutes(15);
 			refreshTokenTtl = (refreshTokenTtl != null) ? refreshTokenTtl : Duration.ofDays(30);
+			maxIssuedPerHour = (maxIssuedPerHour != null) ? maxIssuedPerHour : 60;
 		}
 
 	}

@@ -51,6 +51,8 @@ public class RefreshTokens {
 
 	private final Duration ttl;
 
+	private final int maxIssuedPerHour;
+
 	private final Clock clock;
 
 	private final SecureRandom random = new SecureRandom();
@@ -59,6 +61,7 @@ public class RefreshTokens {
 		this.jdbc = jdbc;
 		this.accessTokens = accessTokens;
 		this.ttl = properties.tokens().refreshTokenTtl();
+		this.maxIssuedPerHour = properties.tokens().maxIssuedPerHour();
 		this.clock = clock;
 	}
 
@@ -131,6 +134,7 @@ public class RefreshTokens {
 		if (!row.expiresAt().isAfter(now)) {
 			throw new InvalidRefreshTokenException();
 		}
+		requireIssuingBudget(row.userId(), now);
 		this.jdbc.sql("UPDATE refresh_tokens SET spent_at = ? WHERE token_hash = ?").params(now, hash).update();
 		return issue(row.userId(), row.role(), row.familyId());
 	}
@@ -195,6 +199,25 @@ public class RefreshTokens {
 		return new TokenResponse(accessToken, refreshToken, BEARER, this.accessTokens.ttl().toSeconds());
 	}
 
+	/**
+	 * Refuses a refresh (429, the token left unspent) once the user was issued the hour's
+	 * budget of tokens. Counted under the user's lock, so concurrent refreshes cannot
+	 * both take the last one.
+	 */
+	private void requireIssuingBudget(UUID userId, OffsetDateTime now) {
+		OffsetDateTime hourAgo = now.minusHours(1);
+		IssuedLastHour issued = this.jdbc
+			.sql("SELECT count(*) AS issued, min(issued_at) AS oldest FROM refresh_tokens "
+					+ "WHERE user_id = ? AND issued_at > ?")
+			.params(userId, hourAgo)
+			.query((rs, n) -> new IssuedLastHour(rs.getLong("issued"), rs.getObject("oldest", OffsetDateTime.class)))
+			.single();
+		if (issued.count() >= this.maxIssuedPerHour) {
+			log.warn("Refresh refused for user {}: {} tokens issued within the hour", userId, issued.count());
+			throw new RefreshThrottledException(Duration.between(hourAgo, issued.oldest()));
+		}
+	}
+
 	private void lockUser(UUID userId, String mode) {
 		this.jdbc.sql("SELECT id FROM users WHERE id = ? " + mode).param(userId).query(UUID.class).optional();
 	}
@@ -226,6 +249,9 @@ public class RefreshTokens {
 		catch (IllegalArgumentException ex) {
 			return null;
 		}
+	}
+
+	private record IssuedLastHour(long count, OffsetDateTime oldest) {
 	}
 
 	private record Row(UUID familyId, UUID userId, OffsetDateTime expiresAt, OffsetDateTime spentAt,

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -193,6 +194,39 @@ class RefreshTokenIntegrationTests extends AuthIntegrationTestSupport {
 			release.countDown();
 			executor.shutdownNow();
 		}
+	}
+
+	/**
+	 * Every token issued is kept until it expires (reuse detection needs it), so one
+	 * account refreshing in a loop must not add rows without bound: past the hour's
+	 * budget a refresh is 429 with Retry-After, and its token stays unspent for later.
+	 */
+	@Test
+	void refreshesBeyondTheHourlyBudgetAreRefusedWithoutSpendingTheToken() {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens tokens = loginTokens(email, PASSWORD);
+		int budget = this.properties.tokens().maxIssuedPerHour();
+		for (int issued = 1; issued < budget; issued++) {
+			MvcTestResult result = refresh(tokens.refreshToken());
+			assertThat(result).as("refresh %d", issued).hasStatus(HttpStatus.OK);
+			tokens = Tokens.of(result);
+		}
+
+		MvcTestResult refused = refresh(tokens.refreshToken());
+
+		assertThat(refused).hasStatus(HttpStatus.TOO_MANY_REQUESTS)
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyJson()
+			.extractingPath("$.type")
+			.isEqualTo("https://moa-subscribe.com/problems/refresh-throttled");
+		long retryAfter = Long.parseLong(refused.getResponse().getHeader(HttpHeaders.RETRY_AFTER));
+		assertThat(retryAfter).isBetween(1L, 3600L);
+		assertThat(this.jdbc.sql("SELECT count(*) FROM refresh_tokens WHERE token_hash = ? AND spent_at IS NULL")
+			.param(RefreshTokens.hash(tokens.refreshToken()))
+			.query(Integer.class)
+			.single()).isOne();
+		assertThat(me(tokens.accessToken())).hasStatus(HttpStatus.OK);
 	}
 
 	/**
