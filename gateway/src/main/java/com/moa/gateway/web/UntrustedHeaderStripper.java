@@ -21,7 +21,9 @@ import org.springframework.web.server.WebFilterChain;
  * from the client address (the connection's peer, or behind the front proxy the address
  * that proxy appended, {@link FrontProxyHeaders}); a client-sent chain would otherwise be
  * kept as the leftmost value, which services read as the client IP (login throttling per
- * IP could then be dodged).
+ * IP could then be dodged). {@code X-Operator-Key} too: it opens the services'
+ * {@code /internal/**}, which the gateway never routes, and a client has no business
+ * sending it further in.
  */
 @Component
 class UntrustedHeaderStripper implements WebFilter, Ordered {
@@ -29,7 +31,8 @@ class UntrustedHeaderStripper implements WebFilter, Ordered {
 	private static final String PREFIX = "x-user-";
 
 	private static final Set<String> UNTRUSTED = Set.of("x-request-id", "forwarded", "x-forwarded-for",
-			"x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-forwarded-prefix", "x-real-ip");
+			"x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-forwarded-prefix", "x-real-ip",
+			"x-operator-key");
 
 	@Override
 	public int getOrder() {
