@@ -1,20 +1,27 @@
 package com.moa.gateway;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
 import com.moa.platform.testing.LocalPorts;
+import com.moa.platform.testing.MovableClock;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.moa.platform.testing.RawHttp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -30,7 +37,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
+@Import(RedisDownIntegrationTests.Clocks.class)
 class RedisDownIntegrationTests {
+
+	static final MovableClock clock = new MovableClock();
+
+	@Autowired
+	MeterRegistry meters;
 
 	private final TestBackend backend = TestBackend.get();
 
@@ -99,18 +112,29 @@ class RedisDownIntegrationTests {
 		assertThat(this.backend.received(path::equals)).hasSize(1);
 	}
 
+	/**
+	 * Every request is counted, but an outage is warned of once per 30 s, with the
+	 * request id of the request it was logged for (a warning per request put thousands of
+	 * lines a second in the log).
+	 */
 	@Test
-	void failOpenWarningCarriesTheTraceId(CapturedOutput output) {
+	void anOutageIsWarnedOfEvery30SecondsWithTheRequestIdAndCountedForEveryRequest(CapturedOutput output) {
+		clock.advance(Duration.ofSeconds(31));
+		double before = this.meters.get("moa.gateway.rate.limit.unavailable").tag("failed", "open").counter().count();
 		String requestId = AbstractGatewayIntegrationTest.requestIdOf(this.client.get().uri("/api/products"));
 		assertThat(requestId).matches("[0-9a-f]{32}");
 		assertThat(warnings(output)).singleElement().asString().contains("[" + requestId + ",");
-		// The next request's line has its own trace, never the previous request's.
+
 		this.client.get().uri("/api/products").exchange().expectStatus().isOk();
-		assertThat(warnings(output)).hasSize(2)
-			.last()
-			.asString()
-			.doesNotContain(requestId)
-			.containsPattern("\\[[0-9a-f]{32},[0-9a-f]{16}\\]");
+		this.client.get().uri("/api/products").exchange().expectStatus().isOk();
+		assertThat(warnings(output)).hasSize(1);
+		assertThat(this.meters.get("moa.gateway.rate.limit.unavailable").tag("failed", "open").counter().count())
+			.isEqualTo(before + 3);
+
+		clock.advance(Duration.ofSeconds(31));
+		String later = AbstractGatewayIntegrationTest.requestIdOf(this.client.get().uri("/api/products"));
+		// Its own request id, never the previous warning's.
+		assertThat(warnings(output)).hasSize(2).last().asString().contains("[" + later + ",").doesNotContain(requestId);
 	}
 
 	private static List<String> warnings(CapturedOutput output) {
@@ -123,6 +147,16 @@ class RedisDownIntegrationTests {
 	@Test
 	void staysReadyWithoutRedis() {
 		this.client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Clocks {
+
+		@Bean
+		Clock clock() {
+			return clock;
+		}
+
 	}
 
 }

@@ -1,18 +1,24 @@
 package com.moa.gateway.ratelimit;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.moa.gateway.GatewayProperties;
 import com.moa.gateway.web.RequestIds;
 import com.moa.gateway.problem.ProblemResponses;
 import com.moa.platform.security.AuthenticatedUser;
 import com.moa.platform.security.ClientNetworks;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -36,7 +42,11 @@ import org.springframework.web.server.WebFilterChain;
  * <p>
  * When Redis cannot answer within the configured timeout, credential endpoints fail
  * closed (503, so password guessing is never unthrottled) and the rest of the API fails
- * open (the request passes, a warning is logged) so browsing survives a Redis outage.
+ * open (the request passes) so browsing survives a Redis outage. Each such request is
+ * counted ({@code moa_gateway_rate_limit_unavailable_total}); a warning is logged at most
+ * every 30 s, with the request id of the request it was logged for, and once when Redis
+ * answers again: a warning per request put thousands of lines a second in the log of an
+ * outage.
  */
 @Component
 class RateLimitFilter implements WebFilter, Ordered {
@@ -68,13 +78,35 @@ class RateLimitFilter implements WebFilter, Ordered {
 
 	private final ProblemResponses problems;
 
+	private static final Duration WARNING_INTERVAL = Duration.ofSeconds(30);
+
 	private final LocalPermits apiPermits;
 
-	RateLimitFilter(ReactiveStringRedisTemplate redis, GatewayProperties properties, ProblemResponses problems) {
+	private final Clock clock;
+
+	private final Counter failedOpen;
+
+	private final Counter failedClosed;
+
+	/** When the last outage warning was logged; null while Redis answers. */
+	private final AtomicReference<Instant> warnedAt = new AtomicReference<>();
+
+	RateLimitFilter(ReactiveStringRedisTemplate redis, GatewayProperties properties, ProblemResponses problems,
+			ObjectProvider<Clock> clock, MeterRegistry meters) {
 		this.redis = redis;
 		this.settings = properties.rateLimit();
 		this.problems = problems;
 		this.apiPermits = new LocalPermits(this.settings.api().window());
+		this.clock = clock.getIfAvailable(Clock::systemUTC);
+		this.failedOpen = unavailable(meters, "open");
+		this.failedClosed = unavailable(meters, "closed");
+	}
+
+	private static Counter unavailable(MeterRegistry meters, String failed) {
+		return Counter.builder("moa.gateway.rate.limit.unavailable")
+			.description("Requests whose rate limit Redis could not check: let through (open) or refused (closed)")
+			.tag("failed", failed)
+			.register(meters);
 	}
 
 	@Override
@@ -131,6 +163,9 @@ class RateLimitFilter implements WebFilter, Ordered {
 				if (decision == Decision.UNKNOWN) {
 					return redisUnavailable(exchange, chain, subject, failClosed);
 				}
+				if (this.warnedAt.getAndSet(null) != null) {
+					logger.info("Rate-limit store answers again");
+				}
 				// Of the batch just counted, the ones still within the limit are granted.
 				long granted = Math.min(batch, limit.requests() - (decision.count() - batch));
 				long remaining = (granted > 0) ? limit.requests() - (decision.count() - batch) - 1 : 0;
@@ -152,15 +187,29 @@ class RateLimitFilter implements WebFilter, Ordered {
 	private Mono<Void> redisUnavailable(ServerWebExchange exchange, WebFilterChain chain, String subject,
 			boolean failClosed) {
 		if (failClosed) {
-			RequestIds.withMdc(exchange, () -> logger.warn("Rate-limit store unreachable; refusing "
-					+ exchange.getRequest().getPath() + " (credential endpoints fail closed)"));
+			this.failedClosed.increment();
+			warnAtMostEvery30Seconds(exchange, "refusing " + exchange.getRequest().getPath()
+					+ " (credential endpoints fail closed, the rest of the API fails open)");
 			exchange.getResponse().getHeaders().set("Retry-After", "5");
 			return this.problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
 					"Service Unavailable", "Sign-in is temporarily unavailable; try again shortly.");
 		}
-		RequestIds.withMdc(exchange, () -> logger.warn("Rate-limit store unreachable; letting "
-				+ exchange.getRequest().getPath() + " through unlimited (API fails open)"));
+		this.failedOpen.increment();
+		warnAtMostEvery30Seconds(exchange, "letting " + exchange.getRequest().getPath()
+				+ " through unlimited (the API fails open, credential endpoints fail closed)");
 		return chain.filter(exchange);
+	}
+
+	private void warnAtMostEvery30Seconds(ServerWebExchange exchange, String what) {
+		Instant now = this.clock.instant();
+		Instant last = this.warnedAt.get();
+		if ((last == null || !now.isBefore(last.plus(WARNING_INTERVAL))) && this.warnedAt.compareAndSet(last, now)) {
+			RequestIds.withMdc(exchange, () -> logger.warn("Rate-limit store unreachable; " + what
+					+ "; counted in moa_gateway_rate_limit_unavailable_total, next warning in 30 s at the earliest"));
+		}
+		else if (logger.isDebugEnabled()) {
+			RequestIds.withMdc(exchange, () -> logger.debug("Rate-limit store unreachable; " + what));
+		}
 	}
 
 	private static String subject(Authentication authentication) {
