@@ -87,25 +87,7 @@ class DatabaseDownIntegrationTests {
 			JdbcConnectionDetails database = TestPostgres.createDatabase();
 			URI server = URI.create(database.getJdbcUrl().substring("jdbc:".length()));
 			proxy = new TcpProxy(server.getHost(), server.getPort());
-			String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + server.getPath();
-			return new JdbcConnectionDetails() {
-
-				@Override
-				public String getUsername() {
-					return database.getUsername();
-				}
-
-				@Override
-				public String getPassword() {
-					return database.getPassword();
-				}
-
-				@Override
-				public String getJdbcUrl() {
-					return url;
-				}
-
-			};
+			return TestPostgres.through(proxy, database);
 		}
 
 	}

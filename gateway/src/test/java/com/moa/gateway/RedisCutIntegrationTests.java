@@ -6,22 +6,17 @@ import java.util.UUID;
 import com.moa.platform.testing.TcpProxy;
 import com.moa.platform.testing.TestRedis;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,37 +28,13 @@ import static org.awaitility.Awaitility.await;
  * use Redis again once it is back. The timeout is 5 s here so a wait could not hide in
  * the machine's noise.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "spring.data.redis.timeout=5s", "moa.gateway.rate-limit.redis-timeout=5s" })
-@Import({ TestRedis.class, RedisCutIntegrationTests.ProxiedRedis.class })
-class RedisCutIntegrationTests {
+@TestPropertySource(properties = { "spring.data.redis.timeout=5s", "moa.gateway.rate-limit.redis-timeout=5s" })
+@Import(RedisCutIntegrationTests.ProxiedRedis.class)
+class RedisCutIntegrationTests extends AbstractGatewayIntegrationTest {
 
 	private static final Duration WELL_UNDER_THE_TIMEOUT = Duration.ofMillis(2500);
 
 	static TcpProxy redisProxy;
-
-	private final TestBackend backend = TestBackend.get();
-
-	@LocalServerPort
-	int port;
-
-	WebTestClient client;
-
-	@DynamicPropertySource
-	static void routes(DynamicPropertyRegistry registry) {
-		TestBackend backend = TestBackend.get();
-		registry.add("MOA_AUTH_URL", backend::url);
-		registry.add("MOA_LOOKUP_URL", backend::url);
-		registry.add("MOA_JWK_SET_URI", backend::jwksUrl);
-	}
-
-	@BeforeEach
-	void setUpClient() {
-		this.client = WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + this.port)
-			.responseTimeout(Duration.ofSeconds(15))
-			.build();
-	}
 
 	@AfterAll
 	static void closeProxy() {
@@ -102,10 +73,9 @@ class RedisCutIntegrationTests {
 	}
 
 	private int browseAsNewUser() {
-		String path = "/api/products?q=" + UUID.randomUUID();
 		return this.client.get()
-			.uri(path)
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestBackend.SIGNER.token(UUID.randomUUID(), "CONSUMER"))
+			.uri("/api/products?q=" + UUID.randomUUID())
+			.header(HttpHeaders.AUTHORIZATION, bearer(TestBackend.SIGNER.token(UUID.randomUUID(), "CONSUMER")))
 			.exchange()
 			.returnResult(String.class)
 			.getStatus()
@@ -122,12 +92,7 @@ class RedisCutIntegrationTests {
 				@Qualifier("testRedisConnectionDetails") DataRedisConnectionDetails testRedis) {
 			DataRedisConnectionDetails.Standalone leased = testRedis.getStandalone();
 			redisProxy = new TcpProxy(leased.getHost(), leased.getPort());
-			return new DataRedisConnectionDetails() {
-				@Override
-				public Standalone getStandalone() {
-					return Standalone.of("127.0.0.1", redisProxy.port(), leased.getDatabase());
-				}
-			};
+			return TestRedis.through(redisProxy, testRedis);
 		}
 
 	}

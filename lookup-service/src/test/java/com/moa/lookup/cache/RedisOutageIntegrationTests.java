@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import com.moa.lookup.LookupIntegrationTestSupport;
 import com.moa.platform.events.EventEnvelope;
 import com.moa.platform.testing.TcpProxy;
+import com.moa.platform.testing.TestRedis;
 import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -269,12 +270,7 @@ class RedisOutageIntegrationTests extends LookupIntegrationTestSupport {
 			DataRedisConnectionDetails.Standalone leased = testRedis.getStandalone();
 			redisBehindProxy = leased;
 			redisProxy = new TcpProxy(leased.getHost(), leased.getPort());
-			return new DataRedisConnectionDetails() {
-				@Override
-				public Standalone getStandalone() {
-					return Standalone.of("127.0.0.1", redisProxy.port(), leased.getDatabase());
-				}
-			};
+			return TestRedis.through(redisProxy, testRedis);
 		}
 
 	}

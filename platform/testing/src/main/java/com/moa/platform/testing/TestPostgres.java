@@ -1,5 +1,6 @@
 package com.moa.platform.testing;
 
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -31,6 +32,33 @@ public class TestPostgres {
 	@Bean
 	JdbcConnectionDetails testPostgresConnectionDetails() {
 		return createDatabase();
+	}
+
+	/**
+	 * The same database reached through a proxy in front of its server, for outage tests
+	 * that cut the connection.
+	 */
+	public static JdbcConnectionDetails through(TcpProxy proxy, JdbcConnectionDetails details) {
+		String database = URI.create(details.getJdbcUrl().substring("jdbc:".length())).getPath();
+		String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + database;
+		return new JdbcConnectionDetails() {
+
+			@Override
+			public String getUsername() {
+				return details.getUsername();
+			}
+
+			@Override
+			public String getPassword() {
+				return details.getPassword();
+			}
+
+			@Override
+			public String getJdbcUrl() {
+				return url;
+			}
+
+		};
 	}
 
 	/** Creates a new empty database and returns how to connect to it. */

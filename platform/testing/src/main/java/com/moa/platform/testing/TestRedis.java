@@ -30,6 +30,20 @@ public class TestRedis {
 		return leaseDatabase();
 	}
 
+	/**
+	 * The same database reached through a proxy in front of its server, for outage tests
+	 * that cut the connection.
+	 */
+	public static DataRedisConnectionDetails through(TcpProxy proxy, DataRedisConnectionDetails details) {
+		int database = details.getStandalone().getDatabase();
+		return new DataRedisConnectionDetails() {
+			@Override
+			public Standalone getStandalone() {
+				return Standalone.of("127.0.0.1", proxy.port(), database);
+			}
+		};
+	}
+
 	/** Leases an empty logical database and returns how to connect to it. */
 	public static DataRedisConnectionDetails leaseDatabase() {
 		String[] hostPort = server();
