@@ -90,6 +90,10 @@ public final class EventContract {
 	 */
 	public record FieldLimit(String event, String field, String kind, long min, long max) {
 
+		private static final List<String> WORST_CASE_PIECES = List.of("😀", "가", "\u1112\u1161\u11AB", " ", "e\u0301",
+				"\u2126", "𠜎", "\u212B", "\uF900", "a\u0344", "\u0958", "\uD834\uDD5E", "힣", "👩🏽\u200D💻", "\uFB2C",
+				"\u0130");
+
 		/**
 		 * The largest valid text of this field: exactly {@link #max} UTF-16 units, mostly
 		 * Hangul (three bytes each in UTF-8, so byte-sized limits are tested too), with
@@ -97,6 +101,37 @@ public final class EventContract {
 		 */
 		public String largestText() {
 			return text((int) this.max);
+		}
+
+		/**
+		 * The largest valid text of this field made of the characters most likely to be
+		 * cut, refused or changed on the way, starting with {@code start} (so two values
+		 * differ): supplementary characters (two UTF-16 units, four UTF-8 bytes: emoji, a
+		 * CJK Extension B ideograph, a musical symbol, an emoji sequence), Hangul, and
+		 * characters Unicode normalization or case folding changes or lengthens (Hangul
+		 * as separate jamo, {@code e} with a combining acute, the angstrom and ohm signs,
+		 * a compatibility ideograph, a Hebrew presentation form NFC expands to three
+		 * units, the dotted capital I whose lower case is two); tab and line breaks in
+		 * multi-line fields. Exactly {@link #max} UTF-16 units, as producers count them
+		 * ({@code @Size}), and no whitespace at the end (producers may trim). URLs are
+		 * {@link #largestText()}, which has a URL's shape.
+		 */
+		public String worstCaseText(String start) {
+			if (this.kind.equals("url")) {
+				return largestText();
+			}
+			int length = (int) this.max;
+			boolean multiline = this.kind.equals("multiline");
+			StringBuilder text = new StringBuilder(length).append(start);
+			for (int i = 0; text.length() < length; i++) {
+				String piece = (multiline && i % 12 == 11) ? ((i % 24 == 23) ? "\r\n" : "\n\t")
+						: WORST_CASE_PIECES.get(i % WORST_CASE_PIECES.size());
+				text.append((text.length() + piece.length() <= length) ? piece : "가");
+			}
+			if (Character.isWhitespace(text.charAt(length - 1))) {
+				text.setCharAt(length - 1, '가');
+			}
+			return text.toString();
 		}
 
 		/** Valid text one unit over the limit. */
