@@ -105,9 +105,13 @@ class SellerProducts {
 		return change(seller, id, ifMatch, (product) -> product.withStatus(ProductStatus.PUBLISHED, now()), null);
 	}
 
+	/**
+	 * A draft was never in the catalog: unpublishing it leaves it a draft (no change).
+	 */
 	@Transactional
 	Product unpublish(Seller seller, UUID id, String ifMatch) {
-		return change(seller, id, ifMatch, (product) -> product.withStatus(ProductStatus.UNPUBLISHED, now()), null);
+		return change(seller, id, ifMatch, (product) -> (product.status() == ProductStatus.DRAFT) ? product
+				: product.withStatus(ProductStatus.UNPUBLISHED, now()), null);
 	}
 
 	@Transactional

@@ -251,6 +251,25 @@ class ProductLifecycleIntegrationTests extends SellerIntegrationTestSupport {
 		assertThat(republished).bodyJson().extractingPath("$.version").isEqualTo(4);
 	}
 
+	/**
+	 * DRAFT → PUBLISHED ⇄ UNPUBLISHED: a draft was never in the catalog, so unpublishing
+	 * it changes nothing (it stays a draft, listed as one, and no event goes out).
+	 */
+	@Test
+	void unpublishingADraftLeavesItADraft() {
+		String seller = newSeller();
+		String id = createProduct(seller, "Never published");
+
+		MvcTestResult unpublished = post(PRODUCTS + "/" + id + "/unpublish", seller);
+
+		assertThat(unpublished).hasStatusOk().bodyJson().extractingPath("$.status").isEqualTo("DRAFT");
+		assertThat(unpublished).bodyJson().extractingPath("$.version").isEqualTo(1);
+		assertThat(get(PRODUCTS + "?status=DRAFT", seller)).bodyJson()
+			.extractingPath("$.content[*].id")
+			.asArray()
+			.contains(id);
+	}
+
 	@Test
 	void staleIfMatchOnPublishOrDeleteIs412AndWildcardMatches() {
 		String seller = newSeller();
