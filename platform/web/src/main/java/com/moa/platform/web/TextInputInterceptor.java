@@ -62,7 +62,7 @@ class TextInputInterceptor implements HandlerInterceptor {
 			if (!name.isEmpty()) {
 				Enumeration<String> values = request.getHeaders(name);
 				while (values != null && values.hasMoreElements()) {
-					check(name, values.nextElement(), errors);
+					check(name, values.nextElement(), true, errors);
 				}
 			}
 		}
@@ -71,13 +71,20 @@ class TextInputInterceptor implements HandlerInterceptor {
 			String name = cookie.name().isEmpty() ? cookie.value() : cookie.name();
 			for (Cookie candidate : request.getCookies()) {
 				if (candidate.getName().equals(name)) {
-					check(name, candidate.getValue(), errors);
+					check(name, candidate.getValue(), true, errors);
 				}
 			}
 		}
 	}
 
 	private void check(String field, String value, List<FieldError> errors) {
+		check(field, value, false, errors);
+	}
+
+	/**
+	 * Headers and cookies arrive decoded as ISO-8859-1: the rule for them (TextRules).
+	 */
+	private void check(String field, String value, boolean headerOrCookie, List<FieldError> errors) {
 		if (value == null) {
 			return;
 		}
@@ -85,7 +92,7 @@ class TextInputInterceptor implements HandlerInterceptor {
 			errors.add(new FieldError(safe(field), "must be at most " + this.maxLength + " characters"));
 			return;
 		}
-		String violation = TextRules.violation(value, false);
+		String violation = headerOrCookie ? TextRules.headerViolation(value, false) : TextRules.violation(value, false);
 		if (violation != null) {
 			errors.add(new FieldError(safe(field), violation));
 		}

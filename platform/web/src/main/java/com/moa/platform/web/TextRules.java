@@ -7,9 +7,16 @@ import java.util.regex.Pattern;
  * parameters, path variables, headers a service reads): no C0 control characters (NUL
  * among them; PostgreSQL refuses it and logs, terminals and CSV exports misbehave on the
  * rest), no DEL, and no unpaired UTF-16 surrogate (a JSON {@code "\uD800"} that the
- * database driver would silently turn into {@code ?}). A field marked
- * {@link MultiLineText} may also hold tab, line feed and carriage return. Valid Unicode
- * (Korean, emoji, combining marks) always passes.
+ * database driver would silently turn into {@code ?}). Text that arrives decoded as
+ * Unicode (JSON, parameters, path variables) may hold no C1 control either (U+0080 to
+ * U+009F: never text, some terminals act on them), and one-line text no line or paragraph
+ * separator (U+2028, U+2029: a name or title shown as two lines). A field marked
+ * {@link MultiLineText} may also hold tab, line feed, carriage return and those
+ * separators. Valid Unicode (Korean, emoji, combining marks) always passes.
+ * <p>
+ * Headers and cookies keep the first rule only: Tomcat decodes their bytes as ISO-8859-1,
+ * so a UTF-8 value reaches a service as characters in the C1 range (한 as U+00ED U+0095
+ * U+009C).
  */
 public final class TextRules {
 
@@ -42,6 +49,8 @@ public final class TextRules {
 
 	static final String UNPAIRED_SURROGATE = "must not contain unpaired surrogate characters";
 
+	static final String LINE_SEPARATORS = "must be one line";
+
 	private TextRules() {
 	}
 
@@ -51,12 +60,38 @@ public final class TextRules {
 	}
 
 	/**
-	 * Why a value breaks the rule, or {@code null} when it is acceptable.
+	 * Why a value decoded as Unicode (JSON, parameters, path variables) breaks the rule,
+	 * or {@code null} when it is acceptable.
+	 * @param value the text
+	 * @param multiLine whether tab, line feed, carriage return and the line and paragraph
+	 * separators are allowed
+	 * @return the message for the client, or {@code null}
+	 */
+	public static String violation(CharSequence value, boolean multiLine) {
+		String violation = headerViolation(value, multiLine);
+		if (violation != null) {
+			return violation;
+		}
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c >= 0x80 && c <= 0x9F) {
+				return CONTROL_CHARACTERS;
+			}
+			if (!multiLine && (c == '\u2028' || c == '\u2029')) {
+				return LINE_SEPARATORS;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Why a header or cookie value (its bytes decoded as ISO-8859-1) breaks the rule, or
+	 * {@code null}: no C0 control, DEL or unpaired surrogate.
 	 * @param value the text
 	 * @param multiLine whether tab, line feed and carriage return are allowed
 	 * @return the message for the client, or {@code null}
 	 */
-	public static String violation(CharSequence value, boolean multiLine) {
+	public static String headerViolation(CharSequence value, boolean multiLine) {
 		int length = value.length();
 		for (int i = 0; i < length; i++) {
 			char c = value.charAt(i);

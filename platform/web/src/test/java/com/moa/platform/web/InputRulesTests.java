@@ -1,5 +1,6 @@
 package com.moa.platform.web;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -60,6 +61,32 @@ class InputRulesTests {
 			.isEqualTo("line 1\r\n\tline 2");
 		assertField(post("{\"title\":\"a\\nb\",\"body\":\"x\",\"tags\":[]}"), "title", TextRules.CONTROL_CHARACTERS);
 		assertField(post("{\"title\":\"a\",\"body\":\"x\\u0000\",\"tags\":[]}"), "body", TextRules.CONTROL_CHARACTERS);
+	}
+
+	/**
+	 * C1 controls are never text (some terminals act on them); line and paragraph
+	 * separators would show a name or title as two lines. Headers keep Korean, which
+	 * Tomcat decodes byte by byte into that range.
+	 */
+	@Test
+	void rejectsC1ControlsAndOneLineTextWithLineSeparators() {
+		assertField(post("{\"title\":\"a\\u0085b\",\"body\":\"x\",\"tags\":[]}"), "title",
+				TextRules.CONTROL_CHARACTERS);
+		assertField(post("{\"title\":\"a\",\"body\":\"x\\u009bc\",\"tags\":[]}"), "body", TextRules.CONTROL_CHARACTERS);
+		assertField(post("{\"title\":\"a\\u2028b\",\"body\":\"x\",\"tags\":[]}"), "title", TextRules.LINE_SEPARATORS);
+		assertField(post("{\"title\":\"a\",\"body\":\"x\",\"tags\":[\"b\\u2029\"]}"), "tags[0]",
+				TextRules.LINE_SEPARATORS);
+		assertField(this.mvc.get().uri("/notes/a?q={q}", "x\u0090y").exchange(), "q", TextRules.CONTROL_CHARACTERS);
+		assertThat(post("{\"title\":\"a\",\"body\":\"one\\u2028two\",\"tags\":[],\"count\":1,\"amount\":2}"))
+			.hasStatusOk()
+			.bodyJson()
+			.extractingPath("$.body")
+			.isEqualTo("one\u2028two");
+		// 요가 as UTF-8 bytes, each read as one ISO-8859-1 character, as Tomcat hands a
+		// header over: C1 characters among them.
+		String latin1 = new String("요가".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+		assertThat(latin1).containsPattern("[\u0080-\u009f]");
+		assertThat(this.mvc.get().uri("/notes/a").header("X-Note-Tag", latin1)).hasStatusOk();
 	}
 
 	@Test
