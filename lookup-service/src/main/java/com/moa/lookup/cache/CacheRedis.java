@@ -40,22 +40,43 @@ public final class CacheRedis implements DisposableBean {
 			return new CacheRedis(main, null);
 		}
 		RedisURI uri = RedisURI.create(url);
-		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
-		server.setDatabase(uri.getDatabase());
-		if (uri.getPassword() != null) {
-			server.setPassword(uri.getPassword());
-		}
-		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
-			.commandTimeout(TIMEOUT)
-			.clientOptions(ClientOptions.builder()
-				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-				.socketOptions(SocketOptions.builder().connectTimeout(TIMEOUT).build())
-				.build())
-			.build();
+		RedisStandaloneConfiguration server = server(uri);
+		LettuceClientConfiguration client = client(uri);
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(server, client);
 		factory.afterPropertiesSet();
 		factory.start();
 		return new CacheRedis(new StringRedisTemplate(factory), factory);
+	}
+
+	/** Host, port, database and the credentials of an ACL user or a password. */
+	static RedisStandaloneConfiguration server(RedisURI uri) {
+		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
+		server.setDatabase(uri.getDatabase());
+		if (uri.getUsername() != null) {
+			server.setUsername(uri.getUsername());
+		}
+		if (uri.getPassword() != null) {
+			server.setPassword(uri.getPassword());
+		}
+		return server;
+	}
+
+	/**
+	 * Short timeouts, commands refused at once while disconnected, and TLS for a
+	 * {@code rediss://} URL (a managed Redis with encryption in transit; the URL's TLS
+	 * was ignored, so lookup ran without its cache there).
+	 */
+	static LettuceClientConfiguration client(RedisURI uri) {
+		LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
+			.commandTimeout(TIMEOUT)
+			.clientOptions(ClientOptions.builder()
+				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+				.socketOptions(SocketOptions.builder().connectTimeout(TIMEOUT).build())
+				.build());
+		if (uri.isSsl()) {
+			client.useSsl();
+		}
+		return client.build();
 	}
 
 	public StringRedisTemplate template() {
