@@ -118,9 +118,8 @@ class SubscriptionChanges {
 			throw SubscriptionProblems.notActive("Only an active subscription can change its plan");
 		}
 		UUID productId = current.productId();
-		// The subscription exists, so its product going away is no 404 (the app would
-		// take
-		// the subscription for gone) but a conflict: it runs to its period end.
+		// Its product gone is a conflict, not a 404 (read as the subscription gone): the
+		// subscription runs to its period end.
 		CatalogProduct product = this.catalog.find(productId)
 			.filter(CatalogProduct::isSellable)
 			.orElseThrow(SubscriptionProblems::notSellable);
