@@ -50,9 +50,8 @@ class DatabaseDownIntegrationTests {
 
 		proxy.cut();
 		try {
-			// The first on a pooled connection the cut dropped, the next waiting for a
-			// new
-			// one.
+			// The first on a pooled connection the cut dropped, the next waiting for
+			// a new one.
 			for (int i = 0; i < 2; i++) {
 				assertThat(login(login)).hasStatus(HttpStatus.SERVICE_UNAVAILABLE)
 					.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)

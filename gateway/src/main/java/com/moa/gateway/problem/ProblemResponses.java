@@ -53,9 +53,8 @@ public class ProblemResponses {
 		response.setStatusCode(status);
 		if (status == HttpStatus.SERVICE_UNAVAILABLE
 				&& !response.getHeaders().containsHeader(HttpHeaders.RETRY_AFTER)) {
-			// A service down or its breaker open (10 s): clients retry rather than report
-			// a
-			// fault, as for the services' own 503s.
+			// A service down or its breaker open (10 s): clients retry, as for the
+			// services' own 503s.
 			response.getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
 		}
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);

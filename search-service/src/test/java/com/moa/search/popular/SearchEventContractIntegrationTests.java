@@ -66,8 +66,7 @@ class SearchEventContractIntegrationTests extends SearchIntegrationTestSupport {
 			users.add(UUID.randomUUID());
 			searched(users.get(i), keyword, this.clock.instant());
 		}
-		// The last one as typed: a consumer that measured before normalizing would refuse
-		// it.
+		// The last one as typed: a consumer measuring before it normalizes refuses it.
 		users.add(UUID.randomUUID());
 		awaitSearch(searched(users.get(MIN_SEARCHERS - 1), typed, this.clock.instant()));
 

@@ -51,9 +51,8 @@ class ProductEventContractIntegrationTests extends SearchIntegrationTestSupport 
 		assertThat(stored.getString("normalized")).isEqualTo(Keywords.normalize(title));
 		assertThat(stored.get("version", Number.class).longValue()).isEqualTo(Long.MAX_VALUE);
 		assertThat(stored.getBoolean("published")).isTrue();
-		// Matched on its normalized form (longer than 100 characters: NFC lengthens some
-		// of
-		// its characters) and answered as the seller wrote it.
+		// Matched on its normalized form (NFC lengthens some of its characters) and
+		// answered as the seller wrote it.
 		assertThat(suggestions(tag)).containsExactly(title);
 	}
 
