@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.moa.auth.AuthProperties;
 import com.moa.platform.security.UserRole;
@@ -56,6 +57,8 @@ public class RefreshTokens {
 	private final Clock clock;
 
 	private final SecureRandom random = new SecureRandom();
+
+	private final AtomicLong lastThrottleWarning = new AtomicLong();
 
 	RefreshTokens(JdbcClient jdbc, AccessTokens accessTokens, AuthProperties properties, Clock clock) {
 		this.jdbc = jdbc;
@@ -202,20 +205,36 @@ public class RefreshTokens {
 	/**
 	 * Refuses a refresh (429, the token left unspent) once the user was issued the hour's
 	 * budget of tokens. Counted under the user's lock, so concurrent refreshes cannot
-	 * both take the last one.
+	 * both take the last one. Logins count but are never refused, so the count may exceed
+	 * the budget: the retry waits until enough of them have left the hour.
 	 */
 	private void requireIssuingBudget(UUID userId, OffsetDateTime now) {
 		OffsetDateTime hourAgo = now.minusHours(1);
-		IssuedLastHour issued = this.jdbc
-			.sql("SELECT count(*) AS issued, min(issued_at) AS oldest FROM refresh_tokens "
-					+ "WHERE user_id = ? AND issued_at > ?")
+		long issued = this.jdbc.sql("SELECT count(*) FROM refresh_tokens WHERE user_id = ? AND issued_at > ?")
 			.params(userId, hourAgo)
-			.query((rs, n) -> new IssuedLastHour(rs.getLong("issued"), rs.getObject("oldest", OffsetDateTime.class)))
+			.query(Long.class)
 			.single();
-		if (issued.count() >= this.maxIssuedPerHour) {
-			log.warn("Refresh refused for user {}: {} tokens issued within the hour", userId, issued.count());
-			throw new RefreshThrottledException(Duration.between(hourAgo, issued.oldest()));
+		if (issued < this.maxIssuedPerHour) {
+			return;
 		}
+		OffsetDateTime freedBy = this.jdbc
+			.sql("SELECT issued_at FROM refresh_tokens WHERE user_id = ? AND issued_at > ? "
+					+ "ORDER BY issued_at OFFSET ? LIMIT 1")
+			.params(userId, hourAgo, issued - this.maxIssuedPerHour)
+			.query(OffsetDateTime.class)
+			.single();
+		long nanos = System.nanoTime();
+		long last = this.lastThrottleWarning.get();
+		if ((last == 0 || nanos - last >= Duration.ofSeconds(30).toNanos())
+				&& this.lastThrottleWarning.compareAndSet(last, nanos)) {
+			// At most one warning per 30 s: the loop this stops would flood the log.
+			log.warn("Refresh refused for user {}: {} tokens issued within the hour (later refusals at debug)", userId,
+					issued);
+		}
+		else {
+			log.debug("Refresh refused for user {}: {} tokens issued within the hour", userId, issued);
+		}
+		throw new RefreshThrottledException(Duration.between(hourAgo, freedBy));
 	}
 
 	private void lockUser(UUID userId, String mode) {
@@ -249,9 +268,6 @@ public class RefreshTokens {
 		catch (IllegalArgumentException ex) {
 			return null;
 		}
-	}
-
-	private record IssuedLastHour(long count, OffsetDateTime oldest) {
 	}
 
 	private record Row(UUID familyId, UUID userId, OffsetDateTime expiresAt, OffsetDateTime spentAt,
