@@ -81,18 +81,27 @@ public class SubscriptionEvents {
 	}
 
 	/**
-	 * When an ended subscription ended, as its ending event said: a cancel at once when
-	 * it was made (its last change); one at the period end, or an expiry of an active
-	 * one, at the period end. One that expired after failed renewals is dated at the end
-	 * of its last paid period (its event said when the retries ran out, which the row
-	 * does not keep).
+	 * When an ended subscription ended, as its ending event said: a cancel at the period
+	 * end, or the expiry of an active subscription, at the period end (processed then or
+	 * later); any other ending (a cancel at once, an expiry after failed renewals) when
+	 * it was made, its last change.
 	 */
 	static Instant endedAt(Subscription s) {
-		if (s.status() != SubscriptionStatus.CANCELED && s.status() != SubscriptionStatus.EXPIRED) {
+		boolean atPeriodEnd;
+		if (s.status() == SubscriptionStatus.CANCELED) {
+			atPeriodEnd = s.cancelAtPeriodEnd();
+		}
+		else if (s.status() == SubscriptionStatus.EXPIRED) {
+			atPeriodEnd = s.pastDueSince() == null;
+		}
+		else {
 			return null;
 		}
 		Instant periodEnd = s.currentPeriodEnd();
-		return (periodEnd != null && periodEnd.isBefore(s.updatedAt())) ? periodEnd : s.updatedAt();
+		// The earlier of the two: a cancel at once of one with a period-end cancel
+		// pending
+		// kept the flag.
+		return (atPeriodEnd && periodEnd != null && periodEnd.isBefore(s.updatedAt())) ? periodEnd : s.updatedAt();
 	}
 
 	/** {@code payment.succeeded} or {@code payment.failed}. */

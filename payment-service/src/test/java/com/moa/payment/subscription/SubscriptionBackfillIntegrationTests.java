@@ -58,6 +58,30 @@ class SubscriptionBackfillIntegrationTests extends PaymentIntegrationTestSupport
 		assertThat(snapshots(active).get(0).has("effectiveAt")).isFalse();
 	}
 
+	/**
+	 * A past-due subscription canceled at once ended then, not at the end of its last
+	 * paid period: the snapshot says what the ending event said.
+	 */
+	@Test
+	void aPastDueSubscriptionCanceledAtOnceEndedWhenItWasCanceled() {
+		String token = consumer();
+		Product product = product(3400);
+		String id = subscribed(token, product, product.monthlyPlan);
+		assertThat(put("/api/subscriptions/" + id + "/payment-method",
+				"{\"paymentMethod\":{\"token\":\"tok_declined\"}}", token))
+			.hasStatusOk();
+		advance("P31D");
+		assertThat(read(get("/api/subscriptions/" + id, token), "$.status").toString()).isEqualTo("PAST_DUE");
+		advance("PT2H");
+		assertThat(post("/api/subscriptions/" + id + "/cancel", "{\"atPeriodEnd\":false}", token)).hasStatusOk();
+
+		assertThat(backfill()).hasStatusOk();
+
+		Instant canceledAt = Instant.parse(events(id, "subscription.canceled").get(0).get("effectiveAt").asString());
+		assertThat(Instant.parse(snapshots(id).get(0).get("effectiveAt").asString()))
+			.isEqualTo(canceledAt.truncatedTo(ChronoUnit.MICROS));
+	}
+
 	@Test
 	void runningItAgainOnlyRepeatsTheSameSnapshots() {
 		String token = consumer();
