@@ -1,6 +1,7 @@
 package com.moa.auth;
 
 import java.net.URI;
+import java.time.Duration;
 
 import com.moa.platform.testing.TcpProxy;
 import com.moa.platform.testing.TestPostgres;
@@ -21,11 +22,11 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * With PostgreSQL cut off, a request that needs a transaction is a 503 to retry (it was a
- * 500, logged as a bug), answered within the pool's connection timeout, and the service
- * serves again once the database is back.
+ * 500, logged as a bug), and the service serves again once the database is back.
  */
 @SpringBootTest(properties = { "moa.auth.password.bcrypt-cost=4", "spring.datasource.hikari.connection-timeout=1000" })
 @AutoConfigureMockMvc
@@ -62,7 +63,9 @@ class DatabaseDownIntegrationTests {
 			proxy.restore();
 		}
 
-		assertThat(login(login)).hasStatus(HttpStatus.UNAUTHORIZED);
+		// The pool reconnects with its own back-off (up to seconds apart).
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(login(login)).hasStatus(HttpStatus.UNAUTHORIZED));
 	}
 
 	private MvcTestResult login(String json) {

@@ -45,6 +45,12 @@ class ProductQueries {
 
 	private final JsonMapper jsonMapper;
 
+	/**
+	 * For what this service stored: Boot's mapper applies the rules for client input,
+	 * which stored text older than a rule would break (a 500 on the product's page).
+	 */
+	private static final JsonMapper STORED_JSON = JsonMapper.builder().build();
+
 	private final Duration ttl;
 
 	private final Duration popularTtl;
@@ -116,7 +122,7 @@ class ProductQueries {
 	private ProductDetail loadDetail(UUID id) {
 		CatalogRepository.DetailRow row = this.catalog.detail(id).orElseThrow(() -> new ProductNotFoundException(id));
 		ProductSummary s = row.summary();
-		List<Plan> plans = (row.plansJson() != null) ? this.jsonMapper.readValue(row.plansJson(), PLANS) : List.of();
+		List<Plan> plans = (row.plansJson() != null) ? STORED_JSON.readValue(row.plansJson(), PLANS) : List.of();
 		return new ProductDetail(s.id(), s.title(), s.category(), s.sellerId(), s.sellerName(), s.imageUrl(),
 				s.minPrice(), s.currency(), s.viewCount(), s.subscriberCount(), s.publishedAt(), row.description(),
 				plans, row.terms(), row.termsVersion(), row.updatedAt());

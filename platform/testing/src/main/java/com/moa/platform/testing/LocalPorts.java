@@ -75,13 +75,22 @@ public final class LocalPorts {
 	 * Listens on the loopback port again, as after {@link #listenBelowEphemeralRange}.
 	 */
 	static ServerSocket listen(int port) {
+		ServerSocket socket = null;
 		try {
-			ServerSocket socket = new ServerSocket();
+			socket = new ServerSocket();
 			socket.setReuseAddress(true);
 			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
 			return socket;
 		}
 		catch (IOException ex) {
+			if (socket != null) {
+				try {
+					socket.close();
+				}
+				catch (IOException closing) {
+					ex.addSuppressed(closing);
+				}
+			}
 			throw new UncheckedIOException("Could not listen on port " + port, ex);
 		}
 	}
