@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import com.moa.platform.web.ApiProblemException;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -13,19 +12,9 @@ import org.springframework.http.HttpStatus;
  */
 class LoginThrottledException extends ApiProblemException {
 
-	private final long retryAfterSeconds;
-
 	LoginThrottledException(Duration retryAfter) {
 		super(HttpStatus.TOO_MANY_REQUESTS, "login-throttled", "Too many failed logins",
-				"Too many failed logins; try again later");
-		this.retryAfterSeconds = Math.max(1, retryAfter.toSeconds() + ((retryAfter.toNanosPart() > 0) ? 1 : 0));
-	}
-
-	@Override
-	public HttpHeaders getHeaders() {
-		HttpHeaders headers = new HttpHeaders();
-		headers.set(HttpHeaders.RETRY_AFTER, Long.toString(this.retryAfterSeconds));
-		return headers;
+				"Too many failed logins; try again later", retryAfter);
 	}
 
 }

@@ -13,10 +13,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.moa.auth.AuthProperties;
 import com.moa.platform.security.UserRole;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,13 @@ public class RefreshTokens {
 
 	private final SecureRandom random = new SecureRandom();
 
-	private final AtomicLong lastThrottleWarning = new AtomicLong();
+	/** One warning per 30 s: the refresh loop this refuses would flood the log. */
+	private final RateLimiter throttleWarnings = RateLimiter.of("refresh-throttle-warnings",
+			RateLimiterConfig.custom()
+				.limitForPeriod(1)
+				.limitRefreshPeriod(Duration.ofSeconds(30))
+				.timeoutDuration(Duration.ZERO)
+				.build());
 
 	RefreshTokens(JdbcClient jdbc, AccessTokens accessTokens, AuthProperties properties, Clock clock) {
 		this.jdbc = jdbc;
@@ -223,11 +230,7 @@ public class RefreshTokens {
 			.params(userId, hourAgo, issued - this.maxIssuedPerHour)
 			.query(OffsetDateTime.class)
 			.single();
-		long nanos = System.nanoTime();
-		long last = this.lastThrottleWarning.get();
-		if ((last == 0 || nanos - last >= Duration.ofSeconds(30).toNanos())
-				&& this.lastThrottleWarning.compareAndSet(last, nanos)) {
-			// At most one warning per 30 s: the loop this stops would flood the log.
+		if (this.throttleWarnings.acquirePermission()) {
 			log.warn("Refresh refused for user {}: {} tokens issued within the hour (later refusals at debug)", userId,
 					issued);
 		}

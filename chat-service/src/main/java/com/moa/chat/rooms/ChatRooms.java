@@ -29,7 +29,6 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
@@ -535,14 +534,7 @@ public class ChatRooms {
 
 		RoomBusyException() {
 			super(HttpStatus.SERVICE_UNAVAILABLE, "room-busy", "Room busy",
-					"Too many messages are being sent to this room at once; retry shortly");
-		}
-
-		@Override
-		public HttpHeaders getHeaders() {
-			HttpHeaders headers = new HttpHeaders();
-			headers.set(HttpHeaders.RETRY_AFTER, "1");
-			return headers;
+					"Too many messages are being sent to this room at once; retry shortly", Duration.ofSeconds(1));
 		}
 
 	}

@@ -1,12 +1,12 @@
 package com.moa.payment.subscription;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import com.moa.platform.web.ApiProblemException;
 import com.moa.platform.web.FieldError;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -45,14 +45,8 @@ final class SubscriptionProblems {
 
 	static ApiProblemException providerUnavailable() {
 		return new ApiProblemException(HttpStatus.SERVICE_UNAVAILABLE, "payment-provider-unavailable",
-				"Payment provider unavailable", "The payment provider did not answer; nothing was charged, try again") {
-			@Override
-			public HttpHeaders getHeaders() {
-				HttpHeaders headers = new HttpHeaders();
-				headers.set(HttpHeaders.RETRY_AFTER, "5");
-				return headers;
-			}
-		};
+				"Payment provider unavailable", "The payment provider did not answer; nothing was charged, try again",
+				Duration.ofSeconds(5));
 	}
 
 	static ApiProblemException invalidToken() {
@@ -86,14 +80,7 @@ final class SubscriptionProblems {
 
 	/** A 409 that resolves itself within seconds: the client retries after 2 s. */
 	private static ApiProblemException retryShortly(String type, String title, String detail) {
-		return new ApiProblemException(HttpStatus.CONFLICT, type, title, detail) {
-			@Override
-			public HttpHeaders getHeaders() {
-				HttpHeaders headers = new HttpHeaders();
-				headers.set(HttpHeaders.RETRY_AFTER, "2");
-				return headers;
-			}
-		};
+		return new ApiProblemException(HttpStatus.CONFLICT, type, title, detail, Duration.ofSeconds(2));
 	}
 
 	static ApiProblemException keyReused() {

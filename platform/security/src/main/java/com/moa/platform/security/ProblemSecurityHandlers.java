@@ -2,16 +2,17 @@ package com.moa.platform.security;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import com.moa.platform.web.ApiProblemException;
 import com.moa.platform.web.ProblemResponseWriter;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AuthenticationServiceException;
@@ -27,11 +28,15 @@ public class ProblemSecurityHandlers implements AuthenticationEntryPoint, Access
 
 	private static final Log logger = LogFactory.getLog(ProblemSecurityHandlers.class);
 
-	private static final long WARNING_INTERVAL_NANOS = Duration.ofSeconds(30).toNanos();
-
 	private final ProblemResponseWriter writer;
 
-	private final AtomicLong lastUnavailableWarning = new AtomicLong();
+	/** One warning per 30 s, however many requests meet the outage. */
+	private final RateLimiter unavailableWarnings = RateLimiter.of("token-check-warnings",
+			RateLimiterConfig.custom()
+				.limitForPeriod(1)
+				.limitRefreshPeriod(Duration.ofSeconds(30))
+				.timeoutDuration(Duration.ZERO)
+				.build());
 
 	public ProblemSecurityHandlers(ProblemResponseWriter writer) {
 		this.writer = writer;
@@ -43,15 +48,13 @@ public class ProblemSecurityHandlers implements AuthenticationEntryPoint, Access
 		if (authException instanceof AuthenticationServiceException) {
 			// Not the token's fault: the keys to check it could not be fetched (Spring
 			// logs it at trace only; at most one warning per 30 s here).
-			long now = System.nanoTime();
-			long last = this.lastUnavailableWarning.get();
-			if ((last == 0 || now - last >= WARNING_INTERVAL_NANOS)
-					&& this.lastUnavailableWarning.compareAndSet(last, now)) {
+			if (this.unavailableWarnings.acquirePermission()) {
 				logger.warn("Access tokens cannot be checked (answering 503): " + authException.getMessage());
 			}
-			response.setHeader(HttpHeaders.RETRY_AFTER, "5");
-			this.writer.write(request, response, HttpStatus.SERVICE_UNAVAILABLE,
-					"Access tokens cannot be checked right now; retry shortly");
+			this.writer.write(request, response,
+					new ApiProblemException(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
+							"Service unavailable", "Access tokens cannot be checked right now; retry shortly",
+							Duration.ofSeconds(5)));
 			return;
 		}
 		boolean tokenSent = request.getHeader("Authorization") != null;

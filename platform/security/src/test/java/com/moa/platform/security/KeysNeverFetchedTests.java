@@ -52,7 +52,10 @@ class KeysNeverFetchedTests {
 		assertThat(this.mvc.get().uri("/me").header(HttpHeaders.AUTHORIZATION, token))
 			.hasStatus(HttpStatus.SERVICE_UNAVAILABLE)
 			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.hasHeader(HttpHeaders.RETRY_AFTER, "5");
+			.hasHeader(HttpHeaders.RETRY_AFTER, "5")
+			.bodyJson()
+			.extractingPath("$.type")
+			.isEqualTo("https://moa-subscribe.com/problems/service-unavailable");
 		assertThat(this.mvc.get().uri("/public/hello")).hasStatusOk();
 		jwks.comeBack();
 		assertThat(this.mvc.get().uri("/me").header(HttpHeaders.AUTHORIZATION, token)).hasStatusOk();

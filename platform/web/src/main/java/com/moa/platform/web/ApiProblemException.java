@@ -1,6 +1,7 @@
 package com.moa.platform.web;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 
 import org.springframework.http.HttpHeaders;
@@ -18,6 +19,8 @@ public class ApiProblemException extends RuntimeException {
 
 	private final String title;
 
+	private final Duration retryAfter;
+
 	/**
 	 * @param status the HTTP status to answer with
 	 * @param type a short stable slug such as {@code email-taken}; becomes the problem's
@@ -26,10 +29,24 @@ public class ApiProblemException extends RuntimeException {
 	 * @param detail what happened this time
 	 */
 	public ApiProblemException(HttpStatus status, String type, String title, String detail) {
+		this(status, type, title, detail, null);
+	}
+
+	/**
+	 * A problem the client may retry: answered with {@code Retry-After}, the wait in
+	 * whole seconds rounded up (at least 1).
+	 * @param status the HTTP status to answer with
+	 * @param type a short stable slug; becomes the problem's type URI
+	 * @param title a short human summary that does not change between occurrences
+	 * @param detail what happened this time
+	 * @param retryAfter how long to wait before retrying, or {@code null}
+	 */
+	public ApiProblemException(HttpStatus status, String type, String title, String detail, Duration retryAfter) {
 		super(detail);
 		this.status = status;
 		this.type = type;
 		this.title = title;
+		this.retryAfter = retryAfter;
 	}
 
 	public HttpStatus getStatus() {
@@ -45,11 +62,16 @@ public class ApiProblemException extends RuntimeException {
 	}
 
 	/**
-	 * Headers to send with the problem, such as {@code Retry-After}; none by default.
+	 * Headers to send with the problem: {@code Retry-After} when the problem has a wait.
 	 * @return the extra response headers
 	 */
 	public HttpHeaders getHeaders() {
-		return new HttpHeaders();
+		HttpHeaders headers = new HttpHeaders();
+		if (this.retryAfter != null) {
+			long seconds = this.retryAfter.toSeconds() + ((this.retryAfter.toNanosPart() > 0) ? 1 : 0);
+			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, seconds)));
+		}
+		return headers;
 	}
 
 	/**

@@ -24,11 +24,14 @@ public class ProblemResponseWriter {
 		this.jsonMapper = jsonMapper;
 	}
 
+	/** The problem with its headers ({@code Retry-After}) and extension members. */
 	public void write(HttpServletRequest request, HttpServletResponse response, ApiProblemException problem)
 			throws IOException {
+		problem.getHeaders().forEach((name, values) -> values.forEach((value) -> response.addHeader(name, value)));
 		ProblemDetail detail = ProblemDetail.forStatusAndDetail(problem.getStatus(), problem.getMessage());
 		detail.setType(problem.getType());
 		detail.setTitle(problem.getTitle());
+		problem.getProperties().forEach(detail::setProperty);
 		write(request, response, detail);
 	}
 

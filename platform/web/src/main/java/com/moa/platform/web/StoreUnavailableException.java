@@ -1,6 +1,7 @@
 package com.moa.platform.web;
 
-import org.springframework.http.HttpHeaders;
+import java.time.Duration;
+
 import org.springframework.http.HttpStatus;
 
 /**
@@ -11,14 +12,7 @@ public class StoreUnavailableException extends ApiProblemException {
 
 	public StoreUnavailableException() {
 		super(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service unavailable",
-				"The service cannot reach its data store; retry shortly");
-	}
-
-	@Override
-	public HttpHeaders getHeaders() {
-		HttpHeaders headers = new HttpHeaders();
-		headers.set(HttpHeaders.RETRY_AFTER, "2");
-		return headers;
+				"The service cannot reach its data store; retry shortly", Duration.ofSeconds(2));
 	}
 
 }
