@@ -1,6 +1,5 @@
 package com.moa.auth;
 
-import java.net.URI;
 import java.time.Duration;
 
 import com.moa.platform.testing.TcpProxy;
@@ -87,8 +86,7 @@ class DatabaseDownIntegrationTests {
 		@Bean
 		JdbcConnectionDetails databaseThroughProxy() {
 			JdbcConnectionDetails database = TestPostgres.createDatabase();
-			URI server = URI.create(database.getJdbcUrl().substring("jdbc:".length()));
-			proxy = new TcpProxy(server.getHost(), server.getPort());
+			proxy = TestPostgres.proxyFor(database);
 			return TestPostgres.through(proxy, database);
 		}
 

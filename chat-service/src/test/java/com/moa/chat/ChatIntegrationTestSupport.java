@@ -96,16 +96,21 @@ public abstract class ChatIntegrationTestSupport {
 	/** A user known to chat through {@code user.registered}, as auth-service sends it. */
 	protected UUID user(String role, String name) {
 		UUID id = UUID.randomUUID();
-		Map<String, Object> envelope = Map.of("id", UUID.randomUUID(), "source", "test", "type", "user.registered",
-				"time", Instant.now(), "subject", id, "dataversion", 1, "data",
+		publish("user.registered", id,
 				Map.of("userId", id, "email", id + "@example.com", "name", name, "role", role, "locale", "ko"));
-		this.rabbit.send(EventTopology.EXCHANGE, "user.registered",
-				MessageBuilder.withBody(this.json.writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8))
-					.setContentType(MessageProperties.CONTENT_TYPE_JSON)
-					.build());
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.mongo.findById(id.toString(), org.bson.Document.class, "users") != null);
 		return id;
+	}
+
+	/** Sends an event to the exchange as its producer would. */
+	protected void publish(String type, UUID subject, Object data) {
+		Map<String, Object> envelope = Map.of("id", UUID.randomUUID(), "source", "test", "type", type, "time",
+				Instant.now(), "subject", subject, "dataversion", 1, "data", data);
+		this.rabbit.send(EventTopology.EXCHANGE, type,
+				MessageBuilder.withBody(this.json.writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8))
+					.setContentType(MessageProperties.CONTENT_TYPE_JSON)
+					.build());
 	}
 
 	/** A consumer's room with a new seller: [roomId, consumerId, sellerId]. */

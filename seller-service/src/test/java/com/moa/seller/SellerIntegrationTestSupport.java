@@ -1,14 +1,22 @@
 package com.moa.seller;
 
 import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
+import com.moa.platform.events.EventTopology;
 import com.moa.platform.testing.JwksServer;
 import com.moa.platform.testing.TestJwts;
 import com.moa.platform.testing.TestPostgres;
 import com.moa.platform.testing.TestRabbit;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
@@ -39,6 +47,12 @@ public abstract class SellerIntegrationTestSupport {
 
 	@Autowired
 	protected MockMvcTester mvc;
+
+	@Autowired
+	protected RabbitTemplate rabbit;
+
+	@Autowired
+	protected JsonMapper json;
 
 	@DynamicPropertySource
 	static void jwkSetUri(DynamicPropertyRegistry registry) {
@@ -121,6 +135,23 @@ public abstract class SellerIntegrationTestSupport {
 
 	protected static String read(MvcTestResult result, String path) {
 		return JsonPath.read(body(result), path).toString();
+	}
+
+	/**
+	 * Sends an event to the exchange as its producer would (auth-service for
+	 * {@code user.*}, payment-service for the rest seller consumes).
+	 * @return the event's id
+	 */
+	protected UUID publishEvent(String type, Object subject, Object data) {
+		UUID id = UUID.randomUUID();
+		String source = type.startsWith("user.") ? "auth-service" : "payment-service";
+		Map<String, Object> envelope = Map.of("id", id, "source", source, "type", type, "time",
+				Instant.now().toString(), "subject", subject, "dataversion", 1, "data", data);
+		this.rabbit.send(EventTopology.EXCHANGE, type,
+				MessageBuilder.withBody(this.json.writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8))
+					.setContentType(MessageProperties.CONTENT_TYPE_JSON)
+					.build());
+		return id;
 	}
 
 }

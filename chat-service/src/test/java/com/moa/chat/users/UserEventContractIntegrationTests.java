@@ -1,21 +1,15 @@
 package com.moa.chat.users;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
 import com.moa.chat.ChatIntegrationTestSupport;
-import com.moa.platform.events.EventTopology;
 import com.moa.platform.testing.EventContract;
 import com.moa.platform.testing.EventContract.FieldLimit;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-
-import org.springframework.amqp.core.MessageBuilder;
-import org.springframework.amqp.core.MessageProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -96,15 +90,6 @@ class UserEventContractIntegrationTests extends ChatIntegrationTestSupport {
 		String email = local + "@" + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(57) + ".com";
 		assertThat((long) email.length()).isEqualTo(limit(event, "email").max());
 		return email;
-	}
-
-	private void publish(String type, UUID subject, Map<String, Object> data) {
-		Map<String, Object> envelope = Map.of("id", UUID.randomUUID(), "source", "test", "type", type, "time",
-				Instant.now(), "subject", subject, "dataversion", 1, "data", data);
-		this.rabbit.send(EventTopology.EXCHANGE, type,
-				MessageBuilder.withBody(this.json.writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8))
-					.setContentType(MessageProperties.CONTENT_TYPE_JSON)
-					.build());
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package com.moa.seller.dashboard;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -11,15 +10,10 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
-import com.moa.platform.events.EventTopology;
 import com.moa.platform.testing.EventContract;
 import com.moa.seller.SellerIntegrationTestSupport;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.amqp.core.MessageBuilder;
-import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -42,12 +36,6 @@ class DashboardEventContractIntegrationTests extends SellerIntegrationTestSuppor
 
 	/** Subscriptions and payments at the largest price the seller already had. */
 	private static final int EARLIER = 9_004;
-
-	@Autowired
-	RabbitTemplate rabbit;
-
-	@Autowired
-	JsonMapper json;
 
 	@Autowired
 	JdbcClient jdbc;
@@ -149,25 +137,16 @@ class DashboardEventContractIntegrationTests extends SellerIntegrationTestSuppor
 		data.put("version", version);
 		data.put("occurredAt", at.toString());
 		data.put("acceptedTermsVersion", EventContract.limit("subscription.activated", "acceptedTermsVersion").max());
-		send("subscription.activated", id, data);
+		publishEvent("subscription.activated", id, data);
 	}
 
 	/** {@code payment.succeeded} of the largest amount. */
 	private void payment(UUID sellerId, String productId, Instant at) {
 		UUID id = UUID.randomUUID();
-		send("payment.succeeded", id,
+		publishEvent("payment.succeeded", id,
 				Map.of("paymentId", id, "subscriptionId", UUID.randomUUID(), "userId", UUID.randomUUID(), "sellerId",
 						sellerId, "productId", productId, "amount", MAX_PRICE, "currency", "KRW", "kind", "INITIAL",
 						"time", at.toString()));
-	}
-
-	private void send(String type, UUID subject, Object data) {
-		Map<String, Object> envelope = Map.of("id", UUID.randomUUID(), "source", "payment-service", "type", type,
-				"time", Instant.now().toString(), "subject", subject, "dataversion", 1, "data", data);
-		this.rabbit.send(EventTopology.EXCHANGE, type,
-				MessageBuilder.withBody(this.json.writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8))
-					.setContentType(MessageProperties.CONTENT_TYPE_JSON)
-					.build());
 	}
 
 }

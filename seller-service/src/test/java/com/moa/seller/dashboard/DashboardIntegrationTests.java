@@ -1,6 +1,5 @@
 package com.moa.seller.dashboard;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -13,14 +12,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
-import com.moa.platform.events.EventTopology;
 import com.moa.seller.SellerIntegrationTestSupport;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.amqp.core.MessageBuilder;
-import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -40,12 +34,6 @@ class DashboardIntegrationTests extends SellerIntegrationTestSupport {
 
 	/** How long a test waits for an event's effect before calling it lost. */
 	private static final Duration CONSUMED_WITHIN = Duration.ofSeconds(10);
-
-	@Autowired
-	RabbitTemplate rabbit;
-
-	@Autowired
-	JsonMapper json;
 
 	@Autowired
 	DashboardRepository repository;
@@ -73,7 +61,7 @@ class DashboardIntegrationTests extends SellerIntegrationTestSupport {
 		UUID payment = UUID.randomUUID();
 		payment(payment, sellerId, kit, 10_000, now);
 		payment(UUID.randomUUID(), sellerId, kit, 100_001, now);
-		send("product.view-stats", UUID.fromString(kit),
+		publishEvent("product.view-stats", UUID.fromString(kit),
 				Map.of("productId", kit, "totalViews", 42, "asOf", now.toString()));
 
 		awaitDashboard(seller, "$.totals.activeSubscribers", 3, CONSUMED_WITHIN);
@@ -230,7 +218,7 @@ class DashboardIntegrationTests extends SellerIntegrationTestSupport {
 		snapshot.put("billingPeriod", "MONTHLY");
 		snapshot.put("version", 2);
 		snapshot.put("occurredAt", Instant.now().toString());
-		UUID eventId = send("subscription.snapshot", id, snapshot);
+		UUID eventId = publishEvent("subscription.snapshot", id, snapshot);
 		await().atMost(CONSUMED_WITHIN)
 			.until(() -> this.jdbc.sql("SELECT count(*) FROM event_inbox WHERE event_id = ?")
 				.param(eventId)
@@ -389,24 +377,13 @@ class DashboardIntegrationTests extends SellerIntegrationTestSupport {
 		data.put("version", version);
 		data.put("occurredAt", at.toString());
 		data.put("effectiveAt", at.toString());
-		send(type, id, data);
+		publishEvent(type, id, data);
 	}
 
 	private void payment(UUID id, UUID sellerId, String productId, long amount, Instant at) {
-		send("payment.succeeded", id,
+		publishEvent("payment.succeeded", id,
 				Map.of("paymentId", id, "subscriptionId", UUID.randomUUID(), "userId", UUID.randomUUID(), "sellerId",
 						sellerId, "productId", productId, "amount", amount, "currency", "KRW", "time", at.toString()));
-	}
-
-	private UUID send(String type, UUID subject, Object data) {
-		UUID id = UUID.randomUUID();
-		Map<String, Object> envelope = Map.of("id", id, "source", "payment-service", "type", type, "time",
-				Instant.now().toString(), "subject", subject, "dataversion", 1, "data", data);
-		this.rabbit.send(EventTopology.EXCHANGE, type,
-				MessageBuilder.withBody(this.json.writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8))
-					.setContentType(MessageProperties.CONTENT_TYPE_JSON)
-					.build());
-		return id;
 	}
 
 	private static Object read(String json, String path) {

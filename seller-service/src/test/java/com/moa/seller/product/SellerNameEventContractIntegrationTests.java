@@ -1,24 +1,16 @@
 package com.moa.seller.product;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import com.moa.platform.events.EventTopology;
 import com.moa.platform.testing.EventContract;
 import com.moa.platform.testing.TestEventQueue;
 import com.moa.seller.SellerIntegrationTestSupport;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.MessageBuilder;
-import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -37,12 +29,6 @@ class SellerNameEventContractIntegrationTests extends SellerIntegrationTestSuppo
 
 	@Autowired
 	AmqpAdmin admin;
-
-	@Autowired
-	RabbitTemplate rabbit;
-
-	@Autowired
-	JsonMapper json;
 
 	@Autowired
 	JdbcClient jdbc;
@@ -112,13 +98,7 @@ class SellerNameEventContractIntegrationTests extends SellerIntegrationTestSuppo
 		if (version != null) {
 			data.put("version", version);
 		}
-		UUID eventId = UUID.randomUUID();
-		Map<String, Object> envelope = Map.of("id", eventId, "source", "auth-service", "type", type, "time",
-				Instant.now().toString(), "subject", userId, "dataversion", 1, "data", data);
-		this.rabbit.send(EventTopology.EXCHANGE, type,
-				MessageBuilder.withBody(this.json.writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8))
-					.setContentType(MessageProperties.CONTENT_TYPE_JSON)
-					.build());
+		UUID eventId = publishEvent(type, userId, data);
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.jdbc.sql("SELECT count(*) FROM event_inbox WHERE event_id = ?")
 				.param(eventId)

@@ -1,8 +1,6 @@
 package com.moa.seller.product;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -10,16 +8,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import com.moa.platform.events.EventTopology;
 import com.moa.platform.testing.TestEventQueue;
 import com.moa.seller.SellerIntegrationTestSupport;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.MessageBuilder;
-import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,12 +32,6 @@ class SellerNameIntegrationTests extends SellerIntegrationTestSupport {
 	AmqpAdmin admin;
 
 	@Autowired
-	RabbitTemplate rabbit;
-
-	@Autowired
-	JsonMapper json;
-
-	@Autowired
 	JdbcClient jdbc;
 
 	@Autowired
@@ -62,8 +49,8 @@ class SellerNameIntegrationTests extends SellerIntegrationTestSupport {
 				"product.upserted");
 		UUID sellerId = UUID.randomUUID();
 		String seller = signer.token(sellerId, "SELLER");
-		send("user.registered", Map.of("userId", sellerId, "email", "s@example.com", "name", "모아 상점", "role", "SELLER",
-				"locale", "ko"));
+		publishEvent("user.registered", sellerId, Map.of("userId", sellerId, "email", "s@example.com", "name", "모아 상점",
+				"role", "SELLER", "locale", "ko"));
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> this.jdbc.sql("SELECT count(*) FROM seller_names WHERE user_id = ?")
 				.param(sellerId)
@@ -75,15 +62,15 @@ class SellerNameIntegrationTests extends SellerIntegrationTestSupport {
 		assertThat(events.receiveEnvelope(ProductUpserted.TYPE, id).get("data").get("sellerName").asString())
 			.isEqualTo("모아 상점");
 
-		send("user.updated", Map.of("userId", sellerId, "email", "s@example.com", "name", "모아 마켓", "role", "SELLER",
-				"locale", "ko", "version", 1));
+		publishEvent("user.updated", sellerId, Map.of("userId", sellerId, "email", "s@example.com", "name", "모아 마켓",
+				"role", "SELLER", "locale", "ko", "version", 1));
 
 		assertThat(events.receiveEnvelope(ProductUpserted.TYPE, id).get("data").get("sellerName").asString())
 			.isEqualTo("모아 마켓");
 		// A consumer's name is none of the catalog's business.
 		UUID consumer = UUID.randomUUID();
-		send("user.registered", Map.of("userId", consumer, "email", "c@example.com", "name", "Kim", "role", "CONSUMER",
-				"locale", "ko"));
+		publishEvent("user.registered", consumer, Map.of("userId", consumer, "email", "c@example.com", "name", "Kim",
+				"role", "CONSUMER", "locale", "ko"));
 	}
 
 	/**
@@ -131,15 +118,6 @@ class SellerNameIntegrationTests extends SellerIntegrationTestSupport {
 				WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'""")
 			.query(Long.class)
 			.single() > 0;
-	}
-
-	private void send(String type, Map<String, Object> data) {
-		Map<String, Object> envelope = Map.of("id", UUID.randomUUID(), "source", "auth-service", "type", type, "time",
-				Instant.now().toString(), "subject", data.get("userId"), "dataversion", 1, "data", data);
-		this.rabbit.send(EventTopology.EXCHANGE, type,
-				MessageBuilder.withBody(this.json.writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8))
-					.setContentType(MessageProperties.CONTENT_TYPE_JSON)
-					.build());
 	}
 
 }

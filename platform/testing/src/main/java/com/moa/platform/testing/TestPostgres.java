@@ -39,7 +39,7 @@ public class TestPostgres {
 	 * that cut the connection.
 	 */
 	public static JdbcConnectionDetails through(TcpProxy proxy, JdbcConnectionDetails details) {
-		String database = URI.create(details.getJdbcUrl().substring("jdbc:".length())).getPath();
+		String database = server(details).getPath();
 		String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + database;
 		return new JdbcConnectionDetails() {
 
@@ -59,6 +59,16 @@ public class TestPostgres {
 			}
 
 		};
+	}
+
+	/** A proxy in front of the server of the database, for {@link #through}. */
+	public static TcpProxy proxyFor(JdbcConnectionDetails details) {
+		URI server = server(details);
+		return new TcpProxy(server.getHost(), server.getPort());
+	}
+
+	private static URI server(JdbcConnectionDetails details) {
+		return URI.create(details.getJdbcUrl().substring("jdbc:".length()));
 	}
 
 	/** Creates a new empty database and returns how to connect to it. */
