@@ -29,10 +29,13 @@ import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.amqp.autoconfigure.SimpleRabbitListenerContainerFactoryConfigurer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -46,6 +49,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.StringUtils;
@@ -175,6 +179,25 @@ public class EventsAutoConfiguration {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Migrations connect on their own, with the pool's URL and credentials but without
+	 * the statement and socket timeouts each service gives its pool (application.yml):
+	 * those bound a request's wait on a database that stopped answering, while a
+	 * migration building an index on a large table may rightly take minutes.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.flywaydb.core.Flyway")
+	@ConditionalOnSingleCandidate(DataSource.class)
+	static class MigrationConnectionConfiguration {
+
+		@Bean
+		FlywayConfigurationCustomizer moaMigrationConnections(DataSource dataSource) {
+			return (configuration) -> configuration
+				.dataSource(DataSourceBuilder.derivedFrom(dataSource).type(SimpleDriverDataSource.class).build());
+		}
+
 	}
 
 	/** Outbox and inbox, for services with a (PostgreSQL) database. */

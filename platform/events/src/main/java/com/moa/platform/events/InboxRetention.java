@@ -103,31 +103,44 @@ public class InboxRetention implements SmartLifecycle {
 		try (Connection connection = this.dataSource.getConnection();
 				Statement statement = connection.createStatement()) {
 			connection.setAutoCommit(true);
-			if (!lockTaken(statement.executeQuery("SELECT pg_try_advisory_lock(" + BUILD_LOCK + ")"))) {
-				return false;
-			}
+			// Nor the pool's request timeouts (application.yml): a build may take
+			// minutes. The pool restores the socket timeout when the connection returns.
+			connection.setNetworkTimeout(Runnable::run, 0);
+			statement.execute("SET statement_timeout = 0");
 			try {
-				// On this connection: with a pool of one, borrowing another would wait.
-				Boolean valid = indexValid(statement);
-				if (Boolean.FALSE.equals(valid)) {
-					// Left by a build that died: no instance is building it (we hold the
-					// lock), so it is dropped and built again.
-					statement.execute("DROP INDEX CONCURRENTLY IF EXISTS " + INDEX);
+				if (!lockTaken(statement.executeQuery("SELECT pg_try_advisory_lock(" + BUILD_LOCK + ")"))) {
+					return false;
 				}
-				if (!Boolean.TRUE.equals(valid)) {
-					logger.info("Building index " + INDEX + " for inbox retention");
-					statement
-						.execute("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + INDEX + " ON event_inbox (received_at)");
+				try {
+					buildIndex(statement);
+				}
+				finally {
+					statement.execute("SELECT pg_advisory_unlock(" + BUILD_LOCK + ")");
 				}
 			}
 			finally {
-				statement.execute("SELECT pg_advisory_unlock(" + BUILD_LOCK + ")");
+				statement.execute("RESET statement_timeout");
 			}
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("Could not build index " + INDEX, ex);
 		}
 		return Boolean.TRUE.equals(indexValid());
+	}
+
+	/** Builds the index unless valid, holding the build lock. */
+	private void buildIndex(Statement statement) throws SQLException {
+		// On this connection: with a pool of one, borrowing another would wait.
+		Boolean valid = indexValid(statement);
+		if (Boolean.FALSE.equals(valid)) {
+			// Left by a build that died: no instance is building it (we hold the lock),
+			// so it is dropped and built again.
+			statement.execute("DROP INDEX CONCURRENTLY IF EXISTS " + INDEX);
+		}
+		if (!Boolean.TRUE.equals(valid)) {
+			logger.info("Building index " + INDEX + " for inbox retention");
+			statement.execute("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + INDEX + " ON event_inbox (received_at)");
+		}
 	}
 
 	private static final String INDEX_VALID = """

@@ -31,6 +31,8 @@ public final class TcpProxy implements AutoCloseable {
 
 	private volatile String dropRepliesAfter;
 
+	private volatile boolean stalled;
+
 	public TcpProxy(String targetHost, int targetPort) {
 		this.target = new InetSocketAddress(targetHost, targetPort);
 		// Below the ephemeral range: see LocalPorts (while cut, a reconnecting client
@@ -56,9 +58,19 @@ public final class TcpProxy implements AutoCloseable {
 		this.dropRepliesAfter = text;
 	}
 
+	/**
+	 * From now until {@link #restore()} or {@link #cut()}, nothing passes either way, yet
+	 * every connection stays open and new ones are accepted: a server that stopped
+	 * answering (hung, or a network that drops packets), which only a timeout detects.
+	 */
+	public void stall() {
+		this.stalled = true;
+	}
+
 	/** Closes every connection through the proxy and refuses new ones. */
 	public synchronized void cut() {
 		this.dropRepliesAfter = null;
+		this.stalled = false;
 		closeQuietly(this.listener);
 		this.listener = null;
 		this.sockets.forEach(TcpProxy::closeQuietly);
@@ -66,11 +78,12 @@ public final class TcpProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Accepts connections again, on the same port. The kernel may refuse the port for a
-	 * moment after the cut closed its connections (seen once in CI as "Address already in
-	 * use"), so binding is retried for a few seconds.
+	 * Accepts connections again, on the same port, and ends a {@link #stall()}. The
+	 * kernel may refuse the port for a moment after the cut closed its connections (seen
+	 * once in CI as "Address already in use"), so binding is retried for a few seconds.
 	 */
 	public synchronized void restore() {
+		this.stalled = false;
 		if (this.listener == null) {
 			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
 			while (this.listener == null) {
@@ -157,7 +170,7 @@ public final class TcpProxy implements AutoCloseable {
 							&& new String(buffer, 0, read, StandardCharsets.ISO_8859_1).contains(dropAfter)) {
 						repliesDropped.set(true);
 					}
-					if (replies && repliesDropped.get()) {
+					if (this.stalled || (replies && repliesDropped.get())) {
 						continue;
 					}
 					out.write(buffer, 0, read);
