@@ -65,6 +65,14 @@ class DatabaseDownIntegrationTests {
 					.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
 					.hasHeader("Retry-After", "2");
 			}
+			// Every instance shares the database: none leaves the balancer for it, and
+			// the
+			// health endpoint names what is down.
+			assertThat(this.mvc.get().uri("/actuator/health/readiness")).hasStatusOk();
+			assertThat(this.mvc.get().uri("/actuator/health")).hasStatus(HttpStatus.SERVICE_UNAVAILABLE)
+				.bodyJson()
+				.extractingPath("$.components.db.status")
+				.isEqualTo("DOWN");
 		}
 		finally {
 			proxy.restore();
