@@ -11,11 +11,14 @@ import com.moa.platform.events.EventPublisher;
 import com.moa.platform.web.Keywords;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -40,11 +43,15 @@ public class SearchEvents {
 
 	private final ThreadPoolExecutor executor;
 
+	private final Tracer tracer;
+
 	private final Counter dropped;
 
-	SearchEvents(EventPublisher events, TransactionTemplate transaction, MeterRegistry meters) {
+	SearchEvents(EventPublisher events, TransactionTemplate transaction, MeterRegistry meters,
+			ObjectProvider<Tracer> tracer) {
 		this.events = events;
 		this.transaction = transaction;
+		this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
 		this.dropped = Counter.builder("lookup.search.events.dropped")
 			.description("search.performed events not recorded because the queue was full")
 			.register(meters);
@@ -67,13 +74,16 @@ public class SearchEvents {
 		}
 		Map<String, Object> data = Map.of("userId", userId, "keyword", keyword, "resultCount", resultCount, "time",
 				Instant.now());
-		// The request id goes with the event (outbox column), as on the request thread.
+		// The request's trace goes with the event (the outbox's traceparent, read from
+		// the
+		// current span) and its ids with the log lines, as on the request thread.
+		Span span = this.tracer.currentSpan();
 		Map<String, String> mdc = MDC.getCopyOfContextMap();
 		this.executor.execute(() -> {
 			if (mdc != null) {
 				MDC.setContextMap(mdc);
 			}
-			try {
+			try (Tracer.SpanInScope scope = this.tracer.withSpan(span)) {
 				this.transaction
 					.executeWithoutResult((status) -> this.events.publish("search.performed", userId.toString(), data));
 			}

@@ -41,9 +41,11 @@ class SearchPerformedIntegrationTests extends LookupIntegrationTestSupport {
 
 		assertThat(this.mvc.get().uri("/api/products?q=anonymous " + token).exchange()).hasStatusOk();
 		assertThat(this.mvc.get().uri("/api/products").header("Authorization", bearer).exchange()).hasStatusOk();
+		String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 		assertThat(this.mvc.get()
 			.uri("/api/products?q={q}", "  YOGA   Mat " + token.toUpperCase() + " ")
 			.header("Authorization", bearer)
+			.header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
 			.exchange()).hasStatusOk();
 
 		// Events leave in order, so the first one here is the signed-in search's.
@@ -58,6 +60,8 @@ class SearchPerformedIntegrationTests extends LookupIntegrationTestSupport {
 		assertThat(data.path("keyword").asString()).isEqualTo("yoga mat " + token);
 		assertThat(data.path("resultCount").asLong()).isEqualTo(1);
 		assertThat(data.path("time").asString()).isNotBlank();
+		// Published off the request thread, yet in the request's trace.
+		assertThat((String) first.getMessageProperties().getHeader("traceparent")).startsWith("00-" + traceId + "-");
 		assertThat(this.rabbit.receive(queue, 1_000)).isNull();
 	}
 
