@@ -1,6 +1,7 @@
 package com.moa.payment;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 
 import jakarta.validation.constraints.NotEmpty;
@@ -32,10 +33,11 @@ public record PaymentProperties(@DefaultValue Billing billing, @DefaultValue Ide
 	 * unavailable (not a dunning attempt)
 	 * @param renewalNotice how long before a renewal
 	 * {@code subscription.renewal-upcoming} is published
+	 * @param timeZone the customers' calendar, in which periods are counted in months
 	 */
 	public record Billing(@DefaultValue("10s") Duration interval, @DefaultValue("100") int batchSize, @DefaultValue( {
 			"P1D", "P3D", "P5D" }) @NotEmpty List<Duration> dunning, @DefaultValue("1h") Duration unavailableRetry,
-			@DefaultValue("P3D") Duration renewalNotice){
+			@DefaultValue("P3D") Duration renewalNotice, @DefaultValue("Asia/Seoul") ZoneId timeZone){
 	}
 
 	/**

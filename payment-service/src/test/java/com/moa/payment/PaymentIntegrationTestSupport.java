@@ -4,6 +4,7 @@ import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,6 +74,9 @@ public abstract class PaymentIntegrationTestSupport {
 
 	@Autowired
 	protected Catalog catalog;
+
+	@Autowired
+	PaymentProperties properties;
 
 	@Autowired
 	protected BillingJob billing;
@@ -196,6 +200,11 @@ public abstract class PaymentIntegrationTestSupport {
 			throw new IllegalStateException("advance failed: " + body(result));
 		}
 		return Instant.parse(read(result, "$.now"));
+	}
+
+	/** The calendar billing periods are counted in (moa.payment.billing.time-zone). */
+	protected ZoneId billingZone() {
+		return this.properties.billing().timeZone();
 	}
 
 	protected Instant now() {

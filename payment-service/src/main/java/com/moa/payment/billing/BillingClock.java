@@ -3,6 +3,7 @@ package com.moa.payment.billing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,6 +31,15 @@ public class BillingClock {
 	 */
 	public Instant now() {
 		return this.system.instant().plus(this.offset.get()).truncatedTo(ChronoUnit.MICROS);
+	}
+
+	/**
+	 * The customers' calendar, in which periods are counted in months
+	 * ({@code moa.payment.billing.time-zone}): bought on the 31st there, renewed on the
+	 * last day of February there.
+	 */
+	public ZoneId zone() {
+		return this.system.getZone();
 	}
 
 	/** Moves billing time forward (test clock only). */

@@ -2,6 +2,8 @@ package com.moa.payment.billing;
 
 import java.time.Clock;
 
+import com.moa.payment.PaymentProperties;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -13,8 +15,8 @@ import org.springframework.core.env.Environment;
 class BillingConfiguration {
 
 	@Bean
-	BillingClock billingClock(Environment environment) {
-		return new BillingClock(Clock.systemUTC(), !environment.matchesProfiles("prod"));
+	BillingClock billingClock(Environment environment, PaymentProperties properties) {
+		return new BillingClock(Clock.system(properties.billing().timeZone()), !environment.matchesProfiles("prod"));
 	}
 
 }

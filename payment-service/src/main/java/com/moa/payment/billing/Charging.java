@@ -140,7 +140,7 @@ public class Charging {
 		if (result.outcome() != ChargeResult.Outcome.SUCCEEDED) {
 			return this.subscriptions.update(s.change().status(SubscriptionStatus.FAILED).build(), now);
 		}
-		Instant end = s.billingPeriod().end(now, now);
+		Instant end = s.billingPeriod().end(this.clock.zone(), now, now);
 		Subscription active = this.subscriptions.update(s.change()
 			.status(SubscriptionStatus.ACTIVE)
 			.billingAnchor(now)
@@ -155,8 +155,7 @@ public class Charging {
 	private Subscription renewal(Subscription s, Payment payment, ChargeResult result, Instant now) {
 		if (!s.isLive()) {
 			// Changes wait while a charge is in flight (409 charge-in-progress), so this
-			// is
-			// a bug, not a race: keep the money on record (the payment settles) for a
+			// is a bug, not a race: keep the money on record (the payment settles) for a
 			// refund, and do not bring the subscription back.
 			log.error("Renewal charge {} settled {} on subscription {} that is {}; subscription left as it is",
 					payment.id(), result.outcome(), s.id(), s.status());
@@ -171,8 +170,7 @@ public class Charging {
 				Subscription.Change change = s.change();
 				UUID fromPlan = s.planId();
 				// The plan the money was taken for: a pending downgrade only if this
-				// charge
-				// paid for it.
+				// charge paid for it.
 				if (s.pendingPlan() != null && s.pendingPlan().planId().equals(payment.planId())) {
 					Subscription.PendingPlan next = s.pendingPlan();
 					change.planId(next.planId())
@@ -185,7 +183,7 @@ public class Charging {
 				Instant start = payment.periodStart();
 				// A row without an anchor gets one here: it stops drifting.
 				Instant anchor = (switched.periodAnchor() != null) ? switched.periodAnchor() : start;
-				Instant end = switched.billingPeriod().end(anchor, start);
+				Instant end = switched.billingPeriod().end(this.clock.zone(), anchor, start);
 				Subscription renewed = this.subscriptions.update(switched.change()
 					.status(SubscriptionStatus.ACTIVE)
 					.billingAnchor(anchor)

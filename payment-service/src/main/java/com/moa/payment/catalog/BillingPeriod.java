@@ -1,7 +1,7 @@
 package com.moa.payment.catalog;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 
@@ -20,22 +20,23 @@ public enum BillingPeriod {
 
 	/**
 	 * The end of a period starting at {@code start}, for a subscription whose periods are
-	 * counted from {@code anchor}: calendar months (UTC) added to the anchor, never to
-	 * the previous end, so a day the short months cut (the 29th to 31st) comes back after
-	 * them. {@code start} is the anchor or a previous period's end.
+	 * counted from {@code anchor}: calendar months of the billing time zone (the
+	 * customers' calendar) added to the anchor, never to the previous end, so a day the
+	 * short months cut (the 29th to 31st) comes back after them. {@code start} is the
+	 * anchor or a previous period's end.
 	 */
-	public Instant end(Instant anchor, Instant start) {
-		return anchor.atZone(ZoneOffset.UTC).plusMonths(monthsFrom(anchor, start) + this.months).toInstant();
+	public Instant end(ZoneId zone, Instant anchor, Instant start) {
+		return anchor.atZone(zone).plusMonths(monthsFrom(zone, anchor, start) + this.months).toInstant();
 	}
 
 	/**
-	 * Whole calendar months (UTC) from {@code anchor} to {@code at} as periods count
-	 * them: a period bound the short months cut counts as a whole month (from the 31st of
-	 * January, the 28th of February is one month on).
+	 * Whole calendar months (of {@code zone}) from {@code anchor} to {@code at} as
+	 * periods count them: a period bound the short months cut counts as a whole month
+	 * (from the 31st of January, the 28th of February is one month on).
 	 */
-	public static long monthsFrom(Instant anchor, Instant at) {
-		ZonedDateTime from = anchor.atZone(ZoneOffset.UTC);
-		ZonedDateTime to = at.atZone(ZoneOffset.UTC);
+	public static long monthsFrom(ZoneId zone, Instant anchor, Instant at) {
+		ZonedDateTime from = anchor.atZone(zone);
+		ZonedDateTime to = at.atZone(zone);
 		// ChronoUnit counts the 31st to the 28th as no whole month: the loop counts it.
 		long elapsed = Math.max(0, ChronoUnit.MONTHS.between(from, to));
 		while (!from.plusMonths(elapsed + 1).isAfter(to)) {

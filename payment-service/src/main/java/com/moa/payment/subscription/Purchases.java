@@ -198,9 +198,8 @@ public class Purchases implements Reconciler.SettledListener {
 				this.subscriptions.insertPending(pending);
 				this.payments.insertPending(payment);
 				if (!this.keys.attach(user.id(), key, claimId, pending.id())) {
-					// Too slow: declared abandoned, and another request with the key
-					// holds
-					// it now. Nothing is charged here; that request answers for the key.
+					// Too slow: declared abandoned; another request with the key holds it
+					// now. Nothing is charged here: that request answers for the key.
 					throw SubscriptionProblems.inProgress();
 				}
 			});

@@ -2,6 +2,7 @@ package com.moa.payment.subscription;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.UUID;
 
 import com.moa.payment.billing.BillingClock;
@@ -146,9 +147,10 @@ class SubscriptionChanges {
 					.build(), now);
 			}
 			Payment proration = new Payment(UUID.randomUUID(), s.id(), s.userId(), s.sellerId(), s.productId(),
-					prorate(s, from, to, now), s.currency(), PaymentStatus.PENDING, Payment.PRORATION,
-					s.currentPeriodStart(), this.payments.attempts(s.id(), s.currentPeriodStart(), Payment.PRORATION),
-					s.paymentToken(), target.id(), null, now);
+					prorate(s, from, to, now, this.clock.zone()), s.currency(), PaymentStatus.PENDING,
+					Payment.PRORATION, s.currentPeriodStart(),
+					this.payments.attempts(s.id(), s.currentPeriodStart(), Payment.PRORATION), s.paymentToken(),
+					target.id(), null, now);
 			insertCharge(proration, target);
 			return proration;
 		});
@@ -169,17 +171,22 @@ class SubscriptionChanges {
 	 * The difference of the two monthly equivalents over the current period's months, for
 	 * the part of the period still to run, rounded down. The months are the period's own,
 	 * counted from its bounds, not the plan's: an upgrade changes the plan and keeps the
-	 * period (monthly to yearly leaves a one-month period).
+	 * period (monthly to yearly leaves a one-month period). Never more than the whole
+	 * period's difference, even with {@code now} before the period began (a billing clock
+	 * behind the stored period: a test clock reset by a restart).
 	 */
-	static long prorate(Subscription s, long fromMonthly, long toMonthly, Instant now) {
+	static long prorate(Subscription s, long fromMonthly, long toMonthly, Instant now, ZoneId zone) {
 		Duration period = Duration.between(s.currentPeriodStart(), s.currentPeriodEnd());
 		Duration remaining = Duration.between(now, s.currentPeriodEnd());
 		if (remaining.isNegative() || period.isZero()) {
 			return 0;
 		}
+		if (remaining.compareTo(period) > 0) {
+			remaining = period;
+		}
 		Instant anchor = s.periodAnchor();
-		long months = BillingPeriod.monthsFrom(anchor, s.currentPeriodEnd())
-				- BillingPeriod.monthsFrom(anchor, s.currentPeriodStart());
+		long months = BillingPeriod.monthsFrom(zone, anchor, s.currentPeriodEnd())
+				- BillingPeriod.monthsFrom(zone, anchor, s.currentPeriodStart());
 		long difference = (toMonthly - fromMonthly) * months;
 		return java.math.BigInteger.valueOf(difference)
 			.multiply(java.math.BigInteger.valueOf(remaining.toMillis()))

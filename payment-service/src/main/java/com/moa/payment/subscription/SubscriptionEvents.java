@@ -99,8 +99,7 @@ public class SubscriptionEvents {
 		}
 		Instant periodEnd = s.currentPeriodEnd();
 		// The earlier of the two: a cancel at once of one with a period-end cancel
-		// pending
-		// kept the flag.
+		// pending kept the flag.
 		return (atPeriodEnd && periodEnd != null && periodEnd.isBefore(s.updatedAt())) ? periodEnd : s.updatedAt();
 	}
 

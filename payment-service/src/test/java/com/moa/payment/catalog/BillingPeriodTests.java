@@ -1,6 +1,8 @@
 package com.moa.payment.catalog;
 
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,26 +10,52 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class BillingPeriodTests {
 
+	private static final ZoneId UTC = ZoneOffset.UTC;
+
+	private static final ZoneId SEOUL = ZoneId.of("Asia/Seoul");
+
+	/**
+	 * Bought at 00:30 on January 31st in Seoul, which is still the 30th in UTC: renewed
+	 * on the last day of each month there. Counted in UTC months the same purchase
+	 * renewed on March 1st, March 31st and May 1st in Seoul: no charge in February, two
+	 * in March.
+	 */
+	@Test
+	void periodsAreCalendarMonthsOfTheBillingTimeZone() {
+		Instant anchor = Instant.parse("2025-01-30T15:30:00Z");
+
+		Instant first = BillingPeriod.MONTHLY.end(SEOUL, anchor, anchor);
+		Instant second = BillingPeriod.MONTHLY.end(SEOUL, anchor, first);
+		Instant third = BillingPeriod.MONTHLY.end(SEOUL, anchor, second);
+
+		assertThat(first.atZone(SEOUL).toLocalDateTime()).hasToString("2025-02-28T00:30");
+		assertThat(second.atZone(SEOUL).toLocalDateTime()).hasToString("2025-03-31T00:30");
+		assertThat(third.atZone(SEOUL).toLocalDateTime()).hasToString("2025-04-30T00:30");
+		assertThat(BillingPeriod.monthsFrom(SEOUL, anchor, third)).isEqualTo(3);
+		assertThat(BillingPeriod.MONTHLY.end(UTC, anchor, anchor).atZone(SEOUL).toLocalDate())
+			.hasToString("2025-03-01");
+	}
+
 	@Test
 	void monthlyPeriodsOfThe31stEndOnTheLastDayOfShortMonthsAndReturnToThe31st() {
 		Instant anchor = Instant.parse("2027-01-31T10:15:00Z");
 
-		Instant first = BillingPeriod.MONTHLY.end(anchor, anchor);
-		Instant second = BillingPeriod.MONTHLY.end(anchor, first);
-		Instant third = BillingPeriod.MONTHLY.end(anchor, second);
+		Instant first = BillingPeriod.MONTHLY.end(UTC, anchor, anchor);
+		Instant second = BillingPeriod.MONTHLY.end(UTC, anchor, first);
+		Instant third = BillingPeriod.MONTHLY.end(UTC, anchor, second);
 
 		assertThat(first).isEqualTo("2027-02-28T10:15:00Z");
 		assertThat(second).isEqualTo("2027-03-31T10:15:00Z");
 		assertThat(third).isEqualTo("2027-04-30T10:15:00Z");
-		assertThat(BillingPeriod.MONTHLY.end(anchor, third)).isEqualTo("2027-05-31T10:15:00Z");
+		assertThat(BillingPeriod.MONTHLY.end(UTC, anchor, third)).isEqualTo("2027-05-31T10:15:00Z");
 	}
 
 	@Test
 	void yearlyPeriodsOfTheLeapDayEndOnThe28thAndOnTheNextLeapDay() {
 		Instant anchor = Instant.parse("2028-02-29T00:00:00Z");
 
-		assertThat(BillingPeriod.YEARLY.end(anchor, anchor)).isEqualTo("2029-02-28T00:00:00Z");
-		assertThat(BillingPeriod.YEARLY.end(anchor, Instant.parse("2031-02-28T00:00:00Z")))
+		assertThat(BillingPeriod.YEARLY.end(UTC, anchor, anchor)).isEqualTo("2029-02-28T00:00:00Z");
+		assertThat(BillingPeriod.YEARLY.end(UTC, anchor, Instant.parse("2031-02-28T00:00:00Z")))
 			.isEqualTo("2032-02-29T00:00:00Z");
 	}
 
@@ -35,9 +63,9 @@ class BillingPeriodTests {
 	void aPlanChangeFromMonthlyToYearlyKeepsTheAnchorDay() {
 		Instant anchor = Instant.parse("2027-01-31T00:00:00Z");
 
-		assertThat(BillingPeriod.YEARLY.end(anchor, Instant.parse("2027-02-28T00:00:00Z")))
+		assertThat(BillingPeriod.YEARLY.end(UTC, anchor, Instant.parse("2027-02-28T00:00:00Z")))
 			.isEqualTo("2028-02-29T00:00:00Z");
-		assertThat(BillingPeriod.YEARLY.end(anchor, Instant.parse("2027-03-31T00:00:00Z")))
+		assertThat(BillingPeriod.YEARLY.end(UTC, anchor, Instant.parse("2027-03-31T00:00:00Z")))
 			.isEqualTo("2028-03-31T00:00:00Z");
 	}
 
@@ -45,12 +73,12 @@ class BillingPeriodTests {
 	void monthsAreCountedFromTheAnchorAsPeriodsEnd() {
 		Instant anchor = Instant.parse("2027-01-31T00:00:00Z");
 
-		assertThat(BillingPeriod.monthsFrom(anchor, anchor)).isZero();
-		assertThat(BillingPeriod.monthsFrom(anchor, Instant.parse("2027-02-27T00:00:00Z"))).isZero();
-		assertThat(BillingPeriod.monthsFrom(anchor, Instant.parse("2027-02-28T00:00:00Z"))).isEqualTo(1);
-		assertThat(BillingPeriod.monthsFrom(anchor, Instant.parse("2027-03-31T00:00:00Z"))).isEqualTo(2);
-		assertThat(BillingPeriod.monthsFrom(anchor,
-				BillingPeriod.YEARLY.end(anchor, Instant.parse("2027-02-28T00:00:00Z"))))
+		assertThat(BillingPeriod.monthsFrom(UTC, anchor, anchor)).isZero();
+		assertThat(BillingPeriod.monthsFrom(UTC, anchor, Instant.parse("2027-02-27T00:00:00Z"))).isZero();
+		assertThat(BillingPeriod.monthsFrom(UTC, anchor, Instant.parse("2027-02-28T00:00:00Z"))).isEqualTo(1);
+		assertThat(BillingPeriod.monthsFrom(UTC, anchor, Instant.parse("2027-03-31T00:00:00Z"))).isEqualTo(2);
+		assertThat(BillingPeriod.monthsFrom(UTC, anchor,
+				BillingPeriod.YEARLY.end(UTC, anchor, Instant.parse("2027-02-28T00:00:00Z"))))
 			.isEqualTo(13);
 	}
 

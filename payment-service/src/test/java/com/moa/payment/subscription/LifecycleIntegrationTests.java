@@ -3,7 +3,6 @@ package com.moa.payment.subscription;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,7 +44,7 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 		assertThat(read(renewed, "$.status").toString()).isEqualTo("ACTIVE");
 		assertThat(Instant.parse(read(renewed, "$.currentPeriodStart"))).isEqualTo(firstEnd);
 		assertThat(Instant.parse(read(renewed, "$.currentPeriodEnd")))
-			.isEqualTo(firstEnd.atZone(ZoneOffset.UTC).plusMonths(1).toInstant());
+			.isEqualTo(firstEnd.atZone(billingZone()).plusMonths(1).toInstant());
 		assertThat(charges(id)).containsExactly("INITIAL SUCCEEDED 9900", "RENEWAL SUCCEEDED 9900");
 		assertThat(events.receiveEnvelope("subscription.renewed", id).get("data").get("paymentId").asString())
 			.isNotBlank();
@@ -62,7 +61,7 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 
 	@Test
 	void periodsBoughtOnThe31stEndOnTheLastDayOfShortMonthsAndReturnToThe31st() {
-		ZonedDateTime now = now().atZone(ZoneOffset.UTC);
+		ZonedDateTime now = now().atZone(billingZone());
 		ZonedDateTime the31st = now.plusDays(1);
 		while (the31st.getDayOfMonth() != 31) {
 			the31st = the31st.plusDays(1);
@@ -72,7 +71,7 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 		String token = consumer();
 		String id = subscribed(token, product, product.monthlyPlan);
 		ZonedDateTime anchor = Instant.parse(read(get("/api/subscriptions/" + id, token), "$.currentPeriodStart"))
-			.atZone(ZoneOffset.UTC);
+			.atZone(billingZone());
 		assertThat(anchor.getDayOfMonth()).isEqualTo(31);
 
 		// No three months in a row have 31 days: these renewals cross a short one.
@@ -287,7 +286,7 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 		assertThat(read(renewed, "$.planId").toString()).isEqualTo(product.yearlyPlan.toString());
 		assertThat(read(renewed, "$.billingPeriod").toString()).isEqualTo("YEARLY");
 		assertThat(Instant.parse(read(renewed, "$.currentPeriodEnd")))
-			.isEqualTo(end.atZone(ZoneOffset.UTC).plusYears(1).toInstant());
+			.isEqualTo(end.atZone(billingZone()).plusYears(1).toInstant());
 		assertThat(charges(id).get(2)).isEqualTo("RENEWAL SUCCEEDED 100000");
 		assertThat(
 				post("/api/subscriptions/" + id + "/change-plan", "{\"planId\":\"" + product.yearlyPlan + "\"}", token))

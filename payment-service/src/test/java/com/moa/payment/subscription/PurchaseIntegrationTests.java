@@ -1,7 +1,6 @@
 package com.moa.payment.subscription;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.UUID;
 
 import com.moa.payment.PaymentIntegrationTestSupport;
@@ -50,7 +49,7 @@ class PurchaseIntegrationTests extends PaymentIntegrationTestSupport {
 		Instant start = Instant.parse(read(result, "$.currentPeriodStart"));
 		Instant end = Instant.parse(read(result, "$.currentPeriodEnd"));
 		assertThat(start).isBetween(now, now.plusSeconds(60));
-		assertThat(end).isEqualTo(start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant());
+		assertThat(end).isEqualTo(start.atZone(billingZone()).plusMonths(1).toInstant());
 		assertThat(charges(id)).containsExactly("INITIAL SUCCEEDED 9900");
 		assertThat(providerCharges(id)).isEqualTo(1);
 		assertThat(get("/api/subscriptions/" + id, token)).hasStatusOk();
