@@ -66,18 +66,20 @@ public class Reconciler {
 	 */
 	public int reconcile() {
 		int settled = 0;
-		// Charges this run did not settle stay at the front of the oldest-first list:
+		// Charges this run failed to settle stay at the front of the oldest-first list:
 		// skipped, so that however many keep failing they cannot hold back the others.
+		// Those settled elsewhere meanwhile have left the list: skipping them too would
+		// pass over as many stale ones, left for the next run.
 		int skipped = 0;
 		List<Payment> batch;
 		do {
 			batch = this.payments.pendingOlderThan(this.after, skipped, BATCH_SIZE);
 			for (Payment pending : batch) {
-				if (settle(pending)) {
-					settled++;
-				}
-				else {
-					skipped++;
+				switch (settle(pending)) {
+					case SETTLED -> settled++;
+					case STILL_STALE -> skipped++;
+					case NO_LONGER_STALE -> {
+					}
 				}
 			}
 		}
@@ -85,7 +87,7 @@ public class Reconciler {
 		return settled;
 	}
 
-	private boolean settle(Payment pending) {
+	private Reconciled settle(Payment pending) {
 		try {
 			// Voided at the provider when it has no charge under the key: a request
 			// still on its way can then no longer take the money after this settles
@@ -98,18 +100,26 @@ public class Reconciler {
 			Charging.Settled outcome = known.isPresent() ? this.charging.settle(pending, known.get())
 					: this.charging.settleIfRequestedBefore(pending, ChargeResult.UNAVAILABLE, this.after);
 			if (!outcome.byThisCall()) {
-				return false;
+				// Settled by its own request or another instance, or handed to the
+				// provider again: no longer PENDING or no longer stale.
+				return Reconciled.NO_LONGER_STALE;
 			}
 			log.warn("Reconciled charge {} ({} of subscription {}) left pending: {}", pending.id(), pending.kind(),
 					pending.subscriptionId(), outcome.result().outcome());
 			this.listeners.forEach((listener) -> listener.onReconciled(outcome));
-			return true;
+			return Reconciled.SETTLED;
 		}
 		catch (RuntimeException ex) {
 			log.warn("Could not reconcile charge {} ({} of subscription {}); trying again next run", pending.id(),
 					pending.kind(), pending.subscriptionId(), ex);
-			return false;
+			return Reconciled.STILL_STALE;
 		}
+	}
+
+	private enum Reconciled {
+
+		SETTLED, NO_LONGER_STALE, STILL_STALE
+
 	}
 
 	/** Told about charges the reconciler settled (the purchase completes its key). */
