@@ -76,7 +76,7 @@ public abstract class PaymentIntegrationTestSupport {
 	protected Catalog catalog;
 
 	@Autowired
-	PaymentProperties properties;
+	protected PaymentProperties properties;
 
 	@Autowired
 	protected BillingJob billing;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import com.moa.payment.PaymentProperties;
@@ -21,10 +22,13 @@ import com.moa.payment.subscription.SubscriptionRepository;
 import com.moa.payment.subscription.SubscriptionStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -72,6 +76,11 @@ public class BillingJob {
 	// given back well before the reconciler could take them for abandoned (the margin
 	// is for the charge under way and a pause of the process).
 	private final Duration sendWithin;
+
+	// Set when the application begins to shut down: a batch under way gives back what it
+	// has not sent instead of racing the closing pool, which left them PENDING for the
+	// reconciler to settle as "nothing charged", putting each renewal off by an hour.
+	private volatile boolean stopping;
 
 	/** Charges never sent whose give-back failed: given back at the next round. */
 	private final Queue<UUID> owedGiveBack = new ConcurrentLinkedQueue<>();
@@ -121,7 +130,7 @@ public class BillingJob {
 				round = runOnce() + sendNotices();
 				handled += round;
 			}
-			while (round > 0);
+			while (round > 0 && !this.stopping);
 			return handled;
 		}
 		finally {
@@ -150,9 +159,13 @@ public class BillingJob {
 			return due.size();
 		});
 		for (int i = 0; i < toCharge.size(); i++) {
+			if (this.stopping || Thread.currentThread().isInterrupted()) {
+				giveBack(toCharge.subList(i, toCharge.size()), "the application is stopping");
+				break;
+			}
 			// The first is always sent, so that every round makes progress.
 			if (i > 0 && System.nanoTime() - claimedAt > this.sendWithin.toNanos()) {
-				giveBack(toCharge.subList(i, toCharge.size()));
+				giveBack(toCharge.subList(i, toCharge.size()), "not sent within " + this.sendWithin);
 				break;
 			}
 			Payment payment = toCharge.get(i);
@@ -177,12 +190,11 @@ public class BillingJob {
 	 * would settle them as "nothing charged" and put the renewal off by the
 	 * unavailable-retry hour.
 	 */
-	private void giveBack(List<Payment> unsent) {
+	private void giveBack(List<Payment> unsent, String why) {
 		List<UUID> ids = unsent.stream().map(Payment::id).toList();
 		try {
 			int given = this.payments.discardUnsent(ids);
-			log.info("Billing batch gave back {} renewal charges not sent within {}; claimed again next round", given,
-					this.sendWithin);
+			log.info("Billing batch gave back {} renewal charges ({}); claimed again next round", given, why);
 		}
 		catch (DataAccessException ex) {
 			// The database went away mid-batch: owed, and given back by the next round
@@ -191,6 +203,23 @@ public class BillingJob {
 			this.owedGiveBack.addAll(ids);
 			log.warn("Billing batch could not give back {} renewal charges not sent ({}); next round will", ids.size(),
 					ex.getMessage());
+		}
+	}
+
+	/** The application begins to shut down (before any bean is stopped or destroyed). */
+	@EventListener(ContextClosedEvent.class)
+	void onShutdown() {
+		this.stopping = true;
+	}
+
+	/**
+	 * Lets a batch under way finish its charge at the provider and give back the rest
+	 * before the database pool closes.
+	 */
+	@PreDestroy
+	void awaitBatch() throws InterruptedException {
+		if (this.running.tryLock(10, TimeUnit.SECONDS)) {
+			this.running.unlock();
 		}
 	}
 

@@ -13,14 +13,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.moa.payment.PaymentIntegrationTestSupport;
+import com.moa.payment.payment.PaymentRepository;
+import com.moa.payment.subscription.SubscriptionEvents;
+import com.moa.payment.subscription.SubscriptionRepository;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,6 +44,21 @@ class ChargeConflictsIntegrationTests extends PaymentIntegrationTestSupport {
 
 	@Autowired
 	BillingClock clock;
+
+	@Autowired
+	SubscriptionRepository subscriptions;
+
+	@Autowired
+	PaymentRepository payments;
+
+	@Autowired
+	SubscriptionEvents events;
+
+	@Autowired
+	Charging charging;
+
+	@Autowired
+	TransactionTemplate transaction;
 
 	@AfterEach
 	void normalProvider() {
@@ -148,6 +169,44 @@ class ChargeConflictsIntegrationTests extends PaymentIntegrationTestSupport {
 		this.billing.runUntilIdle();
 		for (String id : all) {
 			assertThat(charges(id)).as(id).containsExactly("INITIAL SUCCEEDED 34000", "RENEWAL SUCCEEDED 34000");
+		}
+	}
+
+	/**
+	 * An instance told to stop while its batch is at the provider lets that charge finish
+	 * and gives back the ones it has not sent: none is left PENDING for the reconciler
+	 * (which would settle it as "nothing charged" and put its renewal off by an hour),
+	 * and the next round renews them.
+	 */
+	@Test
+	void aBatchUnderWayWhenTheApplicationStopsGivesBackWhatItHasNotSent() throws Exception {
+		Product product = product(35_000);
+		List<String> slow = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			slow.add(subscribed(consumer(), product, product.monthlyPlan));
+		}
+		slowProvider(Duration.ofMillis(1000), slow.toArray(String[]::new));
+		this.clock.advance(Duration.ofDays(31));
+		BillingJob stopping = new BillingJob(this.subscriptions, this.payments, this.catalog, this.events,
+				this.charging, this.transaction, this.clock, this.properties, false, new SimpleMeterRegistry());
+
+		CompletableFuture<Integer> batch = CompletableFuture.supplyAsync(stopping::runUntilIdle);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.jdbc.sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")
+				.query(Integer.class)
+				.single() > 0);
+		stopping.onShutdown();
+		batch.get(10, TimeUnit.SECONDS);
+
+		assertThat(
+				this.jdbc.sql("SELECT count(*) FROM payments WHERE status = 'PENDING'").query(Integer.class).single())
+			.isZero();
+		assertThat(slow.stream().filter((id) -> charges(id).size() == 2)).hasSize(1);
+		normalProvider();
+		this.billing.runUntilIdle();
+		for (String id : slow) {
+			assertThat(charges(id)).as(id).containsExactly("INITIAL SUCCEEDED 35000", "RENEWAL SUCCEEDED 35000");
+			assertThat(providerCharges(id)).isEqualTo(2);
 		}
 	}
 
