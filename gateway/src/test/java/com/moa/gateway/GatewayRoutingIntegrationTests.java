@@ -198,7 +198,9 @@ class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 			.jsonPath("$.title")
 			.isNotEmpty()
 			.jsonPath("$.detail")
-			.isNotEmpty();
+			.isNotEmpty()
+			.jsonPath("$.route")
+			.isEqualTo("search");
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
 	}
 
@@ -214,7 +216,9 @@ class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
 			.jsonPath("$.type")
-			.isEqualTo("https://moa-subscribe.com/problems/upstream-timeout");
+			.isEqualTo("https://moa-subscribe.com/problems/upstream-timeout")
+			.jsonPath("$.route")
+			.isEqualTo("lookup");
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
 	}
 

@@ -1,12 +1,21 @@
 package com.moa.gateway.problem;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
+import com.moa.gateway.web.RequestIds;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -24,7 +33,11 @@ public class ProblemResponses {
 	/** Prefix of every problem {@code type}. */
 	public static final String TYPE_PREFIX = "https://moa-subscribe.com/problems/";
 
+	private static final Log logger = LogFactory.getLog(ProblemResponses.class);
+
 	private final JsonMapper jsonMapper;
+
+	private final Map<String, RateLimiter> upstreamWarnings = new ConcurrentHashMap<>();
 
 	ProblemResponses(JsonMapper jsonMapper) {
 		this.jsonMapper = jsonMapper;
@@ -40,6 +53,11 @@ public class ProblemResponses {
 	 * @return completion of the write
 	 */
 	public Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String slug, String title, String detail) {
+		return write(exchange, status, slug, title, detail, Map.of());
+	}
+
+	private Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String slug, String title, String detail,
+			Map<String, Object> members) {
 		ServerHttpResponse response = exchange.getResponse();
 		if (response.isCommitted()) {
 			return Mono.empty();
@@ -49,6 +67,7 @@ public class ProblemResponses {
 		body.put("title", title);
 		body.put("status", status.value());
 		body.put("detail", detail);
+		body.putAll(members);
 		byte[] bytes = this.jsonMapper.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
 		response.setStatusCode(status);
 		if (status == HttpStatus.SERVICE_UNAVAILABLE
@@ -65,7 +84,9 @@ public class ProblemResponses {
 
 	/**
 	 * Writes 503 (service down, circuit open) or 504 (service too slow) for a failed call
-	 * to a service.
+	 * to a service, naming the route in a {@code route} member, and warns of it with the
+	 * request's trace id, at most once per route every 10 s (an outage fails every
+	 * request; {@code spring_cloud_gateway_requests_seconds_count} counts them all).
 	 * @param exchange the current exchange
 	 * @param failure why the call failed, if known
 	 * @return completion of the write
@@ -76,7 +97,26 @@ public class ProblemResponses {
 		if (problem.status() != HttpStatus.GATEWAY_TIMEOUT) {
 			problem = ProblemErrorWebExceptionHandler.unavailable();
 		}
-		return write(exchange, problem.status(), problem.slug(), problem.title(), problem.detail());
+		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+		String routeId = (route != null) ? route.getId() : "unknown";
+		if (this.upstreamWarnings.computeIfAbsent(routeId, this::warningLimit).acquirePermission()) {
+			HttpStatus status = problem.status();
+			RequestIds.withMdc(exchange,
+					() -> logger.warn("Route " + routeId + " answered " + status.value() + " for "
+							+ exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath() + ": "
+							+ ((failure != null) ? failure : "circuit open")));
+		}
+		return write(exchange, problem.status(), problem.slug(), problem.title(), problem.detail(),
+				Map.of("route", routeId));
+	}
+
+	private RateLimiter warningLimit(String routeId) {
+		return RateLimiter.of("upstream-warnings-" + routeId,
+				RateLimiterConfig.custom()
+					.limitForPeriod(1)
+					.limitRefreshPeriod(Duration.ofSeconds(10))
+					.timeoutDuration(Duration.ZERO)
+					.build());
 	}
 
 }
