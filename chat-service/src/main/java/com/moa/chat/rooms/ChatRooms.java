@@ -443,13 +443,18 @@ public class ChatRooms {
 		return runOut ? update.set("lease.until", new Date(0)) : update.unset("lease");
 	}
 
-	/** The room's last message and its counts as of that message. */
+	/**
+	 * The room's last message and its counts as of that message. {@code updatedAt} only
+	 * moves forward ({@code $max}): the message's time is its sending instance's clock,
+	 * and one running behind the previous sender's would move the room back past a rooms
+	 * list cursor, which then lists it again on a later page.
+	 */
 	private static Update moveTo(Document last) {
 		Message message = Message.of(last);
 		return new Update().set("lastSeq", message.seq())
 			.set("lastMessage", message.toDocument())
 			.set("sent", last.get("sent"))
-			.set("updatedAt", Date.from(message.sentAt()));
+			.max("updatedAt", Date.from(message.sentAt()));
 	}
 
 	private void deliver(Document room, Message message) {

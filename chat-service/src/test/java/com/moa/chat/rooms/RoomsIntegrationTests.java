@@ -3,6 +3,8 @@ package com.moa.chat.rooms;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -553,6 +555,49 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 		}
 	}
 
+	/**
+	 * Each instance stamps a message with its own clock. A room written through one 2 s
+	 * ahead, then through one on time, keeps the later time: moved back, it fell behind
+	 * the cursor of a client paging the rooms list, which was shown it again.
+	 */
+	@Test
+	void aRoomNeverMovesBackInTheListWhenInstancesClocksDiffer() {
+		UUID seller = user("SELLER", "판매자");
+		// A minute on, so every message below is later than the rooms' opening.
+		Instant now = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+		ChatRooms onTime = instanceAt(now);
+		ChatRooms ahead = instanceAt(now.plusSeconds(2));
+		List<UUID[]> rooms = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			UUID consumer = user("CONSUMER", "구매자 " + i);
+			Response opened = post(this.port, "/api/chat/rooms", consumer, Map.of("sellerId", seller));
+			rooms.add(new UUID[] { UUID.fromString(opened.json().get("id").asString()), consumer });
+		}
+		// Two rooms written in earlier, listed after the one the test moves.
+		instanceAt(now.minusSeconds(10)).send(rooms.get(1)[0], rooms.get(1)[1], "earlier", "1");
+		instanceAt(now.minusSeconds(20)).send(rooms.get(2)[0], rooms.get(2)[1], "earliest", "1");
+		UUID moving = rooms.get(0)[0];
+		ahead.send(moving, rooms.get(0)[1], "through the instance ahead", "1");
+
+		Response first = get(this.port, "/api/chat/rooms?limit=1", seller);
+		List<String> seen = new ArrayList<>();
+		first.json().forEach((room) -> seen.add(room.get("id").asString()));
+		onTime.send(moving, rooms.get(0)[1], "through the instance on time", "2");
+		String page = next(first);
+		for (int pages = 0; page != null && pages < 5; pages++) {
+			Response answer = get(this.port, page, seller);
+			answer.json().forEach((room) -> seen.add(room.get("id").asString()));
+			page = next(answer);
+		}
+
+		assertThat(seen).containsExactly(moving.toString(), rooms.get(1)[0].toString(), rooms.get(2)[0].toString());
+		Document stored = this.mongo.findById(moving.toString(), Document.class, "rooms");
+		assertThat(stored.getDate("updatedAt").toInstant()).isEqualTo(now.plusSeconds(2));
+		assertThat(stored.get("lastSeq", Number.class).longValue()).isEqualTo(2);
+		var listed = get(this.port, "/api/chat/rooms?limit=1", seller).json().get(0);
+		assertThat(listed.get("lastMessage").get("text").asString()).isEqualTo("through the instance on time");
+	}
+
 	@Test
 	void theLongestTextArrivesWholeAndBadTextIsRefused() {
 		UUID[] room = room();
@@ -571,6 +616,18 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 			assertThat(refused.status()).as(bad.toString()).isEqualTo(400);
 		}
 		assertThat(get(this.port, messages, room[1]).json()).hasSize(1);
+	}
+
+	/** A ChatRooms as an instance whose clock stands at {@code now} runs it. */
+	private ChatRooms instanceAt(Instant now) {
+		return new ChatRooms(this.mongo, this.users, this.deliveries, this.properties, Clock.fixed(now, ZoneOffset.UTC),
+				new SimpleMeterRegistry());
+	}
+
+	/** The next page's path from the {@code Link} header, or null on the last page. */
+	private static String next(Response page) {
+		String link = page.header("Link");
+		return (link != null) ? link.substring(1, link.indexOf('>')) : null;
 	}
 
 	/** Message {@code seq} as a sender that died before moving the room left it. */

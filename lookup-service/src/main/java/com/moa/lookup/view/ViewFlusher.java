@@ -1,5 +1,6 @@
 package com.moa.lookup.view;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,14 +10,19 @@ import java.util.UUID;
 import com.moa.lookup.LookupProperties;
 import com.moa.lookup.cache.RedisAvailability;
 import com.moa.platform.events.EventPublisher;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -66,6 +72,17 @@ class ViewFlusher {
 
 	private final int batchSize;
 
+	/** One warning per 30 s, not one per round, while PostgreSQL is away. */
+	private final RateLimiter failureWarnings = RateLimiter.of("view-flush-warnings",
+			RateLimiterConfig.custom()
+				.limitForPeriod(1)
+				.limitRefreshPeriod(Duration.ofSeconds(30))
+				.timeoutDuration(Duration.ZERO)
+				.build());
+
+	/** Whether the last round failed; only the scheduler's thread runs rounds. */
+	private boolean failing;
+
 	ViewFlusher(StringRedisTemplate redis, RedisAvailability availability, ViewCounter counter, JdbcTemplate jdbc,
 			TransactionTemplate transaction, EventPublisher events, LookupProperties properties) {
 		this.redis = redis;
@@ -77,16 +94,38 @@ class ViewFlusher {
 		this.batchSize = properties.views().flushBatch();
 	}
 
+	/**
+	 * Flushes the dirty products. PostgreSQL unreachable costs one warning per 30 s, not
+	 * the scheduler's error with a stack trace every round: nothing is lost, the products
+	 * stay dirty in Redis until a round gets through.
+	 */
 	@Scheduled(fixedDelayString = "${moa.lookup.views.flush-interval:PT2S}")
 	void flush() {
 		if (!this.availability.usable()) {
 			return;
 		}
-		this.counter.addOfflineViews();
-		for (int round = 0; round < MAX_ROUNDS; round++) {
-			if (flushRound() < this.batchSize) {
-				return;
+		int flushed = 0;
+		try {
+			this.counter.addOfflineViews();
+			for (int round = 0; round < MAX_ROUNDS; round++) {
+				int taken = flushRound();
+				flushed += taken;
+				if (taken < this.batchSize) {
+					break;
+				}
 			}
+		}
+		catch (DataAccessException | TransactionException ex) {
+			this.failing = true;
+			if (this.failureWarnings.acquirePermission()) {
+				log.warn("View counts not flushed (they stay dirty in Redis; retried every round): {}",
+						NestedExceptionUtils.getMostSpecificCause(ex).getMessage());
+			}
+			return;
+		}
+		if (this.failing && flushed > 0) {
+			this.failing = false;
+			log.info("View counts flushed again");
 		}
 	}
 
