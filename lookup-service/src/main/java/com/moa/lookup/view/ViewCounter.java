@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import com.moa.lookup.cache.RedisAvailability;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -116,10 +117,18 @@ public class ViewCounter {
 		if (!this.markers.firstView(productId, viewer)) {
 			return this.availability.call(() -> currentTotal(productId), () -> -1L);
 		}
-		return this.availability.call(() -> incrementInRedis(productId, viewer), () -> {
+		try {
+			return this.availability.call(() -> incrementInRedis(productId, viewer), () -> {
+				this.offline.add(productId);
+				return -1L;
+			});
+		}
+		catch (FlushedCountUnavailable ex) {
+			// Redis answered; PostgreSQL did not give the product's first total. Held
+			// like a view Redis missed, added with the next flush.
 			this.offline.add(productId);
 			return -1L;
-		});
+		}
 	}
 
 	private long incrementInRedis(UUID productId, String viewer) {
@@ -164,6 +173,15 @@ public class ViewCounter {
 	 * for the next call.
 	 */
 	void addOfflineViews() {
+		try {
+			addOfflineViewsInRedis();
+		}
+		catch (FlushedCountUnavailable ex) {
+			// The rest waits for the next flush, whose own PostgreSQL failure warns.
+		}
+	}
+
+	private void addOfflineViewsInRedis() {
 		for (OfflineViews.Batch batch : this.offline.batches()) {
 			List<String> keys = List.of(TOTALS_KEY, DIRTY_KEY, BATCH_PREFIX + batch.id());
 			String id = batch.productId().toString();
@@ -189,12 +207,30 @@ public class ViewCounter {
 		}, () -> null);
 	}
 
+	/**
+	 * PostgreSQL's count, read inside a Redis call to seed a product's first total. Its
+	 * failure is not a {@link DataAccessException} there: it would be taken for Redis's
+	 * and put Redis out of use (a misleading warning and {@code lookup_redis_in_use} 0).
+	 */
 	private long flushedCount(UUID productId) {
-		return this.jdbc.sql("SELECT view_count FROM catalog_products WHERE id = ?")
-			.param(productId)
-			.query(Long.class)
-			.optional()
-			.orElse(0L);
+		try {
+			return this.jdbc.sql("SELECT view_count FROM catalog_products WHERE id = ?")
+				.param(productId)
+				.query(Long.class)
+				.optional()
+				.orElse(0L);
+		}
+		catch (DataAccessException ex) {
+			throw new FlushedCountUnavailable(ex);
+		}
+	}
+
+	private static final class FlushedCountUnavailable extends RuntimeException {
+
+		FlushedCountUnavailable(DataAccessException cause) {
+			super(cause);
+		}
+
 	}
 
 }

@@ -2,14 +2,17 @@ package com.moa.lookup.view;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.IntStream;
 
 import com.moa.lookup.LookupIntegrationTestSupport;
+import com.moa.lookup.cache.RedisAvailability;
 import com.moa.platform.testing.TcpProxy;
 import com.moa.platform.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -41,6 +44,12 @@ class ViewFlushOutageIntegrationTests extends LookupIntegrationTestSupport {
 
 	private static TcpProxy postgresProxy;
 
+	@Autowired
+	ViewCounter counter;
+
+	@Autowired
+	RedisAvailability viewTotals;
+
 	@Test
 	void viewsCountedWhilePostgresIsDownAreFlushedWhenItReturnsWithOneWarning(CapturedOutput output)
 			throws InterruptedException {
@@ -62,10 +71,7 @@ class ViewFlushOutageIntegrationTests extends LookupIntegrationTestSupport {
 			postgresProxy.restore();
 		}
 
-		// The pool reconnects with its own back-off; until then a query here fails too.
-		await().atMost(Duration.ofSeconds(15))
-			.ignoreExceptions()
-			.until(() -> this.jdbc.sql("SELECT 1").query(Integer.class).single() == 1);
+		awaitPostgres();
 		awaitFlushedViewCount(product.id, 6);
 		assertThat(output).doesNotContain("Unexpected error occurred in scheduled task");
 		List<String> lines = output.getAll().lines().toList();
@@ -79,6 +85,40 @@ class ViewFlushOutageIntegrationTests extends LookupIntegrationTestSupport {
 		if (next < lines.size()) {
 			assertThat(lines.get(next)).matches("\\d{4}-\\d{2}-\\d{2}T.*");
 		}
+	}
+
+	/**
+	 * A product's first view needs its flushed total from PostgreSQL to seed Redis's:
+	 * with PostgreSQL away the view is held and added later, and Redis, which answered,
+	 * stays in use (it was put out of use, as if it had failed).
+	 */
+	@Test
+	void aFirstViewWhilePostgresIsDownIsHeldAndRedisStaysInUse() {
+		Product product = product("First view " + uniqueToken());
+		publishUpserted(product);
+		// Stored, and never viewed (reading its page would count a view).
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.jdbc.sql("SELECT count(*) FROM catalog_products WHERE id = ?")
+				.param(product.id)
+				.query(Integer.class)
+				.single() == 1);
+		postgresProxy.cut();
+		try {
+			assertThat(this.counter.count(product.id, "v:" + UUID.randomUUID())).isEqualTo(-1);
+			assertThat(this.viewTotals.inUse()).isTrue();
+		}
+		finally {
+			postgresProxy.restore();
+		}
+		awaitPostgres();
+		awaitFlushedViewCount(product.id, 1);
+	}
+
+	/** The pool reconnects with its own back-off; until then a query here fails too. */
+	private void awaitPostgres() {
+		await().atMost(Duration.ofSeconds(15))
+			.ignoreExceptions()
+			.until(() -> this.jdbc.sql("SELECT 1").query(Integer.class).single() == 1);
 	}
 
 	/** The test database, reached through a proxy the test can cut. */
