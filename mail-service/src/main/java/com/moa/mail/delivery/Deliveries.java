@@ -83,6 +83,23 @@ public class Deliveries {
 	}
 
 	/**
+	 * Whether a mail about a newer state of the subscription than {@code version} was
+	 * sent to the recipient or still may be (queued, being sent); {@code id} is the
+	 * asking mail's own row. Subscription mails carry their subscription and its version
+	 * in the payload (MailEvents).
+	 */
+	boolean newerSubscriptionMail(UUID recipientId, UUID id, String subscriptionId, long version) {
+		return this.jdbc.sql("""
+				SELECT EXISTS (SELECT 1 FROM deliveries
+				               WHERE recipient_id = ? AND id <> ? AND status IN ('QUEUED', 'SENDING', 'SENT')
+				                 AND payload ->> 'subscriptionId' = ?
+				                 AND CAST(payload ->> 'subscriptionVersion' AS bigint) > ?)""")
+			.params(recipientId, id, subscriptionId, version)
+			.query(Boolean.class)
+			.single();
+	}
+
+	/**
 	 * Queues a terms version's mail for every subscriber live now who has not agreed to
 	 * it, in one statement; a subscriber already queued for this version is skipped. Who
 	 * has not: a subscriber whose accepted version is known, if this one is newer
@@ -252,6 +269,20 @@ public class Deliveries {
 				    next_attempt_at = now() + make_interval(secs => ?), waiting_since = coalesce(waiting_since, now())
 				WHERE id = ? AND status = 'SENDING' AND claim = ?""")
 			.params(truncate(error), seconds(after), delivery.id(), delivery.claim())
+			.update();
+	}
+
+	/**
+	 * Drops a claimed delivery unsent and uncounted: what it says is no longer true (a
+	 * cancel the subscriber withdrew since), and sent late it would be their last word.
+	 * {@code reason} goes where errors go.
+	 */
+	void superseded(Delivery delivery, String reason) {
+		this.jdbc.sql("""
+				UPDATE deliveries SET status = 'SUPERSEDED', last_error = ?, lease_until = NULL, claim = NULL,
+				    waiting_since = NULL
+				WHERE id = ? AND status = 'SENDING' AND claim = ?""")
+			.params(truncate(reason), delivery.id(), delivery.claim())
 			.update();
 	}
 

@@ -5,15 +5,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import com.moa.mail.MailProperties;
 import com.moa.mail.content.MailComposer;
@@ -71,6 +74,18 @@ public class DeliveryWorker implements SmartLifecycle {
 	private static final Duration FIRST_RECORD_PAUSE = Duration.ofMillis(100);
 
 	private static final Duration MAX_RECORD_PAUSE = Duration.ofSeconds(2);
+
+	/**
+	 * Mail about a state of a subscription that a newer one can make untrue (see
+	 * {@link #supersededBy}).
+	 */
+	private static final Set<MailKind> STATE_MAIL = EnumSet.of(MailKind.SUBSCRIPTION_CANCELED,
+			MailKind.SUBSCRIPTION_RESUMED, MailKind.RENEWAL_UPCOMING);
+
+	/**
+	 * Anything with an {@code @} between two runs of non-separators, in brackets or not.
+	 */
+	private static final Pattern EMAIL_LIKE = Pattern.compile("<?[^\\s<>()\\[\\],;:\"'@]+@[^\\s<>()\\[\\],;:\"'@]+>?");
 
 	private final Deliveries deliveries;
 
@@ -180,12 +195,12 @@ public class DeliveryWorker implements SmartLifecycle {
 			catch (SmtpUnreachableException ex) {
 				outagePause = outagePause.isZero() ? Duration.ofSeconds(1)
 						: atMost(outagePause.multipliedBy(2), MAX_OUTAGE_PAUSE);
-				log.warn("SMTP server not taking mail ({}); mail stays queued, next try in {}", ex.getMessage(),
-						outagePause);
+				log.warn("SMTP server not taking mail ({}); mail stays queued, next try in {}",
+						withoutAddresses(ex.getMessage()), outagePause);
 				sleep(outagePause);
 			}
 			catch (DataAccessException ex) {
-				log.warn("Delivery log unavailable: {}", ex.getMessage());
+				log.warn("Delivery log unavailable: {}", withoutAddresses(ex.getMessage()));
 				sleep(Duration.ofSeconds(1));
 			}
 			catch (RuntimeException ex) {
@@ -394,13 +409,15 @@ public class DeliveryWorker implements SmartLifecycle {
 			}
 			catch (DataAccessException ex) {
 				if (ex instanceof DataIntegrityViolationException && !oneByOne) {
+					// Not the exception itself: PgJDBC quotes the batch's
+					// statements, addresses included.
 					log.error("Record of {} mails the SMTP server accepted (claim {}) violates a constraint; "
-							+ "recording them one by one", sent.size(), claim, ex);
+							+ "recording them one by one: {}", sent.size(), claim, loggable(ex));
 					oneByOne = true;
 					continue;
 				}
 				log.warn("{} mails the SMTP server accepted not recorded yet ({}); next try in {}", sent.size(),
-						ex.getMessage(), pause);
+						withoutAddresses(ex.getMessage()), pause);
 			}
 			sleep(pause);
 			if (Thread.currentThread().isInterrupted()) {
@@ -432,16 +449,18 @@ public class DeliveryWorker implements SmartLifecycle {
 				this.deliveries.sent(claim, Map.of(id, email));
 			}
 			catch (DataIntegrityViolationException ex) {
-				log.error("Mail {} was accepted by the SMTP server for {}, but the delivery log does not take "
-						+ "that address: recorded SENT without it", id, email, ex);
+				log.error("Mail {} was accepted by the SMTP server, but the delivery log does not take the "
+						+ "address it went to: recorded SENT without it ({})", id, loggable(ex));
 				try {
 					this.deliveries.sentWithoutAddress(claim, id,
 							"accepted by the SMTP server; the address it went to could not be recorded: "
 									+ describe(ex));
 				}
 				catch (DataIntegrityViolationException refused) {
-					log.error("Mail {} was accepted by the SMTP server, but cannot be recorded SENT at all: "
-							+ "it stays SENDING and is sent again when its lease runs out", id, refused);
+					log.error(
+							"Mail {} was accepted by the SMTP server, but cannot be recorded SENT at all: "
+									+ "it stays SENDING and is sent again when its lease runs out ({})",
+							id, loggable(refused));
 				}
 			}
 		});
@@ -556,6 +575,14 @@ public class DeliveryWorker implements SmartLifecycle {
 	 */
 	private Optional<Prepared> prepare(Delivery delivery, Map<String, Optional<Terms>> termsCache)
 			throws MessagingException, UnsupportedEncodingException {
+		Map<String, Object> variables = delivery.variables();
+		String supersededBy = supersededBy(delivery, variables);
+		if (supersededBy != null) {
+			log.info("Mail {} {} to {} not sent: {}", delivery.kind(), delivery.id(), delivery.recipientId(),
+					supersededBy);
+			this.deliveries.superseded(delivery, supersededBy);
+			return Optional.empty();
+		}
 		Recipient recipient = this.directory.recipient(delivery.recipientId()).orElse(null);
 		if (recipient == null) {
 			awaitProjection(delivery, "recipient " + delivery.recipientId() + " unknown (no user.* event yet)");
@@ -564,7 +591,6 @@ public class DeliveryWorker implements SmartLifecycle {
 		// Checked before anything else: an address the transport would mangle must fail
 		// here, alone, not misdirect the mail or break the session for the whole batch.
 		String email = Addresses.ascii(recipient.email());
-		Map<String, Object> variables = delivery.variables();
 		if (delivery.kind() == MailKind.TERMS_CHANGED) {
 			UUID productId = UUID.fromString((String) variables.get("productId"));
 			int version = ((Number) variables.get("termsVersion")).intValue();
@@ -610,6 +636,36 @@ public class DeliveryWorker implements SmartLifecycle {
 		return Optional.of(new Prepared(message, email));
 	}
 
+	/**
+	 * Why a mail about a subscription's state is no longer to be sent, or null. Whether
+	 * it was the newest state was checked when it was queued (MailEvents), but a mail
+	 * retried after a transient failure (5 s, doubling) can still be waiting when the
+	 * subscriber changes it again: a cancel they withdrew would then arrive after the
+	 * mail saying it was withdrawn, and be their last word while they are charged. So it
+	 * is checked again here. A cancel or a resume gives way to a mail about a newer state
+	 * of the subscription sent or still due, not to any newer state: a cancel taking
+	 * effect, or a plan change, has no mail of its own then, and the subscriber would
+	 * hear nothing. A renewal notice gives way to any newer state, as when it was queued
+	 * (a cancel, the renewal, a plan change with another price). Rows queued before the
+	 * payload carried the subscription's version are sent as they are.
+	 */
+	private String supersededBy(Delivery delivery, Map<String, Object> variables) {
+		if (!STATE_MAIL.contains(delivery.kind()) || !(variables.get("subscriptionId") instanceof String subscription)
+				|| !(variables.get("subscriptionVersion") instanceof Number version)) {
+			return null;
+		}
+		if (this.deliveries.newerSubscriptionMail(delivery.recipientId(), delivery.id(), subscription,
+				version.longValue())) {
+			return "superseded: a mail about a newer state of subscription " + subscription + " than version " + version
+					+ " was sent or is due";
+		}
+		if (delivery.kind() == MailKind.RENEWAL_UPCOMING
+				&& !this.directory.isNewest(UUID.fromString(subscription), version.longValue())) {
+			return "superseded: subscription " + subscription + " changed after version " + version;
+		}
+		return null;
+	}
+
 	/** A failure that is about the mail (not the server being away). */
 	private void record(Delivery delivery, Exception failure) {
 		if (SmtpFailure.of(failure) == SmtpFailure.PERMANENT) {
@@ -643,13 +699,14 @@ public class DeliveryWorker implements SmartLifecycle {
 				: Duration.ZERO;
 		if (waited.compareTo(this.settings.projectionWait()) >= 0) {
 			log.warn("Mail {} {} to {} failed for good after waiting {}: {}", delivery.kind(), delivery.id(),
-					delivery.recipientId(), waited, error);
+					delivery.recipientId(), waited, withoutAddresses(error));
 			this.deliveries.failedWaiting(delivery, error);
 			Counter.builder("moa.mail.failed").tag("kind", delivery.kind().name()).register(this.meters).increment();
 			return;
 		}
 		if (delivery.waitingSince() == null) {
-			log.info("Mail {} {} to {} waits: {}", delivery.kind(), delivery.id(), delivery.recipientId(), error);
+			log.info("Mail {} {} to {} waits: {}", delivery.kind(), delivery.id(), delivery.recipientId(),
+					withoutAddresses(error));
 		}
 		Duration after = waited.isNegative() ? Duration.ZERO : waited;
 		after = atMost(after, this.settings.maxBackoff());
@@ -660,7 +717,8 @@ public class DeliveryWorker implements SmartLifecycle {
 	}
 
 	private void fail(Delivery delivery, String error) {
-		log.warn("Mail {} {} to {} failed for good: {}", delivery.kind(), delivery.id(), delivery.recipientId(), error);
+		log.warn("Mail {} {} to {} failed for good: {}", delivery.kind(), delivery.id(), delivery.recipientId(),
+				withoutAddresses(error));
 		this.deliveries.failed(delivery, error);
 		Counter.builder("moa.mail.failed").tag("kind", delivery.kind().name()).register(this.meters).increment();
 	}
@@ -681,6 +739,24 @@ public class DeliveryWorker implements SmartLifecycle {
 			}
 		}
 		return text.toString();
+	}
+
+	/**
+	 * A failure as the log shows it: {@link #describe} without addresses. SMTP replies
+	 * quote the recipient ({@code 550 5.1.1 <bob@example.com>: no such mailbox}), and
+	 * PgJDBC quotes a failed batch's statements with their values.
+	 */
+	private static String loggable(Throwable failure) {
+		return withoutAddresses(describe(failure));
+	}
+
+	/**
+	 * The text with every email-like token (and the angle brackets around it) replaced by
+	 * {@code <address>}, so a log line names no recipient (the delivery and user ids say
+	 * whose mail it was). An SMTP reply keeps its code and enhanced status.
+	 */
+	static String withoutAddresses(String text) {
+		return (text != null) ? EMAIL_LIKE.matcher(text).replaceAll("<address>") : null;
 	}
 
 	private record Prepared(MimeMessage message, String email) {

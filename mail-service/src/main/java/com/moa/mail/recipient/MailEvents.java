@@ -137,6 +137,10 @@ class MailEvents {
 			// The title is read when the mail is sent: product events may arrive later.
 			Map<String, Object> payload = new LinkedHashMap<>();
 			payload.put("productId", productId.toString());
+			// The state the mail is about: a cancel, resume or renewal notice superseded
+			// by a newer one before it goes out is not sent (DeliveryWorker).
+			payload.put("subscriptionId", subscriptionId.toString());
+			payload.put("subscriptionVersion", data.path("version").asLong(0));
 			payload.put("price", data.path("price").asLong(0));
 			payload.put("currency", data.path("currency").asString("KRW"));
 			payload.put("billingPeriod", data.path("billingPeriod").asString(""));

@@ -43,7 +43,8 @@ import static org.mockito.Mockito.when;
 
 /**
  * The sender threads on their own, everything around them mocked: stopping a sender the
- * rate limiter holds back, giving up recording a batch another sender took.
+ * rate limiter holds back, giving up recording a batch another sender took; what the log
+ * shows of a failure.
  */
 class DeliveryWorkerTests {
 
@@ -91,6 +92,27 @@ class DeliveryWorkerTests {
 		verify(sender).send(any(MimeMessage[].class));
 		verify(deliveries, times(2)).sent(eq(claim), anyMap());
 		verify(deliveries, times(2)).extendLease(eq(claim), anyList(), any());
+	}
+
+	@Test
+	void addressesAreLeftOutOfLoggedTextButNotTheSmtpReplyCodes() {
+		assertThat(DeliveryWorker.withoutAddresses(
+				"SendFailedException: Invalid Addresses <- SMTPAddressFailedException: 550 5.1.1 <bob.kim+moa@example.co.kr>: "
+						+ "Recipient address rejected: User unknown"))
+			.isEqualTo("SendFailedException: Invalid Addresses <- SMTPAddressFailedException: 550 5.1.1 <address>: "
+					+ "Recipient address rejected: User unknown");
+		assertThat(DeliveryWorker.withoutAddresses("452 4.2.2 full-1@example.com: mailbox full, try again later"))
+			.isEqualTo("452 4.2.2 <address>: mailbox full, try again later");
+		// PgJDBC quotes a failed batch's statements with their values.
+		assertThat(DeliveryWorker.withoutAddresses(
+				"Batch entry 0 UPDATE deliveries SET email = ('user@xn--hq1bm8jm9l.xn--3e0b707e'), attempts = 1"))
+			.isEqualTo("Batch entry 0 UPDATE deliveries SET email = ('<address>'), attempts = 1");
+		assertThat(DeliveryWorker.withoutAddresses("사용자@도메인.한국, other@example.com; 421 4.3.2 busy"))
+			.isEqualTo("<address>, <address>; 421 4.3.2 busy");
+		assertThat(
+				DeliveryWorker.withoutAddresses("MailConnectException: Couldn't connect to host, port: 127.0.0.1, 25"))
+			.isEqualTo("MailConnectException: Couldn't connect to host, port: 127.0.0.1, 25");
+		assertThat(DeliveryWorker.withoutAddresses(null)).isNull();
 	}
 
 	private static DeliveryWorker worker(Deliveries deliveries, JavaMailSender sender, int rate) {

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 import com.moa.mail.MailIntegrationTestSupport;
 import com.moa.mail.MailProperties;
@@ -24,8 +25,15 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
+import org.springframework.boot.mail.autoconfigure.MailSenderAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
@@ -45,6 +53,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * and priority. Each test starts from an empty delivery log.
  */
 @TestPropertySource(properties = { "moa.mail.sending.enabled=false", "moa.mail.sending.lease=1s" })
+@ExtendWith(OutputCaptureExtension.class)
 class SendingIntegrationTests extends MailIntegrationTestSupport {
 
 	@Autowired
@@ -189,7 +198,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 	 * one SENT without its address (the server did accept it), and nothing is sent twice.
 	 */
 	@Test
-	void anAcceptedMailTheLogWillNotRecordDoesNotHoldUpItsBatchNorGoOutAgain() throws Exception {
+	void anAcceptedMailTheLogWillNotRecordDoesNotHoldUpItsBatchNorGoOutAgain(CapturedOutput output) throws Exception {
 		User first = userWithEmail("first-" + UUID.randomUUID() + "@example.com");
 		User unrecordable = userWithEmail("unrecordable-" + UUID.randomUUID() + "@example.com");
 		User next = userWithEmail("next-" + UUID.randomUUID() + "@example.com");
@@ -209,11 +218,105 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 			.containsEntry("email", null);
 		assertThat((String) row(unrecordable.id()).get("last_error")).contains("could not be recorded")
 			.contains("varying(254)");
+		// Logged by its id, without the address (PgJDBC quotes it in the batch's error).
+		String id = this.jdbc.sql("SELECT CAST(id AS text) FROM deliveries WHERE recipient_id = ?")
+			.param(unrecordable.id())
+			.query(String.class)
+			.single();
+		assertThat(ownLog(output)).contains("Mail " + id + " was accepted by the SMTP server, but the delivery log")
+			.contains("email = ('<address>')")
+			.doesNotContain(unrecordable.email());
 		// Past the lease: nothing is left to send again.
 		Thread.sleep(1200);
 		assertThat(this.worker.sendDue()).isZero();
 		for (User user : List.of(first, unrecordable, next)) {
 			assertThat(inbox(user.email())).hasSize(1);
+		}
+	}
+
+	/**
+	 * Under prod STARTTLS is required, not just used when offered: a relay that does not
+	 * offer it, or an attacker on the path who strips the offer, gets neither our login
+	 * nor a mail in plaintext. That says nothing about the mail: it waits, uncounted, as
+	 * for a server that cannot be reached, and is not dropped. Only a local sink without
+	 * TLS is sent to in the clear ({@code MOA_MAIL_SMTP_STARTTLS_REQUIRED=false}).
+	 */
+	@Test
+	void underProdARelayOfferingNoStarttlsGetsNoMailAndTheMailWaitsUncounted() {
+		// GreenMail offers no STARTTLS.
+		User user = userWithEmail("tls-" + UUID.randomUUID() + "@example.com");
+		this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+		prodMailSender().run((context) -> {
+			DeliveryWorker prod = worker(this.deliveries, context.getBean(JavaMailSender.class),
+					this.properties.sending());
+			assertThatExceptionOfType(SmtpUnreachableException.class).isThrownBy(prod::sendDue)
+				.withMessageContaining("STARTTLS is required");
+		});
+		assertThat(row(user.id())).containsEntry("status", "QUEUED").containsEntry("attempts", 0);
+		assertThat((String) row(user.id()).get("last_error")).contains("STARTTLS is required");
+		assertThat(inbox(user.email())).isEmpty();
+
+		prodMailSender().withPropertyValues("MOA_MAIL_SMTP_STARTTLS_REQUIRED=false").run((context) -> {
+			DeliveryWorker localSink = worker(this.deliveries, context.getBean(JavaMailSender.class),
+					this.properties.sending());
+			assertThat(localSink.sendDue()).isEqualTo(1);
+		});
+		assertThat(row(user.id())).containsEntry("status", "SENT").containsEntry("attempts", 1);
+		assertThat(inbox(user.email())).hasSize(1);
+	}
+
+	/**
+	 * A cancel whose mail was deferred (retried after a backoff) and then withdrawn: the
+	 * mail saying it was withdrawn goes out, and the stale cancel is not sent after it,
+	 * where it would be the subscriber's last word while they are charged again.
+	 */
+	@Test
+	void aCancelRetriedAfterItsWithdrawalWasMailedIsNotSent() throws Exception {
+		try (StubSmtpServer server = StubSmtpServer.refusing()) {
+			// The stub defers full-* (452 4.2.2, a full mailbox); GreenMail takes it.
+			User user = userWithEmail("full-" + UUID.randomUUID() + "@example.com");
+			UUID productId = UUID.randomUUID();
+			this.jdbc.sql("INSERT INTO mail_products (product_id, title, version) VALUES (?, 'Tea Box', 1)")
+				.param(productId)
+				.update();
+			UUID subscriptionId = UUID.randomUUID();
+			this.jdbc
+				.sql("""
+						INSERT INTO mail_subscriptions (subscription_id, user_id, product_id, status, live, version, live_since)
+						VALUES (?, ?, ?, 'ACTIVE', true, 1, now() - interval '1 day')""")
+				.params(subscriptionId, user.id(), productId)
+				.update();
+
+			Map<String, Object> canceled = subscriptionData(subscriptionId, user, productId, "ACTIVE", 2);
+			canceled.put("atPeriodEnd", true);
+			canceled.put("effectiveAt", "2026-12-31T00:00:00Z");
+			send("subscription.canceled", subscriptionId, canceled);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> deliveries(user.id()).equals(List.of("SUBSCRIPTION_CANCELED QUEUED")));
+			MailProperties.Sending backoff = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
+					Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(10), 20, Duration.ofDays(7));
+			assertThat(worker(this.deliveries, sender(server.port()), backoff).sendDue()).isEqualTo(1);
+			assertThat(row(user.id())).containsEntry("status", "QUEUED").containsEntry("attempts", 1);
+
+			send("subscription.resumed", subscriptionId,
+					subscriptionData(subscriptionId, user, productId, "ACTIVE", 3));
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> deliveries(user.id()).contains("SUBSCRIPTION_RESUMED QUEUED"));
+			assertThat(this.worker.sendDue()).isEqualTo(1);
+			assertThat(inbox(user.email())).extracting(MailIntegrationTestSupport::subject)
+				.containsExactly("[Moa Subscribe] Your subscription to Tea Box continues");
+
+			// The cancel's backoff runs out.
+			this.jdbc.sql("UPDATE deliveries SET next_attempt_at = now() WHERE recipient_id = ? AND status = 'QUEUED'")
+				.param(user.id())
+				.update();
+			assertThat(this.worker.sendDue()).isEqualTo(1);
+			assertThat(this.worker.sendDue()).isZero();
+			assertThat(inbox(user.email())).extracting(MailIntegrationTestSupport::subject)
+				.containsExactly("[Moa Subscribe] Your subscription to Tea Box continues");
+			assertThat(deliveries(user.id())).containsExactlyInAnyOrder("SUBSCRIPTION_CANCELED SUPERSEDED",
+					"SUBSCRIPTION_RESUMED SENT");
+			assertThat(server.accepted()).isEmpty();
 		}
 	}
 
@@ -618,7 +721,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 	 * so did a batch whose recipients all bounce.
 	 */
 	@Test
-	void aRecipientRefusedAtRcptFailsAtOnceAloneOrWithTheWholeBatch() throws Exception {
+	void aRecipientRefusedAtRcptFailsAtOnceAloneOrWithTheWholeBatch(CapturedOutput output) throws Exception {
 		try (StubSmtpServer server = StubSmtpServer.refusing()) {
 			MailProperties.Sending quick = new MailProperties.Sending(true, 100, 1, 10, Duration.ofMillis(50),
 					Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 3, Duration.ofDays(7));
@@ -629,6 +732,11 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 			assertThat(refused.sendDue()).isEqualTo(1);
 			assertThat(row(lone.id())).containsEntry("status", "FAILED").containsEntry("attempts", 1);
 			assertThat((String) row(lone.id()).get("last_error")).contains("550 5.1.1");
+			// The log names the user, and quotes the reply without the address in it.
+			assertThat(ownLog(output))
+				.contains("to " + lone.id() + " failed for good: SendFailedException: Invalid Addresses"
+						+ " <- SMTPAddressFailedException: 550 5.1.1 <address>: no such mailbox")
+				.doesNotContain(lone.email());
 
 			List<User> batch = new ArrayList<>();
 			for (int i = 0; i < 2; i++) {
@@ -913,6 +1021,31 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 				this.properties.webUrl(), this.properties.timeZone(), sending);
 		return new DeliveryWorker(log, this.directory, this.composer, mailSender, settings, new SimpleMeterRegistry(),
 				this.leases);
+	}
+
+	/**
+	 * Boot's mail sender as the prod profile configures it (application.yml and
+	 * application-prod.yml, the environment's placeholders), for GreenMail.
+	 */
+	private ApplicationContextRunner prodMailSender() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MailSenderAutoConfiguration.class))
+			.withUserConfiguration(NoDelaySocketFactory.Registration.class)
+			.withInitializer((context) -> ConfigDataEnvironmentPostProcessor.applyTo(context.getEnvironment(), context,
+					null, "prod"))
+			.withPropertyValues("MOA_MAIL_SMTP_HOST=127.0.0.1",
+					"MOA_MAIL_SMTP_PORT=" + this.greenMail.getSmtp().getPort());
+	}
+
+	/**
+	 * What mail-service logged: the lines of the test's own SMTP server (GreenMail logs
+	 * each mailbox it creates, by address) are left out.
+	 */
+	private static String ownLog(CapturedOutput output) {
+		return output.getAll()
+			.lines()
+			.filter((line) -> !line.contains("c.icegreen.greenmail"))
+			.collect(Collectors.joining("\n"));
 	}
 
 	private static JavaMailSender sender(int port) {
