@@ -189,8 +189,10 @@ class MailEvents {
 		}
 		payload.put("renewsAt", data.path("renewsAt").asString(null));
 		payload.put("price", data.path("renewalPrice").asLong(data.path("price").asLong(0)));
-		this.deliveries.enqueue(MailKind.RENEWAL_UPCOMING, subscriptionId + ":" + text(data, "renewsAt"), userId,
-				payload);
+		// One per announcement (its version), not per renewal: a plan change after the
+		// notice announces the new price for the same renewal again.
+		this.deliveries.enqueue(MailKind.RENEWAL_UPCOMING,
+				subscriptionId + ":" + text(data, "renewsAt") + ":v" + data.path("version").asLong(0), userId, payload);
 	}
 
 	/**

@@ -179,13 +179,44 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 			.hasSize(1);
 	}
 
+	/**
+	 * A plan change after the notice (v2) changed the renewal's price: payment-service
+	 * announces it again (v3), and that is mailed too; a redelivered announcement is not.
+	 */
+	@Test
+	void aRenewalAnnouncedAgainWithANewPriceIsMailedAgain() {
+		User user = user("en");
+		UUID productId = product("Milk Box");
+		UUID subscriptionId = subscribe(user, productId);
+		awaitInbox(user.email(), 2);
+
+		awaitProcessed(renewalUpcoming(subscriptionId, user, productId, "ACTIVE", 2, "2026-12-31T00:00:00Z", 15000));
+		awaitInbox(user.email(), 3);
+		awaitProcessed(renewalUpcoming(subscriptionId, user, productId, "ACTIVE", 3, "2026-12-31T00:00:00Z", 150000));
+		awaitProcessed(renewalUpcoming(subscriptionId, user, productId, "ACTIVE", 3, "2026-12-31T00:00:00Z", 150000));
+
+		awaitQuiet();
+		List<String> notices = awaitInbox(user.email(), 4).stream()
+			.filter((mail) -> subject(mail).contains("renews soon"))
+			.map((mail) -> parts(mail).get(0))
+			.toList();
+		assertThat(notices).hasSize(2)
+			.anySatisfy((text) -> assertThat(text).contains("15,000").doesNotContain("150,000"))
+			.anySatisfy((text) -> assertThat(text).contains("150,000"));
+	}
+
 	/** {@code subscription.renewal-upcoming} as payment-service publishes it. */
 	private UUID renewalUpcoming(UUID subscriptionId, User user, UUID productId, String status, long version,
 			String renewsAt) {
+		return renewalUpcoming(subscriptionId, user, productId, status, version, renewsAt, 15000);
+	}
+
+	private UUID renewalUpcoming(UUID subscriptionId, User user, UUID productId, String status, long version,
+			String renewsAt, long renewalPrice) {
 		Map<String, Object> data = subscriptionData(subscriptionId, user, productId, status, version);
 		data.put("currentPeriodEnd", renewsAt);
 		data.put("renewsAt", renewsAt);
-		data.put("renewalPrice", 15000);
+		data.put("renewalPrice", renewalPrice);
 		UUID eventId = UUID.randomUUID();
 		send(eventId, "subscription.renewal-upcoming", subscriptionId, data);
 		return eventId;

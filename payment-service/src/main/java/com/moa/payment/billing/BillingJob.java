@@ -268,7 +268,9 @@ public class BillingJob {
 	}
 
 	/**
-	 * Publishes {@code subscription.renewal-upcoming} once per period, ahead of renewal.
+	 * Publishes {@code subscription.renewal-upcoming} once per period, ahead of renewal,
+	 * and again when a plan change after it changed the renewal price (the subscriber
+	 * would otherwise be charged a price no mail announced).
 	 */
 	int sendNotices() {
 		Instant now = this.clock.now();
@@ -279,6 +281,7 @@ public class BillingJob {
 				CatalogProduct product = this.catalog.find(s.productId()).orElse(null);
 				Subscription noted = this.subscriptions
 					.update(s.change().renewalNoticeFor(s.currentPeriodEnd()).build(), now);
+				this.subscriptions.noticedPrice(s.id(), noted.renewalPrice());
 				if (product != null && product.isSellable()) {
 					this.events.renewalUpcoming(noted);
 				}

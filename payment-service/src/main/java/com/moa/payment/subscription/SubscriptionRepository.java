@@ -111,18 +111,29 @@ public class SubscriptionRepository {
 			.list();
 	}
 
-	/** Claims active subscriptions whose renewal notice is due and not yet sent. */
+	/**
+	 * Claims active subscriptions whose renewal notice is due and not yet sent, or sent
+	 * with a renewal price a plan change has changed since.
+	 */
 	public List<Subscription> claimNoticesDue(Instant noticeHorizon, Instant now, int limit) {
 		return this.jdbc.sql("""
 				SELECT * FROM subscriptions
 				WHERE status = 'ACTIVE' AND NOT cancel_at_period_end
 				  AND current_period_end <= ? AND current_period_end > ?
-				  AND renewal_notice_for IS DISTINCT FROM current_period_end
+				  AND (renewal_notice_for IS DISTINCT FROM current_period_end
+				       OR renewal_notice_price <> COALESCE(pending_price, price))
 				ORDER BY current_period_end
 				LIMIT ? FOR UPDATE SKIP LOCKED""")
 			.params(utc(noticeHorizon), utc(now), limit)
 			.query(SubscriptionRepository::map)
 			.list();
+	}
+
+	/** Records the renewal price the notice just published announced. */
+	public void noticedPrice(UUID id, long renewalPrice) {
+		this.jdbc.sql("UPDATE subscriptions SET renewal_notice_price = ? WHERE id = ?")
+			.params(renewalPrice, id)
+			.update();
 	}
 
 	/** Writes the whole row back and increments its version; returns the stored state. */

@@ -414,4 +414,38 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 			.toInstant()).isEqualTo(end);
 	}
 
+	/**
+	 * A plan change after the notice changes what the renewal will charge: announced
+	 * again with the new price (it was charged without a word), once.
+	 */
+	@Test
+	void aPlanChangeAfterTheNoticeAnnouncesTheNewRenewalPriceOnce() {
+		TestEventQueue events = TestEventQueue.bind(this.admin, this.rabbit,
+				"payment-tests.notice-" + UUID.randomUUID(), "subscription.renewal-upcoming");
+		Product product = product(2000);
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+		Instant end = Instant.parse(read(get("/api/subscriptions/" + id, token), "$.currentPeriodEnd"));
+		advance("P28D");
+		assertThat(events.receiveEnvelope("subscription.renewal-upcoming", id).get("data").get("renewalPrice").asLong())
+			.isEqualTo(2000);
+
+		// To the yearly plan at the period end: 20,000 is charged then.
+		assertThat(
+				post("/api/subscriptions/" + id + "/change-plan", "{\"planId\":\"" + product.yearlyPlan + "\"}", token))
+			.hasStatusOk();
+		advance("PT1H");
+
+		JsonNode again = events.receiveEnvelope("subscription.renewal-upcoming", id).get("data");
+		assertThat(again.get("renewsAt").asString()).isEqualTo(end.toString());
+		assertThat(again.get("renewalPrice").asLong()).isEqualTo(20000);
+		advance("PT1H");
+		assertThat(this.jdbc.sql("""
+				SELECT count(*) FROM event_outbox
+				WHERE type = 'subscription.renewal-upcoming' AND envelope LIKE ?""")
+			.param("%\"subject\":\"" + id + "\"%")
+			.query(Integer.class)
+			.single()).isEqualTo(2);
+	}
+
 }
