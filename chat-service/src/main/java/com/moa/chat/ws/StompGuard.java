@@ -24,6 +24,7 @@ import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.MessageHeaderAccessor;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
@@ -67,6 +68,9 @@ class StompGuard implements ChannelInterceptor {
 	private final SessionExpiry expiry;
 
 	private final Clock clock;
+
+	/** The ERROR message of a CONNECT whose token could not be checked: retry later. */
+	static final String KEYS_UNAVAILABLE = "access tokens cannot be checked right now; reconnect in a few seconds";
 
 	private final MessageChannel clientOutboundChannel;
 
@@ -163,8 +167,14 @@ class StompGuard implements ChannelInterceptor {
 		try {
 			jwt = this.jwtDecoder.decode(token);
 		}
-		catch (JwtException ex) {
+		catch (BadJwtException ex) {
 			throw refused(message, "the access token is invalid or expired");
+		}
+		catch (JwtException ex) {
+			// Not the token: the keys to check it could not be fetched (auth-service
+			// unreachable since this instance started). The app keeps its token and
+			// reconnects later, instead of refreshing it or signing the user out.
+			throw refused(message, KEYS_UNAVAILABLE);
 		}
 		AuthenticatedUser user = AccessTokenClaims.toUser(jwt);
 		if (upgrade != null && !upgrade.getName().equals(user.id().toString())) {
