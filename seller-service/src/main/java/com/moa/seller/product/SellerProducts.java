@@ -198,14 +198,18 @@ class SellerProducts {
 	/**
 	 * Turns requested plans into stored ones. A plan keeps its id (which subscriptions
 	 * refer to) when the request names it, or else when an existing plan has the same
-	 * name; every other plan gets a new id.
+	 * name; every other plan gets a new id. Only with its billing period: a monthly plan
+	 * made yearly is another plan (under the old id, payment-service's catalog would show
+	 * its monthly subscribers a yearly plan as theirs, and refuse them a change to it as
+	 * "the current plan"; they keep theirs as bought).
 	 */
 	private static List<Plan> plans(List<PlanRequest> requested, List<Plan> existing) {
 		// Ids the request names are reserved first: an id-less plan earlier in the list
 		// must not take by its name the id that a later plan names.
 		Set<UUID> reserved = new HashSet<>();
 		for (PlanRequest plan : requested) {
-			if (plan.id() != null && existing.stream().anyMatch((old) -> old.id().equals(plan.id()))) {
+			if (plan.id() != null && existing.stream()
+				.anyMatch((old) -> old.id().equals(plan.id()) && old.billingPeriod() == plan.billingPeriod())) {
 				reserved.add(plan.id());
 			}
 		}
@@ -219,7 +223,7 @@ class SellerProducts {
 			}
 			else {
 				id = existing.stream()
-					.filter((old) -> old.name().equals(plan.name()))
+					.filter((old) -> old.name().equals(plan.name()) && old.billingPeriod() == plan.billingPeriod())
 					.map(Plan::id)
 					.filter((old) -> !reserved.contains(old) && !assigned.contains(old))
 					.findFirst()

@@ -143,6 +143,34 @@ class ProductLifecycleIntegrationTests extends SellerIntegrationTestSupport {
 	}
 
 	/**
+	 * A plan whose billing period changes is another plan, with a new id, whether the
+	 * request names the old id or the old name: payment-service's subscriptions keep the
+	 * plan as bought, and may change to the new one.
+	 */
+	@Test
+	void aPlanMadeYearlyGetsANewId() {
+		String seller = newSeller();
+		MvcTestResult created = create(seller, """
+				{"title":"Period change","description":"d","category":"MEAL_KIT",
+				 "plans":[{"name":"Basic","billingPeriod":"MONTHLY","price":10000},
+				          {"name":"Plus","billingPeriod":"MONTHLY","price":20000}],
+				 "terms":"t"}""");
+		String id = read(created, "$.id");
+		String basicId = read(created, "$.plans[0].id");
+		String plusId = read(created, "$.plans[1].id");
+
+		MvcTestResult updated = put(PRODUCTS + "/" + id, """
+				{"title":"Period change","description":"d","category":"MEAL_KIT",
+				 "plans":[{"name":"Basic","billingPeriod":"YEARLY","price":100000},
+				          {"id":"%s","name":"Plus","billingPeriod":"YEARLY","price":200000}],
+				 "terms":"t"}""".formatted(plusId), seller);
+
+		assertThat(updated).hasStatusOk();
+		List<String> ids = JsonPath.read(body(updated), "$.plans[*].id");
+		assertThat(ids).hasSize(2).doesNotContain(basicId, plusId).doesNotHaveDuplicates();
+	}
+
+	/**
 	 * A plan that names its id keeps it even when a plan sent without an id, before or
 	 * after it in the list, has the name the id's plan had: payment-service's
 	 * subscriptions point at that id.
