@@ -9,8 +9,12 @@ import java.util.UUID;
  */
 record Dashboard(Totals totals, List<ProductFigures> products) {
 
+	/**
+	 * Totals over the products listed: a deleted one is listed while it has figures (its
+	 * subscriptions run to their period end), counted in every total but products.
+	 */
 	static Dashboard of(List<ProductFigures> products) {
-		Totals totals = new Totals(products.size(),
+		Totals totals = new Totals(products.stream().filter((product) -> !"DELETED".equals(product.status())).count(),
 				products.stream().mapToLong(ProductFigures::activeSubscribers).sum(),
 				products.stream().mapToLong(ProductFigures::monthlyRecurringRevenue).sum(),
 				products.stream().mapToLong(ProductFigures::views).sum());

@@ -98,7 +98,10 @@ class DashboardRepository {
 				LEFT JOIN (SELECT product_id, sum(amount) AS revenue FROM dashboard_payments
 				           WHERE seller_id = :seller AND paid_at >= :since GROUP BY product_id) r
 				       ON r.product_id = p.id
-				WHERE p.seller_id = :seller AND p.status <> 'DELETED'
+				WHERE p.seller_id = :seller
+				  -- A deleted product while it has figures: its subscriptions run to their
+				  -- period end, and the chart counts its days.
+				  AND (p.status <> 'DELETED' OR s.live > 0 OR s.canceled > 0 OR r.revenue > 0)
 				ORDER BY p.created_at DESC, p.id""".formatted(LIVE, MONTHLY))
 			.param("seller", sellerId)
 			.param("since", utc(since))

@@ -101,6 +101,44 @@ class DashboardIntegrationTests extends SellerIntegrationTestSupport {
 	}
 
 	/**
+	 * A deleted product's subscriptions run to their period end: it stays in the figures
+	 * while it has any (the tiles dropped its subscribers while the chart counted them),
+	 * not in the product count; one without figures is gone.
+	 */
+	@Test
+	void aDeletedProductWithLiveSubscribersStaysInTheFigures() {
+		UUID sellerId = UUID.randomUUID();
+		String seller = signer.token(sellerId, "SELLER");
+		String kit = createProduct(seller, "Kit");
+		String box = createProduct(seller, "Box");
+		Instant now = Instant.now();
+		UUID live = UUID.randomUUID();
+		UUID ended = UUID.randomUUID();
+		subscription("subscription.activated", live, sellerId, kit, "ACTIVE", 10_000, "MONTHLY", 1, now);
+		subscription("subscription.activated", ended, sellerId, kit, "ACTIVE", 10_000, "MONTHLY", 1, now);
+		subscription("subscription.canceled", ended, sellerId, kit, "CANCELED", 10_000, "MONTHLY", 2, now);
+		awaitDashboard(seller, "$.totals.activeSubscribers", 1, CONSUMED_WITHIN);
+		await().atMost(CONSUMED_WITHIN)
+			.pollInterval(Duration.ofMillis(50))
+			.untilAsserted(() -> assertThat(read(body(get("/api/seller/dashboard", seller)),
+					"$.products[?(@.productId == '" + kit + "')].canceledLast30d")
+				.toString()).isEqualTo("[1]"));
+
+		assertThat(delete("/api/seller/products/" + kit, seller)).hasStatus(204);
+		assertThat(delete("/api/seller/products/" + box, seller)).hasStatus(204);
+
+		String dashboard = body(get("/api/seller/dashboard", seller));
+		assertThat(read(dashboard, "$.totals.products")).isEqualTo(0);
+		assertThat(read(dashboard, "$.totals.activeSubscribers")).isEqualTo(1);
+		assertThat(read(dashboard, "$.totals.monthlyRecurringRevenue")).isEqualTo(10_000);
+		assertThat(read(dashboard, "$.products[*].productId").toString()).isEqualTo("[\"" + kit + "\"]");
+		assertThat(read(dashboard, "$.products[0].status")).isEqualTo("DELETED");
+		assertThat(read(dashboard, "$.products[0].canceledLast30d")).isEqualTo(1);
+		String daily = body(get("/api/seller/dashboard/daily?days=30", seller));
+		assertThat(read(daily, "$[29].cancellations")).isEqualTo(1);
+	}
+
+	/**
 	 * A period-end cancel is announced when asked for, still ACTIVE, with its future end;
 	 * it may be resumed and canceled at once later: the day that counts is the day it
 	 * ended.
