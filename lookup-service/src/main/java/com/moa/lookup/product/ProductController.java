@@ -74,8 +74,10 @@ class ProductController {
 		}
 		ListingJson result = this.queries.page(Category.fromParameter(category), query, ProductSort.fromParameter(sort),
 				page.pageOrDefault(), page.sizeOrDefault());
-		// A HEAD (served by this method) is no search the user made.
-		if (query.isPresent() && user != null && !HttpMethod.HEAD.matches(request.getMethod())) {
+		// A HEAD (served by this method) is no search the user made, nor is scrolling its
+		// results (each further page counted it again in the popular keywords).
+		if (query.isPresent() && user != null && page.pageOrDefault() == 0
+				&& !HttpMethod.HEAD.matches(request.getMethod())) {
 			this.searches.performed(user.id(), query.get(), result.total());
 		}
 		return json(this.queries.withCurrentViewCounts(result));

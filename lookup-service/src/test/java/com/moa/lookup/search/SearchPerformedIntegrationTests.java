@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code search.performed}: published for {@code q} searches by signed-in users, with the
- * normalized keyword and the result count; never for anonymous searches or plain
- * browsing.
+ * normalized keyword and the result count; never for anonymous searches, plain browsing
+ * or the further pages of a search.
  */
 class SearchPerformedIntegrationTests extends LookupIntegrationTestSupport {
 
@@ -46,6 +46,11 @@ class SearchPerformedIntegrationTests extends LookupIntegrationTestSupport {
 			.uri("/api/products?q={q}", "  YOGA   Mat " + token.toUpperCase() + " ")
 			.header("Authorization", bearer)
 			.header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+			.exchange()).hasStatusOk();
+		// Scrolling its results is not another search.
+		assertThat(this.mvc.get()
+			.uri("/api/products?q={q}&page=1", "yoga mat " + token)
+			.header("Authorization", bearer)
 			.exchange()).hasStatusOk();
 
 		// Events leave in order, so the first one here is the signed-in search's.
