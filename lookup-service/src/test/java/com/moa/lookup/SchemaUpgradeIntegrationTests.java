@@ -69,6 +69,18 @@ class SchemaUpgradeIntegrationTests {
 	}
 
 	/**
+	 * V8 collapses the whitespace of the search text of rows stored before it, as q's
+	 * (the line break between title and description stays).
+	 */
+	@Test
+	void existingProductsSearchTextHasItsWhitespaceCollapsedAfterTheUpgrade() {
+		assertThat(this.jdbc.sql("SELECT search_text FROM catalog_products WHERE id = ?")
+			.param(DeployedDatabase.SPACED_PRODUCT)
+			.query(String.class)
+			.single()).isEqualTo("Yoga Mat\nline one line two");
+	}
+
+	/**
 	 * V1, then the events schema's V1000, then every later migration this service and
 	 * platform/events ship, in version order.
 	 */
@@ -98,6 +110,8 @@ class SchemaUpgradeIntegrationTests {
 
 		static final String DECOMPOSED_TITLE = Normalizer.normalize("요가 매트", Normalizer.Form.NFD);
 
+		static final UUID SPACED_PRODUCT = UUID.randomUUID();
+
 		@Bean
 		JdbcConnectionDetails deployedDatabase() {
 			JdbcConnectionDetails database = TestPostgres.createDatabase();
@@ -123,6 +137,14 @@ class SchemaUpgradeIntegrationTests {
 				.sql("INSERT INTO catalog_products (id, title, description, status, version) "
 						+ "VALUES (?, ?, ?, 'PUBLISHED', 1)")
 				.params(DECOMPOSED_PRODUCT, DECOMPOSED_TITLE, Normalizer.normalize("매일 요가", Normalizer.Form.NFD))
+				.update();
+			// And one whose text has runs of whitespace of other kinds.
+			JdbcClient
+				.create(new DriverManagerDataSource(database.getJdbcUrl(), database.getUsername(),
+						database.getPassword()))
+				.sql("INSERT INTO catalog_products (id, title, description, status, version) "
+						+ "VALUES (?, ?, ?, 'PUBLISHED', 1)")
+				.params(SPACED_PRODUCT, "Yoga\u00A0\u00A0Mat", "line one\n\n\tline\u3000two")
 				.update();
 			return database;
 		}

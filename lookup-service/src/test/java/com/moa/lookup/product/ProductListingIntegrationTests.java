@@ -198,6 +198,29 @@ class ProductListingIntegrationTests extends LookupIntegrationTestSupport {
 	}
 
 	/**
+	 * q has its whitespace collapsed to single spaces, and so does the text it is matched
+	 * against: a title with two spaces or a no-break space (pasted from the web), or a
+	 * description with line breaks and ideographic spaces, is found by "yoga mat", and a
+	 * title pasted into search finds itself.
+	 */
+	@Test
+	void searchMatchesTextWhateverItsWhitespace() {
+		String token = uniqueToken();
+		Product twoSpaces = product("Yoga  Mat " + token);
+		Product noBreakSpace = product("Yoga\u00A0Mat " + token);
+		Product inDescription = product("Other " + token).description("About it:\n\nyoga\u3000\u3000mat " + token);
+		publishAndAwait(twoSpaces, noBreakSpace, inDescription);
+
+		assertThat(ids("/api/products?size=100&q=yoga mat " + token)).containsExactlyInAnyOrder(twoSpaces.id,
+				noBreakSpace.id, inDescription.id);
+		assertThat(ids("/api/products?size=100&q=" + twoSpaces.title)).containsExactlyInAnyOrder(twoSpaces.id,
+				noBreakSpace.id, inDescription.id);
+		assertThat(get("/api/products/" + noBreakSpace.id)).bodyJson()
+			.extractingPath("$.title")
+			.isEqualTo(noBreakSpace.title);
+	}
+
+	/**
 	 * API.md lists {@code sellerName} and {@code imageUrl} in every product: unknown,
 	 * they are {@code null}, not missing keys (a client validating the shape refuses
 	 * those).
