@@ -27,6 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
@@ -44,7 +46,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * again. Missed periods (the service was down) are charged once each when it returns.
  */
 @Component
-public class BillingJob {
+public class BillingJob implements ApplicationContextAware {
 
 	private static final Logger log = LoggerFactory.getLogger(BillingJob.class);
 
@@ -81,6 +83,8 @@ public class BillingJob {
 	// has not sent instead of racing the closing pool, which left them PENDING for the
 	// reconciler to settle as "nothing charged", putting each renewal off by an hour.
 	private volatile boolean stopping;
+
+	private ApplicationContext context;
 
 	/** Charges never sent whose give-back failed: given back at the next round. */
 	private final Queue<UUID> owedGiveBack = new ConcurrentLinkedQueue<>();
@@ -206,8 +210,22 @@ public class BillingJob {
 		}
 	}
 
-	/** The application begins to shut down (before any bean is stopped or destroyed). */
-	@EventListener(ContextClosedEvent.class)
+	@Override
+	public void setApplicationContext(ApplicationContext context) {
+		this.context = context;
+	}
+
+	/**
+	 * The application begins to shut down (before any bean is stopped or destroyed): this
+	 * one's context, not a child's (the management server's).
+	 */
+	@EventListener
+	void onContextClosed(ContextClosedEvent event) {
+		if (event.getApplicationContext() == this.context) {
+			onShutdown();
+		}
+	}
+
 	void onShutdown() {
 		this.stopping = true;
 	}

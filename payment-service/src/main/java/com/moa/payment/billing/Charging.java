@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.moa.payment.PaymentProperties;
+import com.moa.payment.catalog.BillingPeriod;
 import com.moa.payment.catalog.CatalogPlan;
 import com.moa.payment.payment.Payment;
 import com.moa.payment.payment.PaymentRepository;
@@ -181,8 +182,14 @@ public class Charging {
 				}
 				Subscription switched = change.build();
 				Instant start = payment.periodStart();
-				// A row without an anchor gets one here: it stops drifting.
-				Instant anchor = (switched.periodAnchor() != null) ? switched.periodAnchor() : start;
+				// A row whose anchor does not lead to this start counts from it instead:
+				// one without an anchor (it stops drifting), or one counted in UTC months
+				// before the billing time zone (counted on in Seoul's months, its next
+				// period would end within days and be charged in full).
+				Instant anchor = switched.periodAnchor();
+				if (anchor == null || !BillingPeriod.onSchedule(this.clock.zone(), anchor, start)) {
+					anchor = start;
+				}
 				Instant end = switched.billingPeriod().end(this.clock.zone(), anchor, start);
 				Subscription renewed = this.subscriptions.update(switched.change()
 					.status(SubscriptionStatus.ACTIVE)

@@ -46,6 +46,14 @@ public enum BillingPeriod {
 	}
 
 	/**
+	 * Whether {@code at} is a period bound of a subscription counted from {@code anchor}
+	 * in {@code zone} (the anchor itself, or a whole number of its months after it).
+	 */
+	public static boolean onSchedule(ZoneId zone, Instant anchor, Instant at) {
+		return anchor.atZone(zone).plusMonths(monthsFrom(zone, anchor, at)).toInstant().equals(at);
+	}
+
+	/**
 	 * The price per month, rounded down, as the seller dashboard's MRR and plan changes
 	 * compare plans.
 	 */

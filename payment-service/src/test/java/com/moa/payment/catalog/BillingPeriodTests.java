@@ -1,5 +1,6 @@
 package com.moa.payment.catalog;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -80,6 +81,22 @@ class BillingPeriodTests {
 		assertThat(BillingPeriod.monthsFrom(UTC, anchor,
 				BillingPeriod.YEARLY.end(UTC, anchor, Instant.parse("2027-02-28T00:00:00Z"))))
 			.isEqualTo(13);
+	}
+
+	@Test
+	void aBoundIsOnTheScheduleOfItsAnchorInTheZoneItWasCountedIn() {
+		// January 31st, 01:00 in Seoul.
+		Instant anchor = Instant.parse("2027-01-30T16:00:00Z");
+		Instant seoulEnd = BillingPeriod.MONTHLY.end(SEOUL, anchor, anchor);
+		Instant utcEnd = BillingPeriod.MONTHLY.end(UTC, anchor, anchor);
+
+		assertThat(BillingPeriod.onSchedule(SEOUL, anchor, anchor)).isTrue();
+		assertThat(BillingPeriod.onSchedule(SEOUL, anchor, seoulEnd)).isTrue();
+		assertThat(BillingPeriod.onSchedule(SEOUL, anchor, BillingPeriod.MONTHLY.end(SEOUL, anchor, seoulEnd)))
+			.isTrue();
+		assertThat(BillingPeriod.onSchedule(SEOUL, anchor, utcEnd)).isFalse();
+		assertThat(BillingPeriod.onSchedule(UTC, anchor, utcEnd)).isTrue();
+		assertThat(BillingPeriod.onSchedule(SEOUL, anchor, anchor.plus(Duration.ofDays(3)))).isFalse();
 	}
 
 }

@@ -36,7 +36,9 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 		Product product = product(9900);
 		String token = consumer();
 		String id = subscribed(token, product, product.monthlyPlan);
-		Instant firstEnd = Instant.parse(read(get("/api/subscriptions/" + id, token), "$.currentPeriodEnd"));
+		MvcTestResult bought = get("/api/subscriptions/" + id, token);
+		Instant anchor = Instant.parse(read(bought, "$.currentPeriodStart"));
+		Instant firstEnd = Instant.parse(read(bought, "$.currentPeriodEnd"));
 
 		advance("P31D");
 
@@ -44,7 +46,7 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 		assertThat(read(renewed, "$.status").toString()).isEqualTo("ACTIVE");
 		assertThat(Instant.parse(read(renewed, "$.currentPeriodStart"))).isEqualTo(firstEnd);
 		assertThat(Instant.parse(read(renewed, "$.currentPeriodEnd")))
-			.isEqualTo(firstEnd.atZone(billingZone()).plusMonths(1).toInstant());
+			.isEqualTo(anchor.atZone(billingZone()).plusMonths(2).toInstant());
 		assertThat(charges(id)).containsExactly("INITIAL SUCCEEDED 9900", "RENEWAL SUCCEEDED 9900");
 		assertThat(events.receiveEnvelope("subscription.renewed", id).get("data").get("paymentId").asString())
 			.isNotBlank();
@@ -84,6 +86,38 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 				.isEqualTo(anchor.plusMonths(renewal + 1).toInstant());
 		}
 		assertThat(charges(id)).hasSize(4);
+	}
+
+	/**
+	 * A subscription whose anchor does not lead to its period's start (periods counted in
+	 * UTC months before the billing time zone, or another instance's older arithmetic)
+	 * counts from that start at its renewal: a whole month, not the few days to the
+	 * anchor's next day in the billing time zone.
+	 */
+	@Test
+	void aRenewalOffItsAnchorsScheduleCountsAWholeMonthFromItsStart() {
+		Product product = product(6000);
+		String token = consumer();
+		String id = subscribed(token, product, product.monthlyPlan);
+		MvcTestResult bought = get("/api/subscriptions/" + id, token);
+		Instant start = Instant.parse(read(bought, "$.currentPeriodStart"));
+		Instant end = Instant.parse(read(bought, "$.currentPeriodEnd"));
+		Instant offSchedule = start.minus(Duration.ofDays(3));
+		this.jdbc.sql("UPDATE subscriptions SET billing_anchor = ? WHERE id = ?")
+			.params(java.sql.Timestamp.from(offSchedule), UUID.fromString(id))
+			.update();
+
+		advance(Duration.between(now(), end).plusMinutes(1).toString());
+
+		MvcTestResult renewed = get("/api/subscriptions/" + id, token);
+		assertThat(Instant.parse(read(renewed, "$.currentPeriodStart"))).isEqualTo(end);
+		assertThat(Instant.parse(read(renewed, "$.currentPeriodEnd")))
+			.isEqualTo(end.atZone(billingZone()).plusMonths(1).toInstant());
+		assertThat(this.jdbc.sql("SELECT billing_anchor FROM subscriptions WHERE id = ?")
+			.param(UUID.fromString(id))
+			.query(java.time.OffsetDateTime.class)
+			.single()
+			.toInstant()).isEqualTo(end);
 	}
 
 	@Test
@@ -286,7 +320,7 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 		assertThat(read(renewed, "$.planId").toString()).isEqualTo(product.yearlyPlan.toString());
 		assertThat(read(renewed, "$.billingPeriod").toString()).isEqualTo("YEARLY");
 		assertThat(Instant.parse(read(renewed, "$.currentPeriodEnd")))
-			.isEqualTo(end.atZone(billingZone()).plusYears(1).toInstant());
+			.isEqualTo(start.atZone(billingZone()).plusMonths(13).toInstant());
 		assertThat(charges(id).get(2)).isEqualTo("RENEWAL SUCCEEDED 100000");
 		assertThat(
 				post("/api/subscriptions/" + id + "/change-plan", "{\"planId\":\"" + product.yearlyPlan + "\"}", token))

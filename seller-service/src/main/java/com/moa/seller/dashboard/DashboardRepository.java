@@ -81,7 +81,10 @@ class DashboardRepository {
 			.update();
 	}
 
-	/** One row per product of the seller (not deleted), newest first. */
+	/**
+	 * One row per product of the seller, newest first: a deleted one only while it has
+	 * figures.
+	 */
 	List<Dashboard.ProductFigures> products(UUID sellerId, Instant since) {
 		return this.jdbc.sql("""
 				SELECT p.id, p.title, p.status,

@@ -185,7 +185,9 @@ public class EventsAutoConfiguration {
 	 * Migrations connect on their own, with the pool's URL and credentials but without
 	 * the statement and socket timeouts each service gives its pool (application.yml):
 	 * those bound a request's wait on a database that stopped answering, while a
-	 * migration building an index on a large table may rightly take minutes.
+	 * migration building an index on a large table may rightly take minutes. Only in
+	 * place of the pool: a migration connection configured on purpose
+	 * ({@code spring.flyway.url}/{@code user}, {@code @FlywayDataSource}) stays.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.flywaydb.core.Flyway")
@@ -194,8 +196,12 @@ public class EventsAutoConfiguration {
 
 		@Bean
 		FlywayConfigurationCustomizer moaMigrationConnections(DataSource dataSource) {
-			return (configuration) -> configuration
-				.dataSource(DataSourceBuilder.derivedFrom(dataSource).type(SimpleDriverDataSource.class).build());
+			return (configuration) -> {
+				if (configuration.getDataSource() == dataSource) {
+					configuration.dataSource(
+							DataSourceBuilder.derivedFrom(dataSource).type(SimpleDriverDataSource.class).build());
+				}
+			};
 		}
 
 	}
