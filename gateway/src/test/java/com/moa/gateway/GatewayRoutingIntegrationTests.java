@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 
@@ -16,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * protected routes, the seller role, identity headers, request ids, downed services,
  * unknown paths, per-service API docs and the gateway's own actuator.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 
 	private final TestBackend backend = TestBackend.get();
@@ -179,7 +183,7 @@ class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 	}
 
 	@Test
-	void answersDownedServiceWith503ProblemWithinThreeSeconds() {
+	void answersDownedServiceWith503ProblemWithinThreeSeconds(CapturedOutput output) {
 		long started = System.nanoTime();
 		this.client.get()
 			.uri("/api/search/popular")
@@ -202,6 +206,11 @@ class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 			.jsonPath("$.route")
 			.isEqualTo("search");
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+		// Its warning (unless this route's was logged within 10 s) names the client's
+		// path,
+		// not the breaker's fallback.
+		assertThat(output.getAll().lines().filter((line) -> line.contains("Route search answered 503")))
+			.allSatisfy((line) -> assertThat(line).contains("for GET /api/search/popular"));
 	}
 
 	@Test

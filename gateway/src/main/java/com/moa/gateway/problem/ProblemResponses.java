@@ -103,7 +103,7 @@ public class ProblemResponses {
 			HttpStatus status = problem.status();
 			RequestIds.withMdc(exchange,
 					() -> logger.warn("Route " + routeId + " answered " + status.value() + " for "
-							+ exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath() + ": "
+							+ exchange.getRequest().getMethod() + " " + RequestIds.clientPath(exchange) + ": "
 							+ ((failure != null) ? failure : "circuit open")));
 		}
 		return write(exchange, problem.status(), problem.slug(), problem.title(), problem.detail(),

@@ -34,6 +34,17 @@ public final class RequestIds {
 	}
 
 	/**
+	 * The path the client asked for, without the query (it may carry a token): the server
+	 * observation keeps the request as it arrived, while the exchange's may be the
+	 * circuit breaker's forward to its fallback, or a rewrite.
+	 */
+	public static String clientPath(ServerWebExchange exchange) {
+		return ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+			.map((context) -> context.getCarrier().getPath().value())
+			.orElseGet(() -> exchange.getRequest().getPath().value());
+	}
+
+	/**
 	 * Runs logging code with the exchange's trace and span ids in the MDC (the gateway
 	 * does not restore tracing thread-locals around Reactor operators).
 	 * @param exchange the exchange being handled

@@ -12,6 +12,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 
@@ -41,10 +42,19 @@ class ProblemResponsesTests {
 			.filter((line) -> line.contains("Route lookup answered 503 for GET /api/x"))
 			.filter((line) -> line.contains("Connection refused"))).hasSize(1);
 		assertThat(output.getAll().lines().filter((line) -> line.contains("Route payment answered 503"))).hasSize(1);
+		assertThat(output.getAll()).doesNotContain("secret").doesNotContain("/fallback/upstream");
 	}
 
+	/**
+	 * As the breaker forwards it: the request is the fallback's, the client's kept by the
+	 * server observation.
+	 */
 	private static MockServerWebExchange failedCall(String routeId) {
-		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/x"));
+		MockServerHttpRequest client = MockServerHttpRequest.get("/api/x?access_token=secret").build();
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/fallback/upstream"));
+		exchange.getAttributes()
+			.put(ServerRequestObservationContext.CURRENT_OBSERVATION_CONTEXT_ATTRIBUTE,
+					new ServerRequestObservationContext(client, exchange.getResponse(), exchange.getAttributes()));
 		exchange.getAttributes()
 			.put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR,
 					Route.async().id(routeId).uri(URI.create("http://localhost:1")).predicate((e) -> true).build());
