@@ -83,9 +83,12 @@ public class DeliveryWorker implements SmartLifecycle {
 			MailKind.SUBSCRIPTION_RESUMED, MailKind.RENEWAL_UPCOMING);
 
 	/**
-	 * Anything with an {@code @} between two runs of non-separators, in brackets or not.
+	 * Anything with an {@code @} between two runs of non-separators, in brackets or not;
+	 * an apostrophe only inside the local part ({@code o'brien@…}), so a quoted address
+	 * ({@code 'a@b'}) keeps its quotes.
 	 */
-	private static final Pattern EMAIL_LIKE = Pattern.compile("<?[^\\s<>()\\[\\],;:\"'@]+@[^\\s<>()\\[\\],;:\"'@]+>?");
+	private static final Pattern EMAIL_LIKE = Pattern
+		.compile("<?[^\\s<>()\\[\\],;:\"'@]+(?:'[^\\s<>()\\[\\],;:\"'@]+)*@[^\\s<>()\\[\\],;:\"'@]+>?");
 
 	private final Deliveries deliveries;
 

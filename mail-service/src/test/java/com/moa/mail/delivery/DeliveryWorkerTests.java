@@ -112,6 +112,8 @@ class DeliveryWorkerTests {
 		assertThat(
 				DeliveryWorker.withoutAddresses("MailConnectException: Couldn't connect to host, port: 127.0.0.1, 25"))
 			.isEqualTo("MailConnectException: Couldn't connect to host, port: 127.0.0.1, 25");
+		assertThat(DeliveryWorker.withoutAddresses("550 5.1.1 <o'brien@example.com>: no such user"))
+			.isEqualTo("550 5.1.1 <address>: no such user");
 		assertThat(DeliveryWorker.withoutAddresses(null)).isNull();
 	}
 
