@@ -1,6 +1,7 @@
 package com.moa.mail.delivery;
 
 import java.io.UnsupportedEncodingException;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -645,12 +646,15 @@ public class DeliveryWorker implements SmartLifecycle {
 	 * retried after a transient failure (5 s, doubling) can still be waiting when the
 	 * subscriber changes it again: a cancel they withdrew would then arrive after the
 	 * mail saying it was withdrawn, and be their last word while they are charged. So it
-	 * is checked again here. A cancel or a resume gives way to a mail about a newer state
-	 * of the subscription sent or still due, not to any newer state: a cancel taking
-	 * effect, or a plan change, has no mail of its own then, and the subscriber would
-	 * hear nothing. A renewal notice gives way to any newer state, as when it was queued
-	 * (a cancel, the renewal, a plan change with another price). Rows queued before the
-	 * payload carried the subscription's version are sent as they are.
+	 * is checked again here. A mail gives way to a mail about a newer state of the
+	 * subscription sent or still due, not to any newer state: a cancel taking effect, or
+	 * a plan change, has no mail of its own then, and the subscriber would hear nothing.
+	 * So does a renewal notice (a cancel's mail, the resume's saying when it renews, a
+	 * new notice with the new price after a plan change); and it is not sent once the
+	 * renewal it announces is due (dropped for any newer state, a notice delayed by a
+	 * cancel and resume was never sent again: payment-service announces a renewal once).
+	 * Rows queued before the payload carried the subscription's version are sent as they
+	 * are.
 	 */
 	private String supersededBy(Delivery delivery, Map<String, Object> variables) {
 		if (!STATE_MAIL.contains(delivery.kind()) || !(variables.get("subscriptionId") instanceof String subscription)
@@ -662,11 +666,20 @@ public class DeliveryWorker implements SmartLifecycle {
 			return "superseded: a mail about a newer state of subscription " + subscription + " than version " + version
 					+ " was sent or is due";
 		}
-		if (delivery.kind() == MailKind.RENEWAL_UPCOMING
-				&& !this.directory.isNewest(UUID.fromString(subscription), version.longValue())) {
-			return "superseded: subscription " + subscription + " changed after version " + version;
+		if (delivery.kind() == MailKind.RENEWAL_UPCOMING && variables.get("renewsAt") instanceof String renewsAt
+				&& isPast(renewsAt)) {
+			return "superseded: the renewal it announces, at " + renewsAt + ", is due";
 		}
 		return null;
+	}
+
+	private static boolean isPast(String isoInstant) {
+		try {
+			return !Instant.parse(isoInstant).isAfter(Instant.now());
+		}
+		catch (DateTimeException ex) {
+			return false;
+		}
 	}
 
 	/** A failure that is about the mail (not the server being away). */

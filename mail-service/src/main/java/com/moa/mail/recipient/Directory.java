@@ -73,7 +73,7 @@ public class Directory {
 	 * about a change the subscriber has since undone (a cancel then resumed, processed in
 	 * the other order by two instances or after a retry) would be their last word.
 	 */
-	public boolean isNewest(UUID subscriptionId, long version) {
+	boolean isNewest(UUID subscriptionId, long version) {
 		return this.jdbc.sql("SELECT version <= ? FROM mail_subscriptions WHERE subscription_id = ?")
 			.params(version, subscriptionId)
 			.query(Boolean.class)

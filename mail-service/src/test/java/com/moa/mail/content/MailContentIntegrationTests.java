@@ -155,12 +155,12 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 		UUID subscriptionId = subscribe(user, productId);
 		awaitInbox(user.email(), 2);
 
-		awaitProcessed(renewalUpcoming(subscriptionId, user, productId, "ACTIVE", 2, "2026-12-31T00:00:00Z"));
+		awaitProcessed(renewalUpcoming(subscriptionId, user, productId, "ACTIVE", 2, "2099-12-31T00:00:00Z"));
 		MimeMessage notice = awaitInbox(user.email(), 3).stream()
 			.filter((mail) -> subject(mail).equals("[Moa Subscribe] Juice Box renews soon"))
 			.findFirst()
 			.orElseThrow();
-		assertThat(parts(notice).get(0)).contains("Your subscription to Juice Box renews on December 31, 2026");
+		assertThat(parts(notice).get(0)).contains("Your subscription to Juice Box renews on December 31, 2099");
 
 		// The next period's notice (v3), processed after the cancel that followed it
 		// (v4).
@@ -190,10 +190,10 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 		UUID subscriptionId = subscribe(user, productId);
 		awaitInbox(user.email(), 2);
 
-		awaitProcessed(renewalUpcoming(subscriptionId, user, productId, "ACTIVE", 2, "2026-12-31T00:00:00Z", 15000));
+		awaitProcessed(renewalUpcoming(subscriptionId, user, productId, "ACTIVE", 2, "2099-12-31T00:00:00Z", 15000));
 		awaitInbox(user.email(), 3);
-		awaitProcessed(renewalUpcoming(subscriptionId, user, productId, "ACTIVE", 3, "2026-12-31T00:00:00Z", 150000));
-		awaitProcessed(renewalUpcoming(subscriptionId, user, productId, "ACTIVE", 3, "2026-12-31T00:00:00Z", 150000));
+		awaitProcessed(renewalUpcoming(subscriptionId, user, productId, "ACTIVE", 3, "2099-12-31T00:00:00Z", 150000));
+		awaitProcessed(renewalUpcoming(subscriptionId, user, productId, "ACTIVE", 3, "2099-12-31T00:00:00Z", 150000));
 
 		awaitQuiet();
 		List<String> notices = awaitInbox(user.email(), 4).stream()
@@ -203,6 +203,27 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 		assertThat(notices).hasSize(2)
 			.anySatisfy((text) -> assertThat(text).contains("15,000").doesNotContain("150,000"))
 			.anySatisfy((text) -> assertThat(text).contains("150,000"));
+	}
+
+	/**
+	 * A notice that reaches the sender only once the renewal it announces is due (a long
+	 * SMTP outage, a backlog) would arrive after the charge: it is not sent.
+	 */
+	@Test
+	void aRenewalNoticeIsNotSentOnceTheRenewalIsDue() {
+		User user = user("en");
+		UUID productId = product("Bread Box");
+		UUID subscriptionId = subscribe(user, productId);
+		awaitInbox(user.email(), 2);
+
+		awaitProcessed(renewalUpcoming(subscriptionId, user, productId, "ACTIVE", 2,
+				java.time.Instant.now().minusSeconds(60).toString()));
+
+		awaitQuiet();
+		assertThat(deliveries(user.id())).filteredOn((row) -> row.startsWith("RENEWAL_UPCOMING"))
+			.containsExactly("RENEWAL_UPCOMING SUPERSEDED");
+		assertThat(awaitInbox(user.email(), 2)).extracting(MailIntegrationTestSupport::subject)
+			.noneMatch((subject) -> subject.contains("renews soon"));
 	}
 
 	/** {@code subscription.renewal-upcoming} as payment-service publishes it. */
