@@ -198,11 +198,12 @@ public class SearchHistory {
 	}
 
 	/**
-	 * Deletes what is older than the newest {@code history-size}. Entries still uncounted
-	 * stay: their own attempt trims once it counted them.
+	 * Deletes what is older than the newest {@code history-size} counted entries. Entries
+	 * still uncounted neither go nor take a place: their own attempt trims once it
+	 * counted them, and one a delete removes meanwhile must not push a real entry out.
 	 */
 	private void trim(UUID userId) {
-		Query last = Query.query(Criteria.where("userId").is(userId.toString()))
+		Query last = Query.query(Criteria.where("userId").is(userId.toString()).and(UNCOUNTED).exists(false))
 			.with(NEWEST_FIRST)
 			.skip(this.size - 1)
 			.limit(1);
@@ -215,11 +216,15 @@ public class SearchHistory {
 				Criteria.where("searchedAt").is(time).and("keyword").gt(lastKept.getString("keyword"))));
 	}
 
-	/** Newest first. */
+	/**
+	 * Newest first; counted entries only (one being recorded shows once counted, one a
+	 * delete removes before that never shows).
+	 */
 	public List<Entry> list(UUID userId, int limit) {
 		return this.mongo
-			.find(Query.query(Criteria.where("userId").is(userId.toString())).with(NEWEST_FIRST).limit(limit),
-					Document.class, COLLECTION)
+			.find(Query.query(Criteria.where("userId").is(userId.toString()).and(UNCOUNTED).exists(false))
+				.with(NEWEST_FIRST)
+				.limit(limit), Document.class, COLLECTION)
 			.stream()
 			.map((document) -> new Entry(document.getString("keyword"), document.getDate("searchedAt").toInstant()))
 			.toList();

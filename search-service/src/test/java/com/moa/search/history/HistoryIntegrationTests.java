@@ -206,6 +206,30 @@ class HistoryIntegrationTests extends SearchIntegrationTestSupport {
 	}
 
 	/**
+	 * An entry still being recorded (here its attempt paused after its insert, newest)
+	 * takes no place among the newest fifty: a search counted meanwhile pushes out only
+	 * the oldest (it pushed out two when the one being recorded was then removed by a
+	 * delete, leaving 49), and the history does not show it until it is counted.
+	 */
+	@Test
+	void anEntryBeingRecordedTakesNoPlaceInTheHistory() {
+		UUID user = UUID.randomUUID();
+		Instant t = this.clock.instant().minusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+		for (int i = 0; i < 50; i++) {
+			this.searchHistory.record(user, "keyword " + i, t.plusSeconds(i));
+		}
+		this.faultyMongo.insert(new org.bson.Document("_id", user + ":being recorded").append("userId", user.toString())
+			.append("keyword", "being recorded")
+			.append("searchedAt", java.util.Date.from(t.plusSeconds(200)))
+			.append(SearchHistory.UNCOUNTED, true), SearchHistory.COLLECTION);
+
+		this.searchHistory.record(user, "newest", t.plusSeconds(100));
+
+		assertThat(history(user)).hasSize(50).first().isEqualTo("newest");
+		assertThat(history(user)).last().isEqualTo("keyword 1");
+	}
+
+	/**
 	 * Deleting made-up keywords in a loop leaves at most so many marks per user, and
 	 * still no deleted keyword comes back from a search made before its delete.
 	 */
