@@ -3,6 +3,7 @@ package com.moa.auth.login;
 import com.moa.auth.throttle.LoginThrottle;
 import com.moa.auth.token.RefreshTokens;
 import com.moa.auth.token.TokenResponse;
+import com.moa.auth.user.Accounts;
 import com.moa.auth.user.Passwords;
 import com.moa.auth.user.User;
 import com.moa.auth.user.UserRepository;
@@ -23,8 +24,12 @@ class LoginService {
 
 	private final RefreshTokens refreshTokens;
 
-	LoginService(UserRepository users, Passwords passwords, LoginThrottle throttle, RefreshTokens refreshTokens) {
+	private final Accounts accounts;
+
+	LoginService(UserRepository users, Passwords passwords, LoginThrottle throttle, RefreshTokens refreshTokens,
+			Accounts accounts) {
 		this.users = users;
+		this.accounts = accounts;
 		this.passwords = passwords;
 		this.throttle = throttle;
 		this.refreshTokens = refreshTokens;
@@ -42,7 +47,8 @@ class LoginService {
 		if (!valid) {
 			throw new InvalidCredentialsException();
 		}
-		TokenResponse session = this.refreshTokens.startSession(user.id(), user.role(), user.passwordHash())
+		String hash = this.accounts.upgradedHash(user, request.password());
+		TokenResponse session = this.refreshTokens.startSession(user.id(), user.role(), hash)
 			.orElseThrow(InvalidCredentialsException::new);
 		this.throttle.succeeded(attempt, email);
 		return session;

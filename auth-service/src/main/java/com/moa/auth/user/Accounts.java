@@ -20,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Account use cases: signup, reading and changing the caller's profile.
  */
 @Service
-class Accounts {
+public class Accounts {
 
 	private final UserRepository users;
 
@@ -115,6 +115,21 @@ class Accounts {
 			}
 			return updated;
 		});
+	}
+
+	/**
+	 * The user's password hash at the configured cost, after a login proved the password:
+	 * one made at a lower cost (the cost was raised since) is replaced, unless the hash
+	 * changed meanwhile (a password change, another login doing the same).
+	 * @return the hash stored now, which the session is checked against
+	 */
+	public String upgradedHash(User user, String password) {
+		String hash = user.passwordHash();
+		if (!this.passwords.isWeakerThanConfigured(hash)) {
+			return hash;
+		}
+		String upgraded = this.passwords.hash(password);
+		return this.users.updatePasswordHash(user.id(), hash, upgraded, now()) ? upgraded : hash;
 	}
 
 	/**

@@ -44,6 +44,15 @@ public class Passwords {
 		return this.encoder.matches(prehash(password), hash);
 	}
 
+	/**
+	 * Whether the hash was made at a lower cost than the configured one (before
+	 * {@code moa.auth.password.bcrypt-cost} was raised): it is replaced at the next
+	 * login.
+	 */
+	public boolean isWeakerThanConfigured(String hash) {
+		return this.encoder.upgradeEncoding(hash);
+	}
+
 	/** Spends the same time as {@link #matches} without an account; always false. */
 	public boolean matchesNothing(String password) {
 		this.encoder.matches(prehash(password), this.dummyHash);
