@@ -62,6 +62,7 @@ else
     --drop --nsInclude "moa_*.*"' <"$dir/mongo.archive.gz"
   echo "Starting the apps"
   compose start "${apps[@]}"
-  echo "Restored $dir. Next: ./moa backfill users and ./moa backfill products (projections catch up"
-  echo "with their owners' restored state), then ./moa dlq for each service (docs/operations.md)."
+  echo "Restored $dir. Next: ./moa backfill users, ./moa backfill products and ./moa backfill"
+  echo "subscriptions (projections catch up with their owners' restored state), then ./moa dlq for"
+  echo "each service (docs/operations.md)."
 fi

@@ -19,7 +19,8 @@ case "$2,${SPRING_PROFILES_ACTIVE:-}" in
   /actuator/*,*prod*) port=${MANAGEMENT_SERVER_PORT:-9090} ;;
 esac
 exec 3<>"/dev/tcp/127.0.0.1/$port"
-printf '%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\nX-Operator-Key: %s\r\n' "$1" "$2" "$MOA_SECURITY_OPERATOR_KEY" >&3
+# The gateway has no operator key (its actuator needs none on the management port).
+printf '%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\nX-Operator-Key: %s\r\n' "$1" "$2" "${MOA_SECURITY_OPERATOR_KEY:-}" >&3
 [ -z "$body" ] || printf 'Content-Type: application/json\r\nContent-Length: %s\r\n' "${#body}" >&3
 printf '\r\n%s' "$body" >&3
 IFS= read -r status <&3
