@@ -120,8 +120,10 @@ public class Accounts {
 	/**
 	 * The user's password hash at the configured cost, after a login proved the password:
 	 * one made at a lower cost (the cost was raised since) is replaced, unless the hash
-	 * changed meanwhile (a password change, another login doing the same).
-	 * @return the hash stored now, which the session is checked against
+	 * changed meanwhile.
+	 * @return the hash the session is checked against: the one stored now if it matches
+	 * the password (another login upgraded it first), else the one checked (the password
+	 * was changed: the session is refused)
 	 */
 	public String upgradedHash(User user, String password) {
 		String hash = user.passwordHash();
@@ -129,7 +131,13 @@ public class Accounts {
 			return hash;
 		}
 		String upgraded = this.passwords.hash(password);
-		return this.users.updatePasswordHash(user.id(), hash, upgraded, now()) ? upgraded : hash;
+		if (this.users.updatePasswordHash(user.id(), hash, upgraded, now())) {
+			return upgraded;
+		}
+		return this.users.findById(user.id())
+			.map(User::passwordHash)
+			.filter((current) -> this.passwords.matches(password, current))
+			.orElse(hash);
 	}
 
 	/**
