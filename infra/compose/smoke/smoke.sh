@@ -138,6 +138,7 @@ while IFS= read -r line; do
       MOA_MAIL_SMTP_PORT) value=3025 ;;
       MOA_MAIL_SMTP_USER | MOA_MAIL_SMTP_PASSWORD) value= ;;
       MOA_MAIL_SMTP_STARTTLS_REQUIRED) value=false ;; # the GreenMail sink offers no STARTTLS
+      MOA_MAIL_ALLOW_RESERVED_DOMAINS) value=true ;; # its addresses are example.com's
       MOA_MAIL_FROM) value='Moa Subscribe <no-reply@moa.example.com>' ;;
       MOA_MAIL_REPLY_TO) value=support@moa.example.com ;;
       *) value=${BASH_REMATCH[2]}; [ -n "$value" ] || value=$(secret) ;;
