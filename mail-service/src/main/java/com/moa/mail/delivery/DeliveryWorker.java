@@ -208,7 +208,11 @@ public class DeliveryWorker implements SmartLifecycle {
 				sleep(Duration.ofSeconds(1));
 			}
 			catch (RuntimeException ex) {
-				log.error("Mail sender failed; continuing", ex);
+				// A bug: its stack trace, but the messages of its chain without addresses
+				// (a parse failure quotes the address it could not parse).
+				RuntimeException logged = new RuntimeException(loggable(ex));
+				logged.setStackTrace(ex.getStackTrace());
+				log.error("Mail sender failed; continuing", logged);
 				sleep(Duration.ofSeconds(1));
 			}
 		}

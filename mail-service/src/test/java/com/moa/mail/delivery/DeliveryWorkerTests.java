@@ -20,8 +20,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.scheduling.TaskScheduler;
 
@@ -46,6 +49,7 @@ import static org.mockito.Mockito.when;
  * rate limiter holds back, giving up recording a batch another sender took; what the log
  * shows of a failure.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class DeliveryWorkerTests {
 
 	@Test
@@ -92,6 +96,27 @@ class DeliveryWorkerTests {
 		verify(sender).send(any(MimeMessage[].class));
 		verify(deliveries, times(2)).sent(eq(claim), anyMap());
 		verify(deliveries, times(2)).extendLease(eq(claim), anyList(), any());
+	}
+
+	/** A bug's log line keeps its stack trace, not the address its message quotes. */
+	@Test
+	void anUnexpectedFailureIsLoggedWithoutTheAddressItQuotes(CapturedOutput output) {
+		Deliveries deliveries = mock(Deliveries.class);
+		when(deliveries.claim(anyInt(), any()))
+			.thenThrow(new IllegalStateException("Illegal address in string 'bob.kim@example.co.kr'"))
+			.thenReturn(List.of());
+		DeliveryWorker worker = worker(deliveries, sender(), 50);
+
+		worker.start();
+		try {
+			await().atMost(Duration.ofSeconds(5)).until(() -> output.getAll().contains("Mail sender failed"));
+		}
+		finally {
+			worker.stop();
+		}
+		assertThat(output.getAll()).contains("IllegalStateException: Illegal address in string '<address>'")
+			.contains("at com.moa.mail.delivery.DeliveryWorker")
+			.doesNotContain("bob.kim@example.co.kr");
 	}
 
 	@Test
