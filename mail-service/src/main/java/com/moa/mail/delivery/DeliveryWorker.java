@@ -208,11 +208,9 @@ public class DeliveryWorker implements SmartLifecycle {
 				sleep(Duration.ofSeconds(1));
 			}
 			catch (RuntimeException ex) {
-				// A bug: its stack trace, but the messages of its chain without addresses
-				// (a parse failure quotes the address it could not parse).
-				RuntimeException logged = new RuntimeException(loggable(ex));
-				logged.setStackTrace(ex.getStackTrace());
-				log.error("Mail sender failed; continuing", logged);
+				// A bug: its stack traces, its chain's messages without addresses (a
+				// parse failure quotes the address it could not parse).
+				log.error("Mail sender failed; continuing", withoutAddresses(ex, 0));
 				sleep(Duration.ofSeconds(1));
 			}
 		}
@@ -759,6 +757,19 @@ public class DeliveryWorker implements SmartLifecycle {
 			}
 		}
 		return text.toString();
+	}
+
+	/**
+	 * A copy of the failure and its causes (ten at most) for the log: each one's class,
+	 * message without addresses and stack trace.
+	 */
+	private static RuntimeException withoutAddresses(Throwable failure, int depth) {
+		Throwable cause = failure.getCause();
+		RuntimeException copy = new RuntimeException(
+				failure.getClass().getName() + ": " + withoutAddresses(failure.getMessage()),
+				(cause != null && cause != failure && depth < 10) ? withoutAddresses(cause, depth + 1) : null);
+		copy.setStackTrace(failure.getStackTrace());
+		return copy;
 	}
 
 	/**

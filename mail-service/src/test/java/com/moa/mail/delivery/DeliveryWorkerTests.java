@@ -103,7 +103,8 @@ class DeliveryWorkerTests {
 	void anUnexpectedFailureIsLoggedWithoutTheAddressItQuotes(CapturedOutput output) {
 		Deliveries deliveries = mock(Deliveries.class);
 		when(deliveries.claim(anyInt(), any()))
-			.thenThrow(new IllegalStateException("Illegal address in string 'bob.kim@example.co.kr'"))
+			.thenThrow(new IllegalStateException("Could not build the mail",
+					new IllegalArgumentException("Illegal address in string 'bob.kim@example.co.kr'")))
 			.thenReturn(List.of());
 		DeliveryWorker worker = worker(deliveries, sender(), 50);
 
@@ -114,7 +115,9 @@ class DeliveryWorkerTests {
 		finally {
 			worker.stop();
 		}
-		assertThat(output.getAll()).contains("IllegalStateException: Illegal address in string '<address>'")
+		assertThat(output.getAll()).contains("IllegalStateException: Could not build the mail")
+			.contains("Caused by: java.lang.RuntimeException: java.lang.IllegalArgumentException: "
+					+ "Illegal address in string '<address>'")
 			.contains("at com.moa.mail.delivery.DeliveryWorker")
 			.doesNotContain("bob.kim@example.co.kr");
 	}

@@ -182,15 +182,18 @@ public class Charging {
 				}
 				Subscription switched = change.build();
 				Instant start = payment.periodStart();
-				// A row whose anchor does not lead to this start counts from it instead:
-				// one without an anchor (it stops drifting), or one counted in UTC months
-				// before the billing time zone (counted on in Seoul's months, its next
-				// period would end within days and be charged in full).
+				// Counted from this start instead of the anchor: a row without one
+				// (it stops drifting), and one whose anchor would make this period a
+				// few days long, charged in full (its start left the anchor's schedule:
+				// counted in UTC months before the billing time zone). Otherwise the
+				// anchor stays and the customer keeps their billing day.
+				BillingPeriod period = switched.billingPeriod();
 				Instant anchor = switched.periodAnchor();
-				if (anchor == null || !BillingPeriod.onSchedule(this.clock.zone(), anchor, start)) {
+				if (anchor == null
+						|| !period.isWhole(this.clock.zone(), start, period.end(this.clock.zone(), anchor, start))) {
 					anchor = start;
 				}
-				Instant end = switched.billingPeriod().end(this.clock.zone(), anchor, start);
+				Instant end = period.end(this.clock.zone(), anchor, start);
 				Subscription renewed = this.subscriptions.update(switched.change()
 					.status(SubscriptionStatus.ACTIVE)
 					.billingAnchor(anchor)

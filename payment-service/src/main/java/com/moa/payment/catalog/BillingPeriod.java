@@ -46,11 +46,13 @@ public enum BillingPeriod {
 	}
 
 	/**
-	 * Whether {@code at} is a period bound of a subscription counted from {@code anchor}
-	 * in {@code zone} (the anchor itself, or a whole number of its months after it).
+	 * Whether a period from {@code start} to {@code end} is a whole one: at most three
+	 * days short of {@code start} plus this period's months in {@code zone}. A start on
+	 * its anchor's schedule always gives one (never shorter); a start that left it
+	 * (counted in another time zone) may give the few days to the anchor's next day.
 	 */
-	public static boolean onSchedule(ZoneId zone, Instant anchor, Instant at) {
-		return anchor.atZone(zone).plusMonths(monthsFrom(zone, anchor, at)).toInstant().equals(at);
+	public boolean isWhole(ZoneId zone, Instant start, Instant end) {
+		return !end.isBefore(start.atZone(zone).plusMonths(this.months).minusDays(3).toInstant());
 	}
 
 	/**

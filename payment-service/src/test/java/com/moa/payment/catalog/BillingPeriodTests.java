@@ -83,20 +83,32 @@ class BillingPeriodTests {
 			.isEqualTo(13);
 	}
 
+	/**
+	 * Bought at 01:00 on March 1st in Seoul (still February 28th in UTC), renewed in UTC
+	 * months on May 28th (the 29th in Seoul): counted on from its anchor in Seoul months
+	 * that period would end on June 1st, three days later: not whole. Started on its
+	 * schedule (April 1st in Seoul), it ends May 1st: whole.
+	 */
 	@Test
-	void aBoundIsOnTheScheduleOfItsAnchorInTheZoneItWasCountedIn() {
-		// January 31st, 01:00 in Seoul.
-		Instant anchor = Instant.parse("2027-01-30T16:00:00Z");
-		Instant seoulEnd = BillingPeriod.MONTHLY.end(SEOUL, anchor, anchor);
-		Instant utcEnd = BillingPeriod.MONTHLY.end(UTC, anchor, anchor);
+	void aPeriodFallingFarShortOfItsMonthsIsNotWhole() {
+		Instant anchor = Instant.parse("2026-02-28T16:00:00Z");
+		Instant offSchedule = Instant.parse("2026-05-28T16:00:00Z");
+		Instant onSchedule = Instant.parse("2026-03-31T16:00:00Z");
 
-		assertThat(BillingPeriod.onSchedule(SEOUL, anchor, anchor)).isTrue();
-		assertThat(BillingPeriod.onSchedule(SEOUL, anchor, seoulEnd)).isTrue();
-		assertThat(BillingPeriod.onSchedule(SEOUL, anchor, BillingPeriod.MONTHLY.end(SEOUL, anchor, seoulEnd)))
+		Instant shortEnd = BillingPeriod.MONTHLY.end(SEOUL, anchor, offSchedule);
+		assertThat(shortEnd).isEqualTo("2026-05-31T16:00:00Z");
+		assertThat(BillingPeriod.MONTHLY.isWhole(SEOUL, offSchedule, shortEnd)).isFalse();
+		assertThat(
+				BillingPeriod.MONTHLY.isWhole(SEOUL, onSchedule, BillingPeriod.MONTHLY.end(SEOUL, anchor, onSchedule)))
 			.isTrue();
-		assertThat(BillingPeriod.onSchedule(SEOUL, anchor, utcEnd)).isFalse();
-		assertThat(BillingPeriod.onSchedule(UTC, anchor, utcEnd)).isTrue();
-		assertThat(BillingPeriod.onSchedule(SEOUL, anchor, anchor.plus(Duration.ofDays(3)))).isFalse();
+		// The 31st's: from February 28th to March 31st, longer than start plus a month.
+		Instant the31st = Instant.parse("2027-01-30T16:00:00Z");
+		Instant february = BillingPeriod.MONTHLY.end(SEOUL, the31st, the31st);
+		assertThat(BillingPeriod.MONTHLY.isWhole(SEOUL, february, BillingPeriod.MONTHLY.end(SEOUL, the31st, february)))
+			.isTrue();
+		assertThat(BillingPeriod.YEARLY.isWhole(SEOUL, offSchedule,
+				BillingPeriod.YEARLY.end(SEOUL, offSchedule, offSchedule)))
+			.isTrue();
 	}
 
 }

@@ -102,7 +102,8 @@ class LifecycleIntegrationTests extends PaymentIntegrationTestSupport {
 		MvcTestResult bought = get("/api/subscriptions/" + id, token);
 		Instant start = Instant.parse(read(bought, "$.currentPeriodStart"));
 		Instant end = Instant.parse(read(bought, "$.currentPeriodEnd"));
-		Instant offSchedule = start.minus(Duration.ofDays(3));
+		// Its next period from this anchor would end ten days after the renewal.
+		Instant offSchedule = start.minus(Duration.ofDays(20));
 		this.jdbc.sql("UPDATE subscriptions SET billing_anchor = ? WHERE id = ?")
 			.params(java.sql.Timestamp.from(offSchedule), UUID.fromString(id))
 			.update();
