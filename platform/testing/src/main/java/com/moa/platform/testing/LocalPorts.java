@@ -9,6 +9,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -20,6 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * CI.
  */
 public final class LocalPorts {
+
+	private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
 	private static final List<SocketChannel> HELD = new CopyOnWriteArrayList<>();
 
@@ -44,14 +48,20 @@ public final class LocalPorts {
 	}
 
 	/**
-	 * A loopback port free now, below the ephemeral range, for a server started later.
+	 * A loopback port free now, below the ephemeral range, for a server started later;
+	 * never one handed out before in this JVM: servers started side by side bind seconds
+	 * later, and two of them were once given the same port (the second failed to start).
 	 */
 	public static int free() {
-		try (ServerSocket socket = listenBelowEphemeralRange()) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+		while (true) {
+			try (ServerSocket socket = listenBelowEphemeralRange()) {
+				if (HANDED_OUT.add(socket.getLocalPort())) {
+					return socket.getLocalPort();
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
 		}
 	}
 
