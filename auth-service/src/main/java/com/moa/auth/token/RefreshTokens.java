@@ -16,8 +16,8 @@ import java.util.UUID;
 
 import com.moa.auth.AuthProperties;
 import com.moa.platform.security.UserRole;
+import com.moa.platform.security.WarningLimit;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,12 +60,8 @@ public class RefreshTokens {
 	private final SecureRandom random = new SecureRandom();
 
 	/** One warning per 30 s: the refresh loop this refuses would flood the log. */
-	private final RateLimiter throttleWarnings = RateLimiter.of("refresh-throttle-warnings",
-			RateLimiterConfig.custom()
-				.limitForPeriod(1)
-				.limitRefreshPeriod(Duration.ofSeconds(30))
-				.timeoutDuration(Duration.ZERO)
-				.build());
+	private final RateLimiter throttleWarnings = WarningLimit.oncePer(Duration.ofSeconds(30),
+			"refresh-throttle-warnings");
 
 	RefreshTokens(JdbcClient jdbc, AccessTokens accessTokens, AuthProperties properties, Clock clock) {
 		this.jdbc = jdbc;

@@ -45,14 +45,7 @@ class PasswordCostUpgradeIntegrationTests {
 
 	@Test
 	void aHashOfALowerCostIsReplacedAtTheNextLogin() throws Exception {
-		String email = "cost-" + System.nanoTime() + "@example.com";
-		assertThat(post("/api/auth/signup", """
-				{"email":"%s","password":"%s","name":"Kim","role":"CONSUMER"}""".formatted(email, PASSWORD)))
-			.hasStatus(HttpStatus.CREATED);
-		// Hashed when the cost was 4.
-		this.jdbc.sql("UPDATE users SET password_hash = ? WHERE email = ?")
-			.params(new BCryptPasswordEncoder(4).encode(prehash(PASSWORD)), email)
-			.update();
+		String email = accountHashedAtCost4();
 
 		assertThat(login(email)).hasStatusOk();
 		String upgraded = hash(email);
@@ -70,13 +63,7 @@ class PasswordCostUpgradeIntegrationTests {
 	@Test
 	void loginsAtOnceAllSucceedWhileOneUpgradesTheHash() throws Exception {
 		for (int round = 0; round < 3; round++) {
-			String email = "cost-race-" + System.nanoTime() + "@example.com";
-			assertThat(post("/api/auth/signup", """
-					{"email":"%s","password":"%s","name":"Kim","role":"CONSUMER"}""".formatted(email, PASSWORD)))
-				.hasStatus(HttpStatus.CREATED);
-			this.jdbc.sql("UPDATE users SET password_hash = ? WHERE email = ?")
-				.params(new BCryptPasswordEncoder(4).encode(prehash(PASSWORD)), email)
-				.update();
+			String email = accountHashedAtCost4();
 			CountDownLatch start = new CountDownLatch(1);
 			int network = round;
 			List<CompletableFuture<Integer>> logins = IntStream.range(0, 4)
@@ -89,6 +76,18 @@ class PasswordCostUpgradeIntegrationTests {
 			assertThat(logins.stream().map(CompletableFuture::join)).as("round " + round).containsOnly(200);
 			assertThat(hash(email)).startsWith("$2a$08$");
 		}
+	}
+
+	/** An account whose password was hashed when the cost was 4; its email. */
+	private String accountHashedAtCost4() throws Exception {
+		String email = "cost-" + System.nanoTime() + "@example.com";
+		assertThat(post("/api/auth/signup", """
+				{"email":"%s","password":"%s","name":"Kim","role":"CONSUMER"}""".formatted(email, PASSWORD)))
+			.hasStatus(HttpStatus.CREATED);
+		this.jdbc.sql("UPDATE users SET password_hash = ? WHERE email = ?")
+			.params(new BCryptPasswordEncoder(4).encode(prehash(PASSWORD)), email)
+			.update();
+		return email;
 	}
 
 	private MvcTestResult login(String email) {

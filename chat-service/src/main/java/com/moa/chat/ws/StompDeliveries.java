@@ -10,8 +10,8 @@ import java.util.concurrent.TimeoutException;
 import com.moa.chat.rooms.ChatDeliveries;
 import com.moa.chat.rooms.Message;
 import com.moa.chat.rooms.ReadReceipt;
+import com.moa.platform.security.WarningLimit;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -48,12 +48,7 @@ class StompDeliveries implements ChatDeliveries {
 	private final Counter undelivered;
 
 	/** One warning per 30 s, not one per message, while the broker is away. */
-	private final RateLimiter warned = RateLimiter.of("chat-undelivered-warnings",
-			RateLimiterConfig.custom()
-				.limitForPeriod(1)
-				.limitRefreshPeriod(Duration.ofSeconds(30))
-				.timeoutDuration(Duration.ZERO)
-				.build());
+	private final RateLimiter warned = WarningLimit.oncePer(Duration.ofSeconds(30), "chat-undelivered-warnings");
 
 	StompDeliveries(ConnectionFactory connectionFactory, JsonMapper json, MeterRegistry meters) {
 		this.rabbit = new RabbitTemplate(connectionFactory);

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.moa.gateway.web.RequestIds;
+import com.moa.platform.security.WarningLimit;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -111,12 +111,7 @@ public class ProblemResponses {
 	}
 
 	private RateLimiter warningLimit(String routeId) {
-		return RateLimiter.of("upstream-warnings-" + routeId,
-				RateLimiterConfig.custom()
-					.limitForPeriod(1)
-					.limitRefreshPeriod(Duration.ofSeconds(10))
-					.timeoutDuration(Duration.ZERO)
-					.build());
+		return WarningLimit.oncePer(Duration.ofSeconds(10), "upstream-warnings-" + routeId);
 	}
 
 }

@@ -10,8 +10,8 @@ import java.util.UUID;
 import com.moa.lookup.LookupProperties;
 import com.moa.lookup.cache.RedisAvailability;
 import com.moa.platform.events.EventPublisher;
+import com.moa.platform.security.WarningLimit;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,12 +73,7 @@ class ViewFlusher {
 	private final int batchSize;
 
 	/** One warning per 30 s, not one per round, while PostgreSQL is away. */
-	private final RateLimiter failureWarnings = RateLimiter.of("view-flush-warnings",
-			RateLimiterConfig.custom()
-				.limitForPeriod(1)
-				.limitRefreshPeriod(Duration.ofSeconds(30))
-				.timeoutDuration(Duration.ZERO)
-				.build());
+	private final RateLimiter failureWarnings = WarningLimit.oncePer(Duration.ofSeconds(30), "view-flush-warnings");
 
 	/** Whether the last round failed; only the scheduler's thread runs rounds. */
 	private boolean failing;

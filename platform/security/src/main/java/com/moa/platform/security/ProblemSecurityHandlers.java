@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import com.moa.platform.web.ApiProblemException;
 import com.moa.platform.web.ProblemResponseWriter;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -31,12 +30,8 @@ public class ProblemSecurityHandlers implements AuthenticationEntryPoint, Access
 	private final ProblemResponseWriter writer;
 
 	/** One warning per 30 s, however many requests meet the outage. */
-	private final RateLimiter unavailableWarnings = RateLimiter.of("token-check-warnings",
-			RateLimiterConfig.custom()
-				.limitForPeriod(1)
-				.limitRefreshPeriod(Duration.ofSeconds(30))
-				.timeoutDuration(Duration.ZERO)
-				.build());
+	private final RateLimiter unavailableWarnings = WarningLimit.oncePer(Duration.ofSeconds(30),
+			"token-check-warnings");
 
 	public ProblemSecurityHandlers(ProblemResponseWriter writer) {
 		this.writer = writer;
