@@ -176,6 +176,18 @@ class LoginIntegrationTests extends AuthIntegrationTestSupport {
 	}
 
 	@Test
+	void logsInWithAnyPasswordSignupAccepted() {
+		// Signup takes any 8 to 128 characters, spaces included; login must not
+		// refuse one as "blank" (400) that signup let through.
+		String email = uniqueEmail();
+		String password = " ".repeat(8);
+		assertThat(signup(email, password, "CONSUMER")).hasStatus(HttpStatus.CREATED);
+
+		assertThat(login(email, password)).hasStatus(HttpStatus.OK);
+		assertThat(login(email, " ".repeat(9))).hasStatus(HttpStatus.UNAUTHORIZED);
+	}
+
+	@Test
 	void rejectsMissingPasswordAsValidationProblem() {
 		MvcTestResult result = post("/api/auth/login", "{\"email\":\"a@b.com\"}");
 
