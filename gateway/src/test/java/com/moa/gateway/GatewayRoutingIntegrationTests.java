@@ -51,6 +51,18 @@ class GatewayRoutingIntegrationTests extends AbstractGatewayIntegrationTest {
 	}
 
 	@Test
+	void answersHeadOnEveryPublicReadWithoutToken() {
+		// The services answer HEAD wherever they answer GET; the gateway let it through
+		// only for the catalog (HEAD /api/search/popular was 401).
+		this.client.head().uri("/api/products").exchange().expectStatus().isOk();
+		this.client.head().uri("/api/categories").exchange().expectStatus().isOk();
+		this.client.head().uri("/api/auth/.well-known/jwks.json").exchange().expectStatus().isOk();
+		this.client.head().uri("/api/search/popular").exchange().expectStatus().isEqualTo(503);
+		this.client.head().uri("/api/search/suggestions?prefix=a").exchange().expectStatus().isEqualTo(503);
+		this.client.head().uri("/api/search/history").exchange().expectStatus().isUnauthorized();
+	}
+
+	@Test
 	void rejectsProtectedRouteWithoutTokenAsProblem() {
 		String path = "/api/subscriptions/" + UUID.randomUUID();
 		this.client.get()

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.moa.gateway.GatewayProperties;
@@ -17,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
@@ -47,6 +49,13 @@ import org.springframework.web.server.WebFilterChain;
  * every 30 s, with the request id of the request it was logged for, and once when Redis
  * answers again: a warning per request put thousands of lines a second in the log of an
  * outage.
+ * <p>
+ * While Redis fails, one request a second asks it again and the others are decided at
+ * once, without waiting out the timeout each. Until Redis has answered once the call is
+ * made off the event loop: Lettuce opens its first connection synchronously, under a
+ * lock, in the thread that asks, so with Redis unreachable since start (packets dropped)
+ * every check held an event loop for the connect timeout and the gateway served ~2
+ * requests a second, its own probes included.
  */
 @Component
 class RateLimitFilter implements WebFilter, Ordered {
@@ -90,6 +99,16 @@ class RateLimitFilter implements WebFilter, Ordered {
 
 	/** When the last outage warning was logged; null while Redis answers. */
 	private final AtomicReference<Instant> warnedAt = new AtomicReference<>();
+
+	private static final long PROBE_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+
+	private volatile boolean redisFailing;
+
+	/** While Redis fails: the {@link System#nanoTime()} of the next request to ask it. */
+	private final AtomicLong nextProbe = new AtomicLong();
+
+	/** Whether Redis has answered since start (its connection is open, or reopening). */
+	private volatile boolean redisAnswered;
 
 	RateLimitFilter(ReactiveStringRedisTemplate redis, GatewayProperties properties, ProblemResponses problems,
 			ObjectProvider<Clock> clock, MeterRegistry meters) {
@@ -151,18 +170,27 @@ class RateLimitFilter implements WebFilter, Ordered {
 				return chain.filter(exchange);
 			}
 		}
+		if (skipRedis()) {
+			return redisUnavailable(exchange, chain, subject, failClosed);
+		}
 		long windowMillis = limit.window().toMillis();
-		return this.redis
+		Mono<List<Long>> counted = this.redis
 			.execute(FIXED_WINDOW, List.of(KEY_PREFIX + subject),
 					List.of(String.valueOf(windowMillis), String.valueOf(batch)))
-			.next()
-			.timeout(this.settings.redisTimeout())
+			.next();
+		if (!this.redisAnswered) {
+			counted = counted.subscribeOn(Schedulers.boundedElastic());
+		}
+		return counted.timeout(this.settings.redisTimeout())
 			.map(Decision::from)
 			.onErrorResume((ex) -> Mono.just(Decision.UNKNOWN))
 			.flatMap((decision) -> {
 				if (decision == Decision.UNKNOWN) {
+					redisFailed();
 					return redisUnavailable(exchange, chain, subject, failClosed);
 				}
+				this.redisAnswered = true;
+				this.redisFailing = false;
 				if (this.warnedAt.getAndSet(null) != null) {
 					logger.info("Rate-limit store answers again");
 				}
@@ -182,6 +210,25 @@ class RateLimitFilter implements WebFilter, Ordered {
 						"Request limit of " + limit.requests() + " per " + format(limit.window())
 								+ " reached; retry after " + retryAfter + " s.");
 			});
+	}
+
+	/**
+	 * While Redis fails, true for all but one request a second (the one that asks it).
+	 */
+	private boolean skipRedis() {
+		if (!this.redisFailing) {
+			return false;
+		}
+		long probeAt = this.nextProbe.get();
+		long now = System.nanoTime();
+		return now - probeAt < 0 || !this.nextProbe.compareAndSet(probeAt, now + PROBE_INTERVAL_NANOS);
+	}
+
+	private void redisFailed() {
+		if (!this.redisFailing) {
+			this.nextProbe.set(System.nanoTime() + PROBE_INTERVAL_NANOS);
+			this.redisFailing = true;
+		}
 	}
 
 	private Mono<Void> redisUnavailable(ServerWebExchange exchange, WebFilterChain chain, String subject,

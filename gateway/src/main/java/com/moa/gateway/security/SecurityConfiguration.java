@@ -39,6 +39,12 @@ import org.springframework.web.reactive.function.client.WebClient;
 @EnableWebFluxSecurity
 class SecurityConfiguration {
 
+	/**
+	 * Public reads (API.md), open to GET and to HEAD alike as the services answer both.
+	 */
+	private static final String[] PUBLIC_READS = { "/api/auth/.well-known/**", "/api/products", "/api/products/**",
+			"/api/categories", "/api/search/popular", "/api/search/suggestions" };
+
 	@Bean
 	ReactiveJwtDecoder jwtDecoder(GatewayProperties properties, ObjectProvider<Clock> clock) {
 		GatewayProperties.Security security = properties.security();
@@ -76,10 +82,9 @@ class SecurityConfiguration {
 			.authorizeExchange((exchanges) -> exchanges
 				.pathMatchers(HttpMethod.POST, "/api/auth/signup", "/api/auth/login", "/api/auth/refresh")
 				.permitAll()
-				.pathMatchers(HttpMethod.GET, "/api/auth/.well-known/**", "/api/products", "/api/products/**",
-						"/api/categories", "/api/search/popular", "/api/search/suggestions")
+				.pathMatchers(HttpMethod.GET, PUBLIC_READS)
 				.permitAll()
-				.pathMatchers(HttpMethod.HEAD, "/api/products", "/api/products/**", "/api/categories")
+				.pathMatchers(HttpMethod.HEAD, PUBLIC_READS)
 				.permitAll()
 				.pathMatchers("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**", "/webjars/**")
 				.permitAll()
