@@ -1,10 +1,13 @@
 package com.moa.platform.testing;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +28,7 @@ public final class LocalPorts {
 
 	private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
-	private static final List<SocketChannel> HELD = new CopyOnWriteArrayList<>();
+	private static final List<Closeable> HELD = new CopyOnWriteArrayList<>();
 
 	private LocalPorts() {
 	}
@@ -41,6 +44,34 @@ public final class LocalPorts {
 			holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
 			HELD.add(holder);
 			return ((InetSocketAddress) holder.getLocalAddress()).getPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * A loopback port where connections are never accepted, for the life of the JVM: a
+	 * connect waits out the client's connect timeout, as for a host that drops packets (a
+	 * cut {@link TcpProxy} refuses at once; a stalled one accepts). The listener's
+	 * backlog is filled and nothing accepts, so the kernel drops every further SYN.
+	 */
+	public static int unanswered() {
+		try {
+			ServerSocket listener = new ServerSocket();
+			listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+			HELD.add(listener);
+			while (true) {
+				Socket filler = new Socket();
+				try {
+					filler.connect(listener.getLocalSocketAddress(), 300);
+					HELD.add(filler);
+				}
+				catch (SocketTimeoutException ex) {
+					filler.close();
+					return listener.getLocalPort();
+				}
+			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
