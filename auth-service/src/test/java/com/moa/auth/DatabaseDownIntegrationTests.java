@@ -86,6 +86,8 @@ class DatabaseDownIntegrationTests {
 	@Test
 	void aDatabaseThatStopsAnsweringIs503WithinTheSocketTimeoutThenServesAgain() {
 		assertThat(this.jdbc.sql("SHOW statement_timeout").query(String.class).single()).isEqualTo("1min");
+		assertThat(this.jdbc.sql("SHOW tcp_keepalives_idle").query(String.class).single()).isEqualTo("30");
+		assertThat(this.jdbc.sql("SHOW tcp_keepalives_count").query(String.class).single()).isEqualTo("3");
 		String login = """
 				{"email":"silent-%d@example.com","password":"whatever 1"}""".formatted(System.nanoTime());
 		// Just used, so the pool lends the connection again without validating it (it
