@@ -237,13 +237,18 @@ public class SearchHistory {
 	 * the database): the older ones are folded into one "everything deleted up to" time
 	 * on the user, which covers their keywords and, as a clear does, any other search
 	 * made before it that arrives late.
+	 * <p>
+	 * "Before now" includes the entry the user sees, whatever its time: that was stamped
+	 * by lookup-service and capped by the recording instance's clock, either of which may
+	 * run ahead of this instance's (a delete answered 204 and the keyword stayed).
 	 */
 	public void delete(UUID userId, String keyword) {
 		String id = id(userId, keyword);
-		Instant now = this.clock.instant();
-		this.mongo.upsert(byId(id), new Update().max("deletedAt", now).setOnInsert("userId", userId.toString()),
+		Document entry = this.mongo.findById(id, Document.class, COLLECTION);
+		Instant upTo = latest(Date.from(this.clock.instant()), (entry != null) ? entry.getDate("searchedAt") : null);
+		this.mongo.upsert(byId(id), new Update().max("deletedAt", upTo).setOnInsert("userId", userId.toString()),
 				DELETED);
-		removeOne(Query.query(Criteria.where("_id").is(id).and("searchedAt").lte(now)));
+		removeOne(Query.query(Criteria.where("_id").is(id).and("searchedAt").lte(upTo)));
 		foldOldMarks(userId);
 	}
 
@@ -261,11 +266,17 @@ public class SearchHistory {
 				DELETED);
 	}
 
-	/** Clears the history, also against searches made before now that arrive later. */
+	/**
+	 * Clears the history, also against searches made before now that arrive later, and
+	 * every entry listed now (see {@link #delete}).
+	 */
 	public void deleteAll(UUID userId) {
-		Instant now = this.clock.instant();
-		this.mongo.upsert(byId(userId.toString()), new Update().max("clearedAt", now).inc("entries", 0), USERS);
-		removeAll(userId, Criteria.where("searchedAt").lte(now));
+		Document newest = this.mongo.findOne(
+				Query.query(Criteria.where("userId").is(userId.toString())).with(NEWEST_FIRST).limit(1), Document.class,
+				COLLECTION);
+		Instant upTo = latest(Date.from(this.clock.instant()), (newest != null) ? newest.getDate("searchedAt") : null);
+		this.mongo.upsert(byId(userId.toString()), new Update().max("clearedAt", upTo).inc("entries", 0), USERS);
+		removeAll(userId, Criteria.where("searchedAt").lte(upTo));
 	}
 
 	/**

@@ -157,6 +157,33 @@ class HistoryIntegrationTests extends SearchIntegrationTestSupport {
 	}
 
 	/**
+	 * An entry recorded by an instance whose clock runs ahead (its time, lookup's stamp
+	 * capped by the recording instance's clock, is "after now" here) still goes when the
+	 * user deletes it or clears the history: the API answered 204 and kept listing it.
+	 */
+	@Test
+	void aDeleteRemovesWhatTheUserSeesWhateverTheClocksSay() {
+		UUID user = UUID.randomUUID();
+		java.time.Clock ahead = java.time.Clock.offset(this.clock, Duration.ofSeconds(3));
+		SearchHistory aheadInstance = new SearchHistory(this.mongo, this.properties, ahead);
+		Instant searched = ahead.instant();
+		aheadInstance.record(user, "ahead", searched);
+		aheadInstance.record(user, "also ahead", searched);
+		assertThat(history(user)).containsExactlyInAnyOrder("ahead", "also ahead");
+
+		assertThat(deleteHistory("/api/search/history/ahead", user)).hasStatus(204);
+		assertThat(history(user)).containsExactly("also ahead");
+		// A duplicate of the deleted search, arriving late, does not bring it back.
+		aheadInstance.record(user, "ahead", searched);
+		assertThat(history(user)).containsExactly("also ahead");
+
+		assertThat(deleteHistory("/api/search/history", user)).hasStatus(204);
+		assertThat(history(user)).isEmpty();
+		assertThat(storedEntries(user)).isZero();
+		assertThat(counter(user)).isZero();
+	}
+
+	/**
 	 * A search made before a delete arrives after it, and MongoDB fails its counter
 	 * update (before applying it, or after, losing the answer): the retry must not find
 	 * the entry inserted by the failed attempt and stop there, which brought the keyword
