@@ -8,6 +8,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -184,22 +186,36 @@ public abstract class ChatIntegrationTestSupport {
 	 */
 	protected synchronized int secondInstancePort() {
 		if (second == null) {
-			// Arguments, not default properties: those would lose to application.yml.
-			second = new SpringApplicationBuilder(ChatServiceApplication.class).run("--server.port=0",
-					"--spring.mongodb.uri=" + this.chatTestDatabase,
-					"--spring.rabbitmq.host=" + this.rabbitDetails.getFirstAddress().host(),
-					"--spring.rabbitmq.port=" + this.rabbitDetails.getFirstAddress().port(),
-					"--spring.rabbitmq.username=" + this.rabbitDetails.getUsername(),
-					"--spring.rabbitmq.password=" + this.rabbitDetails.getPassword(),
-					"--spring.rabbitmq.virtual-host=" + this.rabbitDetails.getVirtualHost(),
-					"--moa.security.jwk-set-uri=" + jwks.uri(), "--moa.chat.stomp-port=" + TestRabbit.stomp().port());
+			second = startInstance(this.chatTestDatabase.toString(), this.rabbitDetails);
 			Runtime.getRuntime().addShutdownHook(new Thread(second::close));
 		}
 		// run() returns before the broker relay's own connection to RabbitMQ is up; a
 		// CONNECT before that is an ERROR "Broker not available".
 		HealthIndicator broker = second.getBean("stompBroker", HealthIndicator.class);
 		await().atMost(Duration.ofSeconds(20)).until(() -> broker.health().getStatus() == Status.UP);
-		return Integer.parseInt(second.getEnvironment().getProperty("local.server.port"));
+		return portOf(second);
+	}
+
+	/**
+	 * Another chat-service on a database and vhost of the caller's choice, with this
+	 * context's token keys; the caller closes it.
+	 */
+	protected static ConfigurableApplicationContext startInstance(String mongoUri, RabbitConnectionDetails rabbit,
+			String... more) {
+		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--spring.mongodb.uri=" + mongoUri,
+				"--spring.rabbitmq.host=" + rabbit.getFirstAddress().host(),
+				"--spring.rabbitmq.port=" + rabbit.getFirstAddress().port(),
+				"--spring.rabbitmq.username=" + rabbit.getUsername(),
+				"--spring.rabbitmq.password=" + rabbit.getPassword(),
+				"--spring.rabbitmq.virtual-host=" + rabbit.getVirtualHost(), "--moa.security.jwk-set-uri=" + jwks.uri(),
+				"--moa.chat.stomp-port=" + TestRabbit.stomp().port()));
+		arguments.addAll(List.of(more));
+		// Arguments, not default properties: those would lose to application.yml.
+		return new SpringApplicationBuilder(ChatServiceApplication.class).run(arguments.toArray(String[]::new));
+	}
+
+	protected static int portOf(ConfigurableApplicationContext instance) {
+		return Integer.parseInt(instance.getEnvironment().getProperty("local.server.port"));
 	}
 
 }

@@ -1,9 +1,19 @@
 package com.moa.chat;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,17 +23,22 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Dependencies really away (the proxies in front of them cut). MongoDB: requests answer
- * 503 problem JSON within seconds and the service stays ready. RabbitMQ's STOMP side:
- * messages are still stored and served over REST; once it is back, real time resumes.
+ * 503 problem JSON within seconds and the service stays ready. RabbitMQ's STOMP side, or
+ * RabbitMQ blocking publishers: messages are still stored and served over REST; once it
+ * is back, real time resumes.
  */
 class OutageIntegrationTests extends ChatIntegrationTestSupport {
 
 	@Autowired
 	ApplicationContext context;
+
+	@Autowired
+	MeterRegistry meters;
 
 	private Health broker() {
 		return this.context.getBean("stompBroker", HealthIndicator.class).health();
@@ -141,6 +156,86 @@ class OutageIntegrationTests extends ChatIntegrationTestSupport {
 				.awaitFrame((f) -> "/user/queue/messages".equals(f.header("destination")), Duration.ofSeconds(10));
 			assertThat(frame.body()).contains("\"seq\":2").contains("back");
 		}
+	}
+
+	/**
+	 * During a memory or disk alarm RabbitMQ stops reading from publishing connections.
+	 * Sends and reads are still stored and answered at once, their pushes counted as
+	 * failed (each push on the blocked connection waited out its confirm, the next one a
+	 * channel open never answered: minutes), and pushes resume once the alarm clears.
+	 * Raises a memory alarm on the shared local broker for a few seconds with
+	 * rabbitmqctl, cleared whatever happens.
+	 */
+	@Test
+	void whileRabbitBlocksPublishersSendsAreAnsweredAtOnceAndPushesResumeAfter() throws Exception {
+		UUID[] room = room();
+		String messages = "/api/chat/rooms/" + room[0] + "/messages";
+		Counter failedPushes = this.meters.counter("moa_chat_pushes_failed_total");
+		int sends = 30;
+		ExecutorService requests = Executors.newSingleThreadExecutor();
+		try (StompConnection seller = StompConnection.ready(this.port, token(room[2], "SELLER"))) {
+			// The pushes' connection is up and has published, as in a running service.
+			post(this.port, messages, room[1], Map.of("text", "before", "clientMessageId", "0"));
+			seller.awaitFrame((f) -> f.body().contains("before"), Duration.ofSeconds(10));
+			double failedBefore = failedPushes.count();
+			assumeThat(rabbitmqctl("eval", "rabbit_alarm:set_alarm({{resource_limit, memory, node()}, []})."))
+				.as("rabbitmqctl can control the local broker")
+				.isZero();
+			try {
+				for (int i = 1; i <= sends; i++) {
+					Map<String, String> body = Map.of("text", "during " + i, "clientMessageId", "d" + i);
+					Response sent = answeredWithin(requests.submit(() -> post(this.port, messages, room[1], body)),
+							"send " + i + " of " + sends);
+					assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+				}
+				Response read = answeredWithin(requests.submit(() -> post(this.port,
+						"/api/chat/rooms/" + room[0] + "/read", room[2], Map.of("upToSeq", sends + 1))), "the read");
+				assertThat(read.status()).as(read.toString()).isEqualTo(204);
+			}
+			finally {
+				assertThat(rabbitmqctl("eval", "rabbit_alarm:clear_alarm({resource_limit, memory, node()}).")).isZero();
+			}
+			assertThat(failedPushes.count() - failedBefore).as("pushes counted as failed")
+				.isGreaterThanOrEqualTo(2 * sends - 2);
+			assertThat(get(this.port, messages, room[2]).json()).hasSize(sends + 1);
+			post(this.port, messages, room[1], Map.of("text", "after", "clientMessageId", "a"));
+			StompConnection.Frame pushed = seller.awaitFrame(
+					(f) -> "/user/queue/messages".equals(f.header("destination")) && f.body().contains("after"),
+					Duration.ofSeconds(10));
+			assertThat(pushed.body()).contains("\"seq\":" + (sends + 2));
+		}
+		finally {
+			requests.shutdownNow();
+		}
+	}
+
+	/** The answer to a request within 5 s, or the test fails saying which. */
+	private static Response answeredWithin(Future<Response> request, String what) throws Exception {
+		try {
+			return request.get(5, TimeUnit.SECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw new AssertionError(what + " during the alarm was not answered within 5 s");
+		}
+	}
+
+	private static int rabbitmqctl(String... arguments) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
+		command.addAll(List.of(arguments));
+		Process process;
+		try {
+			process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+		if (!process.waitFor(60, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+			return -1;
+		}
+		return process.exitValue();
 	}
 
 }

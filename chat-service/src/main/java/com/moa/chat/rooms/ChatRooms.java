@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.LongStream;
 
+import com.moa.chat.ChatIndexes;
 import com.moa.chat.ChatProperties;
 import com.moa.chat.users.ChatUsers;
 import com.moa.chat.users.ChatUsers.ChatUser;
@@ -68,18 +69,21 @@ public class ChatRooms {
 
 	private final ChatProperties properties;
 
+	private final ChatIndexes indexes;
+
 	private final Clock clock;
 
 	private final Counter sent;
 
 	private final Counter repaired;
 
-	ChatRooms(MongoTemplate mongo, ChatUsers users, ChatDeliveries deliveries, ChatProperties properties, Clock clock,
-			MeterRegistry meters) {
+	ChatRooms(MongoTemplate mongo, ChatUsers users, ChatDeliveries deliveries, ChatProperties properties,
+			ChatIndexes indexes, Clock clock, MeterRegistry meters) {
 		this.mongo = mongo;
 		this.users = users;
 		this.deliveries = deliveries;
 		this.properties = properties;
+		this.indexes = indexes;
 		this.clock = clock;
 		this.sent = meters.counter("moa_chat_messages_sent_total");
 		this.repaired = meters.counter("moa_chat_messages_repaired_total");
@@ -115,6 +119,8 @@ public class ChatRooms {
 		if (seller == null) {
 			throw new NotFoundException("Seller", sellerId);
 		}
+		// The upsert is one room per key only with the unique index on key.
+		this.indexes.requireUnique();
 		String key = caller + ":" + sellerId + ":" + (productId != null ? productId : "-");
 		Date now = Date.from(this.clock.instant());
 		Query byKey = Query.query(Criteria.where("key").is(key));
@@ -135,8 +141,8 @@ public class ChatRooms {
 					FindAndModifyOptions.options().upsert(true).returnNew(true), Document.class, ROOMS);
 		}
 		catch (DuplicateKeyException ex) {
-			// A concurrent open of the same room won the unique key: its room is the
-			// room.
+			// A concurrent open of the same room won the unique key: its room is
+			// the room.
 			room = this.mongo.findOne(byKey, Document.class, ROOMS);
 		}
 		boolean created = room.getString("_id").equals(fresh.getString("_id"));
@@ -215,6 +221,8 @@ public class ChatRooms {
 	 * this room returns that message instead (422 if its text differs).
 	 */
 	public Sent send(UUID roomId, UUID sender, String text, String clientMessageId) {
+		// A resent clientMessageId is caught by its unique index only.
+		this.indexes.requireUnique();
 		String clientKey = roomId + ":" + sender + ":" + clientMessageId;
 		String owner = UUID.randomUUID().toString();
 		Document room = acquire(roomId, sender, owner);
@@ -249,8 +257,8 @@ public class ChatRooms {
 						}
 						return new Sent(Message.of(original), false);
 					}
-					// Stored by a sender that died before moving lastSeq: deliver it, go
-					// on.
+					// Stored by a sender that died before moving lastSeq: deliver
+					// it, go on.
 					this.repaired.increment();
 					deliver(room, Message.of(orphan));
 					counts = counts(orphan.get("sent", Document.class));
@@ -269,11 +277,10 @@ public class ChatRooms {
 		}
 		finally {
 			if (!released) {
-				// Keeps what was repaired before the failure, and leaves the lease run
-				// out
-				// instead of given back: the failed insert may have been stored (its
-				// reply
-				// lost), which repairAbandoned then finds and moves the room to.
+				// Keeps what was repaired before the failure, and leaves the lease
+				// run out instead of given back: the failed insert may have been
+				// stored (its reply lost), which repairAbandoned then finds and
+				// moves the room to.
 				release(roomId, owner, last, true);
 			}
 		}

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
+import com.moa.chat.ChatIndexes;
 import com.moa.chat.ChatIntegrationTestSupport;
 import com.moa.chat.ChatProperties;
 import com.moa.chat.users.ChatUsers;
@@ -56,6 +57,9 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 
 	@Autowired
 	ChatDeliveries deliveries;
+
+	@Autowired
+	ChatIndexes indexes;
 
 	@Test
 	void aRoomIsOpenedOnceEvenByConcurrentRequests() throws Exception {
@@ -206,12 +210,12 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 			invocation.callRealMethod();
 			throw new DataAccessResourceFailureException("reply lost");
 		}).when(lostReply).insert(ArgumentMatchers.any(Document.class), ArgumentMatchers.eq("messages"));
-		ChatRooms failing = new ChatRooms(lostReply, this.users, this.deliveries, this.properties, Clock.systemUTC(),
-				new SimpleMeterRegistry());
+		ChatRooms failing = new ChatRooms(lostReply, this.users, this.deliveries, this.properties, this.indexes,
+				Clock.systemUTC(), new SimpleMeterRegistry());
 		assertThatThrownBy(() -> failing.send(room[0], room[1], "stored anyway", "c1"))
 			.isInstanceOf(DataAccessResourceFailureException.class);
 
-		new ChatRooms(this.mongo, this.users, this.deliveries, this.properties, Clock.systemUTC(),
+		new ChatRooms(this.mongo, this.users, this.deliveries, this.properties, this.indexes, Clock.systemUTC(),
 				new SimpleMeterRegistry())
 			.repairAbandoned(10_000);
 
@@ -291,9 +295,8 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 		post(this.port, "/api/chat/rooms/" + room[0] + "/messages", room[1],
 				Map.of("text", "one", "clientMessageId", "1"));
 		orphan(room, 2, new Document("consumer", 1L).append("seller", 1L));
-		// Runs out in an hour: this instance's own repair, every 10 s, leaves it to the
-		// one
-		// here, whose clock is two hours ahead.
+		// Runs out in an hour: this instance's own repair, every 10 s, leaves it to
+		// the one here, whose clock is two hours ahead.
 		this.mongo.updateFirst(Query.query(Criteria.where("_id").is(room[0].toString())),
 				new Update().set("lease.owner", "dead")
 					.set("lease.until", Date.from(Instant.now().plus(Duration.ofHours(1)))),
@@ -311,7 +314,7 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 			}
 
 		};
-		ChatRooms rooms = new ChatRooms(this.mongo, this.users, recording, this.properties,
+		ChatRooms rooms = new ChatRooms(this.mongo, this.users, recording, this.properties, this.indexes,
 				Clock.offset(Clock.systemUTC(), Duration.ofHours(2)), new SimpleMeterRegistry());
 
 		assertThat(rooms.repairAbandoned(10_000)).isGreaterThanOrEqualTo(1);
@@ -370,7 +373,7 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 			}
 
 		};
-		ChatRooms rooms = new ChatRooms(this.mongo, this.users, slowBroker, this.properties, clock,
+		ChatRooms rooms = new ChatRooms(this.mongo, this.users, slowBroker, this.properties, this.indexes, clock,
 				new SimpleMeterRegistry());
 
 		assertThat(rooms.repairAbandoned(10_000)).isGreaterThanOrEqualTo(3);
@@ -423,8 +426,8 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 		ChatProperties shortLease = new ChatProperties(Duration.ofSeconds(2), Duration.ofMillis(200),
 				Duration.ofSeconds(5), 61613, DataSize.ofKilobytes(32), 20, 50, 1, Duration.ofSeconds(10), 50, 10, 1500,
 				Duration.ofSeconds(10));
-		ChatRooms rooms = new ChatRooms(this.mongo, this.users, firstPushHangs, shortLease, Clock.systemUTC(),
-				new SimpleMeterRegistry());
+		ChatRooms rooms = new ChatRooms(this.mongo, this.users, firstPushHangs, shortLease, this.indexes,
+				Clock.systemUTC(), new SimpleMeterRegistry());
 		// The consumer's send repairs message 1 and hangs pushing it, past its lease.
 		CompletableFuture<ChatRooms.Sent> late = CompletableFuture
 			.supplyAsync(() -> rooms.send(room[0], room[1], "late", "a"));
@@ -620,8 +623,8 @@ class RoomsIntegrationTests extends ChatIntegrationTestSupport {
 
 	/** A ChatRooms as an instance whose clock stands at {@code now} runs it. */
 	private ChatRooms instanceAt(Instant now) {
-		return new ChatRooms(this.mongo, this.users, this.deliveries, this.properties, Clock.fixed(now, ZoneOffset.UTC),
-				new SimpleMeterRegistry());
+		return new ChatRooms(this.mongo, this.users, this.deliveries, this.properties, this.indexes,
+				Clock.fixed(now, ZoneOffset.UTC), new SimpleMeterRegistry());
 	}
 
 	/** The next page's path from the {@code Link} header, or null on the last page. */
