@@ -56,6 +56,8 @@ class OutboxRelay implements SmartLifecycle {
 
 	private volatile boolean failing;
 
+	private volatile boolean stopping;
+
 	/** Why RabbitMQ blocks the publishing connection (a resource alarm), or null. */
 	private volatile String blockedBy;
 
@@ -280,8 +282,10 @@ class OutboxRelay implements SmartLifecycle {
 
 	private void runSafely() {
 		try {
-			while (relay() == this.settings.batchSize()) {
-				// A full batch went out: there may be more waiting.
+			// A full batch went out: there may be more waiting, unless the application
+			// stops (a backlog drained on into the closing pool and broker connection,
+			// whose rows then went out again from the next start).
+			while (relay() == this.settings.batchSize() && !this.stopping) {
 			}
 			if (System.nanoTime() - this.lastPrune > PRUNE_EVERY.toNanos()) {
 				prune();
@@ -298,6 +302,7 @@ class OutboxRelay implements SmartLifecycle {
 	@Override
 	public synchronized void start() {
 		if (this.scheduler == null && this.settings.enabled()) {
+			this.stopping = false;
 			this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
 				Thread thread = new Thread(task, "outbox-relay");
 				thread.setDaemon(true);
@@ -311,6 +316,7 @@ class OutboxRelay implements SmartLifecycle {
 	@Override
 	public synchronized void stop() {
 		if (this.scheduler != null) {
+			this.stopping = true;
 			this.scheduler.shutdown();
 			try {
 				this.scheduler.awaitTermination(this.settings.confirmTimeout().plus(Duration.ofSeconds(1)).toMillis(),

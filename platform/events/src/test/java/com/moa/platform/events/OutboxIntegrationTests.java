@@ -140,6 +140,55 @@ class OutboxIntegrationTests {
 		assertThat(received).allSatisfy((id, copies) -> assertThat(copies).as("copies of %s", id).isEqualTo(1));
 	}
 
+	/**
+	 * A relay stopped while it drains a backlog stops after the batch under way: it
+	 * drained on for up to 6 s (then stop() gave up waiting and it went on) into the
+	 * closing pool and broker connection, and what it sent then went out again after the
+	 * restart.
+	 */
+	@Test
+	void aRelayStoppedWhileDrainingABacklogStopsAfterTheBatchUnderWay() throws Exception {
+		JdbcClient jdbc = JdbcClient.create(this.dataSource);
+		String type = "unbound.backlog-" + UUID.randomUUID();
+		this.relay.stop();
+		try {
+			for (int batch = 0; batch < 20; batch++) {
+				this.transaction.executeWithoutResult((status) -> {
+					for (int n = 0; n < 500; n++) {
+						this.publisher.publish(type, "product-" + n, Map.of("n", n));
+					}
+				});
+			}
+			OutboxRelay draining = new OutboxRelay(jdbc, new TransactionTemplate(this.transactionManager),
+					this.connectionFactory, null, this.properties.relay());
+			draining.start();
+			await().atMost(Duration.ofSeconds(30)).until(() -> publishedOfType(jdbc, type) >= 500);
+			long stopping = System.nanoTime();
+			draining.stop();
+			Duration stopTook = Duration.ofNanos(System.nanoTime() - stopping);
+			long sentByTheStop = publishedOfType(jdbc, type);
+			Thread.sleep(1500);
+
+			assertThat(publishedOfType(jdbc, type)).as("sent after stop() returned").isEqualTo(sentByTheStop);
+			// It ends with the batch under way, not with the backlog.
+			assertThat(sentByTheStop).as("sent before stop() returned").isLessThan(10_000);
+			assertThat(stopTook).isLessThan(Duration.ofSeconds(2));
+		}
+		finally {
+			jdbc.sql("UPDATE event_outbox SET published_at = now() WHERE type = ? AND published_at IS NULL")
+				.param(type)
+				.update();
+			this.relay.start();
+		}
+	}
+
+	private static long publishedOfType(JdbcClient jdbc, String type) {
+		return jdbc.sql("SELECT count(*) FROM event_outbox WHERE type = ? AND published_at IS NOT NULL")
+			.param(type)
+			.query(Long.class)
+			.single();
+	}
+
 	@Test
 	void eventPublishedInACommittedTransactionArrivesWithItsEnvelopeAndTraceContext() {
 		Span request = this.tracer.nextSpan().name("request").start();
