@@ -33,6 +33,9 @@ class MongoOutageIntegrationTests extends SearchIntegrationTestSupport {
 	@Autowired
 	MongoInbox inbox;
 
+	@Autowired
+	SearchProperties properties;
+
 	@Test
 	void historyFailsFastPopularServesItsLastAnswerAndSearchesWaitForMongo() throws Exception {
 		UUID user = UUID.randomUUID();
@@ -142,6 +145,45 @@ class MongoOutageIntegrationTests extends SearchIntegrationTestSupport {
 		assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(this.inbox.receive("duplicate-test", event, (received) -> effects.incrementAndGet())).isFalse();
 		assertThat(effects).hasValue(1);
+	}
+
+	/**
+	 * An attempt that outlived its lease (a long pause) and then fails gives back only
+	 * its own claim, not the one of the attempt that took the event over meanwhile: a
+	 * third delivery must wait for that one, not run the effect beside it.
+	 */
+	@Test
+	void anAttemptPastItsLeaseLeavesTheClaimOfTheOneThatTookOver() throws Exception {
+		EventEnvelope event = new EventEnvelope(UUID.randomUUID(), "test", "search.performed", Instant.now(), "subject",
+				1, this.jsonMapper.createObjectNode());
+		AtomicInteger effects = new AtomicInteger();
+		CountDownLatch takenOver = new CountDownLatch(1);
+		CountDownLatch finish = new CountDownLatch(1);
+		CompletableFuture<Boolean> second = new CompletableFuture<>();
+		assertThatException().isThrownBy(() -> this.inbox.receive("takeover-test", event, (paused) -> {
+			effects.incrementAndGet();
+			this.clock.advance(this.properties.mongoTimeout().multipliedBy(50).plusSeconds(1));
+			CompletableFuture.runAsync(() -> second.complete(this.inbox.receive("takeover-test", event, (received) -> {
+				effects.incrementAndGet();
+				takenOver.countDown();
+				await().until(() -> finish.getCount() == 0);
+			})));
+			try {
+				assertThat(takenOver.await(10, TimeUnit.SECONDS)).isTrue();
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+			throw new IllegalStateException("the paused attempt fails after all");
+		})).withMessage("the paused attempt fails after all");
+
+		assertThatException()
+			.isThrownBy(() -> this.inbox.receive("takeover-test", event, (received) -> effects.incrementAndGet()))
+			.isInstanceOf(TransientDataAccessException.class);
+		finish.countDown();
+		assertThat(second.get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.inbox.receive("takeover-test", event, (received) -> effects.incrementAndGet())).isFalse();
+		assertThat(effects).hasValue(2);
 	}
 
 }

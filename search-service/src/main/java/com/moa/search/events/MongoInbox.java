@@ -3,6 +3,7 @@ package com.moa.search.events;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import com.moa.platform.events.EventEnvelope;
@@ -31,10 +32,13 @@ import org.springframework.stereotype.Component;
  * MongoDB gone so that it could not give the claim back): taken over and the effect run
  * again.</li>
  * </ul>
- * So no event is lost to a MongoDB outage in the middle of its effect. History updates
- * converge when run again (SearchHistory#record); a popularity count can be counted twice
- * only if MongoDB applied the increment but its answer, or the done mark after it, was
- * lost (a failure between two consecutive writes).
+ * Each attempt's claim carries a token of its own, and only that attempt gives the claim
+ * back or marks the event done: an attempt that outlived its lease (a long pause) and
+ * then failed gave back the claim of the attempt that had taken it over, so a third ran
+ * the effect beside it. So no event is lost to a MongoDB outage in the middle of its
+ * effect. History updates converge when run again (SearchHistory#record); a popularity
+ * count can be counted twice only if MongoDB applied the increment but its answer, or the
+ * done mark after it, was lost (a failure between two consecutive writes).
  */
 @Component
 public class MongoInbox {
@@ -61,41 +65,47 @@ public class MongoInbox {
 	/** Runs the handler unless this consumer already processed the event. */
 	public boolean receive(String consumer, EventEnvelope event, Consumer<EventEnvelope> handler) {
 		String id = consumer + ":" + event.id();
-		if (!claim(id)) {
+		String token = UUID.randomUUID().toString();
+		if (!claim(id, token)) {
 			return false;
 		}
+		Query held = Query.query(Criteria.where("_id").is(id).and("claimedBy").is(token));
 		try {
 			handler.accept(event);
 		}
 		catch (RuntimeException ex) {
 			try {
 				// Back for the retry at once; if MongoDB is gone, the lease runs out.
-				this.mongo.updateFirst(byId(id), new Update().set("claimedUntil", Instant.EPOCH), COLLECTION);
+				this.mongo.updateFirst(held, new Update().set("claimedUntil", Instant.EPOCH), COLLECTION);
 			}
 			catch (RuntimeException releaseFailed) {
 				ex.addSuppressed(releaseFailed);
 			}
 			throw ex;
 		}
-		this.mongo.updateFirst(byId(id), new Update().set("done", true).unset("claimedUntil"), COLLECTION);
+		// Not held any more: the attempt that took it over marks it.
+		this.mongo.updateFirst(held, new Update().set("done", true).unset("claimedUntil").unset("claimedBy"),
+				COLLECTION);
 		return true;
 	}
 
 	/**
 	 * @return true when this attempt now holds the event; false when it is done
 	 */
-	private boolean claim(String id) {
+	private boolean claim(String id, String token) {
 		Instant now = this.clock.instant();
 		try {
 			this.mongo.insert(new Document("_id", id).append("at", now)
 				.append("done", false)
-				.append("claimedUntil", now.plus(this.lease)), COLLECTION);
+				.append("claimedUntil", now.plus(this.lease))
+				.append("claimedBy", token), COLLECTION);
 			return true;
 		}
 		catch (DuplicateKeyException ex) {
 			Document takenOver = this.mongo.findAndModify(
 					Query.query(Criteria.where("_id").is(id).and("done").is(false).and("claimedUntil").lt(now)),
-					new Update().set("claimedUntil", now.plus(this.lease)), Document.class, COLLECTION);
+					new Update().set("claimedUntil", now.plus(this.lease)).set("claimedBy", token), Document.class,
+					COLLECTION);
 			if (takenOver != null) {
 				return true;
 			}
