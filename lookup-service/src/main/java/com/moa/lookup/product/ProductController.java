@@ -41,6 +41,9 @@ class ProductController {
 
 	private static final Duration VIEWER_COOKIE_AGE = Duration.ofDays(365);
 
+	/** The longest a product title (100 UTF-16 units) normalizes to. */
+	static final int MAX_QUERY_LENGTH = 3 * SearchEvents.MAX_KEYWORD_LENGTH;
+
 	private final ProductQueries queries;
 
 	private final ViewCounter views;
@@ -63,14 +66,18 @@ class ProductController {
 			@AuthenticationPrincipal AuthenticatedUser user, HttpServletRequest request) {
 		// Normalized like search keywords: " Yoga MAT" finds "yoga mat" (the match is
 		// case-insensitive anyway) and shares its cache entry, and so does '요가' typed as
-		// jamo (NFD). The length limit applies to the normalized form, as for the
-		// search.performed keyword: 100 syllables are accepted however they were typed.
+		// jamo (NFD). The limit applies to the normalized form: 100 syllables are
+		// accepted
+		// however they were typed, and so is any product title (suggestions offer them):
+		// one of 100 characters can normalize to up to three times as many ('İ' lowers to
+		// two, a Hebrew presentation form composes to three), and was refused. Only a q
+		// of
+		// a keyword's length is recorded as a search (SearchEvents).
 		Optional<String> query = Optional.ofNullable(q)
 			.map(SearchEvents::normalize)
 			.filter((value) -> !value.isEmpty());
-		if (query.isPresent() && query.get().length() > SearchEvents.MAX_KEYWORD_LENGTH) {
-			throw new InvalidParameterException("q",
-					"q is longer than " + SearchEvents.MAX_KEYWORD_LENGTH + " characters");
+		if (query.isPresent() && query.get().length() > MAX_QUERY_LENGTH) {
+			throw new InvalidParameterException("q", "q is longer than " + MAX_QUERY_LENGTH + " characters");
 		}
 		ListingJson result = this.queries.page(Category.fromParameter(category), query, ProductSort.fromParameter(sort),
 				page.pageOrDefault(), page.sizeOrDefault());

@@ -133,17 +133,44 @@ class SearchPerformedIntegrationTests extends LookupIntegrationTestSupport {
 
 	@Test
 	void overlongQueryIsRejected() {
-		assertThat(this.mvc.get().uri("/api/products?q=" + "a".repeat(101)).exchange()).hasStatus(400)
+		assertThat(this.mvc.get().uri("/api/products?q=" + "a".repeat(301)).exchange()).hasStatus(400)
 			.bodyJson()
 			.extractingPath("$.errors[0].field")
 			.isEqualTo("q");
-		assertThat(this.mvc.get().uri("/api/products?q=" + "a".repeat(100)).exchange()).hasStatusOk();
-		// The limit counts the normalized (NFC) keyword: 100 syllables typed as jamo are
-		// 200+ characters before and 100 after.
-		String decomposed = Normalizer.normalize("각".repeat(100), Normalizer.Form.NFD);
-		assertThat(decomposed).hasSize(300);
+		assertThat(this.mvc.get().uri("/api/products?q=" + "a".repeat(300)).exchange()).hasStatusOk();
+		// The limit counts the normalized (NFC) text: 300 syllables typed as jamo are
+		// 900 characters before and 300 after.
+		String decomposed = Normalizer.normalize("각".repeat(300), Normalizer.Form.NFD);
+		assertThat(decomposed).hasSize(900);
 		assertThat(this.mvc.get().uri("/api/products?q={q}", decomposed).exchange()).hasStatusOk();
 		assertThat(this.mvc.get().uri("/api/products?q={q}", decomposed + "ㄱ").exchange()).hasStatus(400);
+	}
+
+	/**
+	 * Any product title is a q (search suggestions offer titles): one of 100 characters
+	 * that normalizes to more than a keyword's 100 finds its product, and is not recorded
+	 * as a keyword (keywords are 1..100 characters).
+	 */
+	@Test
+	void aTitleThatNormalizesLongerThanAKeywordIsStillSearchable() {
+		String token = uniqueToken();
+		// U+FB2C (a Hebrew presentation form) composes to three characters in NFC.
+		String title = "\uFB2C".repeat(40) + " " + token;
+		assertThat(title.length()).isLessThanOrEqualTo(100);
+		assertThat(SearchEvents.normalize(title).length()).isGreaterThan(100);
+		Product product = product(title);
+		publishAndAwait(product);
+		String queue = "test.search-performed." + token;
+		TestEventQueue.bind(this.admin, this.rabbit, queue, "search.performed");
+
+		MvcTestResult result = this.mvc.get()
+			.uri("/api/products?q={q}", title)
+			.header("Authorization", "Bearer " + signer.token(UUID.randomUUID(), "CONSUMER"))
+			.exchange();
+
+		assertThat(result).hasStatusOk();
+		assertThat(read(result, "$.content[*].id").toString()).contains(product.id.toString());
+		assertThat(this.rabbit.receive(queue, 1500)).isNull();
 	}
 
 	@Test
