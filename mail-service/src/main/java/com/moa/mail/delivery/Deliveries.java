@@ -6,8 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import com.moa.mail.recipient.Addresses;
@@ -193,44 +196,51 @@ public class Deliveries {
 	/**
 	 * Extends the lease of rows still held under {@code claim}, while their sender is
 	 * still at work.
-	 * @return how many rows the claim still holds
+	 * @return the rows the claim still holds (the others were recorded, or taken by
+	 * another sender after the lease ran out)
 	 */
-	int extendLease(UUID claim, List<UUID> ids, Duration lease) {
-		return this.jdbc.sql("""
+	Set<UUID> extendLease(UUID claim, Collection<UUID> ids, Duration lease) {
+		return Set.copyOf(this.jdbc.sql("""
 				UPDATE deliveries SET lease_until = now() + make_interval(secs => ?)
-				WHERE id = ANY(?) AND status = 'SENDING' AND claim = ?""")
-			.params(seconds(lease), ids.toArray(UUID[]::new), claim)
-			.update();
+				WHERE id = ANY(?) AND status = 'SENDING' AND claim = ?
+				RETURNING id""").params(seconds(lease), ids.toArray(UUID[]::new), claim).query(UUID.class).list());
 	}
 
 	/**
 	 * Records deliveries the SMTP server accepted, with the address each went to; rows no
 	 * longer held under {@code claim} are left alone.
+	 * @return the rows recorded SENT
 	 */
-	void sent(UUID claim, Map<UUID, String> emails) {
+	Set<UUID> sent(UUID claim, Map<UUID, String> emails) {
 		if (emails.isEmpty()) {
-			return;
+			return Set.of();
 		}
-		List<Object[]> rows = emails.entrySet()
-			.stream()
-			.map((e) -> new Object[] { e.getValue(), e.getKey(), claim })
-			.toList();
-		this.jdbcTemplate.batchUpdate("""
+		List<UUID> ids = List.copyOf(emails.keySet());
+		List<Object[]> rows = ids.stream().map((id) -> new Object[] { emails.get(id), id, claim }).toList();
+		int[] updated = this.jdbcTemplate.batchUpdate("""
 				UPDATE deliveries SET status = 'SENT', sent_at = now(), email = ?, attempts = attempts + 1,
 				    lease_until = NULL, claim = NULL, last_error = NULL, waiting_since = NULL
 				WHERE id = ? AND status = 'SENDING' AND claim = ?""", rows);
+		Set<UUID> recorded = new HashSet<>();
+		for (int i = 0; i < updated.length; i++) {
+			if (updated[i] > 0) {
+				recorded.add(ids.get(i));
+			}
+		}
+		return recorded;
 	}
 
 	/**
 	 * Records a delivery the SMTP server accepted whose address the log would not take
 	 * (its write violated a constraint): SENT all the same, without the address, and
 	 * {@code error} says why.
+	 * @return whether the row was recorded (the claim still held it)
 	 */
-	void sentWithoutAddress(UUID claim, UUID id, String error) {
-		this.jdbc.sql("""
+	boolean sentWithoutAddress(UUID claim, UUID id, String error) {
+		return this.jdbc.sql("""
 				UPDATE deliveries SET status = 'SENT', sent_at = now(), email = NULL, attempts = attempts + 1,
 				    lease_until = NULL, claim = NULL, last_error = ?, waiting_since = NULL
-				WHERE id = ? AND status = 'SENDING' AND claim = ?""").params(truncate(error), id, claim).update();
+				WHERE id = ? AND status = 'SENDING' AND claim = ?""").params(truncate(error), id, claim).update() == 1;
 	}
 
 	/**

@@ -1,13 +1,16 @@
 package com.moa.mail.delivery;
 
 import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +20,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 import com.moa.mail.MailProperties;
@@ -36,6 +40,7 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,12 +63,14 @@ import org.springframework.stereotype.Component;
  *
  * <p>
  * Exactly once, as far as SMTP allows: a row is claimed under a lease, so two senders
- * never hold it together, and it is SENT only after the server accepted it. A log that
- * cannot be written at that moment is retried, under a lease still renewed, until it is.
- * A sender that dies between the server's acceptance and that commit (anywhere in the
- * rest of the session: the batch is committed together) leaves the row to be sent again
- * when its lease runs out, with the same {@code Message-ID}, which lets receiving systems
- * and people recognise the copy (at least once, never a different mail twice).
+ * never hold it together, the claim is checked again just before the SMTP session (the
+ * lease may have run out while the batch waited), and a row is SENT only after the server
+ * accepted it. A log that cannot be written at that moment is retried, under a lease
+ * still renewed, until it is. A sender that dies between the server's acceptance and that
+ * commit (anywhere in the rest of the session: the batch is committed together) leaves
+ * the row to be sent again when its lease runs out, with the same {@code Message-ID},
+ * which lets receiving systems and people recognise the copy (at least once, never a
+ * different mail twice).
  */
 @Component
 public class DeliveryWorker implements SmartLifecycle {
@@ -255,15 +262,23 @@ public class DeliveryWorker implements SmartLifecycle {
 	 * Renews the batch's lease while this sender works on it, recording included: a
 	 * session can outlast any fixed lease (25 messages with slow replies), so can a
 	 * database failover, and another sender must take the rows only when this one died.
-	 * The claim token keeps a late write off rows taken anyway.
+	 * The claim token keeps a late write off rows taken anyway, and the claim is checked
+	 * again before the session (see {@link #send}): a renewal that could not run in time
+	 * (the database stalled longer than the lease) may have let another sender take the
+	 * rows, and this one must not send them too.
 	 */
 	private ScheduledFuture<?> keepLeased(List<Delivery> batch) {
 		UUID claim = batch.get(0).claim();
 		List<UUID> ids = batch.stream().map(Delivery::id).toList();
 		Duration every = this.settings.lease().dividedBy(3);
+		AtomicBoolean emptied = new AtomicBoolean();
 		return this.scheduler.scheduleAtFixedRate(() -> {
 			try {
-				this.deliveries.extendLease(claim, ids, this.settings.lease());
+				if (this.deliveries.extendLease(claim, ids, this.settings.lease()).isEmpty()
+						&& !emptied.getAndSet(true)) {
+					log.info("Claim {} holds none of its {} rows any more: recorded, or taken by another sender "
+							+ "after its lease ran out", claim, ids.size());
+				}
 			}
 			catch (DataAccessException ex) {
 				log.warn("Lease of claim {} not renewed: {}", claim, ex.getMessage());
@@ -303,6 +318,9 @@ public class DeliveryWorker implements SmartLifecycle {
 					"sender stopped before sending");
 			return;
 		}
+		if (!keepHeld(batch.get(0).claim(), messages)) {
+			return;
+		}
 		Map<Object, Exception> failures = session(messages.keySet());
 		boolean noneAccepted = failures.size() == messages.size();
 		boolean deferred = deferredAll(messages.keySet(), failures);
@@ -329,15 +347,12 @@ public class DeliveryWorker implements SmartLifecycle {
 			}
 		}
 		// First what the server accepted: only losing that write sends mail twice.
-		if (recordSent(batch.get(0).claim(), sent)) {
-			for (Delivery delivery : batch) {
-				if (sent.containsKey(delivery.id())) {
-					this.sendLatency.record(Duration.between(delivery.createdAt(), Instant.now()));
-					Counter.builder("moa.mail.sent")
-						.tag("kind", delivery.kind().name())
-						.register(this.meters)
-						.increment();
-				}
+		// Counted are the rows this sender recorded, not those another one took since.
+		Set<UUID> recorded = recordSent(batch.get(0).claim(), sent);
+		for (Delivery delivery : batch) {
+			if (recorded.contains(delivery.id())) {
+				this.sendLatency.record(Duration.between(delivery.createdAt(), Instant.now()));
+				Counter.builder("moa.mail.sent").tag("kind", delivery.kind().name()).register(this.meters).increment();
 			}
 		}
 		failed.forEach((delivery, failure) -> {
@@ -358,6 +373,30 @@ public class DeliveryWorker implements SmartLifecycle {
 			this.deliveries.release(batch.get(0).claim(), back, reason);
 			throw new SmtpUnreachableException(reason, outage);
 		}
+	}
+
+	/**
+	 * Checks, just before the session, that the claim still holds the rows of the
+	 * messages, renewing their lease, and drops the messages of rows it lost: composing
+	 * the batch or waiting for the rate limiter can outlast the lease (the database
+	 * stalled, the renewal with it), and another sender may have taken the rows since and
+	 * sent them already. Those rows are theirs: not sent, recorded nor counted here. A
+	 * check that fails (the database is away) sends nothing: the rows stay claimed until
+	 * their lease runs out.
+	 * @return whether any message is left to send
+	 */
+	private boolean keepHeld(UUID claim, Map<MimeMessage, Delivery> messages) {
+		Set<UUID> held = this.deliveries.extendLease(claim, messages.values().stream().map(Delivery::id).toList(),
+				this.settings.lease());
+		messages.values().removeIf((delivery) -> {
+			if (held.contains(delivery.id())) {
+				return false;
+			}
+			log.warn("Mail {} {} to {} not sent by claim {}: another sender took it after the lease ran out",
+					delivery.kind(), delivery.id(), delivery.recipientId(), claim);
+			return true;
+		});
+		return !messages.isEmpty();
 	}
 
 	/**
@@ -397,21 +436,25 @@ public class DeliveryWorker implements SmartLifecycle {
 	 * A write that violates a constraint is not retried as it is: it would fail the same
 	 * way for ever, with the lease renewed, the sender stuck and the batch sent again
 	 * after a restart. The rows are then recorded one by one (see {@link #recordEach}).
-	 * @return whether the outcome was recorded by this sender
+	 * @return the rows this sender recorded SENT: none when it gave up, and none of the
+	 * rows another sender took after the lease ran out (it sends them again, with the
+	 * same Message-ID)
 	 */
-	private boolean recordSent(UUID claim, Map<UUID, String> sent) {
+	private Set<UUID> recordSent(UUID claim, Map<UUID, String> sent) {
 		List<UUID> ids = List.copyOf(sent.keySet());
 		Duration pause = FIRST_RECORD_PAUSE;
 		boolean oneByOne = false;
 		while (true) {
 			try {
-				if (oneByOne) {
-					recordEach(claim, sent);
+				Set<UUID> recorded = oneByOne ? recordEach(claim, sent) : this.deliveries.sent(claim, sent);
+				// (One by one, a row the log refused is logged as such.)
+				if (!oneByOne && recorded.size() < sent.size()) {
+					log.error(
+							"Claim {} lost {} of {} accepted mails before they were recorded: another sender "
+									+ "took them after the lease ran out",
+							claim, sent.size() - recorded.size(), sent.size());
 				}
-				else {
-					this.deliveries.sent(claim, sent);
-				}
-				return true;
+				return recorded;
 			}
 			catch (DataAccessException ex) {
 				if (ex instanceof DataIntegrityViolationException && !oneByOne) {
@@ -429,12 +472,12 @@ public class DeliveryWorker implements SmartLifecycle {
 			if (Thread.currentThread().isInterrupted()) {
 				log.error("Sender stopped before recording {} accepted mails of claim {}: they are sent again, "
 						+ "with the same Message-ID, when the lease runs out", sent.size(), claim);
-				return false;
+				return Set.of();
 			}
 			if (!stillHeld(claim, ids)) {
 				log.error("Claim {} lost before {} accepted mails were recorded: another sender took them", claim,
 						sent.size());
-				return false;
+				return Set.of();
 			}
 			pause = atMost(pause.multipliedBy(2), MAX_RECORD_PAUSE);
 		}
@@ -448,19 +491,23 @@ public class DeliveryWorker implements SmartLifecycle {
 	 * lease ran out. Should even that write be refused, the row is left as it is (logged)
 	 * and the others are still recorded. Rows recorded by an earlier try are skipped by
 	 * the claim check, so a transient failure here retries safely.
+	 * @return the rows recorded SENT
 	 */
-	private void recordEach(UUID claim, Map<UUID, String> sent) {
+	private Set<UUID> recordEach(UUID claim, Map<UUID, String> sent) {
+		Set<UUID> recorded = new HashSet<>();
 		sent.forEach((id, email) -> {
 			try {
-				this.deliveries.sent(claim, Map.of(id, email));
+				recorded.addAll(this.deliveries.sent(claim, Map.of(id, email)));
 			}
 			catch (DataIntegrityViolationException ex) {
 				log.error("Mail {} was accepted by the SMTP server, but the delivery log does not take the "
 						+ "address it went to: recorded SENT without it ({})", id, loggable(ex));
 				try {
-					this.deliveries.sentWithoutAddress(claim, id,
+					if (this.deliveries.sentWithoutAddress(claim, id,
 							"accepted by the SMTP server; the address it went to could not be recorded: "
-									+ describe(ex));
+									+ describe(ex))) {
+						recorded.add(id);
+					}
 				}
 				catch (DataIntegrityViolationException refused) {
 					log.error(
@@ -470,6 +517,7 @@ public class DeliveryWorker implements SmartLifecycle {
 				}
 			}
 		});
+		return recorded;
 	}
 
 	/**
@@ -477,7 +525,7 @@ public class DeliveryWorker implements SmartLifecycle {
 	 */
 	private boolean stillHeld(UUID claim, List<UUID> ids) {
 		try {
-			return this.deliveries.extendLease(claim, ids, this.settings.lease()) > 0;
+			return !this.deliveries.extendLease(claim, ids, this.settings.lease()).isEmpty();
 		}
 		catch (DataAccessException ex) {
 			return true;
@@ -633,13 +681,62 @@ public class DeliveryWorker implements SmartLifecycle {
 		helper.setFrom(this.properties.from());
 		helper.setReplyTo(this.properties.replyTo());
 		helper.setTo(new InternetAddress(email, recipient.name(), "UTF-8"));
-		helper.setSubject(mail.subject());
+		setSubject(helper, mail.subject());
 		helper.setText(mail.text(), mail.html());
 		// Fixed when the delivery was queued: a resend is recognisably the same mail.
 		// JavaMailSenderImpl keeps an explicitly set Message-ID.
 		message.setHeader("Message-ID", delivery.messageId());
 		message.setHeader("Auto-Submitted", "auto-generated");
 		return Optional.of(new Prepared(message, email));
+	}
+
+	/**
+	 * Sets the subject so that it reads back exactly as written. Angus Mail leaves an
+	 * all-ASCII subject unencoded (also when asked for base64), and mail clients decode
+	 * what looks like an RFC 2047 encoded-word in it: a product named
+	 * {@code =?UTF-8?B?7ZW07Iuc?=} showed as "해시" in an English subject, text its seller
+	 * never wrote (bidi controls, say, which titles may not hold) in a mail from our
+	 * domain. A subject containing {@code =?} is encoded whole; any other as before.
+	 */
+	private static void setSubject(MimeMessageHelper helper, String subject) throws MessagingException {
+		if (subject.contains("=?")) {
+			helper.getMimeMessage().setHeader("Subject", MimeUtility.fold(9, encodedWords(subject)));
+		}
+		else {
+			helper.setSubject(subject);
+		}
+	}
+
+	/**
+	 * The text as UTF-8 base64 encoded-words, split between characters: at most 39 bytes,
+	 * 64 characters, a word, so each line of the folded header ("Subject: " on the first)
+	 * stays within RFC 2047's 76.
+	 */
+	private static String encodedWords(String text) {
+		StringBuilder words = new StringBuilder();
+		StringBuilder word = new StringBuilder();
+		int bytes = 0;
+		for (int codePoint : text.codePoints().toArray()) {
+			int size = Character.toString(codePoint).getBytes(StandardCharsets.UTF_8).length;
+			if (bytes + size > 39) {
+				appendEncodedWord(words, word);
+				word.setLength(0);
+				bytes = 0;
+			}
+			word.appendCodePoint(codePoint);
+			bytes += size;
+		}
+		appendEncodedWord(words, word);
+		return words.toString();
+	}
+
+	private static void appendEncodedWord(StringBuilder words, CharSequence text) {
+		if (!words.isEmpty()) {
+			words.append(' ');
+		}
+		words.append("=?UTF-8?B?")
+			.append(Base64.getEncoder().encodeToString(text.toString().getBytes(StandardCharsets.UTF_8)))
+			.append("?=");
 	}
 
 	/**

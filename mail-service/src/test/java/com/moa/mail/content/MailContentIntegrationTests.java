@@ -65,6 +65,37 @@ class MailContentIntegrationTests extends MailIntegrationTestSupport {
 				"href=\"http://localhost:8080/products/" + productId + "\"");
 	}
 
+	/**
+	 * A title may look like an RFC 2047 encoded-word: in an all-ASCII subject mail
+	 * clients would decode it and show text its seller never wrote. Such a subject is
+	 * encoded whole, folded within 76 characters a line, and reads back as written; an
+	 * ordinary one goes out as it is.
+	 */
+	@Test
+	void aTitleThatLooksEncodedIsShownAsWrittenInTheSubject() throws Exception {
+		User user = user("en");
+		String encodedLooking = "=?UTF-8?B?7ZW07Iuc?=";
+		// 100 characters, the longest title seller-service accepts.
+		String longest = ("=?UTF-8?Q?=ED=95=B4=EC=8B=9C?= " + "x".repeat(100)).substring(0, 100);
+		subscribe(user, product(encodedLooking));
+		subscribe(user, product(longest));
+		List<MimeMessage> mails = awaitInbox(user.email(), 3);
+
+		assertThat(mails).extracting(MailIntegrationTestSupport::subject)
+			.containsExactlyInAnyOrder("Welcome to Moa Subscribe",
+					"[Moa Subscribe] Your subscription to " + encodedLooking + " has started",
+					"[Moa Subscribe] Your subscription to " + longest + " has started");
+		for (MimeMessage mail : mails) {
+			String header = mail.getHeader("Subject")[0];
+			if (subject(mail).contains("=?")) {
+				assertThat(("Subject: " + header).lines()).allSatisfy((line) -> assertThat(line).hasSizeLessThan(77));
+			}
+			else {
+				assertThat(header).isEqualTo("Welcome to Moa Subscribe");
+			}
+		}
+	}
+
 	@Test
 	void koreanSubscriptionMailsCarryAmountAndDateInKorean() {
 		User user = user("ko");

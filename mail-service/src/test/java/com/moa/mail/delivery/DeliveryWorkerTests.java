@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import com.moa.mail.MailProperties;
@@ -32,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.ArgumentMatchers.anyInt;
-import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -86,16 +88,17 @@ class DeliveryWorkerTests {
 		Deliveries deliveries = mock(Deliveries.class);
 		when(deliveries.claim(anyInt(), any())).thenReturn(batch);
 		doThrow(new CannotGetJdbcConnectionException("failover")).when(deliveries).sent(eq(claim), anyMap());
-		// Still held after the first failure; after the second the lease had run out and
-		// another sender holds the rows.
-		when(deliveries.extendLease(eq(claim), anyList(), any())).thenReturn(2, 0);
+		// Held before the session and after the first failure; after the second the lease
+		// had run out and another sender holds the rows.
+		Set<UUID> ids = batch.stream().map(Delivery::id).collect(Collectors.toSet());
+		when(deliveries.extendLease(eq(claim), anyCollection(), any())).thenReturn(ids, ids, Set.of());
 		JavaMailSender sender = sender();
 		DeliveryWorker worker = worker(deliveries, sender, 50);
 
 		assertThat(assertTimeoutPreemptively(Duration.ofSeconds(10), worker::sendDue)).isEqualTo(2);
 		verify(sender).send(any(MimeMessage[].class));
 		verify(deliveries, times(2)).sent(eq(claim), anyMap());
-		verify(deliveries, times(2)).extendLease(eq(claim), anyList(), any());
+		verify(deliveries, times(3)).extendLease(eq(claim), anyCollection(), any());
 	}
 
 	/** A bug's log line keeps its stack trace, not the address its message quotes. */

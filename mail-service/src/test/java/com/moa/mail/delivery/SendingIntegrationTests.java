@@ -20,6 +20,7 @@ import com.moa.mail.content.MailComposer;
 import com.moa.mail.delivery.Deliveries.Delivery;
 import com.moa.mail.recipient.Directory;
 import com.moa.platform.testing.LocalPorts;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
@@ -114,7 +115,7 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 		// The SMTP server accepts the mail, then the sender dies before recording it.
 		Deliveries crashing = new Deliveries(this.jdbc, this.jdbcTemplate) {
 			@Override
-			void sent(UUID claim, Map<UUID, String> emails) {
+			Set<UUID> sent(UUID claim, Map<UUID, String> emails) {
 				throw new IllegalStateException("process killed before the SENT commit");
 			}
 		};
@@ -556,6 +557,68 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 
 		this.deliveries.sent(current.claim(), Map.of(current.id(), user.email()));
 		assertThat(row(user.id())).containsEntry("status", "SENT").containsEntry("email", user.email());
+	}
+
+	/**
+	 * The database stalls longer than the lease after a sender claimed its batch (while
+	 * composing it or waiting for the rate limiter, the renewal stalled too): another
+	 * sender takes the rows and sends them. The first must not send them as well, nor
+	 * count them.
+	 */
+	@Test
+	void aSenderWhoseLeaseRanOutBeforeItsSessionLeavesTheMailToTheSenderThatTookIt() {
+		User user = userWithEmail("stalled-" + UUID.randomUUID() + "@example.com");
+		this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+		Deliveries stalling = new Deliveries(this.jdbc, this.jdbcTemplate) {
+			@Override
+			List<Delivery> claim(int limit, Duration lease) {
+				List<Delivery> batch = super.claim(limit, lease);
+				leaseRunsOut(user.id());
+				assertThat(SendingIntegrationTests.this.worker.sendDue()).as("taken by the other sender").isEqualTo(1);
+				return batch;
+			}
+		};
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		DeliveryWorker stalled = worker(stalling, this.sender, this.properties.sending(), meters);
+
+		assertThat(stalled.sendDue()).isEqualTo(1);
+		assertThat(inbox(user.email())).hasSize(1);
+		assertThat(row(user.id())).containsEntry("status", "SENT").containsEntry("attempts", 1);
+		assertThat(meters.find("moa.mail.sent").counters()).isEmpty();
+	}
+
+	/**
+	 * A claim lost during the session (the lease ran out while the server took the mail)
+	 * cannot be recorded by this sender, and the mail is not counted as its own: the
+	 * sender that took the row sends it again, with the same Message-ID, and counts it.
+	 */
+	@Test
+	void mailWhoseClaimWasLostDuringTheSessionIsNotCountedAsSentByThisSender() {
+		User user = userWithEmail("lost-" + UUID.randomUUID() + "@example.com");
+		this.deliveries.enqueue(MailKind.WELCOME, user.id().toString(), user.id(), Map.of());
+		JavaMailSenderImpl smtp = (JavaMailSenderImpl) this.sender;
+		List<UUID> takenBy = new ArrayList<>();
+		JavaMailSenderImpl losing = new JavaMailSenderImpl() {
+			@Override
+			protected void doSend(MimeMessage[] mimeMessages, Object[] originalMessages) {
+				super.doSend(mimeMessages, originalMessages);
+				leaseRunsOut(user.id());
+				takenBy.add(SendingIntegrationTests.this.deliveries.claim(10, Duration.ofMinutes(1)).get(0).claim());
+			}
+		};
+		losing.setHost(smtp.getHost());
+		losing.setPort(smtp.getPort());
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		DeliveryWorker worker = worker(this.deliveries, losing, this.properties.sending(), meters);
+
+		assertThat(worker.sendDue()).isEqualTo(1);
+		assertThat(inbox(user.email())).hasSize(1);
+		assertThat(meters.find("moa.mail.sent").counters()).isEmpty();
+		assertThat(row(user.id())).containsEntry("status", "SENDING").containsEntry("attempts", 0);
+		assertThat(this.jdbc.sql("SELECT claim FROM deliveries WHERE recipient_id = ?")
+			.param(user.id())
+			.query(UUID.class)
+			.single()).isEqualTo(takenBy.get(0));
 	}
 
 	/**
@@ -1017,10 +1080,21 @@ class SendingIntegrationTests extends MailIntegrationTestSupport {
 	}
 
 	private DeliveryWorker worker(Deliveries log, JavaMailSender mailSender, MailProperties.Sending sending) {
+		return worker(log, mailSender, sending, new SimpleMeterRegistry());
+	}
+
+	private DeliveryWorker worker(Deliveries log, JavaMailSender mailSender, MailProperties.Sending sending,
+			MeterRegistry meters) {
 		MailProperties settings = new MailProperties(this.properties.from(), this.properties.replyTo(),
 				this.properties.webUrl(), this.properties.timeZone(), sending);
-		return new DeliveryWorker(log, this.directory, this.composer, mailSender, settings, new SimpleMeterRegistry(),
-				this.leases);
+		return new DeliveryWorker(log, this.directory, this.composer, mailSender, settings, meters, this.leases);
+	}
+
+	/** Lets the lease of the recipient's delivery run out, on the database's clock. */
+	private void leaseRunsOut(UUID recipientId) {
+		this.jdbc.sql("UPDATE deliveries SET lease_until = now() - interval '1 second' WHERE recipient_id = ?")
+			.param(recipientId)
+			.update();
 	}
 
 	/**
