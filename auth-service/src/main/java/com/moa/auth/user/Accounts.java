@@ -89,6 +89,12 @@ public class Accounts {
 	 * run before the transaction: it only writes, and holds no database connection while
 	 * hashing. The write then requires the stored hash still to be the one checked, so a
 	 * password changed meanwhile is not overwritten.
+	 * <p>
+	 * A repeat of a change already made (a double tap, a retry after a lost answer) is
+	 * answered as the change was: its {@code currentPassword} no longer matches, or its
+	 * write finds the hash its twin wrote, but its {@code newPassword} is the password
+	 * now, so nothing is left to do (it answered 409 "nothing was changed", or 400
+	 * counted as a failed login, and the user thought the change had failed).
 	 * @throws WrongCurrentPasswordException when {@code currentPassword} is missing or
 	 * wrong
 	 * @throws ConcurrentPasswordChangeException when another request changed the password
@@ -97,9 +103,21 @@ public class Accounts {
 	User update(AuthenticatedUser caller, UpdateProfileRequest request, String clientIp) {
 		PasswordChange passwordChange = (request.newPassword() != null)
 				? preparePasswordChange(caller, request.currentPassword(), request.newPassword(), clientIp) : null;
+		try {
+			return write(caller, request, passwordChange);
+		}
+		catch (ConcurrentPasswordChangeException ex) {
+			if (!this.passwords.matches(request.newPassword(), profile(caller).passwordHash())) {
+				throw ex;
+			}
+			return write(caller, request, PasswordChange.MADE);
+		}
+	}
+
+	private User write(AuthenticatedUser caller, UpdateProfileRequest request, PasswordChange passwordChange) {
 		return this.transaction.execute((status) -> {
 			Instant now = now();
-			if (passwordChange != null) {
+			if (passwordChange != null && passwordChange != PasswordChange.MADE) {
 				if (!this.users.updatePasswordHash(caller.id(), passwordChange.checkedHash(), passwordChange.newHash(),
 						now)) {
 					throw new ConcurrentPasswordChangeException();
@@ -153,7 +171,12 @@ public class Accounts {
 		String email = UserRepository.normalizeEmail(user.email());
 		long attempt = this.throttle.reserve(email, clientIp);
 		if (!this.passwords.matches(currentPassword, user.passwordHash())) {
-			throw new WrongCurrentPasswordException();
+			// Still under the throttle: no unthrottled check of the password either way.
+			if (!this.passwords.matches(newPassword, user.passwordHash())) {
+				throw new WrongCurrentPasswordException();
+			}
+			this.throttle.succeeded(attempt, email);
+			return PasswordChange.MADE;
 		}
 		this.throttle.succeeded(attempt, email);
 		return new PasswordChange(user.passwordHash(), this.passwords.hash(newPassword));
@@ -172,6 +195,10 @@ public class Accounts {
 	 * @param newHash the new password's hash
 	 */
 	private record PasswordChange(String checkedHash, String newHash) {
+
+		/** Made already, by an earlier copy of the request: nothing to write. */
+		static final PasswordChange MADE = new PasswordChange(null, null);
+
 	}
 
 }

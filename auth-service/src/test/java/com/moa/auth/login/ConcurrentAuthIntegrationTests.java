@@ -173,6 +173,37 @@ class ConcurrentAuthIntegrationTests extends AuthIntegrationTestSupport {
 	}
 
 	/**
+	 * The same change sent twice (a double tap; a retry after a lost answer) is answered
+	 * as made both times: the copy whose write found its twin's hash answered 409
+	 * "nothing was changed", and a later retry 400 counted as a failed login.
+	 */
+	@Test
+	void aRepeatedPasswordChangeIsAnsweredAsMade() throws Exception {
+		String email = uniqueEmail();
+		signupConsumer(email);
+		Tokens session = loginTokens(email, PASSWORD);
+		String change = passwordChange("repeated horse 3");
+		List<Integer> twinStatus = new CopyOnWriteArrayList<>();
+		AtomicBoolean twinSent = new AtomicBoolean();
+		// The twin runs start to finish after the first checked the current password,
+		// while it hashes the new one.
+		doAnswer((invocation) -> {
+			if (!twinSent.getAndSet(true)) {
+				twinStatus.add(send("PATCH", "/api/auth/me", change, session.accessToken()).statusCode());
+			}
+			return invocation.callRealMethod();
+		}).when(this.passwords).hash("repeated horse 3");
+
+		assertThat(send("PATCH", "/api/auth/me", change, session.accessToken()).statusCode()).isEqualTo(200);
+		assertThat(twinStatus).containsExactly(200);
+		assertThat(send("PATCH", "/api/auth/me", change, session.accessToken()).statusCode()).isEqualTo(200);
+		assertThat(login(email, "repeated horse 3")).hasStatus(HttpStatus.OK);
+		assertThat(send("PATCH", "/api/auth/me", passwordChange("yet another 4"), session.accessToken()).statusCode())
+			.as("the old password is no current password")
+			.isEqualTo(400);
+	}
+
+	/**
 	 * A login checks the old password, then the owner changes it (revoking every session)
 	 * before the login's session is stored: the login gets none, or someone who knew the
 	 * old password would keep a session the change was meant to end.
