@@ -46,6 +46,11 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 public class MoaResourceServerAutoConfiguration {
 
 	@Bean
+	RequestRejectedAdvice requestRejectedAdvice() {
+		return new RequestRejectedAdvice();
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	JwtDecoder jwtDecoder(MoaSecurityProperties properties, ObjectProvider<Clock> clock) {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder

@@ -201,9 +201,21 @@ public final class HostileInputs {
 			attacks.add(new Attack("unknown query parameter " + value.name(),
 					target + (query.isEmpty() ? "?" : "&") + "zz=" + value.encoded(), List.of(), body, json, true));
 		}
+		// Names are checked apart from values (Spring Security's firewall, on first
+		// read).
+		for (Value name : List.of(Value.strict("SOH", "%01"), Value.strict("NEL", "%C2%85"))) {
+			attacks.add(new Attack("query parameter named " + name.name(),
+					target + (query.isEmpty() ? "?" : "&") + name.encoded() + "=1", List.of(), body, json, true));
+		}
+		// Only a request with a body says what it is; on any other the header is noise.
+		attacks.add(new Attack("Content-Type multipart/form-data without a body", target,
+				List.of("Content-Type: multipart/form-data"), null, null, false));
 		for (String header : endpoint.headers()) {
 			attacks.add(new Attack("header " + header + " with SOH byte", target, List.of(header + ": a\u0001b"), body,
 					json, true));
+			// Raw UTF-8 bytes (RawHttp writes ISO-8859-1): Korean typed into a header.
+			attacks.add(new Attack("header " + header + " with UTF-8 text", target,
+					List.of(header + ": " + new String(utf8("요가-1"), StandardCharsets.ISO_8859_1)), body, json, false));
 			attacks.add(new Attack("header " + header + " of 2000 chars", target,
 					List.of(header + ": " + "x".repeat(2000)), body, json, true));
 		}
@@ -234,6 +246,10 @@ public final class HostileInputs {
 				json, true));
 		attacks.add(new Attack("body as text/plain", target, List.of(), utf8(sample), "text/plain", true));
 		attacks.add(new Attack("body as application/xml", target, List.of(), utf8("<a/>"), "application/xml", true));
+		attacks.add(new Attack("body as multipart/form-data", target, List.of(), utf8("--x--\r\n"),
+				"multipart/form-data; boundary=x", true));
+		attacks.add(new Attack("body as a broken form", target, List.of(), utf8("%"),
+				"application/x-www-form-urlencoded", true));
 		attacks.add(new Attack("body without Content-Type", target, List.of(), utf8(sample), null, true));
 		attacks.add(new Attack("body with invalid UTF-8", target, List.of(), withInvalidUtf8(sample), json, true));
 		attacks.add(new Attack("body with an unknown field", target, List.of(),
