@@ -201,8 +201,7 @@ public final class HostileInputs {
 			attacks.add(new Attack("unknown query parameter " + value.name(),
 					target + (query.isEmpty() ? "?" : "&") + "zz=" + value.encoded(), List.of(), body, json, true));
 		}
-		// Names are checked apart from values (Spring Security's firewall, on first
-		// read).
+		// Names are checked apart from values (by Spring Security's firewall).
 		for (Value name : List.of(Value.strict("SOH", "%01"), Value.strict("NEL", "%C2%85"))) {
 			attacks.add(new Attack("query parameter named " + name.name(),
 					target + (query.isEmpty() ? "?" : "&") + name.encoded() + "=1", List.of(), body, json, true));
