@@ -97,13 +97,16 @@ class CorsAndWebSocketIntegrationTests extends AbstractGatewayIntegrationTest {
 		String token = TestBackend.SIGNER.token("CONSUMER");
 		String greeting = HttpClient.create()
 			.websocket()
-			.uri("ws://127.0.0.1:" + this.port + "/ws/chat?access_token=" + token)
+			.uri("ws://127.0.0.1:" + this.port + "/ws/chat?access_token=" + token + "&lang=ko")
 			.handle((in, out) -> in.receiveFrames()
 				.take(1)
 				.map((frame) -> frame.content().toString(java.nio.charset.StandardCharsets.UTF_8)))
 			.blockFirst(Duration.ofSeconds(10));
 		assertThat(greeting).isEqualTo("hello from chat");
-		assertThat(this.backend.received((uri) -> uri.equals("/ws/chat?access_token=" + token))).hasSize(1);
+		// On as a header, not in the URI (chat-service logs a session with its URI).
+		assertThat(this.backend.received((uri) -> uri.contains(token))).isEmpty();
+		assertThat(this.backend.received((uri) -> uri.equals("/ws/chat?lang=ko")))
+			.anySatisfy((upgrade) -> assertThat(upgrade.headers().get("authorization")).isEqualTo("Bearer " + token));
 	}
 
 	@Test
