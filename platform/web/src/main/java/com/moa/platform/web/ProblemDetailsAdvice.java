@@ -2,6 +2,7 @@ package com.moa.platform.web;
 
 import java.net.URI;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,8 @@ import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -90,7 +93,9 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	 * out of range) is the client's value: 400. An integrity violation (class 23:
 	 * duplicate, missing reference) is a conflict with existing data: 409. Either means a
 	 * validation is missing, so it is logged. An unreachable or overloaded store is 503:
-	 * the request may be retried.
+	 * the request may be retried; so is a request that met concurrent work on its rows (a
+	 * deadlock, a serialization failure, a lock not available: SQLSTATE class 55 was a
+	 * 500) or a statement timeout, logged as such, not as the store being away.
 	 */
 	@ExceptionHandler(DataAccessException.class)
 	ResponseEntity<Object> handleDataAccess(DataAccessException ex, WebRequest request) {
@@ -106,6 +111,14 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 					ex.getMostSpecificCause().getMessage());
 			return handleApiProblem(new ApiProblemException(HttpStatus.CONFLICT, "conflict", "Conflict",
 					"The request conflicts with existing data"), request);
+		}
+		if (ex instanceof PessimisticLockingFailureException || ex instanceof QueryTimeoutException
+				|| (sqlState != null && sqlState.startsWith("55"))) {
+			log.warn("Data busy on {} (SQLSTATE {}): {}", describe(request), sqlState,
+					ex.getMostSpecificCause().getMessage());
+			return handleApiProblem(new ApiProblemException(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
+					"Service unavailable", "The data this request needs is busy; retry shortly", Duration.ofSeconds(2)),
+					request);
 		}
 		if (ex instanceof DataAccessResourceFailureException || ex instanceof TransientDataAccessException) {
 			log.warn("Data store unavailable on {}: {}", describe(request), ex.getMessage());

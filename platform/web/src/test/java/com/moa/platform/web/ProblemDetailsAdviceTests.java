@@ -16,6 +16,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.UncategorizedDataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
@@ -149,6 +152,17 @@ class ProblemDetailsAdviceTests {
 	}
 
 	@Test
+	void rowsBusyWithConcurrentWorkAreA503ToRetry() {
+		for (String busy : List.of("/deadlock", "/lock-not-available", "/statement-timeout")) {
+			assertThat(this.mvc.get().uri(busy)).hasStatus(HttpStatus.SERVICE_UNAVAILABLE)
+				.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.hasHeader("Retry-After", "2")
+				.bodyText()
+				.contains("busy");
+		}
+	}
+
+	@Test
 	void unexpectedFailureIsAGeneric500WithoutInternals() {
 		assertThat(this.mvc.get().uri("/boom")).hasStatus(HttpStatus.INTERNAL_SERVER_ERROR)
 			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -207,6 +221,27 @@ class ProblemDetailsAdviceTests {
 			// What DataSourceTransactionManager throws when the pool gives no connection.
 			throw new CannotCreateTransactionException("Could not open JDBC Connection for transaction",
 					new SQLTransientConnectionException("Connection is not available, request timed out"));
+		}
+
+		@GetMapping("/deadlock")
+		String deadlock() {
+			// As Spring translates PostgreSQL's 40P01.
+			throw new PessimisticLockingFailureException("deadlock detected",
+					new SQLException("deadlock detected", "40P01"));
+		}
+
+		@GetMapping("/lock-not-available")
+		String lockNotAvailable() {
+			// 55P03, which Spring does not translate (UncategorizedSQLException).
+			throw new UncategorizedDataAccessException("could not obtain lock on row",
+					new SQLException("could not obtain lock on row", "55P03")) {
+			};
+		}
+
+		@GetMapping("/statement-timeout")
+		String statementTimeout() {
+			throw new QueryTimeoutException("canceling statement due to statement timeout",
+					new SQLException("canceling statement due to statement timeout", "57014"));
 		}
 
 		@GetMapping("/connection-dropped")
