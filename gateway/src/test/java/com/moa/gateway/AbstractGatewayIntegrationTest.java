@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -64,6 +65,21 @@ abstract class AbstractGatewayIntegrationTest {
 			.returnResult(String.class)
 			.getResponseHeaders()
 			.getFirst("X-Request-Id");
+	}
+
+	/**
+	 * The status of a sign-in attempt (its rate limit is checked in Redis, failing
+	 * closed).
+	 */
+	int loginStatus() {
+		return this.client.post()
+			.uri("/api/auth/login")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{}")
+			.exchange()
+			.returnResult(String.class)
+			.getStatus()
+			.value();
 	}
 
 	static String bearer(String token) {
