@@ -42,7 +42,11 @@ class HostileInputIntegrationTests extends LookupIntegrationTestSupport {
 			.contains("GET /api/products", "GET /api/products/feed", "GET /api/products/{id}", "GET /api/categories");
 		HostileInputs kit = HostileInputs.against(this.port)
 			.headers(HostileInputs.credentials(token, "dev-operator-key"))
-			.pathSample("id", () -> product.id.toString());
+			.pathSample("id", () -> product.id.toString())
+			// Valid, so the attacks on q, page and size reach the search.
+			.querySample("category", "FITNESS")
+			.querySample("sort", "newest")
+			.querySample("cursor", "");
 		assertThat(kit.probe(endpoints)).isEmpty();
 		assertThat(kit.requestsSent()).isGreaterThan(100);
 	}

@@ -35,6 +35,7 @@ class HostileInputIntegrationTests extends SearchIntegrationTestSupport {
 		HostileInputs kit = HostileInputs.against(this.port)
 			.headers(HostileInputs.credentials(token(user), "dev-operator-key"))
 			.pathSample("keyword", () -> "요가")
+			.querySample("window", "24h")
 			.bodySample("PUT /api/search/history/settings", "{\"enabled\":true}");
 		assertThat(kit.probe(endpoints)).isEmpty();
 		assertThat(kit.requestsSent()).isGreaterThan(100);

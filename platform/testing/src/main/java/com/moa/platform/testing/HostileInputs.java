@@ -49,6 +49,8 @@ public final class HostileInputs {
 
 	private final Map<String, Supplier<String>> pathSamples = new HashMap<>();
 
+	private final Map<String, String> querySamples = new HashMap<>();
+
 	private final Map<String, String> bodySamples = new HashMap<>();
 
 	private int requests;
@@ -87,6 +89,16 @@ public final class HostileInputs {
 	 */
 	public HostileInputs pathSample(String variable, Supplier<String> value) {
 		this.pathSamples.put(variable, value);
+		return this;
+	}
+
+	/**
+	 * The value a query parameter takes while other inputs are attacked, where the
+	 * generic sample would be refused first ({@code category=sample} is a 400 before
+	 * {@code q} is read, so {@code q}'s attacks never reached the search).
+	 */
+	public HostileInputs querySample(String parameter, String value) {
+		this.querySamples.put(parameter, value);
 		return this;
 	}
 
@@ -286,7 +298,8 @@ public final class HostileInputs {
 	private String sampleQuery(Endpoint endpoint) {
 		StringBuilder query = new StringBuilder();
 		endpoint.queryParameters().forEach((name, type) -> {
-			query.append(query.isEmpty() ? "?" : "&").append(name).append('=').append(encode(sampleText(type)));
+			String sample = this.querySamples.getOrDefault(name, sampleText(type));
+			query.append(query.isEmpty() ? "?" : "&").append(name).append('=').append(encode(sample));
 		});
 		return query.toString();
 	}
