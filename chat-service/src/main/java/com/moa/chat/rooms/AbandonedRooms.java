@@ -1,5 +1,8 @@
 package com.moa.chat.rooms;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -7,7 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Runs {@link ChatRooms#repairAbandoned} every 10 s on every instance (taking a room's
@@ -32,11 +35,15 @@ class AbandonedRooms {
 		this.rooms = rooms;
 	}
 
-	@Bean(SCHEDULER)
-	static ThreadPoolTaskScheduler abandonedRoomsScheduler() {
-		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-		scheduler.setThreadNamePrefix("abandoned-rooms-");
-		return scheduler;
+	/**
+	 * A plain {@link ScheduledExecutorService}, not a Spring task scheduler: Boot hands
+	 * the only {@code AsyncTaskExecutor} bean to the STOMP channels, and a
+	 * {@code ThreadPoolTaskScheduler} here replaced their thread pools with its single
+	 * thread (every frame in and out of every connection on one thread).
+	 */
+	@Bean(name = SCHEDULER, destroyMethod = "shutdownNow")
+	static ScheduledExecutorService abandonedRoomsScheduler() {
+		return Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("abandoned-rooms-"));
 	}
 
 	@Scheduled(fixedDelay = 10_000, initialDelay = 10_000, scheduler = SCHEDULER)

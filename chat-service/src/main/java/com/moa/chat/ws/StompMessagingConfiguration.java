@@ -1,5 +1,7 @@
 package com.moa.chat.ws;
 
+import jakarta.websocket.Session;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.MessageChannel;
@@ -7,6 +9,7 @@ import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.support.AbstractSubscribableChannel;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessageBrokerConfiguration;
 import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 
@@ -29,6 +32,9 @@ class StompMessagingConfiguration extends DelegatingWebSocketMessageBrokerConfig
 		return handler;
 	}
 
+	/** Tomcat's per-session timeout of a blocking write, in milliseconds (Long). */
+	static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
 	private static final class DrainingSubProtocolWebSocketHandler extends SubProtocolWebSocketHandler {
 
 		DrainingSubProtocolWebSocketHandler(MessageChannel clientInboundChannel,
@@ -38,6 +44,15 @@ class StompMessagingConfiguration extends DelegatingWebSocketMessageBrokerConfig
 
 		@Override
 		protected WebSocketSession decorateSession(WebSocketSession session) {
+			// Tomcat's write to a client that does not read blocks for 20 s by default,
+			// holding an outbound thread; Spring's send time limit is only checked when
+			// a second frame meets the first still being written, which publish order
+			// never lets happen. Tomcat's own timeout enforces the limit: the write
+			// fails and Spring closes the connection.
+			if (session instanceof NativeWebSocketSession nativeSession
+					&& nativeSession.getNativeSession() instanceof Session tomcat) {
+				tomcat.getUserProperties().put(BLOCKING_SEND_TIMEOUT, (long) getSendTimeLimit());
+			}
 			return new DrainingSessionDecorator(session, getSendTimeLimit(), getSendBufferSizeLimit());
 		}
 

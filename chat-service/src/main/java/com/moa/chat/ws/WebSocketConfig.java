@@ -116,7 +116,18 @@ class WebSocketConfig implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void configureClientOutboundChannel(ChannelRegistration registration) {
-		registration.interceptors(this.outboundDestinations);
+		// With publish order a connection has one frame being written at a time, on one
+		// of these threads, and a client that stops reading blocks that write until the
+		// send time limit (Tomcat's blocking-send timeout, see
+		// StompMessagingConfiguration). Spring's fixed pool (2 per core) let a handful of
+		// such clients stall pushes to everyone; here a thread is added whenever all are
+		// busy, so at most one per open connection, each blocked 10 s at most.
+		int cores = Runtime.getRuntime().availableProcessors();
+		registration.interceptors(this.outboundDestinations)
+			.taskExecutor()
+			.corePoolSize(2 * cores)
+			.maxPoolSize(this.properties.connections() + 2 * cores)
+			.queueCapacity(0);
 	}
 
 	@Override
