@@ -1,9 +1,6 @@
 package com.moa.chat;
 
-import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -12,6 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import com.moa.platform.testing.TestRabbit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -178,7 +176,8 @@ class OutageIntegrationTests extends ChatIntegrationTestSupport {
 			post(this.port, messages, room[1], Map.of("text", "before", "clientMessageId", "0"));
 			seller.awaitFrame((f) -> f.body().contains("before"), Duration.ofSeconds(10));
 			double failedBefore = failedPushes.count();
-			assumeThat(rabbitmqctl("eval", "rabbit_alarm:set_alarm({{resource_limit, memory, node()}, []})."))
+			assumeThat(
+					TestRabbit.rabbitmqctl("eval", "rabbit_alarm:set_alarm({{resource_limit, memory, node()}, []})."))
 				.as("rabbitmqctl can control the local broker")
 				.isZero();
 			try {
@@ -193,7 +192,9 @@ class OutageIntegrationTests extends ChatIntegrationTestSupport {
 				assertThat(read.status()).as(read.toString()).isEqualTo(204);
 			}
 			finally {
-				assertThat(rabbitmqctl("eval", "rabbit_alarm:clear_alarm({resource_limit, memory, node()}).")).isZero();
+				assertThat(
+						TestRabbit.rabbitmqctl("eval", "rabbit_alarm:clear_alarm({resource_limit, memory, node()})."))
+					.isZero();
 			}
 			assertThat(failedPushes.count() - failedBefore).as("pushes counted as failed")
 				.isGreaterThanOrEqualTo(2 * sends - 2);
@@ -217,25 +218,6 @@ class OutageIntegrationTests extends ChatIntegrationTestSupport {
 		catch (TimeoutException ex) {
 			throw new AssertionError(what + " during the alarm was not answered within 5 s");
 		}
-	}
-
-	private static int rabbitmqctl(String... arguments) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
-		command.addAll(List.of(arguments));
-		Process process;
-		try {
-			process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-				.start();
-		}
-		catch (IOException ex) {
-			return -1;
-		}
-		if (!process.waitFor(60, TimeUnit.SECONDS)) {
-			process.destroyForcibly();
-			return -1;
-		}
-		return process.exitValue();
 	}
 
 }

@@ -1,15 +1,14 @@
 package com.moa.platform.events;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import com.moa.platform.testing.TestRabbit;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,10 +40,10 @@ class BrokerOutageIntegrationTests {
 
 	@Test
 	void eventsWrittenWhileTheBrokerIsDownArePublishedWhenItReturnsAndHandledOnce() throws Exception {
-		assumeThat(rabbitmqctl("status")).as("rabbitmqctl can control the local broker").isZero();
+		assumeThat(TestRabbit.rabbitmqctl("status")).as("rabbitmqctl can control the local broker").isZero();
 		JdbcClient jdbc = JdbcClient.create(this.dataSource);
 		List<UUID> ids = new ArrayList<>();
-		assertThat(rabbitmqctl("stop_app")).isZero();
+		assertThat(TestRabbit.rabbitmqctl("stop_app")).isZero();
 		try {
 			for (int i = 0; i < 20; i++) {
 				int n = i;
@@ -57,7 +56,7 @@ class BrokerOutageIntegrationTests {
 			assertThat(publishedCount(jdbc, ids)).isZero();
 		}
 		finally {
-			assertThat(rabbitmqctl("start_app")).isZero();
+			assertThat(TestRabbit.rabbitmqctl("start_app")).isZero();
 		}
 
 		await().atMost(Duration.ofSeconds(60)).until(() -> publishedCount(jdbc, ids) == ids.size());
@@ -73,7 +72,7 @@ class BrokerOutageIntegrationTests {
 
 	@Test
 	void whileTheBrokerBlocksPublishersTheRelayPausesInsteadOfResendingInAnOpenTransaction() throws Exception {
-		assumeThat(rabbitmqctl("status")).as("rabbitmqctl can control the local broker").isZero();
+		assumeThat(TestRabbit.rabbitmqctl("status")).as("rabbitmqctl can control the local broker").isZero();
 		JdbcClient jdbc = JdbcClient.create(this.dataSource);
 		// The relay's connection is up, as in a running service.
 		UUID first = this.transaction
@@ -83,7 +82,8 @@ class BrokerOutageIntegrationTests {
 		List<UUID> ids = new ArrayList<>();
 		// A memory alarm as RabbitMQ raises it when it runs short: it stops reading from
 		// every publishing connection until the alarm clears.
-		assertThat(rabbitmqctl("eval", "rabbit_alarm:set_alarm({{resource_limit, memory, node()}, []}).")).isZero();
+		assertThat(TestRabbit.rabbitmqctl("eval", "rabbit_alarm:set_alarm({{resource_limit, memory, node()}, []})."))
+			.isZero();
 		try {
 			// In one transaction, so that one round claims them all.
 			this.transaction.executeWithoutResult((status) -> {
@@ -103,7 +103,8 @@ class BrokerOutageIntegrationTests {
 			assertThat(publishedCount(jdbc, ids)).isZero();
 		}
 		finally {
-			assertThat(rabbitmqctl("eval", "rabbit_alarm:clear_alarm({resource_limit, memory, node()}).")).isZero();
+			assertThat(TestRabbit.rabbitmqctl("eval", "rabbit_alarm:clear_alarm({resource_limit, memory, node()})."))
+				.isZero();
 		}
 		await().atMost(Duration.ofSeconds(30)).until(() -> publishedCount(jdbc, ids) == ids.size());
 	}
@@ -142,25 +143,6 @@ class BrokerOutageIntegrationTests {
 			.param("ids", ids)
 			.query(Integer.class)
 			.single();
-	}
-
-	private static int rabbitmqctl(String... arguments) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
-		command.addAll(List.of(arguments));
-		Process process;
-		try {
-			process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-				.start();
-		}
-		catch (IOException ex) {
-			return -1;
-		}
-		if (!process.waitFor(60, TimeUnit.SECONDS)) {
-			process.destroyForcibly();
-			return -1;
-		}
-		return process.exitValue();
 	}
 
 }

@@ -8,8 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -87,6 +89,30 @@ public class TestRabbit {
 			}
 
 		};
+	}
+
+	/**
+	 * Runs {@code rabbitmqctl} against the local broker (stopping it, raising a resource
+	 * alarm) and returns its exit code; -1 when it cannot be run here (no local broker,
+	 * as under Testcontainers) or took over a minute: callers assume it is 0 first.
+	 */
+	public static int rabbitmqctl(String... arguments) throws InterruptedException {
+		List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
+		command.addAll(List.of(arguments));
+		Process process;
+		try {
+			process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+		if (!process.waitFor(60, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+			return -1;
+		}
+		return process.exitValue();
 	}
 
 	/**
