@@ -21,6 +21,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -121,6 +123,20 @@ class RateLimitFilter implements WebFilter, Ordered {
 		this.failedClosed = unavailable(meters, "closed");
 	}
 
+	/**
+	 * Opens the Redis connection as the gateway starts, off the request path, so the
+	 * first sign-in does not pay for (or time out on) a cold connect. Redis away: the
+	 * requests' probes connect once it answers.
+	 */
+	@EventListener(ApplicationReadyEvent.class)
+	void connect() {
+		Mono.fromRunnable(() -> this.redis.getConnectionFactory().getReactiveConnection().close())
+			.subscribeOn(Schedulers.boundedElastic())
+			.subscribe((ignored) -> {
+			}, (ex) -> logger.info("Rate-limit store not reachable at start: " + ex.getMessage()),
+					() -> this.redisAnswered = true);
+	}
+
 	private static Counter unavailable(MeterRegistry meters, String failed) {
 		return Counter.builder("moa.gateway.rate.limit.unavailable")
 			.description("Requests whose rate limit Redis could not check: let through (open) or refused (closed)")
@@ -179,7 +195,10 @@ class RateLimitFilter implements WebFilter, Ordered {
 					List.of(String.valueOf(windowMillis), String.valueOf(batch)))
 			.next();
 		if (!this.redisAnswered) {
-			counted = counted.subscribeOn(Schedulers.boundedElastic());
+			// Detached from this request: its timeout must not cancel the connect, which
+			// interrupted it; then no connect that took longer than the timeout (a cold
+			// JVM's first) ever completed, and sign-in failed closed for good.
+			counted = Mono.fromFuture(counted.subscribeOn(Schedulers.boundedElastic()).toFuture(), true);
 		}
 		return counted.timeout(this.settings.redisTimeout())
 			.map(Decision::from)
